@@ -1,0 +1,50 @@
+# Thin wrapper around CMake presets. `make run` and `make test` install what is missing first.
+PRESET ?= $(if $(CI),ci,dev)
+BUILD  := build/$(PRESET)
+BIN    := $(BUILD)/app/inferscope
+ARGS   ?=
+
+# Debian bookworm packages the build, the tests and the offscreen renderer need.
+DEPS := g++ cmake ninja-build ccache pkg-config qt6-base-dev qt6-charts-dev libqt6sql6-sqlite \
+        qt6-qpa-plugins libsqlite3-dev libgl-dev fonts-dejavu-core clang-format
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps configure build run test bench format format-check clean
+
+all: build
+
+deps:
+	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing packages:" $$missing; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+$(BUILD)/build.ninja: | deps
+	cmake --preset $(PRESET)
+
+configure: deps $(BUILD)/build.ninja
+
+build: configure
+	cmake --build --preset $(PRESET)
+
+run: build
+	$(BIN) $(ARGS)
+
+test: build
+	QT_QPA_PLATFORM=offscreen ctest --preset $(PRESET) -j2
+
+bench:
+	$(MAKE) build PRESET=release
+	QT_QPA_PLATFORM=offscreen cmake --build --preset release --target bench
+
+format:
+	git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+format-check: deps
+	git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run -Werror
+
+clean:
+	rm -rf build

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QMetaType>
+#include <QString>
+
+namespace isc {
+
+/// How one source is doing, for the status bar and the Connections page.
+struct SourceHealth
+{
+    enum class State { Idle, Connecting, Backfilling, Polling, Failing };
+
+    QString source;          ///< connection id
+    QString displayName;     ///< what the user calls it
+    State state = State::Idle;
+    qint64 lastSuccess = 0;  ///< seconds UTC of the last good poll, 0 = never
+    qint64 lastAttempt = 0;  ///< seconds UTC
+    qint64 nextPoll = 0;     ///< seconds UTC
+    QString lastError;       ///< in words, empty when the last poll succeeded
+    int backfillDone = 0;    ///< chunks done
+    int backfillTotal = 0;   ///< chunks planned, 0 when not backfilling
+};
+
+/// A short word for the state, for labels ("polling", "failing", ...).
+QString stateName(SourceHealth::State state);
+
+} // namespace isc
+
+Q_DECLARE_METATYPE(isc::SourceHealth)

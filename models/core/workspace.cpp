@@ -1,0 +1,233 @@
+#include "workspace.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QStandardPaths>
+
+namespace isc {
+namespace {
+
+// Field names that would carry a secret: a workspace file holding one is refused.
+const char* const kSecretFields[] = {"token", "apiKey", "api_key", "key", "secret", "password",
+                                     "clientSecret", "accessToken"};
+
+std::optional<SecretRef> parseCredential(const QJsonValue& v, QString* error)
+{
+    SecretRef ref;
+    if (v.isUndefined() || v.isNull())
+        return ref;
+    const QJsonObject o = v.toObject();
+    for (const char* f : kSecretFields) {
+        if (o.contains(QLatin1String(f))) {
+            *error = QStringLiteral("credential.%1: secrets never go in the workspace file; "
+                                    "name an environment variable instead, e.g. {\"env\": \"AZURE_TOKEN\"}")
+                         .arg(QLatin1String(f));
+            return std::nullopt;
+        }
+    }
+    if (o.contains(QLatin1String("env"))) {
+        ref.kind = SecretRef::Kind::Env;
+        ref.name = o.value(QLatin1String("env")).toString();
+        if (ref.name.isEmpty()) {
+            *error = QStringLiteral("credential.env must name an environment variable");
+            return std::nullopt;
+        }
+    } else if (o.value(QLatin1String("demo")).toBool()) {
+        ref.kind = SecretRef::Kind::Demo;
+    } else if (!o.isEmpty()) {
+        *error = QStringLiteral("credential: expected {\"env\": \"VARIABLE\"}");
+        return std::nullopt;
+    }
+    return ref;
+}
+
+QJsonValue credentialToJson(const SecretRef& ref)
+{
+    switch (ref.kind) {
+    case SecretRef::Kind::None:
+        return QJsonValue();
+    case SecretRef::Kind::Env:
+        return QJsonObject{{QStringLiteral("env"), ref.name}};
+    case SecretRef::Kind::Demo:
+        return QJsonObject{{QStringLiteral("demo"), true}};
+    }
+    return QJsonValue();
+}
+
+} // namespace
+
+bool Connection::operator==(const Connection& o) const
+{
+    return id == o.id && kind == o.kind && displayName == o.displayName &&
+           managementEndpoint == o.managementEndpoint && resourceId == o.resourceId &&
+           endpoint == o.endpoint && credential == o.credential &&
+           pollIntervalSeconds == o.pollIntervalSeconds && backfillDays == o.backfillDays;
+}
+
+std::optional<Workspace> Workspace::fromJson(const QByteArray& json, QString* error)
+{
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
+    if (doc.isNull()) {
+        *error = QStringLiteral("not valid JSON: %1 at offset %2").arg(pe.errorString()).arg(pe.offset);
+        return std::nullopt;
+    }
+    if (!doc.isObject()) {
+        *error = QStringLiteral("the workspace must be a JSON object");
+        return std::nullopt;
+    }
+    const QJsonObject root = doc.object();
+    Workspace ws;
+    ws.name = root.value(QLatin1String("name")).toString(QStringLiteral("Workspace"));
+    ws.demo = root.value(QLatin1String("demo")).toBool(false);
+    ws.databasePath = root.value(QLatin1String("database")).toString();
+    const QJsonObject retention = root.value(QLatin1String("retention")).toObject();
+    ws.rawRetentionDays = retention.value(QLatin1String("rawDays")).toInt(35);
+    ws.fiveMinuteRetentionDays = retention.value(QLatin1String("fiveMinuteDays")).toInt(400);
+    if (ws.rawRetentionDays < 1 || ws.fiveMinuteRetentionDays < ws.rawRetentionDays) {
+        *error = QStringLiteral("retention: rawDays must be >= 1 and fiveMinuteDays >= rawDays");
+        return std::nullopt;
+    }
+    const QJsonArray conns = root.value(QLatin1String("connections")).toArray();
+    for (int i = 0; i < conns.size(); ++i) {
+        const QJsonObject o = conns.at(i).toObject();
+        const QString where = QStringLiteral("connections[%1]").arg(i);
+        for (const char* f : kSecretFields) {
+            if (o.contains(QLatin1String(f))) {
+                *error = QStringLiteral("%1.%2: secrets never go in the workspace file; use "
+                                        "\"credential\": {\"env\": \"VARIABLE\"}")
+                             .arg(where, QLatin1String(f));
+                return std::nullopt;
+            }
+        }
+        Connection c;
+        c.id = o.value(QLatin1String("id")).toString();
+        c.kind = o.value(QLatin1String("kind")).toString();
+        c.displayName = o.value(QLatin1String("displayName")).toString(c.id);
+        c.managementEndpoint = QUrl(o.value(QLatin1String("managementEndpoint"))
+                                        .toString(QStringLiteral("https://management.azure.com")));
+        c.resourceId = o.value(QLatin1String("resourceId")).toString();
+        c.endpoint = QUrl(o.value(QLatin1String("endpoint")).toString());
+        c.pollIntervalSeconds = o.value(QLatin1String("pollIntervalSeconds")).toInt(60);
+        c.backfillDays = o.value(QLatin1String("backfillDays")).toInt(30);
+        QString credError;
+        const auto cred = parseCredential(o.value(QLatin1String("credential")), &credError);
+        if (!cred) {
+            *error = where + QLatin1Char('.') + credError;
+            return std::nullopt;
+        }
+        c.credential = *cred;
+        if (c.id.isEmpty()) {
+            *error = where + QStringLiteral(": \"id\" is required");
+            return std::nullopt;
+        }
+        if (c.kind != QLatin1String("azure-openai")) {
+            *error = where + QStringLiteral(": unknown kind \"%1\" (supported: azure-openai)").arg(c.kind);
+            return std::nullopt;
+        }
+        if (!c.managementEndpoint.isValid() || c.managementEndpoint.scheme().isEmpty()) {
+            *error = where + QStringLiteral(": managementEndpoint is not a URL");
+            return std::nullopt;
+        }
+        if (!c.resourceId.startsWith(QLatin1String("/subscriptions/"))) {
+            *error = where + QStringLiteral(": resourceId must start with /subscriptions/");
+            return std::nullopt;
+        }
+        if (c.pollIntervalSeconds < 10 || c.backfillDays < 0 || c.backfillDays > 93) {
+            *error = where + QStringLiteral(": pollIntervalSeconds must be >= 10 and backfillDays 0..93");
+            return std::nullopt;
+        }
+        for (const auto& other : std::as_const(ws.connections)) {
+            if (other.id == c.id) {
+                *error = where + QStringLiteral(": duplicate id \"%1\"").arg(c.id);
+                return std::nullopt;
+            }
+        }
+        ws.connections.append(c);
+    }
+    return ws;
+}
+
+std::optional<Workspace> Workspace::load(const QString& path, QString* error)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read workspace %1: %2").arg(path, f.errorString());
+        return std::nullopt;
+    }
+    QString inner;
+    auto ws = fromJson(f.read(4 * 1024 * 1024), &inner);
+    if (!ws)
+        *error = QStringLiteral("workspace %1: %2").arg(path, inner);
+    return ws;
+}
+
+QByteArray Workspace::toJson() const
+{
+    QJsonArray conns;
+    for (const auto& c : connections) {
+        QJsonObject o{{QStringLiteral("id"), c.id},
+                      {QStringLiteral("kind"), c.kind},
+                      {QStringLiteral("displayName"), c.displayName},
+                      {QStringLiteral("managementEndpoint"), c.managementEndpoint.toString()},
+                      {QStringLiteral("resourceId"), c.resourceId},
+                      {QStringLiteral("pollIntervalSeconds"), c.pollIntervalSeconds},
+                      {QStringLiteral("backfillDays"), c.backfillDays}};
+        if (!c.endpoint.isEmpty())
+            o.insert(QStringLiteral("endpoint"), c.endpoint.toString());
+        const QJsonValue cred = credentialToJson(c.credential);
+        if (!cred.isNull())
+            o.insert(QStringLiteral("credential"), cred);
+        conns.append(o);
+    }
+    QJsonObject root{{QStringLiteral("name"), name},
+                     {QStringLiteral("retention"),
+                      QJsonObject{{QStringLiteral("rawDays"), rawRetentionDays},
+                                  {QStringLiteral("fiveMinuteDays"), fiveMinuteRetentionDays}}},
+                     {QStringLiteral("connections"), conns}};
+    if (demo)
+        root.insert(QStringLiteral("demo"), true);
+    if (!databasePath.isEmpty())
+        root.insert(QStringLiteral("database"), databasePath);
+    return QJsonDocument(root).toJson(QJsonDocument::Indented);
+}
+
+bool Workspace::save(const QString& path, QString* error) const
+{
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(toJson()) < 0 || !f.commit()) {
+        *error = QStringLiteral("cannot write workspace %1: %2").arg(path, f.errorString());
+        return false;
+    }
+    return true;
+}
+
+Workspace Workspace::demoWorkspace(const QUrl& emulatorBase, const QString& resourceId)
+{
+    Workspace ws;
+    ws.name = QStringLiteral("Demo fleet (emulator)");
+    ws.demo = true;
+    Connection c;
+    c.id = QStringLiteral("demo-azure");
+    c.kind = QStringLiteral("azure-openai");
+    c.displayName = QStringLiteral("Contoso Azure OpenAI (demo)");
+    c.managementEndpoint = emulatorBase;
+    c.resourceId = resourceId;
+    c.endpoint = emulatorBase;
+    c.credential.kind = SecretRef::Kind::Demo;
+    ws.connections.append(c);
+    return ws;
+}
+
+QString defaultDatabasePath(bool demo)
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(dir);
+    return dir + (demo ? QStringLiteral("/demo.sqlite") : QStringLiteral("/inferscope.sqlite"));
+}
+
+} // namespace isc

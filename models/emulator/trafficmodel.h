@@ -1,0 +1,70 @@
+#pragma once
+
+#include <QString>
+#include <QVector>
+#include <QtGlobal>
+
+namespace isc::emu {
+
+/// One deployment of the demo fleet and the shape of the demand it sees.
+struct FleetDeployment
+{
+    QString name;               ///< deployment name
+    QString model;              ///< e.g. "gpt-4o"
+    QString version;            ///< e.g. "2024-11-20"
+    QString sku;                ///< Azure SKU name
+    int capacity = 0;           ///< PTUs (provisioned) or thousands of TPM (standard)
+    QString spilloverTo;        ///< standard deployment that takes the PTU overflow
+    double peakRequestsPerMin = 0; ///< weekday-peak demand
+    double promptTokensPerRequest = 0;
+    double completionTokensPerRequest = 0;
+    double baseTtftMs = 0;      ///< time to first token at low load
+    double baseTbtMs = 0;       ///< time between tokens at low load
+};
+
+/// What one deployment did in one minute, after capacity and spillover. Pure data.
+struct MinuteTraffic
+{
+    double demandRequests = 0;     ///< requests clients sent to this deployment
+    double requests2xx = 0;        ///< served directly (not spillover)
+    double requests429 = 0;        ///< rejected for capacity (PTU >= 100 %, or TPM limit)
+    double requests5xx = 0;        ///< server errors
+    double spilloverRequests = 0;  ///< requests served here as spillover from a PTU deployment
+    double promptTokens = 0;       ///< ProcessedPromptTokens (served requests incl. spillover)
+    double generatedTokens = 0;    ///< GeneratedTokens
+    double utilizationPct = -1;    ///< AzureOpenAIProvisionedManagedUtilizationV2; -1 if not PTU
+    double ttftMsAvg = 0, ttftMsMin = 0, ttftMsMax = 0;  ///< AzureOpenAINormalizedTTFTInMS
+    double ttltMsAvg = 0, ttltMsMin = 0, ttltMsMax = 0;  ///< AzureOpenAITTLTInMS
+    double tbtMsAvg = 0;                                 ///< AzureOpenAINormalizedTBTInMS
+    double timeToResponseMsAvg = 0;                      ///< AzureOpenAITimeToResponse
+    double tokensPerSecondAvg = 0;                       ///< AzureOpenAITokenPerSecond
+    double cacheMatchRatePct = -1; ///< AzureOpenAIContextTokensCacheMatchRate; -1 if not PTU
+
+    double servedRequests() const { return requests2xx + spilloverRequests; }
+    double totalRequests() const { return requests2xx + requests429 + requests5xx + spilloverRequests; }
+};
+
+/// The demo fleet's traffic: a pure function of (seed, minute). Daily and weekly cycles,
+/// deterministic bursts, PTU utilization from demand against capacity, 429s and spillover at
+/// and over 100 %. Counts are whole numbers so totals reproduce exactly.
+class TrafficModel
+{
+public:
+    explicit TrafficModel(quint64 seed, QVector<FleetDeployment> fleet = demoFleet());
+
+    /// The built-in demo fleet: gpt-4o on ProvisionedManaged (100 PTU, spills to gpt-4o-dz),
+    /// gpt-4o-mini on GlobalStandard, gpt-4o on DataZoneStandard, gpt-4o-mini on GlobalBatch.
+    static QVector<FleetDeployment> demoFleet();
+
+    quint64 seed() const { return m_seed; }
+    const QVector<FleetDeployment>& fleet() const { return m_fleet; }
+
+    /// The traffic of `deployment` in the minute starting at `minuteTs` (s UTC, floored to 60).
+    MinuteTraffic at(const QString& deployment, qint64 minuteTs) const;
+
+private:
+    quint64 m_seed;
+    QVector<FleetDeployment> m_fleet;
+};
+
+} // namespace isc::emu

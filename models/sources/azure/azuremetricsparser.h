@@ -1,0 +1,27 @@
+#pragma once
+
+#include "core/sample.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+namespace isc::azure {
+
+/// The outcome of parsing one Azure Monitor metrics response. Pure data.
+struct MetricsParseResult
+{
+    bool ok = false;
+    QString error;      ///< in words when !ok, e.g. "Azure Monitor: BadRequest: ..."
+    QString errorCode;  ///< Azure's code when the body was an error document
+    QVector<SeriesSamples> series; ///< one per (metric, aggregation, dimension values)
+    QString interval;   ///< e.g. "PT1M"
+};
+
+/// Parses a metrics response body into series for connection `source`. Dimension names are
+/// matched case-insensitively against `dimensions` and stored with that spelling; omitted
+/// values are skipped (never read as 0); an error body becomes !ok with Azure's code/message.
+MetricsParseResult parseMetricsResponse(const QByteArray& body, const QString& source,
+                                        const QStringList& dimensions);
+
+} // namespace isc::azure

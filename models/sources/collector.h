@@ -1,0 +1,47 @@
+#pragma once
+
+#include "core/sourcehealth.h"
+#include "core/workspace.h"
+
+#include <QObject>
+#include <memory>
+
+namespace isc {
+
+class SampleStore;
+
+/// Runs every source of a workspace and writes what they produce into the store: one
+/// transaction per poll, a gap marker per failed one. Shared by the GUI and `collect`.
+class Collector : public QObject
+{
+    Q_OBJECT
+public:
+    Collector(Workspace workspace, SampleStore* store, QObject* parent = nullptr);
+    ~Collector() override;
+
+    /// Starts every source; each backfills from max(newest stored, now - backfill) first.
+    /// `backfillSeconds` < 0 uses each connection's backfillDays.
+    void start(qint64 backfillSeconds = -1);
+    void stop();
+    /// Polls every source once now.
+    void pollNow();
+
+    QVector<SourceHealth> health() const;
+    /// True while any source is still backfilling.
+    bool isBackfilling() const;
+
+signals:
+    void healthChanged(const isc::SourceHealth& health);
+    /// Overall backfill progress across sources, in chunks.
+    void backfillProgress(int done, int total);
+    /// Every source finished its backfill (or had none).
+    void backfillFinished();
+    /// Every write of a poll cycle landed (for `collect --once`).
+    void pollCycleFinished();
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace isc

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "store/storetypes.h"
+
+#include <QFuture>
+#include <QObject>
+#include <memory>
+
+namespace isc {
+
+class StoreWorker;
+
+/// The history database. Owns one thread that owns the SQLite connection; every call is a job
+/// on that thread and returns a QFuture (continue with .then(context, …) on the GUI thread;
+/// .result() blocks and is for the CLI and tests). Values cross threads, QObjects do not.
+class SampleStore : public QObject
+{
+    Q_OBJECT
+public:
+    explicit SampleStore(QObject* parent = nullptr);
+    ~SampleStore() override;
+
+    /// Opens or creates the database (WAL, migrations). Refuses a newer schema; moves a corrupt
+    /// file aside with its -wal/-shm and starts fresh, saying so in the report.
+    QFuture<OpenReport> open(const QString& path, StoreSettings settings = {});
+
+    /// Upserts one poll in one transaction and updates the touched rollup buckets. On failure
+    /// nothing of the batch remains and a gap marker records why.
+    QFuture<WriteReport> write(PollBatch batch);
+
+    /// Records that a source has no data for a window (a failed poll).
+    QFuture<void> recordGap(GapMarker gap);
+
+    /// Chart/CLI query: picks the resolution, groups, reduces and M4-decimates.
+    QFuture<QueryResult> query(SeriesQuery q);
+
+    /// Deletes raw samples and 5-minute rollups older than the retention, as of `now` (s UTC).
+    QFuture<void> applyRetention(qint64 now);
+
+    /// Replaces the stored inventory of one source.
+    QFuture<void> saveDeployments(QString source, Deployments deployments);
+    /// The stored inventory, of one source or of all when `source` is empty.
+    QFuture<Deployments> deployments(QString source = {});
+
+    /// The oldest and newest stored raw sample of a source.
+    QFuture<SourceExtent> extent(QString source);
+
+    /// Gap markers of a source (or all) overlapping a range.
+    QFuture<QVector<GapMarker>> gaps(QString source, TimeRange range);
+
+    /// The path given to open(), empty before.
+    QString path() const;
+
+signals:
+    /// Emitted (in this object's thread) after a write landed: charts over `window` may refresh.
+    void dataChanged(const QString& source, isc::TimeRange window);
+
+private:
+    std::unique_ptr<StoreWorker> m_worker;
+    QString m_path;
+};
+
+} // namespace isc

@@ -1,0 +1,103 @@
+#pragma once
+
+#include "core/deployment.h"
+#include "core/sample.h"
+#include "core/timerange.h"
+
+#include <QHash>
+#include <QMetaType>
+#include <QPointF>
+#include <QString>
+#include <QVector>
+
+namespace isc {
+
+/// The resolutions the store keeps: raw minutes, 5-minute and hourly rollups.
+enum class Resolution { Raw = 60, FiveMinutes = 300, Hour = 3600 };
+
+/// Retention of each resolution, in days (hourly rollups are kept forever).
+struct StoreSettings
+{
+    int rawRetentionDays = 35;
+    int fiveMinuteRetentionDays = 400;
+};
+
+/// What opening a database did, in words for a banner when it was not plain.
+struct OpenReport
+{
+    enum class Status { Opened, Created, RecoveredFromCorruption, NewerSchema, Failed };
+    Status status = Status::Failed;
+    QString path;
+    QString message;        ///< one or two sentences for the user; empty when Opened/Created
+    QString movedAsidePath; ///< where a corrupt database was moved, with its -wal/-shm
+    int schemaVersion = 0;
+
+    bool usable() const
+    {
+        return status == Status::Opened || status == Status::Created ||
+               status == Status::RecoveredFromCorruption;
+    }
+};
+
+/// The outcome of one write transaction.
+struct WriteReport
+{
+    bool ok = false;
+    qsizetype samplesWritten = 0;
+    QString error; ///< in words when !ok; a gap marker was recorded instead
+};
+
+/// How the values inside one output step combine (per series).
+enum class Reduce { Avg, Min, Max, Sum };
+/// How several series that fall in one group combine at the same timestamp.
+enum class Combine { Sum, Mean, Max };
+/// Optional mapping of a group label's value before grouping.
+enum class GroupTransform {
+    None,
+    StatusClass, ///< "200" -> "2xx", "429" -> "429", "503" -> "5xx", "404" -> "4xx"
+};
+
+/// A request for chart- or CLI-ready series.
+struct SeriesQuery
+{
+    QString metric;                       ///< e.g. "GeneratedTokens"
+    QString aggregation = QStringLiteral("total"); ///< stored aggregation to read
+    QString source;                       ///< empty = every source
+    QHash<QString, QString> labelEquals;  ///< keys matched case-insensitively
+    QString groupBy;                      ///< label key; empty = one combined series
+    GroupTransform groupTransform = GroupTransform::None;
+    Combine combine = Combine::Sum;
+    TimeRange range;
+    int pixelWidth = 0; ///< > 0: choose resolution and M4-decimate to <= 4 points per column
+    qint64 step = 0;    ///< output step in seconds (multiple of 60); 0 = automatic
+    Reduce reduce = Reduce::Avg;
+};
+
+/// One output series. x is milliseconds since the epoch (UTC), as chart axes want.
+struct QueriedSeries
+{
+    QString name; ///< the group's label value, or the metric name when not grouped
+    QVector<QPointF> points;
+};
+
+struct QueryResult
+{
+    QVector<QueriedSeries> series; ///< sorted by name
+    qint64 step = 60;              ///< seconds between output points before decimation
+    Resolution resolution = Resolution::Raw;
+    QVector<TimeRange> gaps;       ///< recorded gap markers overlapping the range
+    QString error;                 ///< in words when the query failed
+};
+
+/// The newest data a source has stored, for backfill planning.
+struct SourceExtent
+{
+    qint64 oldest = 0; ///< seconds UTC, 0 = nothing stored
+    qint64 newest = 0;
+};
+
+} // namespace isc
+
+Q_DECLARE_METATYPE(isc::QueryResult)
+Q_DECLARE_METATYPE(isc::OpenReport)
+Q_DECLARE_METATYPE(isc::WriteReport)
