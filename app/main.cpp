@@ -1,10 +1,54 @@
-// Placeholder until the command dispatcher lands (app/commands).
+// Parses the command line and hands over to the command; nothing else lives here.
+#include "commandline.h"
+#include "commands/commands.h"
+
+#include <QApplication>
 #include <QCoreApplication>
 #include <cstdio>
+#include <memory>
 
 int main(int argc, char** argv)
 {
-    QCoreApplication app(argc, argv);
-    std::printf("inferscope %s\n", INFERSCOPE_VERSION);
-    return 0;
+    QStringList args;
+    for (int i = 1; i < argc; ++i)
+        args.append(QString::fromLocal8Bit(argv[i]));
+
+    QString error;
+    const auto inv = isc::app::parseCommandLine(args, &error);
+    if (!inv) {
+        std::fprintf(stderr, "inferscope: %s\n", qPrintable(error));
+        return 2;
+    }
+    using Command = isc::app::Invocation::Command;
+    if (inv->command == Command::Help) {
+        std::fputs(qPrintable(isc::app::helpText()), stdout);
+        return 0;
+    }
+    if (inv->command == Command::Version) {
+        std::printf("inferscope %s\n", INFERSCOPE_VERSION);
+        return 0;
+    }
+
+    QCoreApplication::setOrganizationName(QStringLiteral("Inferscope"));
+    QCoreApplication::setApplicationName(QStringLiteral("inferscope"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(INFERSCOPE_VERSION));
+
+    if (inv->headless()) {
+        QCoreApplication app(argc, argv);
+        switch (inv->command) {
+        case Command::Collect:
+            return isc::app::runCollect(*inv);
+        case Command::Query:
+            return isc::app::runQuery(*inv);
+        case Command::Emulator:
+            return isc::app::runEmulator(*inv);
+        default:
+            return 2;
+        }
+    }
+    // A screenshot renders offscreen: it must work without a display (CI, ssh).
+    if (!inv->screenshotPath.isEmpty() || inv->startupProbe)
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    return isc::app::runGui(*inv);
 }

@@ -10,15 +10,15 @@ struct SourceHealth
 {
     enum class State { Idle, Connecting, Backfilling, Polling, Failing };
 
-    QString source;          ///< connection id
-    QString displayName;     ///< what the user calls it
+    QString source;      ///< connection id
+    QString displayName; ///< what the user calls it
     State state = State::Idle;
-    qint64 lastSuccess = 0;  ///< seconds UTC of the last good poll, 0 = never
-    qint64 lastAttempt = 0;  ///< seconds UTC
-    qint64 nextPoll = 0;     ///< seconds UTC
-    QString lastError;       ///< in words, empty when the last poll succeeded
-    int backfillDone = 0;    ///< chunks done
-    int backfillTotal = 0;   ///< chunks planned, 0 when not backfilling
+    qint64 lastSuccess = 0; ///< seconds UTC of the last good poll, 0 = never
+    qint64 lastAttempt = 0; ///< seconds UTC
+    qint64 nextPoll = 0;    ///< seconds UTC
+    QString lastError;      ///< in words, empty when the last poll succeeded
+    int backfillDone = 0;   ///< chunks done
+    int backfillTotal = 0;  ///< chunks planned, 0 when not backfilling
 };
 
 /// A short word for the state, for labels ("polling", "failing", ...).

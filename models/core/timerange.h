@@ -30,7 +30,8 @@ std::optional<qint64> parseDuration(const QString& text);
 /// Formats seconds as the shortest exact unit: 60 -> "1m", 86400 -> "1d", 90 -> "90s".
 QString formatDuration(qint64 seconds);
 
-/// Parses ISO-8601 ("2026-09-01T00:00:00Z", offsets allowed, date-only = midnight UTC) to seconds UTC.
+/// Parses ISO-8601 ("2026-09-01T00:00:00Z", offsets allowed, date-only = midnight UTC) to seconds
+/// UTC.
 std::optional<qint64> parseIsoUtc(const QString& text);
 
 /// Formats seconds UTC as "2026-09-01T00:00:00Z".

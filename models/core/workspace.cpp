@@ -12,8 +12,8 @@ namespace isc {
 namespace {
 
 // Field names that would carry a secret: a workspace file holding one is refused.
-const char* const kSecretFields[] = {"token", "apiKey", "api_key", "key", "secret", "password",
-                                     "clientSecret", "accessToken"};
+const char* const kSecretFields[] = {"token",  "apiKey",   "api_key",      "key",
+                                     "secret", "password", "clientSecret", "accessToken"};
 
 std::optional<SecretRef> parseCredential(const QJsonValue& v, QString* error)
 {
@@ -23,8 +23,9 @@ std::optional<SecretRef> parseCredential(const QJsonValue& v, QString* error)
     const QJsonObject o = v.toObject();
     for (const char* f : kSecretFields) {
         if (o.contains(QLatin1String(f))) {
-            *error = QStringLiteral("credential.%1: secrets never go in the workspace file; "
-                                    "name an environment variable instead, e.g. {\"env\": \"AZURE_TOKEN\"}")
+            *error = QStringLiteral(
+                         "credential.%1: secrets never go in the workspace file; "
+                         "name an environment variable instead, e.g. {\"env\": \"AZURE_TOKEN\"}")
                          .arg(QLatin1String(f));
             return std::nullopt;
         }
@@ -73,7 +74,8 @@ std::optional<Workspace> Workspace::fromJson(const QByteArray& json, QString* er
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
     if (doc.isNull()) {
-        *error = QStringLiteral("not valid JSON: %1 at offset %2").arg(pe.errorString()).arg(pe.offset);
+        *error =
+            QStringLiteral("not valid JSON: %1 at offset %2").arg(pe.errorString()).arg(pe.offset);
         return std::nullopt;
     }
     if (!doc.isObject()) {
@@ -126,7 +128,8 @@ std::optional<Workspace> Workspace::fromJson(const QByteArray& json, QString* er
             return std::nullopt;
         }
         if (c.kind != QLatin1String("azure-openai")) {
-            *error = where + QStringLiteral(": unknown kind \"%1\" (supported: azure-openai)").arg(c.kind);
+            *error = where +
+                     QStringLiteral(": unknown kind \"%1\" (supported: azure-openai)").arg(c.kind);
             return std::nullopt;
         }
         if (!c.managementEndpoint.isValid() || c.managementEndpoint.scheme().isEmpty()) {
@@ -138,7 +141,8 @@ std::optional<Workspace> Workspace::fromJson(const QByteArray& json, QString* er
             return std::nullopt;
         }
         if (c.pollIntervalSeconds < 10 || c.backfillDays < 0 || c.backfillDays > 93) {
-            *error = where + QStringLiteral(": pollIntervalSeconds must be >= 10 and backfillDays 0..93");
+            *error = where +
+                     QStringLiteral(": pollIntervalSeconds must be >= 10 and backfillDays 0..93");
             return std::nullopt;
         }
         for (const auto& other : std::as_const(ws.connections)) {

@@ -20,13 +20,13 @@ struct SecretRef
 /// One configured source, as written in the workspace file.
 struct Connection
 {
-    QString id;                ///< stable id, stored with every series
-    QString kind;              ///< "azure-openai"
-    QString displayName;       ///< shown in the UI
-    QUrl managementEndpoint;   ///< ARM endpoint: public, China or US Gov cloud, or the emulator
-    QString resourceId;        ///< "/subscriptions/…/accounts/…"
-    QUrl endpoint;             ///< inference endpoint (playground), optional
-    SecretRef credential;      ///< where the bearer token comes from
+    QString id;              ///< stable id, stored with every series
+    QString kind;            ///< "azure-openai"
+    QString displayName;     ///< shown in the UI
+    QUrl managementEndpoint; ///< ARM endpoint: public, China or US Gov cloud, or the emulator
+    QString resourceId;      ///< "/subscriptions/…/accounts/…"
+    QUrl endpoint;           ///< inference endpoint (playground), optional
+    SecretRef credential;    ///< where the bearer token comes from
     int pollIntervalSeconds = 60;
     int backfillDays = 30;
 
@@ -37,8 +37,8 @@ struct Connection
 struct Workspace
 {
     QString name;
-    bool demo = false;       ///< true for the built-in demo fleet (labelled as demo data)
-    QString databasePath;    ///< empty = the default in the user's data directory
+    bool demo = false;    ///< true for the built-in demo fleet (labelled as demo data)
+    QString databasePath; ///< empty = the default in the user's data directory
     int rawRetentionDays = 35;
     int fiveMinuteRetentionDays = 400;
     QVector<Connection> connections;

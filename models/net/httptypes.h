@@ -19,15 +19,26 @@ struct HttpRequest
     QByteArray method = "GET";
     QList<HttpHeader> headers;
     QByteArray body;
-    int timeoutMs = 30000;                    ///< inactivity timeout
-    qint64 maxBodyBytes = 64 * 1024 * 1024;   ///< larger bodies fail with Kind::TooLarge
-    int maxRetries = 2;                       ///< as the official SDKs
+    int timeoutMs = 30000;                  ///< inactivity timeout
+    qint64 maxBodyBytes = 64 * 1024 * 1024; ///< larger bodies fail with Kind::TooLarge
+    int maxRetries = 2;                     ///< as the official SDKs
+    int maxRetryAfterMs = 60000; ///< a server asking to wait longer ends with Kind::Throttled
 };
 
 /// Every failure, classified so the UI can say what happened in words.
 struct HttpError
 {
-    enum class Kind { None, Network, Timeout, Tls, HttpStatus, Auth, Throttled, TooLarge, Cancelled };
+    enum class Kind {
+        None,
+        Network,
+        Timeout,
+        Tls,
+        HttpStatus,
+        Auth,
+        Throttled,
+        TooLarge,
+        Cancelled
+    };
     Kind kind = Kind::None;
     QString message;          ///< one line of words, e.g. "rate-limited until 14:02:10 UTC"
     qint64 retryAfterUtc = 0; ///< seconds UTC, for Throttled

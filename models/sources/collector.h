@@ -2,8 +2,11 @@
 
 #include "core/sourcehealth.h"
 #include "core/workspace.h"
+#include "store/storetypes.h"
 
 #include <QObject>
+#include <QVector>
+#include <functional>
 #include <memory>
 
 namespace isc {
@@ -25,8 +28,14 @@ public:
     void stop();
     /// Polls every source once now.
     void pollNow();
+    /// Replaces the wall clock (seconds UTC) of every source, for tests against the emulator.
+    void setClock(std::function<qint64()> nowUtc);
 
     QVector<SourceHealth> health() const;
+
+    /// The windows to backfill for a source holding `stored`, to cover [now - span, now):
+    /// the minutes since its newest sample, then the history older than its oldest.
+    static QVector<TimeRange> backfillWindows(const SourceExtent& stored, qint64 now, qint64 span);
     /// True while any source is still backfilling.
     bool isBackfilling() const;
 

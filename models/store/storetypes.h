@@ -20,6 +20,9 @@ struct StoreSettings
 {
     int rawRetentionDays = 35;
     int fiveMinuteRetentionDays = 400;
+    /// Keep the 5-minute and hourly rollups current on every write. Only benchmarks turn this
+    /// off (the rollups then go stale until StoreDatabase::rebuildRollups()).
+    bool maintainRollups = true;
 };
 
 /// What opening a database did, in words for a banner when it was not plain.
@@ -60,17 +63,20 @@ enum class GroupTransform {
 /// A request for chart- or CLI-ready series.
 struct SeriesQuery
 {
-    QString metric;                       ///< e.g. "GeneratedTokens"
+    QString metric;                                ///< e.g. "GeneratedTokens"
     QString aggregation = QStringLiteral("total"); ///< stored aggregation to read
-    QString source;                       ///< empty = every source
-    QHash<QString, QString> labelEquals;  ///< keys matched case-insensitively
-    QString groupBy;                      ///< label key; empty = one combined series
+    QString source;                                ///< empty = every source
+    QHash<QString, QString> labelEquals;           ///< keys matched case-insensitively
+    QString groupBy;                               ///< label key; empty = one combined series
     GroupTransform groupTransform = GroupTransform::None;
     Combine combine = Combine::Sum;
     TimeRange range;
     int pixelWidth = 0; ///< > 0: choose resolution and M4-decimate to <= 4 points per column
     qint64 step = 0;    ///< output step in seconds (multiple of 60); 0 = automatic
     Reduce reduce = Reduce::Avg;
+    /// "Now" (s UTC) for retention-aware resolution choice (a resolution whose retention no
+    /// longer covers range.from is skipped); 0 = the wall clock.
+    qint64 now = 0;
 };
 
 /// One output series. x is milliseconds since the epoch (UTC), as chart axes want.
@@ -85,8 +91,8 @@ struct QueryResult
     QVector<QueriedSeries> series; ///< sorted by name
     qint64 step = 60;              ///< seconds between output points before decimation
     Resolution resolution = Resolution::Raw;
-    QVector<TimeRange> gaps;       ///< recorded gap markers overlapping the range
-    QString error;                 ///< in words when the query failed
+    QVector<TimeRange> gaps; ///< recorded gap markers overlapping the range
+    QString error;           ///< in words when the query failed
 };
 
 /// The newest data a source has stored, for backfill planning.

@@ -9,8 +9,10 @@ namespace {
 QByteArray connectionJson(const QByteArray& extra)
 {
     return "{\"name\":\"Prod\",\"connections\":[{\"id\":\"east\",\"kind\":\"azure-openai\",\n"
-        "        \"managementEndpoint\":\"https://management.azure.com\",\n"
-        "        \"resourceId\":\"/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a\"" +
+           "        \"managementEndpoint\":\"https://management.azure.com\",\n"
+           "        "
+           "\"resourceId\":\"/subscriptions/s/resourceGroups/rg/providers/"
+           "Microsoft.CognitiveServices/accounts/a\"" +
            extra + "}]}";
 }
 } // namespace
@@ -23,7 +25,8 @@ private slots:
     {
         QString error;
         const auto ws = Workspace::fromJson(
-            connectionJson(",\"credential\":{\"env\":\"AZURE_TOKEN\"},\"pollIntervalSeconds\":120"), &error);
+            connectionJson(",\"credential\":{\"env\":\"AZURE_TOKEN\"},\"pollIntervalSeconds\":120"),
+            &error);
         QVERIFY2(ws, qPrintable(error));
         QCOMPARE(ws->name, QStringLiteral("Prod"));
         QCOMPARE(ws->connections.size(), 1);
@@ -42,20 +45,25 @@ private slots:
         QTest::addColumn<QString>("mentions");
         QTest::newRow("not json") << QByteArray("{") << "not valid JSON";
         QTest::newRow("array") << QByteArray("[]") << "JSON object";
-        QTest::newRow("secret in connection") << connectionJson(",\"apiKey\":\"abc\"") << "secrets never";
+        QTest::newRow("secret in connection")
+            << connectionJson(",\"apiKey\":\"abc\"") << "secrets never";
         QTest::newRow("secret in credential")
             << connectionJson(",\"credential\":{\"token\":\"abc\"}") << "secrets never";
         QTest::newRow("unknown kind")
-            << QByteArray("{\"connections\":[{\"id\":\"x\",\"kind\":\"gcp\",\"resourceId\":\"/subscriptions/s\"}]}")
+            << QByteArray("{\"connections\":[{\"id\":\"x\",\"kind\":\"gcp\",\"resourceId\":\"/"
+                          "subscriptions/s\"}]}")
             << "unknown kind";
-        QTest::newRow("no id")
-            << QByteArray("{\"connections\":[{\"kind\":\"azure-openai\",\"resourceId\":\"/subscriptions/s\"}]}")
-            << "\"id\" is required";
+        QTest::newRow("no id") << QByteArray("{\"connections\":[{\"kind\":\"azure-openai\","
+                                             "\"resourceId\":\"/subscriptions/s\"}]}")
+                               << "\"id\" is required";
         QTest::newRow("bad resource id")
-            << QByteArray("{\"connections\":[{\"id\":\"x\",\"kind\":\"azure-openai\",\"resourceId\":\"acct\"}]}")
+            << QByteArray("{\"connections\":[{\"id\":\"x\",\"kind\":\"azure-openai\","
+                          "\"resourceId\":\"acct\"}]}")
             << "resourceId";
-        QTest::newRow("fast poll") << connectionJson(",\"pollIntervalSeconds\":1") << "pollIntervalSeconds";
-        QTest::newRow("bad retention") << QByteArray("{\"retention\":{\"rawDays\":0}}") << "retention";
+        QTest::newRow("fast poll")
+            << connectionJson(",\"pollIntervalSeconds\":1") << "pollIntervalSeconds";
+        QTest::newRow("bad retention")
+            << QByteArray("{\"retention\":{\"rawDays\":0}}") << "retention";
     }
     void rejects()
     {

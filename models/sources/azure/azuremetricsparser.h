@@ -12,10 +12,10 @@ namespace isc::azure {
 struct MetricsParseResult
 {
     bool ok = false;
-    QString error;      ///< in words when !ok, e.g. "Azure Monitor: BadRequest: ..."
-    QString errorCode;  ///< Azure's code when the body was an error document
+    QString error;                 ///< in words when !ok, e.g. "Azure Monitor: BadRequest: ..."
+    QString errorCode;             ///< Azure's code when the body was an error document
     QVector<SeriesSamples> series; ///< one per (metric, aggregation, dimension values)
-    QString interval;   ///< e.g. "PT1M"
+    QString interval;              ///< e.g. "PT1M"
 };
 
 /// Parses a metrics response body into series for connection `source`. Dimension names are

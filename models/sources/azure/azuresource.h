@@ -3,9 +3,12 @@
 #include "core/deployment.h"
 #include "core/sample.h"
 #include "core/sourcehealth.h"
+#include "core/timerange.h"
 #include "core/workspace.h"
 
 #include <QObject>
+#include <QStringList>
+#include <QVector>
 #include <functional>
 #include <memory>
 
@@ -26,6 +29,14 @@ public:
     /// `error` set. It is asked before every request; it never reaches disk or logs.
     using TokenProvider = std::function<QString(QString* error)>;
 
+    /// One metrics call: names that share the dimensions split in its $filter.
+    struct MetricGroup
+    {
+        QStringList metrics;  ///< at most 20 per call (longer groups are split)
+        QString aggregations; ///< e.g. "Total" or "Average,Maximum"
+        QStringList splitBy;  ///< dimensions filtered with eq '*'
+    };
+
     AzureSource(Connection connection, HttpClient* http, TokenProvider token,
                 QObject* parent = nullptr);
     ~AzureSource() override;
@@ -33,11 +44,33 @@ public:
     const Connection& connection() const;
 
     /// Reads the inventory, backfills [backfillFrom, now) if backfillFrom > 0, then polls every
-    /// pollIntervalSeconds until stop().
+    /// pollIntervalSeconds until stop(). backfillFinished() is emitted even when there is no
+    /// backfill, so callers can wait for it uniformly.
     void start(qint64 backfillFrom);
+    /// Same, backfilling each window (s UTC) in chunks, newest chunk first so charts fill from
+    /// "now" backwards.
+    void start(const QVector<TimeRange>& backfill);
     void stop();
-    /// One poll of the overlapping recent window, now.
+    /// One poll of the overlapping recent window, now (right after the cycle in flight, if any).
     void pollNow();
+
+    /// Replaces the wall clock (seconds UTC), for tests against an emulator with a fixed clock.
+    void setClock(std::function<qint64()> nowUtc);
+    /// Length of one backfill chunk in seconds (default 6 h; a multiple of 60).
+    void setBackfillChunkSeconds(qint64 seconds);
+    /// The current health (also sent with every healthChanged()).
+    SourceHealth health() const;
+    /// True from start() until backfillFinished().
+    bool isBackfilling() const;
+    /// True while a chunk or poll is in flight.
+    bool isBusy() const;
+
+    /// The metrics calls of one window, in order.
+    static QVector<MetricGroup> metricGroups();
+    /// The recent window a poll re-reads, in seconds (late minutes fill in on Azure).
+    static constexpr qint64 pollOverlapSeconds = 600;
+    /// Series asked per call (`top`); a call returning exactly this many may be truncated.
+    static constexpr int seriesPerCall = 100;
 
     /// Metric names polled (at most 20 per request).
     static QStringList metricNames();
@@ -53,6 +86,8 @@ signals:
     void healthChanged(const isc::SourceHealth& health);
     void backfillProgress(int done, int total);
     void backfillFinished();
+    /// Something worth a log line but not a failure (e.g. a call hit the `top` series limit).
+    void warning(const QString& message);
 
 private:
     struct Private;

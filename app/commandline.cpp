@@ -1,0 +1,292 @@
+#include "commandline.h"
+
+#include "core/timerange.h"
+
+#include <QCommandLineParser>
+
+namespace isc::app {
+namespace {
+
+const QStringList kPages = {QStringLiteral("overview")};
+
+QCommandLineOption opt(const QString& name, const QString& help, const QString& value = {})
+{
+    return value.isEmpty() ? QCommandLineOption(name, help) : QCommandLineOption(name, help, value);
+}
+
+bool parseDurationOption(const QCommandLineParser& p, const QString& name, qint64* out,
+                         QString* error)
+{
+    if (!p.isSet(name))
+        return true;
+    const auto d = parseDuration(p.value(name));
+    if (!d) {
+        *error = QStringLiteral("--%1: \"%2\" is not a duration (examples: 90s, 5m, 24h, 30d)")
+                     .arg(name, p.value(name));
+        return false;
+    }
+    *out = *d;
+    return true;
+}
+
+} // namespace
+
+std::optional<Invocation> parseCommandLine(const QStringList& args, QString* error)
+{
+    Invocation inv;
+    QStringList rest = args;
+    if (!rest.isEmpty() && !rest.first().startsWith(QLatin1Char('-'))) {
+        const QString cmd = rest.takeFirst();
+        if (cmd == QLatin1String("collect"))
+            inv.command = Invocation::Command::Collect;
+        else if (cmd == QLatin1String("query"))
+            inv.command = Invocation::Command::Query;
+        else if (cmd == QLatin1String("emulator"))
+            inv.command = Invocation::Command::Emulator;
+        else if (cmd == QLatin1String("help"))
+            inv.command = Invocation::Command::Help;
+        else {
+            *error = QStringLiteral("unknown command \"%1\" (commands: collect, query, emulator; "
+                                    "see --help)")
+                         .arg(cmd);
+            return std::nullopt;
+        }
+    }
+
+    QCommandLineParser p;
+    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    p.addOption(opt(QStringLiteral("help"), QStringLiteral("help")));
+    p.addOption(opt(QStringLiteral("version"), QStringLiteral("version")));
+    p.addOption(opt(QStringLiteral("db"), QStringLiteral("database"), QStringLiteral("FILE")));
+    p.addOption(opt(QStringLiteral("seed"), QStringLiteral("seed"), QStringLiteral("N")));
+    using C = Invocation::Command;
+    switch (inv.command) {
+    case C::Gui:
+        p.addOption(opt(QStringLiteral("demo"), QStringLiteral("demo")));
+        p.addOption(opt(QStringLiteral("workspace"), QStringLiteral("ws"), QStringLiteral("FILE")));
+        p.addOption(
+            opt(QStringLiteral("screenshot"), QStringLiteral("png"), QStringLiteral("FILE")));
+        p.addOption(opt(QStringLiteral("page"), QStringLiteral("page"), QStringLiteral("NAME")));
+        p.addOption(
+            opt(QStringLiteral("range"), QStringLiteral("range"), QStringLiteral("DURATION")));
+        p.addOption(opt(QStringLiteral("startup-probe"), QStringLiteral("benchmark")));
+        break;
+    case C::Collect:
+        p.addOption(opt(QStringLiteral("demo"), QStringLiteral("demo")));
+        p.addOption(opt(QStringLiteral("workspace"), QStringLiteral("ws"), QStringLiteral("FILE")));
+        p.addOption(opt(QStringLiteral("backfill"), QStringLiteral("backfill"),
+                        QStringLiteral("DURATION")));
+        p.addOption(opt(QStringLiteral("once"), QStringLiteral("once")));
+        p.addOption(
+            opt(QStringLiteral("duration"), QStringLiteral("duration"), QStringLiteral("SECONDS")));
+        break;
+    case C::Query:
+        for (const char* name :
+             {"metric", "aggregation", "deployment", "last", "from", "to", "step", "agg", "format"})
+            p.addOption(opt(QLatin1String(name), QLatin1String(name), QStringLiteral("VALUE")));
+        break;
+    case C::Emulator:
+        p.addOption(opt(QStringLiteral("port"), QStringLiteral("port"), QStringLiteral("N")));
+        break;
+    case C::Version:
+    case C::Help:
+        break;
+    }
+
+    if (!p.parse(QStringList{QStringLiteral("inferscope")} + rest)) {
+        *error = p.errorText();
+        return std::nullopt;
+    }
+    if (!p.positionalArguments().isEmpty()) {
+        *error = QStringLiteral("unexpected argument \"%1\"").arg(p.positionalArguments().first());
+        return std::nullopt;
+    }
+    if (p.isSet(QStringLiteral("help")) || inv.command == C::Help) {
+        inv.command = C::Help;
+        return inv;
+    }
+    if (p.isSet(QStringLiteral("version"))) {
+        inv.command = C::Version;
+        return inv;
+    }
+
+    inv.dbPath = p.value(QStringLiteral("db"));
+    if (p.isSet(QStringLiteral("seed"))) {
+        bool ok = false;
+        inv.seed = p.value(QStringLiteral("seed")).toULongLong(&ok);
+        if (!ok) {
+            *error = QStringLiteral("--seed: \"%1\" is not a non-negative integer")
+                         .arg(p.value(QStringLiteral("seed")));
+            return std::nullopt;
+        }
+    }
+
+    if (inv.command == C::Gui || inv.command == C::Collect) {
+        inv.demo = p.isSet(QStringLiteral("demo"));
+        inv.workspacePath = p.value(QStringLiteral("workspace"));
+        if (inv.demo && !inv.workspacePath.isEmpty()) {
+            *error = QStringLiteral("--demo and --workspace exclude each other");
+            return std::nullopt;
+        }
+    }
+
+    switch (inv.command) {
+    case C::Gui:
+        inv.screenshotPath = p.value(QStringLiteral("screenshot"));
+        inv.startupProbe = p.isSet(QStringLiteral("startup-probe"));
+        if (inv.startupProbe && !inv.screenshotPath.isEmpty()) {
+            *error = QStringLiteral("--startup-probe excludes --screenshot");
+            return std::nullopt;
+        }
+        if (p.isSet(QStringLiteral("page"))) {
+            inv.page = p.value(QStringLiteral("page")).toLower();
+            if (!kPages.contains(inv.page)) {
+                *error =
+                    QStringLiteral("--page: unknown page \"%1\" (pages: %2)")
+                        .arg(p.value(QStringLiteral("page")), kPages.join(QStringLiteral(", ")));
+                return std::nullopt;
+            }
+        }
+        if (!parseDurationOption(p, QStringLiteral("range"), &inv.rangeSeconds, error))
+            return std::nullopt;
+        break;
+    case C::Collect:
+        if (inv.dbPath.isEmpty()) {
+            *error = QStringLiteral("collect needs --db FILE");
+            return std::nullopt;
+        }
+        if (!inv.demo && inv.workspacePath.isEmpty()) {
+            *error = QStringLiteral("collect needs --demo or --workspace FILE");
+            return std::nullopt;
+        }
+        if (!parseDurationOption(p, QStringLiteral("backfill"), &inv.backfillSeconds, error))
+            return std::nullopt;
+        inv.once = p.isSet(QStringLiteral("once"));
+        if (p.isSet(QStringLiteral("duration"))) {
+            bool ok = false;
+            inv.durationSeconds = p.value(QStringLiteral("duration")).toLongLong(&ok);
+            if (!ok || inv.durationSeconds <= 0) {
+                *error = QStringLiteral("--duration: \"%1\" is not a positive number of seconds")
+                             .arg(p.value(QStringLiteral("duration")));
+                return std::nullopt;
+            }
+        }
+        if (inv.once == (inv.durationSeconds > 0)) {
+            *error = QStringLiteral("collect needs exactly one of --once or --duration SECONDS");
+            return std::nullopt;
+        }
+        break;
+    case C::Query: {
+        if (inv.dbPath.isEmpty()) {
+            *error = QStringLiteral("query needs --db FILE");
+            return std::nullopt;
+        }
+        inv.metric = p.value(QStringLiteral("metric"));
+        if (inv.metric.isEmpty()) {
+            *error = QStringLiteral("query needs --metric NAME");
+            return std::nullopt;
+        }
+        inv.aggregation = p.value(QStringLiteral("aggregation")).toLower();
+        inv.deployment = p.value(QStringLiteral("deployment"));
+        if (!parseDurationOption(p, QStringLiteral("last"), &inv.last, error))
+            return std::nullopt;
+        const bool hasFrom = p.isSet(QStringLiteral("from")), hasTo = p.isSet(QStringLiteral("to"));
+        if (hasFrom != hasTo) {
+            *error = QStringLiteral("--from and --to go together");
+            return std::nullopt;
+        }
+        if (hasFrom && p.isSet(QStringLiteral("last"))) {
+            *error = QStringLiteral("--last excludes --from/--to");
+            return std::nullopt;
+        }
+        if (hasFrom) {
+            const auto f = parseIsoUtc(p.value(QStringLiteral("from")));
+            const auto t = parseIsoUtc(p.value(QStringLiteral("to")));
+            if (!f || !t) {
+                *error =
+                    QStringLiteral("--from/--to must be ISO-8601 times, e.g. 2026-09-01T00:00:00Z");
+                return std::nullopt;
+            }
+            if (*t <= *f) {
+                *error = QStringLiteral("--to must be after --from");
+                return std::nullopt;
+            }
+            inv.from = *f;
+            inv.to = *t;
+        }
+        if (p.isSet(QStringLiteral("step"))) {
+            const QString s = p.value(QStringLiteral("step"));
+            const auto d = parseDuration(s);
+            if (!d || (*d != 60 && *d != 300 && *d != 3600)) {
+                *error = QStringLiteral("--step: \"%1\" is not one of 1m, 5m, 1h").arg(s);
+                return std::nullopt;
+            }
+            inv.step = *d;
+        }
+        if (p.isSet(QStringLiteral("agg"))) {
+            inv.reduce = p.value(QStringLiteral("agg")).toLower();
+            if (!QStringList{"avg", "min", "max", "sum"}.contains(inv.reduce)) {
+                *error = QStringLiteral("--agg: \"%1\" is not one of avg, min, max, sum")
+                             .arg(p.value(QStringLiteral("agg")));
+                return std::nullopt;
+            }
+        }
+        if (p.isSet(QStringLiteral("format"))) {
+            inv.format = p.value(QStringLiteral("format")).toLower();
+            if (inv.format != QLatin1String("csv") && inv.format != QLatin1String("json")) {
+                *error = QStringLiteral("--format: \"%1\" is not csv or json")
+                             .arg(p.value(QStringLiteral("format")));
+                return std::nullopt;
+            }
+        }
+        break;
+    }
+    case C::Emulator:
+        if (p.isSet(QStringLiteral("port"))) {
+            bool ok = false;
+            const uint port = p.value(QStringLiteral("port")).toUInt(&ok);
+            if (!ok || port > 65535) {
+                *error = QStringLiteral("--port: \"%1\" is not a port number (0-65535)")
+                             .arg(p.value(QStringLiteral("port")));
+                return std::nullopt;
+            }
+            inv.port = static_cast<quint16>(port);
+        }
+        break;
+    case C::Version:
+    case C::Help:
+        break;
+    }
+    return inv;
+}
+
+QString helpText()
+{
+    return QStringLiteral(
+               "Inferscope %1 - observability console for LLM deployments\n"
+               "\n"
+               "Usage:\n"
+               "  inferscope [--demo | --workspace FILE] [--db FILE]\n"
+               "             [--screenshot FILE --page NAME [--range 30d]]\n"
+               "      Opens the window (on the demo workspace when none is configured). With\n"
+               "      --screenshot, renders the page offscreen at 1440x900 once its data is\n"
+               "      loaded, writes the PNG and exits. Pages: overview.\n"
+               "  inferscope collect --db FILE (--demo | --workspace FILE) [--backfill 30d]\n"
+               "             (--once | --duration SECONDS)\n"
+               "      Headless poller: backfills, then polls every connection.\n"
+               "  inferscope query --db FILE --metric NAME [--deployment NAME]\n"
+               "             [--last 24h | --from ISO --to ISO] [--step 1m|5m|1h]\n"
+               "             [--agg avg|min|max|sum] [--aggregation "
+               "total|average|maximum|minimum]\n"
+               "             [--format csv|json]\n"
+               "      Prints one row per step, time in ISO-8601 UTC.\n"
+               "  inferscope emulator [--port N] [--seed S]\n"
+               "      Runs the demo fleet emulator on 127.0.0.1 until interrupted.\n"
+               "  inferscope --version | --help\n"
+               "\n"
+               "Common options: --db FILE (history database), --seed N (demo emulator seed, "
+               "default 42).\n")
+        .arg(QStringLiteral(INFERSCOPE_VERSION));
+}
+
+} // namespace isc::app

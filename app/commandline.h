@@ -1,0 +1,55 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace isc::app {
+
+/// What the user asked for on the command line, validated. Parsing needs no QCoreApplication.
+struct Invocation
+{
+    enum class Command { Gui, Collect, Query, Emulator, Version, Help };
+    Command command = Command::Gui;
+
+    // Shared
+    bool demo = false;
+    QString workspacePath;
+    QString dbPath;
+    quint64 seed = 42;
+
+    // GUI
+    QString screenshotPath;
+    QString page = QStringLiteral("overview");
+    qint64 rangeSeconds = 24 * 3600;
+    bool startupProbe = false; ///< benchmark: print RSS after the first painted page, then exit
+
+    // collect
+    qint64 backfillSeconds = -1; ///< -1 = each connection's backfillDays
+    bool once = false;
+    qint64 durationSeconds = 0;
+
+    // query
+    QString metric;
+    QString aggregation; ///< stored aggregation; empty = total if present, else average
+    QString deployment;
+    qint64 last = 24 * 3600;
+    qint64 from = 0, to = 0; ///< seconds UTC when --from/--to are given
+    qint64 step = 60;
+    QString reduce = QStringLiteral("avg");
+    QString format = QStringLiteral("csv");
+
+    // emulator
+    quint16 port = 0;
+
+    /// True when the command needs no display (runs on QCoreApplication).
+    bool headless() const { return command != Command::Gui; }
+};
+
+/// Parses argv (without the program name). On error returns nullopt and a one-line message.
+std::optional<Invocation> parseCommandLine(const QStringList& args, QString* error);
+
+/// The --help text.
+QString helpText();
+
+} // namespace isc::app

@@ -1,0 +1,77 @@
+#include "commands.h"
+#include "session.h"
+
+#include "core/timerange.h"
+#include "sources/collector.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QTimer>
+#include <cstdio>
+
+namespace isc::app {
+
+int runCollect(const Invocation& inv)
+{
+    Session session;
+    QString error;
+    Session::Options options;
+    options.demo = inv.demo;
+    options.workspacePath = inv.workspacePath;
+    options.dbPath = inv.dbPath;
+    options.seed = inv.seed;
+    if (!session.open(options, &error)) {
+        printError(error);
+        return 1;
+    }
+    if (!session.openReport().message.isEmpty())
+        std::fprintf(stderr, "inferscope: %s\n", qPrintable(session.openReport().message));
+    if (session.isDemo())
+        std::fprintf(stderr,
+                     "inferscope: collecting DEMO data from the built-in emulator (seed %llu)\n",
+                     static_cast<unsigned long long>(inv.seed));
+
+    Collector* collector = session.collector();
+    int failures = 0;
+    QElapsedTimer progressClock;
+    progressClock.start();
+    QObject::connect(collector, &Collector::backfillProgress, collector, [&](int done, int total) {
+        // One line a second at most: backfills run thousands of chunks on slow links.
+        if (done == total || progressClock.elapsed() >= 1000) {
+            std::fprintf(stderr, "backfill: %d/%d chunks\n", done, total);
+            progressClock.restart();
+        }
+    });
+    QObject::connect(collector, &Collector::healthChanged, collector, [&](const SourceHealth& h) {
+        if (h.state == SourceHealth::State::Failing && !h.lastError.isEmpty()) {
+            ++failures;
+            std::fprintf(stderr, "inferscope: %s: %s\n", qPrintable(h.displayName),
+                         qPrintable(h.lastError));
+        }
+    });
+
+    int exitCode = 0;
+    if (inv.once) {
+        // Backfill (if any), then exactly one poll of every source, then quit.
+        QObject::connect(collector, &Collector::backfillFinished, collector,
+                         [collector] { collector->pollNow(); });
+        QObject::connect(collector, &Collector::pollCycleFinished, collector, [&] {
+            collector->stop();
+            exitCode = failures > 0 ? 2 : 0;
+            QCoreApplication::exit(exitCode);
+        });
+    } else {
+        QTimer::singleShot(inv.durationSeconds * 1000, collector, [&] {
+            collector->stop();
+            exitCode = failures > 0 ? 2 : 0;
+            QCoreApplication::exit(exitCode);
+        });
+    }
+    collector->start(inv.backfillSeconds);
+    exitCode = QCoreApplication::exec();
+    if (exitCode == 2)
+        printError(QStringLiteral("some polls failed; their windows are recorded as gaps"));
+    return exitCode;
+}
+
+} // namespace isc::app

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "commandline.h"
+
+namespace isc::app {
+
+/// Each runs inside an existing Q(Core)Application and returns the process exit code.
+int runCollect(const Invocation& inv);
+int runQuery(const Invocation& inv);
+int runEmulator(const Invocation& inv);
+int runGui(const Invocation& inv);
+
+/// Prints one line to stderr, prefixed "inferscope: ".
+void printError(const QString& message);
+
+} // namespace isc::app

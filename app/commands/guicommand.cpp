@@ -1,0 +1,101 @@
+#include "commands.h"
+#include "mainwindow.h"
+#include "screenshotjob.h"
+#include "session.h"
+
+#include "pages/overviewpage.h"
+#include "sources/collector.h"
+#include "timerangepicker.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QMessageBox>
+#include <QTimer>
+#include <cstdio>
+
+namespace isc::app {
+namespace {
+
+/// Resident set size of this process in kB (Linux), 0 when unknown.
+long residentKb()
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> lines = f.readAll().split('\n');
+    for (const QByteArray& line : lines) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLong();
+    }
+    return 0;
+}
+
+/// --range: a preset when it is one (so the picker shows it), else a custom range ending now.
+void applyRange(OverviewPage* page, qint64 seconds)
+{
+    using P = TimeRangePicker::Preset;
+    for (P preset : {P::Hour, P::SixHours, P::Day, P::Week, P::Month}) {
+        if (TimeRangePicker::presetSeconds(preset) == seconds) {
+            page->rangePicker()->setPreset(preset);
+            return;
+        }
+    }
+    const qint64 end = floorTo(nowUtc(), 60) + 60;
+    page->rangePicker()->setCustomRange({end - seconds, end});
+}
+
+} // namespace
+
+void printError(const QString& message)
+{
+    std::fprintf(stderr, "inferscope: %s\n", qPrintable(message));
+}
+
+int runGui(const Invocation& inv)
+{
+    const bool screenshot = !inv.screenshotPath.isEmpty();
+    Session session;
+    Session::Options options;
+    options.demo = inv.demo;
+    options.workspacePath = inv.workspacePath;
+    options.dbPath = inv.dbPath;
+    options.seed = inv.seed;
+    QString error;
+    if (!session.open(options, &error)) {
+        printError(error);
+        if (!screenshot)
+            QMessageBox::critical(nullptr, QObject::tr("Inferscope"), error);
+        return 1;
+    }
+    if (!inv.workspacePath.isEmpty())
+        rememberWorkspace(session.workspacePath());
+
+    MainWindow window(&session);
+    applyRange(window.overviewPage(), inv.rangeSeconds);
+    if (screenshot) {
+        window.resize(1440, 900);
+        window.showPage(inv.page);
+        window.show();
+        ScreenshotJob job(&session, &window, inv.screenshotPath);
+        QObject::connect(&job, &ScreenshotJob::finished, qApp, &QCoreApplication::exit);
+        job.start(inv.rangeSeconds);
+        return QApplication::exec();
+    }
+    if (inv.startupProbe) {
+        // tests/bench/bench_startup: the page has its data and has painted once, then exit.
+        QObject::connect(
+            window.overviewPage(), &OverviewPage::loaded, &window,
+            [&window] {
+                window.repaint();
+                std::printf("inferscope-startup first-paint rss_kb=%ld\n", residentKb());
+                std::fflush(stdout);
+                QTimer::singleShot(0, qApp, [] { QCoreApplication::exit(0); });
+            },
+            Qt::SingleShotConnection);
+    }
+    window.show();
+    session.collector()->start();
+    return QApplication::exec();
+}
+
+} // namespace isc::app

@@ -1,0 +1,171 @@
+#include "mainwindow.h"
+
+#include "session.h"
+
+#include "demobanner.h"
+#include "pages/overviewpage.h"
+#include "sources/collector.h"
+#include "sourcestatusbar.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProcess>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QVBoxLayout>
+
+namespace isc::app {
+
+MainWindow::MainWindow(Session* session, QWidget* parent)
+    : QMainWindow(parent), m_session(session), m_nav(new QListWidget), m_stack(new QStackedWidget),
+      m_status(new SourceStatusBar)
+{
+    setWindowTitle(session->isDemo() ? tr("Inferscope — Demo fleet")
+                                     : tr("Inferscope — %1").arg(session->workspace().name));
+    auto* central = new QWidget;
+    auto* outer = new QVBoxLayout(central);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->setSpacing(0);
+    if (session->isDemo())
+        outer->addWidget(new DemoBanner(DemoBanner::Kind::Demo, DemoBanner::demoText()));
+    if (!session->openReport().message.isEmpty())
+        outer->addWidget(new DemoBanner(DemoBanner::Kind::Warning, session->openReport().message));
+
+    auto* body = new QHBoxLayout;
+    body->setContentsMargins(0, 0, 0, 0);
+    body->setSpacing(0);
+    m_nav->setFixedWidth(168);
+    m_nav->setAccessibleName(tr("Pages"));
+    m_nav->setFrameShape(QFrame::NoFrame);
+    m_nav->setStyleSheet(
+        QStringLiteral("QListWidget { background: #f3f4f6; padding-top: 8px; font-size: 14px; }"
+                       "QListWidget::item { padding: 8px 14px; }"
+                       "QListWidget::item:selected { background: #dbe4f3; color: #0b2a5b; }"));
+    body->addWidget(m_nav);
+    body->addWidget(m_stack, 1);
+    outer->addLayout(body, 1);
+    setCentralWidget(central);
+
+    m_overview = new OverviewPage(session->store());
+    addPage(QStringLiteral("overview"), tr("Overview"), m_overview);
+    connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
+
+    statusBar()->addPermanentWidget(m_status, 1);
+    Collector* collector = session->collector();
+    connect(collector, &Collector::healthChanged, m_status, &SourceStatusBar::setHealth);
+    connect(collector, &Collector::backfillProgress, m_status,
+            &SourceStatusBar::setBackfillProgress);
+    for (const SourceHealth& h : collector->health())
+        m_status->setHealth(h);
+
+    buildMenus();
+    restoreSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::addPage(const QString& id, const QString& title, QWidget* page)
+{
+    m_pageIds.append(id);
+    m_nav->addItem(title);
+    m_stack->addWidget(page);
+    if (m_nav->currentRow() < 0)
+        m_nav->setCurrentRow(0);
+}
+
+bool MainWindow::showPage(const QString& name)
+{
+    const int index = m_pageIds.indexOf(name);
+    if (index < 0)
+        return false;
+    m_nav->setCurrentRow(index);
+    return true;
+}
+
+QString MainWindow::currentPage() const
+{
+    const int row = m_nav->currentRow();
+    return row >= 0 ? m_pageIds.value(row) : QString();
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open Workspace…"), this, &MainWindow::openWorkspace);
+    open->setShortcut(QKeySequence::Open);
+    file->addAction(tr("Open &Demo Workspace"), this,
+                    [this] { reopen({QStringLiteral("--demo")}); });
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < m_pageIds.size(); ++i) {
+        QAction* a =
+            view->addAction(m_nav->item(i)->text(), this, [this, i] { m_nav->setCurrentRow(i); });
+        a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+    }
+    view->addSeparator();
+    QAction* poll = view->addAction(tr("&Poll Now"), m_session->collector(), &Collector::pollNow);
+    poll->setShortcut(QKeySequence::Refresh);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Inferscope"), this, [this] {
+        QMessageBox::about(this, tr("About Inferscope"),
+                           tr("<b>Inferscope %1</b><p>Observability console for LLM deployments: "
+                              "usage, latency, reserved capacity and cost across Azure OpenAI and "
+                              "other providers.</p><p>Database: %2</p>")
+                               .arg(QStringLiteral(INFERSCOPE_VERSION),
+                                    m_session->openReport().path.toHtmlEscaped()));
+    });
+}
+
+void MainWindow::openWorkspace()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Workspace"), QString(), tr("Inferscope workspaces (*.json);;All files (*)"));
+    if (!path.isEmpty())
+        reopen({QStringLiteral("--workspace"), path});
+}
+
+void MainWindow::reopen(const QStringList& arguments)
+{
+    // A workspace owns its database and sources: switching is a clean restart of the window.
+    if (QProcess::startDetached(QCoreApplication::applicationFilePath(), arguments))
+        close();
+    else
+        QMessageBox::warning(this, tr("Inferscope"),
+                             tr("Could not start Inferscope with %1.").arg(arguments.join(' ')));
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings s;
+    if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1440, 900);
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    showPage(s.value(QStringLiteral("window/page"), QStringLiteral("overview")).toString());
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("window/page"), currentPage());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveSettings();
+    event->accept();
+}
+
+} // namespace isc::app

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QMainWindow>
+#include <QStringList>
+
+class QListWidget;
+class QStackedWidget;
+
+namespace isc {
+class OverviewPage;
+class SourceStatusBar;
+} // namespace isc
+
+namespace isc::app {
+
+class Session;
+
+/// Assembles the pages, the banners and the status bar around a Session; nothing more.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(Session* session, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Shows the page with id `name` ("overview"); false when there is none.
+    bool showPage(const QString& name);
+    QString currentPage() const;
+    OverviewPage* overviewPage() const { return m_overview; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void addPage(const QString& id, const QString& title, QWidget* page);
+    void buildMenus();
+    void restoreSettings();
+    void saveSettings() const;
+    void openWorkspace();
+    void reopen(const QStringList& arguments);
+
+    Session* m_session;
+    QListWidget* m_nav;
+    QStackedWidget* m_stack;
+    SourceStatusBar* m_status;
+    OverviewPage* m_overview = nullptr;
+    QStringList m_pageIds;
+};
+
+} // namespace isc::app

@@ -1,0 +1,85 @@
+#include "screenshotjob.h"
+
+#include "commands/commands.h"
+#include "mainwindow.h"
+#include "session.h"
+
+#include "itemmodels/chartmodel.h"
+#include "itemmodels/kpimodel.h"
+#include "pages/overviewpage.h"
+#include "sources/collector.h"
+
+#include <QPixmap>
+#include <QTimer>
+#include <cstdio>
+
+namespace isc::app {
+
+ScreenshotJob::ScreenshotJob(Session* session, MainWindow* window, QString path, int timeoutSeconds,
+                             QObject* parent)
+    : QObject(parent), m_session(session), m_window(window), m_path(std::move(path)),
+      m_timeout(new QTimer(this))
+{
+    m_timeout->setSingleShot(true);
+    m_timeout->setInterval(timeoutSeconds * 1000);
+    connect(m_timeout, &QTimer::timeout, this, [this, timeoutSeconds] {
+        fail(QStringLiteral("the page did not finish loading within %1 s").arg(timeoutSeconds));
+    });
+}
+
+void ScreenshotJob::start(qint64 rangeSeconds)
+{
+    m_timeout->start();
+    Collector* collector = m_session->collector();
+    OverviewPage* page = m_window->overviewPage();
+    connect(collector, &Collector::backfillProgress, this, [](int done, int total) {
+        std::fprintf(stderr, "\rcollecting history: %d/%d chunks", done, total);
+        if (done >= total)
+            std::fputc('\n', stderr);
+    });
+    // Once the range is in the store, reload the page; capture when every chart and the KPIs
+    // have delivered a result of that reload.
+    connect(collector, &Collector::backfillFinished, this, [this, page] {
+        const QVector<ChartModel*> charts = page->chartModels();
+        m_pending = int(charts.size()) + 1;
+        for (ChartModel* model : charts)
+            connect(model, &ChartModel::changed, this, &ScreenshotJob::settleOne,
+                    Qt::SingleShotConnection);
+        connect(page->kpiModel(), &KpiModel::updated, this, &ScreenshotJob::settleOne,
+                Qt::SingleShotConnection);
+        page->refresh();
+    });
+    collector->start(rangeSeconds);
+}
+
+void ScreenshotJob::settleOne()
+{
+    if (--m_pending == 0)
+        QTimer::singleShot(0, this, &ScreenshotJob::capture);
+}
+
+void ScreenshotJob::capture()
+{
+    if (m_done)
+        return;
+    const QPixmap pixmap = m_window->grab();
+    if (pixmap.isNull() || !pixmap.save(m_path, "PNG")) {
+        fail(QStringLiteral("could not write %1").arg(m_path));
+        return;
+    }
+    m_done = true;
+    m_session->collector()->stop();
+    std::fprintf(stderr, "wrote %s (%dx%d)\n", qPrintable(m_path), pixmap.width(), pixmap.height());
+    emit finished(0);
+}
+
+void ScreenshotJob::fail(const QString& message)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    printError(QStringLiteral("screenshot failed: %1").arg(message));
+    emit finished(1);
+}
+
+} // namespace isc::app

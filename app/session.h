@@ -1,0 +1,62 @@
+#pragma once
+
+#include "core/workspace.h"
+#include "store/storetypes.h"
+
+#include <QObject>
+#include <memory>
+
+namespace isc {
+class SampleStore;
+class Collector;
+namespace emu {
+class Emulator;
+}
+} // namespace isc
+
+namespace isc::app {
+
+/// Everything one run of Inferscope works on: the workspace (the demo one runs the built-in
+/// emulator on loopback), the history store and the collector. Shared by the GUI and `collect`.
+class Session : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        bool demo = false;
+        QString workspacePath; ///< empty with demo = false: the remembered one, else the demo
+        QString dbPath;        ///< empty = the workspace's, else the default in the data dir
+        quint64 seed = 42;     ///< demo emulator seed
+    };
+
+    explicit Session(QObject* parent = nullptr);
+    ~Session() override;
+
+    /// Loads the workspace, starts the emulator for the demo, opens the store. The collector
+    /// is created but not started. Returns false with a one-line `error`.
+    bool open(const Options& options, QString* error);
+
+    const Workspace& workspace() const { return m_workspace; }
+    bool isDemo() const { return m_workspace.demo; }
+    SampleStore* store() const { return m_store.get(); }
+    Collector* collector() const { return m_collector.get(); }
+    /// How opening the database went (a recovered corrupt file is reported here).
+    const OpenReport& openReport() const { return m_openReport; }
+    /// The workspace file in use, empty for the demo.
+    QString workspacePath() const { return m_workspacePath; }
+
+private:
+    Workspace m_workspace;
+    QString m_workspacePath;
+    OpenReport m_openReport;
+    std::unique_ptr<emu::Emulator> m_emulator;
+    std::unique_ptr<SampleStore> m_store;
+    std::unique_ptr<Collector> m_collector;
+};
+
+/// The workspace file remembered from the last --workspace run, empty when none.
+QString rememberedWorkspace();
+void rememberWorkspace(const QString& path);
+
+} // namespace isc::app

@@ -1,0 +1,280 @@
+#include "chartmodel.h"
+
+#include "store/samplestore.h"
+#include "whenready.h"
+
+#include <QFuture>
+#include <QMap>
+#include <QPointer>
+#include <QTimer>
+#include <algorithm>
+#include <cmath>
+
+namespace isc {
+
+namespace {
+
+constexpr int kCoalesceMs = 40;    // ~25 Hz at most, like PlotJuggler's replot timer
+constexpr int kDefaultWidth = 600; // before the view has been laid out
+constexpr int kMinWidth = 120;
+
+// The value of a sorted series at x: exact, linearly interpolated inside, or nullopt outside.
+std::optional<double> valueAt(const QVector<QPointF>& pts, double x)
+{
+    if (pts.isEmpty() || x < pts.front().x() || x > pts.back().x())
+        return std::nullopt;
+    auto it = std::lower_bound(pts.begin(), pts.end(), x,
+                               [](const QPointF& p, double v) { return p.x() < v; });
+    if (it->x() == x)
+        return it->y();
+    const QPointF& b = *it;
+    const QPointF& a = *(it - 1);
+    const double t = (x - a.x()) / (b.x() - a.x());
+    return a.y() + t * (b.y() - a.y());
+}
+
+// Sums two series over the union of their timestamps; a series adds nothing outside its extent.
+QVector<QPointF> sumSeries(const QVector<QPointF>& a, const QVector<QPointF>& b)
+{
+    QVector<double> xs;
+    xs.reserve(a.size() + b.size());
+    for (const auto& p : a)
+        xs.push_back(p.x());
+    for (const auto& p : b)
+        xs.push_back(p.x());
+    std::sort(xs.begin(), xs.end());
+    xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+    QVector<QPointF> out;
+    out.reserve(xs.size());
+    for (double x : xs)
+        out.push_back({x, valueAt(a, x).value_or(0) + valueAt(b, x).value_or(0)});
+    return out;
+}
+
+} // namespace
+
+bool ChartSnapshot::isEmpty() const
+{
+    return pointCount() == 0;
+}
+
+qsizetype ChartSnapshot::pointCount() const
+{
+    qsizetype n = 0;
+    for (const auto& s : series)
+        n += s.points.size();
+    return n;
+}
+
+qint64 niceStep(qint64 duration, int maxPoints)
+{
+    static constexpr qint64 steps[] = {60, 300, 900, 1800, 3600, 10800, 21600, 43200, 86400};
+    const qint64 wanted = duration / std::max(1, maxPoints);
+    for (qint64 s : steps) {
+        if (s >= wanted)
+            return s;
+    }
+    return (wanted + 86399) / 86400 * 86400;
+}
+
+struct ChartModel::Private
+{
+    QPointer<SampleStore> store;
+    ChartSpec spec;
+    TimeRange range;
+    int pixelWidth = 0;
+    int queriedWidth = 0;
+    QHash<QString, QString> filter;
+    QTimer coalesce;
+    quint64 generation = 0;
+    bool loading = false;
+    bool loaded = false;
+    ChartSnapshot snapshot;
+};
+
+ChartModel::ChartModel(SampleStore* store, ChartSpec spec, QObject* parent)
+    : QObject(parent), d(std::make_unique<Private>())
+{
+    d->store = store;
+    d->spec = std::move(spec);
+    d->coalesce.setSingleShot(true);
+    d->coalesce.setInterval(kCoalesceMs);
+    connect(&d->coalesce, &QTimer::timeout, this, &ChartModel::refreshNow);
+}
+
+ChartModel::~ChartModel() = default;
+
+const ChartSpec& ChartModel::spec() const
+{
+    return d->spec;
+}
+
+void ChartModel::setTimeRange(TimeRange range)
+{
+    if (range == d->range)
+        return;
+    d->range = range;
+    refresh();
+}
+
+TimeRange ChartModel::timeRange() const
+{
+    return d->range;
+}
+
+void ChartModel::setPixelWidth(int pixels)
+{
+    // A view still being laid out reports slivers; decimating for those would look coarse.
+    pixels = pixels < kMinWidth ? 0 : pixels;
+    if (pixels == d->pixelWidth)
+        return;
+    d->pixelWidth = pixels;
+    const int before = d->queriedWidth > 0 ? d->queriedWidth : kDefaultWidth;
+    if (std::abs(pixels - before) * 10 > before)
+        refresh();
+}
+
+int ChartModel::pixelWidth() const
+{
+    return d->pixelWidth;
+}
+
+void ChartModel::setLabelFilter(const QHash<QString, QString>& labels)
+{
+    if (labels == d->filter)
+        return;
+    d->filter = labels;
+    refresh();
+}
+
+QHash<QString, QString> ChartModel::labelFilter() const
+{
+    return d->filter;
+}
+
+void ChartModel::refresh()
+{
+    // Not restarted on every call: a steady stream of updates still refreshes at ~25 Hz.
+    if (!d->coalesce.isActive())
+        d->coalesce.start();
+}
+
+QVector<SeriesQuery> ChartModel::buildQueries() const
+{
+    const int width = d->pixelWidth > 0 ? d->pixelWidth : kDefaultWidth;
+    QVector<SeriesQuery> out;
+    for (const auto& cq : d->spec.queries) {
+        SeriesQuery q = cq.query;
+        q.range = d->range;
+        for (auto it = d->filter.cbegin(); it != d->filter.cend(); ++it)
+            q.labelEquals.insert(it.key(), it.value());
+        if (d->spec.kind == ChartSpec::Kind::StackedArea) {
+            // Stacks need aligned timestamps, which M4's per-series picks would not give.
+            q.pixelWidth = 0;
+            q.step = std::max(q.step, niceStep(d->range.duration(), std::max(1, width / 3)));
+        } else {
+            q.pixelWidth = width;
+        }
+        out.push_back(q);
+    }
+    return out;
+}
+
+void ChartModel::refreshNow()
+{
+    d->coalesce.stop();
+    if (!d->store || !d->range.isValid() || d->spec.queries.isEmpty())
+        return;
+    const quint64 generation = ++d->generation;
+    const QVector<SeriesQuery> queries = buildQueries();
+    d->queriedWidth = d->pixelWidth > 0 ? d->pixelWidth : kDefaultWidth;
+    const TimeRange range = d->range;
+    const int width = d->queriedWidth;
+
+    struct Pending
+    {
+        int remaining = 0;
+        QVector<QueryResult> results;
+    };
+    auto pending = std::make_shared<Pending>();
+    pending->remaining = int(queries.size());
+    pending->results.resize(queries.size());
+
+    if (!d->loading) {
+        d->loading = true;
+        emit loadingChanged(true);
+    }
+    for (int i = 0; i < queries.size(); ++i) {
+        whenReady(this, d->store->query(queries[i]),
+                  [this, generation, pending, i, range, width](const QueryResult& r) {
+                      if (generation != d->generation)
+                          return; // superseded by a newer refresh
+                      pending->results[i] = r;
+                      if (--pending->remaining > 0)
+                          return;
+                      d->snapshot = combine(d->spec, range, pending->results);
+                      d->snapshot.pixelWidth = d->spec.kind == ChartSpec::Kind::Lines ? width : 0;
+                      d->loading = false;
+                      const bool first = !d->loaded;
+                      d->loaded = true;
+                      emit loadingChanged(false);
+                      emit changed();
+                      if (first)
+                          emit loaded();
+                  });
+    }
+}
+
+bool ChartModel::isLoading() const
+{
+    return d->loading;
+}
+
+bool ChartModel::isLoaded() const
+{
+    return d->loaded;
+}
+
+const ChartSnapshot& ChartModel::snapshot() const
+{
+    return d->snapshot;
+}
+
+ChartSnapshot ChartModel::combine(const ChartSpec& spec, TimeRange range,
+                                  const QVector<QueryResult>& results)
+{
+    ChartSnapshot out;
+    out.range = range;
+    out.step = 0;
+    QHash<QString, int> byName;
+    for (int i = 0; i < results.size() && i < spec.queries.size(); ++i) {
+        const QueryResult& r = results[i];
+        const ChartQuery& cq = spec.queries[i];
+        if (out.error.isEmpty())
+            out.error = r.error;
+        out.step = std::max(out.step, r.step);
+        for (const auto& g : r.gaps) {
+            if (!out.gaps.contains(g))
+                out.gaps.push_back(g);
+        }
+        for (const auto& s : r.series) {
+            const bool templated = cq.nameFormat.contains(QLatin1String("%1"));
+            const QString name = templated ? cq.nameFormat.arg(s.name) : cq.nameFormat;
+            auto it = byName.constFind(name);
+            if (it != byName.constEnd()) {
+                ChartSeries& existing = out.series[*it];
+                existing.points = sumSeries(existing.points, s.points);
+                continue;
+            }
+            byName.insert(name, int(out.series.size()));
+            out.series.push_back({name, templated ? s.name : name, cq.dashed, s.points});
+        }
+    }
+    if (out.step == 0)
+        out.step = 60;
+    std::sort(out.gaps.begin(), out.gaps.end(),
+              [](const TimeRange& a, const TimeRange& b) { return a.from < b.from; });
+    return out;
+}
+
+} // namespace isc

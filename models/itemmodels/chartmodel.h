@@ -1,0 +1,124 @@
+#pragma once
+
+#include "core/units.h"
+#include "store/storetypes.h"
+
+#include <QHash>
+#include <QObject>
+#include <QString>
+#include <QVector>
+#include <memory>
+#include <optional>
+
+namespace isc {
+
+class SampleStore;
+
+/// One store query of a chart and how its series are named and drawn.
+struct ChartQuery
+{
+    SeriesQuery query;                         ///< range and pixelWidth are set by ChartModel
+    QString nameFormat = QStringLiteral("%1"); ///< display name; %1 = the queried series name
+    bool dashed = false;                       ///< a style hint (e.g. TTLT beside TTFT)
+};
+
+/// What a chart shows: its title, unit, kind, queries and optional threshold line.
+struct ChartSpec
+{
+    enum class Kind { Lines, StackedArea };
+
+    QString title;
+    QString note; ///< a short line after the title, e.g. "solid: TTFT · dashed: TTLT"
+    Unit unit = Unit::Count;
+    Kind kind = Kind::Lines;
+    /// Series of equal display name coming from different queries are summed (aligned by time).
+    QVector<ChartQuery> queries;
+    std::optional<double> threshold; ///< a horizontal reference line, in `unit`
+    QString thresholdLabel;          ///< e.g. "100 % reserved"
+};
+
+/// One displayed series: a name, a colour key and points (x = ms since the epoch UTC, y in the
+/// chart's unit). Series with one colour key share a colour and a legend entry; the key is the
+/// queried series name when the query's nameFormat holds %1, else the display name.
+struct ChartSeries
+{
+    QString name;
+    QString colorKey;
+    bool dashed = false;
+    QVector<QPointF> points;
+};
+
+/// The value snapshot a chart draws.
+struct ChartSnapshot
+{
+    TimeRange range;             ///< the range that was queried (s UTC)
+    qint64 step = 60;            ///< seconds between points before decimation
+    int pixelWidth = 0;          ///< the width the points were decimated for, 0 = none
+    QVector<ChartSeries> series; ///< in query order, then by name
+    QVector<TimeRange> gaps;     ///< recorded gap markers: lines break there
+    QString error;               ///< in words when a query failed
+
+    bool isEmpty() const;
+    qsizetype pointCount() const;
+};
+
+/// Drives one chart: issues its store queries on refresh (off the GUI thread), drops stale
+/// results and publishes the newest snapshot. Bursts of refresh() are coalesced (40 ms).
+class ChartModel : public QObject
+{
+    Q_OBJECT
+public:
+    ChartModel(SampleStore* store, ChartSpec spec, QObject* parent = nullptr);
+    ~ChartModel() override;
+
+    const ChartSpec& spec() const;
+
+    /// The range to show (s UTC). Changing it schedules a refresh.
+    void setTimeRange(TimeRange range);
+    TimeRange timeRange() const;
+
+    /// Width of the plot area in pixels, for decimation. A change of over 10 % schedules a refresh.
+    void setPixelWidth(int pixels);
+    int pixelWidth() const;
+
+    /// Extra label filters ANDed into every query (e.g. ModelDeploymentName), case-insensitive
+    /// keys.
+    void setLabelFilter(const QHash<QString, QString>& labels);
+    QHash<QString, QString> labelFilter() const;
+
+    /// Schedules a refresh in at most 40 ms; repeated calls in that time fold into one.
+    void refresh();
+    /// Issues the queries now; a result of an earlier refresh arriving later is dropped.
+    void refreshNow();
+
+    /// True while queries are in flight.
+    bool isLoading() const;
+    /// True once a first snapshot arrived.
+    bool isLoaded() const;
+    /// The newest snapshot (empty before the first result).
+    const ChartSnapshot& snapshot() const;
+
+    /// The queries refreshNow() issues for the current range, width and filter (for tests).
+    QVector<SeriesQuery> buildQueries() const;
+
+    /// Combines per-query results into display series (pure; used by refreshNow()).
+    static ChartSnapshot combine(const ChartSpec& spec, TimeRange range,
+                                 const QVector<QueryResult>& results);
+
+signals:
+    /// A new snapshot is available from snapshot().
+    void changed();
+    void loadingChanged(bool loading);
+    /// The first snapshot arrived.
+    void loaded();
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+/// A step (s, multiple of 60) from 1m, 5m, 15m, 30m, 1h, 3h, 6h, 12h, 1d giving at most
+/// `maxPoints` buckets over `duration` seconds.
+qint64 niceStep(qint64 duration, int maxPoints);
+
+} // namespace isc

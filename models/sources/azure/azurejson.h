@@ -1,0 +1,19 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+#include <optional>
+
+namespace isc::azure {
+
+/// Parses an Azure JSON body into an object; on failure returns nullopt and sets `error` to
+/// "<service>: …" words (parse error with its offset, or the wrong shape).
+std::optional<QJsonObject> parseAzureObject(const QByteArray& body, const QString& service,
+                                            QString* error);
+
+/// When `o` is an Azure error document (ARM `{"error":{code,message}}` or Azure Monitor
+/// `{code,message}`), returns true and sets `code` and `message`.
+bool azureErrorDocument(const QJsonObject& o, QString* code, QString* message);
+
+} // namespace isc::azure

@@ -1,0 +1,335 @@
+#include "collector.h"
+
+#include "net/httpclient.h"
+#include "sources/azure/azuresource.h"
+#include "store/samplestore.h"
+
+#include <QFuture>
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcCollector, "inferscope.collector")
+
+namespace isc {
+namespace {
+
+constexpr int kRetentionIntervalMs = 3600 * 1000;
+
+// The bearer token the built-in emulator accepts (isc::emu::Emulator::demoToken()). Spelled
+// out here because sources must not link the emulator; it is not a secret (loopback demo).
+const QString kDemoToken = QStringLiteral("inferscope-demo-token");
+
+azure::AzureSource::TokenProvider tokenProvider(const Connection& c)
+{
+    const QString who = c.displayName.isEmpty() ? c.id : c.displayName;
+    switch (c.credential.kind) {
+    case SecretRef::Kind::Env: {
+        const QString name = c.credential.name;
+        return [name](QString* error) {
+            const QString value = qEnvironmentVariable(name.toLocal8Bit().constData()).trimmed();
+            if (value.isEmpty() && error)
+                *error = QStringLiteral("environment variable %1 is not set").arg(name);
+            return value;
+        };
+    }
+    case SecretRef::Kind::Demo:
+        return [](QString*) { return kDemoToken; };
+    case SecretRef::Kind::None:
+        break;
+    }
+    return [who](QString* error) {
+        if (error)
+            *error = QStringLiteral("no credential is configured for %1").arg(who);
+        return QString();
+    };
+}
+
+} // namespace
+
+struct Collector::Private
+{
+    struct Source
+    {
+        azure::AzureSource* source = nullptr;
+        int backfillDone = 0;
+        int backfillTotal = 0;
+        bool backfillFinished = false; // the source said so
+        int pendingWrites = 0;         // writes and gap records not landed yet
+        bool polled = false;           // a poll of the current cycle landed
+    };
+
+    Collector* q = nullptr;
+    Workspace workspace;
+    QPointer<SampleStore> store;
+    HttpClient* http = nullptr;
+    QVector<Source> sources;
+    std::function<qint64()> clock = [] { return nowUtc(); };
+    QTimer retentionTimer;
+    bool running = false;
+    bool backfillAnnounced = false;
+    quint64 runId = 0;
+
+    Source* find(const azure::AzureSource* s)
+    {
+        for (auto& entry : sources) {
+            if (entry.source == s)
+                return &entry;
+        }
+        return nullptr;
+    }
+    void emitProgress();
+    void checkBackfill();
+    void checkPollCycle();
+    bool begin(const azure::AzureSource* s);
+    void landed(const azure::AzureSource* s, bool isPoll);
+    void applyRetention();
+};
+
+void Collector::Private::emitProgress()
+{
+    int done = 0, total = 0;
+    for (const auto& s : sources) {
+        done += s.backfillDone;
+        total += s.backfillTotal;
+    }
+    emit q->backfillProgress(done, total);
+}
+
+void Collector::Private::checkBackfill()
+{
+    if (!running || backfillAnnounced)
+        return;
+    for (const auto& s : sources) {
+        if (!s.backfillFinished || s.pendingWrites > 0)
+            return; // its last chunk is still being written
+    }
+    backfillAnnounced = true;
+    emit q->backfillFinished();
+}
+
+void Collector::Private::checkPollCycle()
+{
+    if (sources.isEmpty())
+        return;
+    for (const auto& s : sources) {
+        if (!s.polled || s.pendingWrites > 0)
+            return;
+    }
+    for (auto& s : sources)
+        s.polled = false;
+    emit q->pollCycleFinished();
+}
+
+// A write (or gap record) of `s` starts; false when the source is unknown.
+bool Collector::Private::begin(const azure::AzureSource* s)
+{
+    Source* entry = find(s);
+    if (!entry)
+        return false;
+    ++entry->pendingWrites;
+    return true;
+}
+
+void Collector::Private::landed(const azure::AzureSource* s, bool isPoll)
+{
+    Source* entry = find(s);
+    if (!entry)
+        return;
+    --entry->pendingWrites;
+    if (isPoll)
+        entry->polled = true;
+    checkBackfill();
+    if (isPoll)
+        checkPollCycle();
+}
+
+void Collector::Private::applyRetention()
+{
+    if (store)
+        store->applyRetention(clock());
+}
+
+Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
+    : QObject(parent), d(std::make_unique<Private>())
+{
+    d->q = this;
+    d->workspace = std::move(workspace);
+    d->store = store;
+    d->http = new HttpClient(this);
+    d->retentionTimer.setInterval(kRetentionIntervalMs);
+    connect(&d->retentionTimer, &QTimer::timeout, this, [this] { d->applyRetention(); });
+
+    for (const Connection& c : d->workspace.connections) {
+        if (c.kind != QLatin1String("azure-openai")) {
+            qCWarning(lcCollector, "connection %s: kind \"%s\" is not supported yet; skipped",
+                      qPrintable(c.id), qPrintable(c.kind));
+            continue;
+        }
+        auto* src = new azure::AzureSource(c, d->http, tokenProvider(c), this);
+        src->setClock([this] { return d->clock(); });
+        Private::Source added;
+        added.source = src;
+        d->sources.append(added);
+
+        connect(src, &azure::AzureSource::healthChanged, this, &Collector::healthChanged);
+        connect(src, &azure::AzureSource::inventoryReady, this,
+                [this, id = c.id](const Deployments& deps) {
+                    if (d->store)
+                        d->store->saveDeployments(id, deps);
+                });
+        connect(src, &azure::AzureSource::batchReady, this, [this, src](const PollBatch& batch) {
+            const bool isPoll = !src->isBackfilling();
+            if (!d->begin(src))
+                return;
+            if (!d->store) {
+                d->landed(src, isPoll); // nothing to write to: counts as landed
+                return;
+            }
+            const quint64 run = d->runId;
+            d->store->write(batch).then(this, [this, src, isPoll, run](const WriteReport& r) {
+                if (!r.ok)
+                    qCWarning(lcCollector, "%s: a batch was not stored: %s",
+                              qPrintable(src->connection().id), qPrintable(r.error));
+                if (run == d->runId)
+                    d->landed(src, isPoll);
+            });
+        });
+        connect(src, &azure::AzureSource::pollFailed, this, [this, src](const GapMarker& gap) {
+            const bool isPoll = !src->isBackfilling();
+            if (!d->begin(src))
+                return;
+            if (!d->store) {
+                d->landed(src, isPoll);
+                return;
+            }
+            const quint64 run = d->runId;
+            d->store->recordGap(gap).then(this, [this, src, isPoll, run] {
+                if (run == d->runId)
+                    d->landed(src, isPoll);
+            });
+        });
+        connect(src, &azure::AzureSource::backfillProgress, this, [this, src](int done, int total) {
+            if (Private::Source* entry = d->find(src)) {
+                entry->backfillDone = done;
+                entry->backfillTotal = total;
+                d->emitProgress();
+            }
+        });
+        connect(src, &azure::AzureSource::backfillFinished, this, [this, src] {
+            if (Private::Source* entry = d->find(src)) {
+                entry->backfillFinished = true;
+                entry->backfillDone = entry->backfillTotal; // counters stay for the total
+                d->checkBackfill();
+            }
+        });
+    }
+}
+
+Collector::~Collector()
+{
+    // Sources stop before the client they share goes away.
+    for (auto& s : d->sources)
+        delete s.source;
+    d->sources.clear();
+}
+
+QVector<TimeRange> Collector::backfillWindows(const SourceExtent& stored, qint64 now, qint64 span)
+{
+    const qint64 end = floorTo(now, 60);
+    const qint64 start = floorTo(end - span, 60);
+    if (span <= 0)
+        return {};
+    if (stored.newest <= 0)
+        return {{start, end}};
+    QVector<TimeRange> windows;
+    // Since the newest stored minute (the app was closed), then history older than what is stored.
+    if (stored.newest + 60 < end)
+        windows.append({std::max(start, stored.newest + 60), end});
+    if (stored.oldest > start)
+        windows.append({start, std::min(stored.oldest, end)});
+    return windows;
+}
+
+void Collector::start(qint64 backfillSeconds)
+{
+    if (d->running)
+        return;
+    d->running = true;
+    d->backfillAnnounced = false;
+    const quint64 run = ++d->runId;
+    for (auto& s : d->sources) {
+        Private::Source fresh;
+        fresh.source = s.source;
+        s = fresh;
+    }
+    d->applyRetention();
+    d->retentionTimer.start();
+    if (d->sources.isEmpty()) {
+        d->checkBackfill();
+        return;
+    }
+
+    for (auto& entry : d->sources) {
+        azure::AzureSource* src = entry.source;
+        const Connection& c = src->connection();
+        const qint64 span =
+            backfillSeconds >= 0 ? backfillSeconds : qint64(std::max(0, c.backfillDays)) * 86400;
+        const auto begin = [this, src, span, run](const SourceExtent& stored) {
+            if (run != d->runId || !d->running)
+                return;
+            src->start(backfillWindows(stored, d->clock(), span));
+        };
+        if (!d->store) {
+            begin({});
+            continue;
+        }
+        d->store->extent(c.id).then(this, begin);
+    }
+}
+
+void Collector::stop()
+{
+    d->running = false;
+    ++d->runId;
+    d->retentionTimer.stop();
+    for (auto& s : d->sources) {
+        s.source->stop();
+        s.pendingWrites = 0;
+        s.polled = false;
+    }
+}
+
+void Collector::pollNow()
+{
+    for (auto& s : d->sources) {
+        s.polled = false;
+        s.source->pollNow();
+    }
+}
+
+void Collector::setClock(std::function<qint64()> nowUtc)
+{
+    d->clock = std::move(nowUtc);
+}
+
+QVector<SourceHealth> Collector::health() const
+{
+    QVector<SourceHealth> out;
+    for (const auto& s : d->sources)
+        out.append(s.source->health());
+    return out;
+}
+
+bool Collector::isBackfilling() const
+{
+    if (!d->running)
+        return false;
+    for (const auto& s : d->sources) {
+        if (!s.backfillFinished || s.pendingWrites > 0)
+            return true;
+    }
+    return false;
+}
+
+} // namespace isc

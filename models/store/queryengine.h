@@ -1,0 +1,60 @@
+#pragma once
+
+#include "store/storetypes.h"
+
+#include <QHash>
+#include <QString>
+#include <QVector>
+
+namespace isc {
+
+/// One stored bucket as read from the database: a raw minute (min = max = sum = value,
+/// count = 1) or a 5-minute/hourly rollup.
+struct StoredBucket
+{
+    qint64 ts = 0; ///< bucket start, s UTC
+    double min = 0;
+    double max = 0;
+    double sum = 0;
+    qint64 count = 0;
+};
+
+/// The buckets of one stored series over the queried range, sorted by ts.
+struct StoredSeries
+{
+    QString source;
+    QString labels; ///< canonical, see labels::canonical()
+    QVector<StoredBucket> buckets;
+};
+
+/// The pure half of a query: resolution choice, label matching, grouping, reduce/combine and
+/// M4 decimation over buckets already read from the database.
+namespace queryengine {
+
+/// Automatic mode: the coarsest resolution with at least `pixelWidth` buckets over the range
+/// (else raw), moved coarser while its retention (as of `now`, s UTC) does not cover range.from.
+Resolution chooseResolution(const TimeRange& range, int pixelWidth, qint64 now,
+                            const StoreSettings& settings);
+
+/// Explicit step (s): the finest resolution that divides the step and whose retention covers
+/// range.from; when none does, the coarsest that divides it.
+Resolution resolutionForStep(qint64 step, const TimeRange& range, qint64 now,
+                             const StoreSettings& settings);
+
+/// "200" -> "2xx", "429" -> "429", "503" -> "5xx"; anything that is not a status code unchanged.
+QString statusClass(const QString& code);
+
+/// True when every key of `labelEquals` (matched case-insensitively) has exactly that value.
+bool matchesLabels(const QString& canonicalLabels, const QHash<QString, QString>& labelEquals);
+
+/// The name of the group a series falls in: its (transformed) `groupBy` label value,
+/// "(none)" when it lacks the label, or `metric` when not grouping.
+QString groupName(const QString& canonicalLabels, const SeriesQuery& q);
+
+/// Reduces each series per output step (s), combines the series of each group per timestamp,
+/// and M4-decimates to q.pixelWidth columns. Output sorted by name.
+QVector<QueriedSeries> assemble(const SeriesQuery& q, qint64 step,
+                                const QVector<StoredSeries>& input);
+
+} // namespace queryengine
+} // namespace isc

@@ -1,0 +1,132 @@
+#include "commandline.h"
+
+#include <QtTest/QtTest>
+
+using namespace isc::app;
+using Command = Invocation::Command;
+
+class tst_CommandLine : public QObject
+{
+    Q_OBJECT
+private slots:
+    void accepts_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("command");
+        QTest::newRow("nothing opens the gui") << QStringList{} << int(Command::Gui);
+        QTest::newRow("demo") << QStringList{"--demo"} << int(Command::Gui);
+        QTest::newRow("screenshot")
+            << QStringList{"--screenshot", "a.png", "--page", "overview", "--range", "30d"}
+            << int(Command::Gui);
+        QTest::newRow("help") << QStringList{"--help"} << int(Command::Help);
+        QTest::newRow("version") << QStringList{"--version"} << int(Command::Version);
+        QTest::newRow("collect once")
+            << QStringList{"collect", "--db", "x.db", "--demo", "--once"} << int(Command::Collect);
+        QTest::newRow("collect duration")
+            << QStringList{"collect",    "--db", "x.db",       "--workspace", "w.json",
+                           "--duration", "60",   "--backfill", "2h"}
+            << int(Command::Collect);
+        QTest::newRow("query")
+            << QStringList{"query",  "--db", "x.db",  "--metric", "GeneratedTokens", "--last", "2h",
+                           "--step", "5m",   "--agg", "sum",      "--format",        "json"}
+            << int(Command::Query);
+        QTest::newRow("query from/to") << QStringList{"query",
+                                                      "--db",
+                                                      "x.db",
+                                                      "--metric",
+                                                      "m",
+                                                      "--from",
+                                                      "2026-09-01T00:00:00Z",
+                                                      "--to",
+                                                      "2026-09-01T01:00:00Z"}
+                                       << int(Command::Query);
+        QTest::newRow("emulator") << QStringList{"emulator", "--port", "8080", "--seed", "7"}
+                                  << int(Command::Emulator);
+    }
+    void accepts()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, command);
+        QString error;
+        const auto inv = parseCommandLine(args, &error);
+        QVERIFY2(inv, qPrintable(error));
+        QCOMPARE(int(inv->command), command);
+    }
+
+    void rejects_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("unknown command") << QStringList{"frobnicate"} << "unknown command";
+        QTest::newRow("unknown option") << QStringList{"--frob"} << "frob";
+        QTest::newRow("demo and workspace")
+            << QStringList{"--demo", "--workspace", "w.json"} << "exclude";
+        QTest::newRow("bad page") << QStringList{"--screenshot", "a.png", "--page", "nope"}
+                                  << "unknown page";
+        QTest::newRow("bad range") << QStringList{"--range", "forever"} << "not a duration";
+        QTest::newRow("collect without db") << QStringList{"collect", "--demo", "--once"} << "--db";
+        QTest::newRow("collect without source")
+            << QStringList{"collect", "--db", "x", "--once"} << "--demo or --workspace";
+        QTest::newRow("collect once and duration")
+            << QStringList{"collect", "--db", "x", "--demo", "--once", "--duration", "5"}
+            << "exactly one";
+        QTest::newRow("collect neither")
+            << QStringList{"collect", "--db", "x", "--demo"} << "exactly one";
+        QTest::newRow("bad duration")
+            << QStringList{"collect", "--db", "x", "--demo", "--duration", "-3"} << "positive";
+        QTest::newRow("query without metric") << QStringList{"query", "--db", "x"} << "--metric";
+        QTest::newRow("bad step") << QStringList{"query", "--db",   "x", "--metric",
+                                                 "m",     "--step", "2m"}
+                                  << "1m, 5m, 1h";
+        QTest::newRow("bad agg") << QStringList{"query", "--db",  "x",     "--metric",
+                                                "m",     "--agg", "median"}
+                                 << "avg, min";
+        QTest::newRow("bad format")
+            << QStringList{"query", "--db", "x", "--metric", "m", "--format", "xml"}
+            << "csv or json";
+        QTest::newRow("from without to")
+            << QStringList{"query", "--db", "x", "--metric", "m", "--from", "2026-01-01"}
+            << "go together";
+        QTest::newRow("to before from")
+            << QStringList{"query",  "--db",       "x",    "--metric",  "m",
+                           "--from", "2026-01-02", "--to", "2026-01-01"}
+            << "after";
+        QTest::newRow("last and from")
+            << QStringList{"query", "--db",   "x",          "--metric", "m",         "--last",
+                           "1h",    "--from", "2026-01-01", "--to",     "2026-01-02"}
+            << "excludes";
+        QTest::newRow("bad port") << QStringList{"emulator", "--port", "70000"} << "port";
+        QTest::newRow("bad seed") << QStringList{"emulator", "--seed", "x"} << "--seed";
+        QTest::newRow("stray argument")
+            << QStringList{"query", "--db", "x", "--metric", "m", "extra"} << "unexpected";
+    }
+    void rejects()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, mentions);
+        QString error;
+        QVERIFY(!parseCommandLine(args, &error));
+        QVERIFY2(error.contains(mentions), qPrintable(error));
+        QVERIFY2(!error.contains('\n'), "errors are one line");
+    }
+
+    void queryValues()
+    {
+        QString error;
+        const auto inv =
+            parseCommandLine({"query", "--db", "x.db", "--metric", "GeneratedTokens",
+                              "--deployment", "gpt-4o-ptu", "--from", "2026-09-01T00:00:00Z",
+                              "--to", "2026-09-01T02:00:00Z", "--step", "1h", "--agg", "sum"},
+                             &error);
+        QVERIFY2(inv, qPrintable(error));
+        QCOMPARE(inv->dbPath, QStringLiteral("x.db"));
+        QCOMPARE(inv->deployment, QStringLiteral("gpt-4o-ptu"));
+        QCOMPARE(inv->from, qint64(1788220800));
+        QCOMPARE(inv->to, qint64(1788220800 + 7200));
+        QCOMPARE(inv->step, qint64(3600));
+        QCOMPARE(inv->reduce, QStringLiteral("sum"));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_CommandLine)
+#include "tst_commandline.moc"

@@ -1,0 +1,183 @@
+// Chart path benchmark: 30 days x 10 series of 1-minute data.
+//   ours:  store query (M4, pixelWidth=1000) -> ChartModel -> TimeSeriesChart, first paint (grab)
+//   naive: every raw point into a plain QtCharts chart with replace(), first paint (grab)
+// The naive baseline uses QtCharts directly on purpose: it is what TimeSeriesChart replaces.
+#include "charts/timeserieschart.h"
+#include "core/labels.h"
+#include "itemmodels/chartmodel.h"
+#include "store/samplestore.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTemporaryDir>
+#include <QtCharts/QChart>
+#include <QtCharts/QChartView>
+#include <QtCharts/QDateTimeAxis>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QValueAxis>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+
+using namespace isc;
+
+namespace {
+
+constexpr int kSeries = 10;
+constexpr qint64 kDays = 30;
+constexpr int kRuns = 5;
+constexpr int kPixelWidth = 1000;
+
+double median(QVector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+double timeMs(const std::function<void()>& f)
+{
+    QElapsedTimer t;
+    t.start();
+    f();
+    return double(t.nsecsElapsed()) / 1e6;
+}
+
+double valueAt(int series, qint64 ts)
+{
+    // A daily cycle, a per-series level and deterministic jitter.
+    const double day = std::sin(double(ts % 86400) / 86400.0 * 2 * M_PI);
+    const double jitter =
+        double((ts / 60 * 2654435761u + quint64(series) * 40503u) % 1000) / 1000.0;
+    return 1000.0 * (series + 1) + 800.0 * day + 300.0 * jitter;
+}
+
+SeriesQuery benchQuery(TimeRange range)
+{
+    SeriesQuery q;
+    q.metric = QStringLiteral("BenchTokens");
+    q.groupBy = QStringLiteral("Dep");
+    q.range = range;
+    return q;
+}
+
+double ourPath(SampleStore* store, TimeRange range)
+{
+    ChartSpec spec;
+    spec.title = QStringLiteral("Bench");
+    spec.unit = Unit::TokensPerMin;
+    spec.queries = {{benchQuery(range)}};
+    return timeMs([&] {
+        ChartModel model(store, spec);
+        model.setPixelWidth(kPixelWidth);
+        model.setTimeRange(range);
+        TimeSeriesChart chart(&model);
+        chart.resize(kPixelWidth + 90, 600);
+        QEventLoop loop;
+        QObject::connect(&chart, &TimeSeriesChart::rendered, &loop, &QEventLoop::quit);
+        model.refreshNow();
+        loop.exec();
+        if (chart.seriesCount() != kSeries)
+            std::fprintf(stderr, "ours: %d series\n", chart.seriesCount());
+        chart.grab();
+    });
+}
+
+double naivePath(const QVector<QVector<QPointF>>& raw, TimeRange range)
+{
+    return timeMs([&] {
+        auto* chart = new QChart;
+        chart->setAnimationOptions(QChart::NoAnimation);
+        auto* x = new QDateTimeAxis;
+        auto* y = new QValueAxis;
+        chart->addAxis(x, Qt::AlignBottom);
+        chart->addAxis(y, Qt::AlignLeft);
+        x->setRange(QDateTime::fromSecsSinceEpoch(range.from),
+                    QDateTime::fromSecsSinceEpoch(range.to));
+        y->setRange(0, 12000);
+        for (const auto& pts : raw) {
+            auto* s = new QLineSeries;
+            s->replace(pts);
+            chart->addSeries(s);
+            s->attachAxis(x);
+            s->attachAxis(y);
+        }
+        QChartView view(chart);
+        view.setRenderHint(QPainter::Antialiasing, true);
+        view.resize(kPixelWidth + 90, 600);
+        view.grab();
+    });
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QTemporaryDir dir;
+    SampleStore store;
+    if (!store.open(dir.filePath(QStringLiteral("bench.sqlite"))).result().usable()) {
+        std::fprintf(stderr, "cannot open the bench store\n");
+        return 1;
+    }
+    const qint64 to = floorTo(nowUtc(), 3600);
+    const TimeRange range{to - kDays * 86400, to};
+
+    // The dataset, built once: one write per day keeps each transaction moderate.
+    const double buildMs = timeMs([&] {
+        for (qint64 day = range.from; day < range.to; day += 86400) {
+            PollBatch b;
+            b.source = QStringLiteral("bench");
+            b.window = {day, day + 86400};
+            for (int s = 0; s < kSeries; ++s) {
+                SeriesSamples ss;
+                ss.key = {
+                    b.source, QStringLiteral("BenchTokens"), QStringLiteral("total"),
+                    labels::canonical({{QStringLiteral("Dep"), QStringLiteral("dep-%1").arg(s)}})};
+                for (qint64 ts = day; ts < day + 86400; ts += 60)
+                    ss.samples.push_back({ts, valueAt(s, ts)});
+                b.series.push_back(std::move(ss));
+            }
+            store.write(b).waitForFinished();
+        }
+    });
+
+    // The naive chart gets every raw point (read once, outside the timing: its best case).
+    SeriesQuery rawQuery = benchQuery(range);
+    rawQuery.step = 60;
+    const QueryResult raw = store.query(rawQuery).result();
+    QVector<QVector<QPointF>> rawPoints;
+    qsizetype rawCount = 0;
+    for (const auto& s : raw.series) {
+        rawPoints.push_back(s.points);
+        rawCount += s.points.size();
+    }
+
+    QVector<double> queryOnly;
+    for (int i = 0; i < kRuns; ++i) {
+        SeriesQuery q = benchQuery(range);
+        q.pixelWidth = kPixelWidth;
+        queryOnly.push_back(timeMs([&] { store.query(q).waitForFinished(); }));
+    }
+    ourPath(&store, range); // warm-up: fonts, caches
+    naivePath(rawPoints, range);
+    QVector<double> ours, naive;
+    for (int i = 0; i < kRuns; ++i) {
+        ours.push_back(ourPath(&store, range));
+        naive.push_back(naivePath(rawPoints, range));
+    }
+    const double o = median(ours), n = median(naive);
+    std::printf("bench_chart: %d series x %lld days of 1-minute data (%lld raw points), built in "
+                "%.0f ms\n",
+                kSeries, kDays, qlonglong(rawCount), buildMs);
+    std::printf("  ours  (query M4 %d px -> ChartModel -> TimeSeriesChart, first paint): median "
+                "%.1f ms (target <= 50 ms)\n",
+                kPixelWidth, o);
+    std::printf("    of which the store query alone: median %.1f ms\n", median(queryOnly));
+    std::printf("  naive (all raw points -> QLineSeries::replace -> first paint):         median "
+                "%.1f ms\n",
+                n);
+    std::printf("  ratio naive/ours: %.1fx (target >= 30x)\n", n / o);
+    return 0;
+}

@@ -1,0 +1,457 @@
+#include "core/labels.h"
+#include "emulator/emulator.h"
+#include "emulator/loopbackhttpserver.h"
+#include "net/httpclient.h"
+#include "sources/azure/azuresource.h"
+#include "testsupport.h"
+
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QUrlQuery>
+#include <QtTest/QtTest>
+#include <memory>
+
+using namespace isc;
+using azure::AzureSource;
+
+namespace {
+
+// 2026-09-01 (a Tuesday) 12:00:30 UTC: weekday traffic, half a minute into the minute.
+constexpr qint64 kNow = 1788220800 + 12 * 3600 + 30;
+constexpr quint64 kSeed = 7;
+
+Connection connectionTo(const QUrl& endpoint, const QString& resourceId)
+{
+    Connection c;
+    c.id = QStringLiteral("demo-azure");
+    c.kind = QStringLiteral("azure-openai");
+    c.displayName = QStringLiteral("Demo Azure OpenAI");
+    c.managementEndpoint = endpoint;
+    c.resourceId = resourceId;
+    c.credential.kind = SecretRef::Kind::Demo;
+    c.pollIntervalSeconds = 60;
+    return c;
+}
+
+AzureSource::TokenProvider fixedToken(const QString& token)
+{
+    return [token](QString*) { return token; };
+}
+
+quint16 deadPort()
+{
+    QTcpServer s;
+    s.listen(QHostAddress::LocalHost);
+    const quint16 port = s.serverPort();
+    s.close();
+    return port;
+}
+
+// Sum of a metric's "total" per deployment over minutes [from, to).
+QHash<QString, double> totalsByDeployment(const QList<PollBatch>& batches, const QString& metric,
+                                          qint64 from, qint64 to)
+{
+    QHash<QString, double> sums;
+    for (const auto& b : batches) {
+        for (const auto& s : b.series) {
+            if (s.key.metric != metric || s.key.aggregation != QLatin1String("total"))
+                continue;
+            const QString dep = labels::value(s.key.labels, QStringLiteral("ModelDeploymentName"));
+            for (const auto& p : s.samples) {
+                if (p.ts >= from && p.ts < to)
+                    sums[dep] += p.value;
+            }
+        }
+    }
+    return sums;
+}
+
+QList<PollBatch> batchesOf(const QSignalSpy& spy)
+{
+    QList<PollBatch> out;
+    for (const auto& args : spy)
+        out << args.at(0).value<PollBatch>();
+    return out;
+}
+
+// A minimal Azure look-alike that records each call and can fail chosen ones.
+struct FakeAzure
+{
+    emu::LoopbackHttpServer server;
+    QList<QUrlQuery> metricCalls;
+    QList<QByteArray> authorizations;
+    std::function<bool(const QUrlQuery&)> failCall = [](const QUrlQuery&) { return false; };
+    int seriesInRequestsCall = 1;
+
+    FakeAzure()
+    {
+        server.setHandler([this](const emu::HttpServerRequest& req, emu::HttpServerResponder& r) {
+            authorizations << req.header("authorization");
+            if (req.path().endsWith(QLatin1String("/deployments"))) {
+                r.respondJson(200, test::readFixture(QStringLiteral("azure/deployments.json")));
+                return;
+            }
+            const QUrlQuery q(QString::fromLatin1(req.rawQuery()));
+            metricCalls << q;
+            if (failCall(q)) {
+                r.respondJson(400, test::readFixture(QStringLiteral("azure/error_monitor.json")));
+                return;
+            }
+            r.respondJson(200, metricsBody(q));
+        });
+        server.listen();
+    }
+
+    QByteArray metricsBody(const QUrlQuery& q) const
+    {
+        const QString names = q.queryItemValue(QStringLiteral("metricnames"), QUrl::FullyDecoded);
+        const QString from = q.queryItemValue(QStringLiteral("timespan"), QUrl::FullyDecoded)
+                                 .section(QLatin1Char('/'), 0, 0);
+        QByteArray value;
+        for (const auto& name : names.split(QLatin1Char(','))) {
+            const int series =
+                name == QLatin1String("AzureOpenAIRequests") ? seriesInRequestsCall : 1;
+            QByteArray ts;
+            for (int i = 0; i < series; ++i) {
+                if (!ts.isEmpty())
+                    ts += ',';
+                ts += "{\"metadatavalues\":[{\"name\":{\"value\":\"modeldeploymentname\"},"
+                      "\"value\":\"dep-" +
+                      QByteArray::number(i) + "\"}],\"data\":[{\"timeStamp\":\"" + from.toLatin1() +
+                      "\",\"total\":1,\"average\":2,\"maximum\":3}]}";
+            }
+            if (!value.isEmpty())
+                value += ',';
+            value += "{\"name\":{\"value\":\"" + name.toLatin1() +
+                     "\"},\"unit\":\"Count\",\"errorCode\":\"Success\",\"timeseries\":[" + ts +
+                     "]}";
+        }
+        return "{\"interval\":\"PT1M\",\"value\":[" + value + "]}";
+    }
+};
+
+} // namespace
+
+class tst_AzureSource : public QObject
+{
+    Q_OBJECT
+private:
+    std::unique_ptr<emu::Emulator> m_emu;
+
+    std::unique_ptr<AzureSource> makeSource(HttpClient* http, const QUrl& endpoint,
+                                            AzureSource::TokenProvider token)
+    {
+        auto src = std::make_unique<AzureSource>(
+            connectionTo(endpoint, emu::Emulator::accountResourceId()), http, std::move(token));
+        src->setClock([] { return kNow; });
+        return src;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        m_emu = std::make_unique<emu::Emulator>(kSeed);
+        QString error;
+        QVERIFY2(m_emu->listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+        m_emu->setClock([] { return kNow; });
+    }
+
+    void requestGrouping()
+    {
+        const auto groups = AzureSource::metricGroups();
+        QCOMPARE(groups.size(), 4);
+        for (const auto& g : groups)
+            QVERIFY(g.metrics.size() <= 20);
+        QCOMPARE(AzureSource::metricNames().size(), 10);
+        QCOMPARE(AzureSource::dimensionNames(),
+                 QStringList({QStringLiteral("ModelDeploymentName"), QStringLiteral("StatusCode"),
+                              QStringLiteral("IsSpillover")}));
+    }
+
+    void requestShape()
+    {
+        FakeAzure fake;
+        HttpClient http;
+        auto src = makeSource(&http, fake.server.serverUrl(), fixedToken(QStringLiteral("tok")));
+        QSignalSpy batches(src.get(), &AzureSource::batchReady);
+        src->pollNow();
+        QVERIFY(batches.wait(5000));
+        QCOMPARE(fake.metricCalls.size(), 4);
+        const QStringList expectedFilters = {
+            QStringLiteral(
+                "ModelDeploymentName eq '*' and StatusCode eq '*' and IsSpillover eq '*'"),
+            QStringLiteral("ModelDeploymentName eq '*'"),
+            QStringLiteral("ModelDeploymentName eq '*'"),
+            QStringLiteral("ModelDeploymentName eq '*'")};
+        const QStringList expectedAggs = {QStringLiteral("Total"), QStringLiteral("Total"),
+                                          QStringLiteral("Average,Maximum"),
+                                          QStringLiteral("Average,Maximum")};
+        QStringList filters, aggs;
+        for (const auto& q : fake.metricCalls) {
+            const auto v = [&q](const char* key) {
+                return q.queryItemValue(QLatin1String(key), QUrl::FullyDecoded);
+            };
+            QCOMPARE(v("api-version"), QStringLiteral("2024-02-01"));
+            QCOMPARE(v("metricnamespace"), QStringLiteral("Microsoft.CognitiveServices/accounts"));
+            QCOMPARE(v("interval"), QStringLiteral("PT1M"));
+            QCOMPARE(v("top"), QStringLiteral("100"));
+            const qint64 end = floorTo(kNow, 60);
+            QCOMPARE(v("timespan"), formatIsoUtc(end - 600) + QLatin1Char('/') + formatIsoUtc(end));
+            filters << v("$filter");
+            aggs << v("aggregation");
+        }
+        filters.sort();
+        QStringList sortedExpected = expectedFilters;
+        sortedExpected.sort();
+        QCOMPARE(filters, sortedExpected);
+        aggs.sort();
+        QStringList sortedAggs = expectedAggs;
+        sortedAggs.sort();
+        QCOMPARE(aggs, sortedAggs);
+        for (const auto& a : fake.authorizations)
+            QCOMPARE(a, QByteArray("Bearer tok"));
+        const PollBatch b = batches.first().at(0).value<PollBatch>();
+        QCOMPARE(b.window, (TimeRange{floorTo(kNow, 60) - 600, floorTo(kNow, 60)}));
+        QCOMPARE(b.source, QStringLiteral("demo-azure"));
+    }
+
+    void truncationWarns()
+    {
+        FakeAzure fake;
+        fake.seriesInRequestsCall = AzureSource::seriesPerCall;
+        HttpClient http;
+        auto src = makeSource(&http, fake.server.serverUrl(), fixedToken(QStringLiteral("tok")));
+        QSignalSpy warnings(src.get(), &AzureSource::warning);
+        QSignalSpy batches(src.get(), &AzureSource::batchReady);
+        QTest::ignoreMessage(
+            QtWarningMsg, QRegularExpression(QStringLiteral("AzureOpenAIRequests returned 100")));
+        src->pollNow();
+        QVERIFY(batches.wait(5000));
+        QCOMPARE(warnings.size(), 1);
+        QVERIFY(warnings.first().at(0).toString().contains(QLatin1String("AzureOpenAIRequests")));
+    }
+
+    void inventory()
+    {
+        HttpClient http;
+        auto src = makeSource(&http, m_emu->baseUrl(), fixedToken(emu::Emulator::demoToken()));
+        QSignalSpy inventory(src.get(), &AzureSource::inventoryReady);
+        QSignalSpy finished(src.get(), &AzureSource::backfillFinished);
+        QSignalSpy batches(src.get(), &AzureSource::batchReady);
+        src->start(0);
+        QVERIFY(inventory.wait(5000));
+        const Deployments deps = inventory.first().at(0).value<Deployments>();
+        const auto& fleet = m_emu->traffic().fleet();
+        QCOMPARE(deps.size(), fleet.size());
+        for (int i = 0; i < fleet.size(); ++i) {
+            QCOMPARE(deps.at(i).source, QStringLiteral("demo-azure"));
+            QCOMPARE(deps.at(i).name, fleet.at(i).name);
+            QCOMPARE(deps.at(i).model, fleet.at(i).model);
+            QCOMPARE(deps.at(i).sku, fleet.at(i).sku);
+            QCOMPARE(deps.at(i).capacity, fleet.at(i).capacity);
+            QCOMPARE(deps.at(i).spilloverTo, fleet.at(i).spilloverTo);
+        }
+        QCOMPARE(finished.size(), 1);                        // no backfill asked: finished at once
+        QTRY_VERIFY_WITH_TIMEOUT(!batches.isEmpty(), 10000); // then the first poll
+        QCOMPARE(src->health().state, SourceHealth::State::Polling);
+        QCOMPARE(src->health().lastSuccess, kNow);
+        QVERIFY(src->health().nextPoll > kNow);
+        src->stop();
+        QCOMPARE(src->health().state, SourceHealth::State::Idle);
+    }
+
+    void backfillTotalsMatchTrafficModel()
+    {
+        HttpClient http;
+        auto src = makeSource(&http, m_emu->baseUrl(), fixedToken(emu::Emulator::demoToken()));
+        src->setBackfillChunkSeconds(3600);
+        QSignalSpy progress(src.get(), &AzureSource::backfillProgress);
+        QSignalSpy batches(src.get(), &AzureSource::batchReady);
+        QSignalSpy failed(src.get(), &AzureSource::pollFailed);
+        QSignalSpy finished(src.get(), &AzureSource::backfillFinished);
+        QSignalSpy health(src.get(), &AzureSource::healthChanged);
+        const qint64 end = floorTo(kNow, 60);
+        src->start(end - 3 * 3600);
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(failed.size(), 0);
+
+        // Progress: 0/3 announced, then one step per chunk.
+        QCOMPARE(progress.size(), 4);
+        for (int i = 0; i < 4; ++i) {
+            QCOMPARE(progress.at(i).at(0).toInt(), i);
+            QCOMPARE(progress.at(i).at(1).toInt(), 3);
+        }
+        // One batch per chunk, newest first (charts fill from "now" backwards), contiguous.
+        QVERIFY(batches.size() >= 3); // the poll that follows may already have landed too
+        const QList<PollBatch> chunks = batchesOf(batches).mid(0, 3);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(chunks.at(i).window.from, end - (i + 1) * 3600);
+            QCOMPARE(chunks.at(i).window.to, end - i * 3600);
+            QVERIFY(chunks.at(i).sampleCount() > 0);
+        }
+
+        // Minutes at least 4 minutes old are complete on the emulator: totals must be exact.
+        const qint64 from = end - 3 * 3600;
+        const qint64 complete = floorTo(kNow - 240, 60) + 60;
+        const auto requests =
+            totalsByDeployment(chunks, QStringLiteral("AzureOpenAIRequests"), from, complete);
+        const auto generated =
+            totalsByDeployment(chunks, QStringLiteral("GeneratedTokens"), from, complete);
+        const auto& traffic = m_emu->traffic();
+        double fleetRequests = 0;
+        for (const auto& dep : traffic.fleet()) {
+            double expectRequests = 0, expectGenerated = 0;
+            for (qint64 m = from; m < complete; m += 60) {
+                const emu::MinuteTraffic t = traffic.at(dep.name, m);
+                expectRequests += t.totalRequests();
+                expectGenerated += t.generatedTokens;
+            }
+            fleetRequests += expectRequests;
+            QCOMPARE(requests.value(dep.name), expectRequests);
+            QCOMPARE(generated.value(dep.name), expectGenerated);
+        }
+        QVERIFY(fleetRequests > 0);
+
+        // The latency call gives average and maximum series with the canonical dimension name.
+        bool average = false, maximum = false;
+        for (const auto& s : chunks.first().series) {
+            if (s.key.metric != QLatin1String("AzureOpenAINormalizedTTFTInMS"))
+                continue;
+            QVERIFY(s.key.labels.startsWith(QLatin1String("ModelDeploymentName=")));
+            average = average || s.key.aggregation == QLatin1String("average");
+            maximum = maximum || s.key.aggregation == QLatin1String("maximum");
+            QCOMPARE(s.unit, QStringLiteral("MilliSeconds"));
+        }
+        QVERIFY(average && maximum);
+
+        // Health went Connecting -> Backfilling (with counters) and then polls.
+        QCOMPARE(health.first().at(0).value<SourceHealth>().state, SourceHealth::State::Connecting);
+        bool sawBackfill = false;
+        for (const auto& args : health) {
+            const auto h = args.at(0).value<SourceHealth>();
+            if (h.state == SourceHealth::State::Backfilling && h.backfillTotal == 3)
+                sawBackfill = true;
+        }
+        QVERIFY(sawBackfill);
+        QTRY_COMPARE_WITH_TIMEOUT(batches.size(), 4, 10000); // the first poll after the backfill
+        QCOMPARE(batchesOf(batches).last().window, (TimeRange{end - 600, end}));
+        QTRY_COMPARE(src->health().state, SourceHealth::State::Polling);
+    }
+
+    void chunkIsAllOrNothing()
+    {
+        FakeAzure fake;
+        const qint64 end = floorTo(kNow, 60);
+        const QString badChunkStart = formatIsoUtc(end - 2 * 3600);
+        // Only the latency call of the second chunk fails.
+        fake.failCall = [badChunkStart](const QUrlQuery& q) {
+            return q.queryItemValue(QStringLiteral("timespan"), QUrl::FullyDecoded)
+                       .startsWith(badChunkStart) &&
+                   q.queryItemValue(QStringLiteral("metricnames"), QUrl::FullyDecoded)
+                       .contains(QLatin1String("AzureOpenAITTLTInMS"));
+        };
+        HttpClient http;
+        auto src = makeSource(&http, fake.server.serverUrl(), fixedToken(QStringLiteral("tok")));
+        src->setBackfillChunkSeconds(3600);
+        QSignalSpy batches(src.get(), &AzureSource::batchReady);
+        QSignalSpy failed(src.get(), &AzureSource::pollFailed);
+        QSignalSpy progress(src.get(), &AzureSource::backfillProgress);
+        QSignalSpy finished(src.get(), &AzureSource::backfillFinished);
+        // Only the chunks matter here: stop before the first poll starts.
+        connect(src.get(), &AzureSource::backfillFinished, src.get(), &AzureSource::stop);
+        src->start(end - 3 * 3600);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(progress.last().at(0).toInt(), 3);
+        QCOMPARE(failed.size(), 1);
+        const GapMarker gap = failed.first().at(0).value<GapMarker>();
+        QCOMPARE(gap.window, (TimeRange{end - 2 * 3600, end - 3600}));
+        QCOMPARE(gap.source, QStringLiteral("demo-azure"));
+        QCOMPARE(gap.recordedAt, kNow);
+        QVERIFY2(gap.reason.contains(QLatin1String("Azure Monitor rejected the request (HTTP 400 "
+                                                   "BadRequest): Failed to find metric")),
+                 qPrintable(gap.reason));
+        const QList<PollBatch> got = batchesOf(batches);
+        QCOMPARE(got.size(), 2);
+        for (const auto& b : got) {
+            QVERIFY(!(b.window == gap.window));
+            // Every one of the 10 metrics came back in the batch: nothing partial.
+            QSet<QString> metrics;
+            for (const auto& s : b.series)
+                metrics.insert(s.key.metric);
+            QCOMPARE(metrics.size(), AzureSource::metricNames().size());
+        }
+    }
+
+    void badTokenFailsWith401()
+    {
+        HttpClient http;
+        auto src = makeSource(&http, m_emu->baseUrl(), fixedToken(QStringLiteral("not-the-token")));
+        QSignalSpy failed(src.get(), &AzureSource::pollFailed);
+        QSignalSpy inventory(src.get(), &AzureSource::inventoryReady);
+        src->start(0);
+        QVERIFY(failed.wait(10000));
+        QCOMPARE(inventory.size(), 0);
+        const GapMarker gap = failed.first().at(0).value<GapMarker>();
+        QCOMPARE(
+            gap.reason,
+            QStringLiteral("Azure Monitor refused the token (401): The access token is invalid."));
+        QCOMPARE(src->health().state, SourceHealth::State::Failing);
+        QCOMPARE(src->health().lastError, gap.reason);
+        QCOMPARE(src->health().lastSuccess, qint64(0));
+    }
+
+    void tokenProviderFailure()
+    {
+        HttpClient http;
+        auto src = makeSource(&http, m_emu->baseUrl(), [](QString* error) {
+            *error = QStringLiteral("environment variable AZURE_MGMT_TOKEN is not set");
+            return QString();
+        });
+        QSignalSpy failed(src.get(), &AzureSource::pollFailed);
+        const int before = m_emu->requestCount();
+        src->pollNow();
+        QTRY_COMPARE(failed.size(), 1);
+        QCOMPARE(failed.first().at(0).value<GapMarker>().reason,
+                 QStringLiteral("environment variable AZURE_MGMT_TOKEN is not set"));
+        QCOMPARE(m_emu->requestCount(), before);
+        QCOMPARE(src->health().lastError,
+                 QStringLiteral("environment variable AZURE_MGMT_TOKEN is not set"));
+    }
+
+    void deadEndpoint()
+    {
+        HttpClient http;
+        const quint16 port = deadPort();
+        auto src = makeSource(&http, QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)),
+                              fixedToken(emu::Emulator::demoToken()));
+        QSignalSpy failed(src.get(), &AzureSource::pollFailed);
+        src->pollNow();
+        QVERIFY(failed.wait(15000));
+        QCOMPARE(failed.first().at(0).value<GapMarker>().reason,
+                 QStringLiteral("could not reach 127.0.0.1:%1: connection refused").arg(port));
+        QCOMPARE(src->health().state, SourceHealth::State::Failing);
+    }
+
+    void neverTwoPollsInFlight()
+    {
+        HttpClient http;
+        auto src = makeSource(&http, m_emu->baseUrl(), fixedToken(emu::Emulator::demoToken()));
+        QSignalSpy batches(src.get(), &AzureSource::batchReady);
+        src->pollNow();
+        QVERIFY(src->isBusy());
+        QCOMPARE(http.pending(), 4);
+        src->pollNow();
+        src->pollNow();
+        QCOMPARE(http.pending(), 4); // queued, not sent
+        QTRY_COMPARE_WITH_TIMEOUT(batches.size(), 2, 10000);
+        QTRY_VERIFY(!src->isBusy());
+        QCOMPARE(http.pending(), 0);
+        QCOMPARE(batches.size(), 2);
+    }
+
+    void cleanupTestCase() { m_emu.reset(); }
+};
+
+QTEST_GUILESS_MAIN(tst_AzureSource)
+#include "tst_azuresource.moc"

@@ -1,0 +1,158 @@
+#include "core/labels.h"
+#include "itemmodels/chartmodel.h"
+#include "store/samplestore.h"
+
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+using namespace isc;
+
+namespace {
+
+QueriedSeries qs(const QString& name, QVector<QPointF> pts)
+{
+    return {name, std::move(pts)};
+}
+
+ChartSpec twoQuerySpec()
+{
+    ChartSpec spec;
+    spec.kind = ChartSpec::Kind::StackedArea;
+    SeriesQuery a;
+    a.metric = QStringLiteral("A");
+    a.groupBy = QStringLiteral("Dep");
+    SeriesQuery b = a;
+    b.metric = QStringLiteral("B");
+    spec.queries = {{a}, {b}};
+    return spec;
+}
+
+} // namespace
+
+class tst_ChartModel : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void combineSumsEqualNames()
+    {
+        QueryResult ra, rb;
+        ra.series = {qs("x", {{0, 1}, {60000, 2}}), qs("y", {{0, 5}})};
+        rb.series = {qs("x", {{0, 10}, {60000, 20}})};
+        rb.gaps = {{100, 200}};
+        const ChartSnapshot s = ChartModel::combine(twoQuerySpec(), {0, 120}, {ra, rb});
+        QCOMPARE(s.series.size(), 2);
+        QCOMPARE(s.series[0].name, QStringLiteral("x"));
+        QCOMPARE(s.series[0].points, QVector<QPointF>({{0, 11}, {60000, 22}}));
+        QCOMPARE(s.series[1].points, QVector<QPointF>({{0, 5}}));
+        QCOMPARE(s.gaps.size(), 1);
+        QCOMPARE(s.pointCount(), qsizetype(3));
+    }
+
+    void combineNamesAndColorKeys()
+    {
+        ChartSpec spec = twoQuerySpec();
+        spec.queries[0].nameFormat = QStringLiteral("%1 · TTFT");
+        spec.queries[1].nameFormat = QStringLiteral("Spillover");
+        spec.queries[1].dashed = true;
+        QueryResult ra, rb;
+        ra.series = {qs("gpt", {{0, 1}})};
+        rb.series = {qs("B", {{0, 2}})};
+        const ChartSnapshot s = ChartModel::combine(spec, {0, 60}, {ra, rb});
+        QCOMPARE(s.series[0].name, QStringLiteral("gpt · TTFT"));
+        QCOMPARE(s.series[0].colorKey, QStringLiteral("gpt"));
+        QCOMPARE(s.series[1].name, QStringLiteral("Spillover"));
+        QCOMPARE(s.series[1].colorKey, QStringLiteral("Spillover"));
+        QVERIFY(s.series[1].dashed);
+    }
+
+    void buildQueries()
+    {
+        ChartSpec spec = twoQuerySpec();
+        ChartModel stacked(nullptr, spec);
+        stacked.setTimeRange({0, 86400});
+        stacked.setPixelWidth(600);
+        stacked.setLabelFilter({{QStringLiteral("ModelDeploymentName"), QStringLiteral("d")}});
+        auto qs = stacked.buildQueries();
+        QCOMPARE(qs.size(), 2);
+        QCOMPARE(qs[0].pixelWidth, 0); // stacks get aligned steps, not M4
+        QCOMPARE(qs[0].step, qint64(900));
+        QCOMPARE(qs[0].labelEquals.value(QStringLiteral("ModelDeploymentName")),
+                 QStringLiteral("d"));
+        QCOMPARE(qs[0].range, TimeRange({0, 86400}));
+
+        spec.kind = ChartSpec::Kind::Lines;
+        ChartModel lines(nullptr, spec);
+        lines.setTimeRange({0, 86400});
+        lines.setPixelWidth(800);
+        QCOMPARE(lines.buildQueries()[1].pixelWidth, 800);
+        QCOMPARE(lines.buildQueries()[1].step, qint64(0));
+    }
+
+    void niceStep_data()
+    {
+        QTest::addColumn<qint64>("duration");
+        QTest::addColumn<int>("points");
+        QTest::addColumn<qint64>("step");
+        QTest::newRow("1 h") << qint64(3600) << 200 << qint64(60);
+        QTest::newRow("24 h") << qint64(86400) << 200 << qint64(900);
+        QTest::newRow("30 d") << qint64(30 * 86400) << 200 << qint64(21600);
+        QTest::newRow("1 y") << qint64(365 * 86400) << 100 << qint64(4 * 86400);
+    }
+    void niceStep()
+    {
+        QFETCH(qint64, duration);
+        QFETCH(int, points);
+        QFETCH(qint64, step);
+        QCOMPARE(isc::niceStep(duration, points), step);
+    }
+
+    void refreshCoalescesAndDropsStale()
+    {
+        QTemporaryDir dir;
+        SampleStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("c.sqlite"))).result().usable());
+        const qint64 t0 = floorTo(nowUtc(), 3600) - 3600;
+        PollBatch b;
+        b.source = QStringLiteral("s");
+        b.window = {t0, t0 + 600};
+        SeriesSamples s;
+        s.key = {b.source, QStringLiteral("A"), QStringLiteral("total"),
+                 labels::canonical({{QStringLiteral("Dep"), QStringLiteral("d1")}})};
+        for (qint64 ts = t0; ts < t0 + 600; ts += 60)
+            s.samples.push_back({ts, 7});
+        b.series = {s};
+        QVERIFY(store.write(b).result().ok);
+
+        ChartSpec spec = twoQuerySpec();
+        spec.kind = ChartSpec::Kind::Lines;
+        ChartModel model(&store, spec);
+        QSignalSpy changed(&model, &ChartModel::changed);
+        QSignalSpy loaded(&model, &ChartModel::loaded);
+        model.setTimeRange({t0 - 3600, t0 + 3600});
+        model.refresh();
+        model.refresh();
+        QVERIFY(loaded.wait(5000));
+        QCOMPARE(changed.count(), 1); // three requests, one query round
+        QVERIFY(model.isLoaded());
+        QVERIFY(!model.isLoading());
+        QCOMPARE(model.snapshot().series.size(), 1);
+        QCOMPARE(model.snapshot().series[0].points.size(), 10);
+
+        // Two immediate refreshes: only the newer one's result is published.
+        model.setTimeRange({t0, t0 + 300});
+        model.refreshNow();
+        model.setTimeRange({t0, t0 + 600});
+        model.refreshNow();
+        QTRY_COMPARE(changed.count(), 2);
+        QCOMPARE(model.snapshot().range, TimeRange({t0, t0 + 600}));
+        QCOMPARE(model.snapshot().series[0].points.size(), 10);
+        QCOMPARE(loaded.count(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_ChartModel)
+#include "tst_chartmodel.moc"

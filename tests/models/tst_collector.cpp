@@ -1,0 +1,230 @@
+#include "emulator/emulator.h"
+#include "sources/collector.h"
+#include "store/samplestore.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+#include <memory>
+
+using namespace isc;
+
+namespace {
+
+// 2026-09-01 (a Tuesday) 12:00:30 UTC.
+constexpr qint64 kNow = 1788220800 + 12 * 3600 + 30;
+const char* const kBadTokenVar = "INFERSCOPE_TEST_WRONG_TOKEN";
+const char* const kUnsetVar = "INFERSCOPE_TEST_UNSET_TOKEN";
+
+Connection envConnection(const QString& id, const QUrl& base, const char* var)
+{
+    Connection c;
+    c.id = id;
+    c.kind = QStringLiteral("azure-openai");
+    c.displayName = id;
+    c.managementEndpoint = base;
+    c.resourceId = emu::Emulator::accountResourceId();
+    c.credential.kind = SecretRef::Kind::Env;
+    c.credential.name = QString::fromLatin1(var);
+    return c;
+}
+
+} // namespace
+
+class tst_Collector : public QObject
+{
+    Q_OBJECT
+private:
+    std::unique_ptr<emu::Emulator> m_emu;
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        m_emu = std::make_unique<emu::Emulator>(11);
+        QString error;
+        QVERIFY2(m_emu->listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+        m_emu->setClock([] { return kNow; });
+        qputenv(kBadTokenVar, "not-the-demo-token");
+        qunsetenv(kUnsetVar);
+    }
+
+    void backfillThenPoll()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        SampleStore store;
+        const OpenReport opened = store.open(dir.filePath(QStringLiteral("t.sqlite"))).result();
+        QVERIFY2(opened.usable(), qPrintable(opened.message));
+
+        Workspace ws =
+            Workspace::demoWorkspace(m_emu->baseUrl(), emu::Emulator::accountResourceId());
+        ws.connections.append(
+            envConnection(QStringLiteral("bad-token"), m_emu->baseUrl(), kBadTokenVar));
+        ws.connections.append(
+            envConnection(QStringLiteral("no-token"), m_emu->baseUrl(), kUnsetVar));
+
+        Collector collector(ws, &store);
+        collector.setClock([] { return kNow; });
+        QCOMPARE(collector.health().size(), 3);
+        QSignalSpy finished(&collector, &Collector::backfillFinished);
+        QSignalSpy progress(&collector, &Collector::backfillProgress);
+        QSignalSpy cycle(&collector, &Collector::pollCycleFinished);
+        QSignalSpy health(&collector, &Collector::healthChanged);
+
+        collector.start(2 * 3600);
+        QVERIFY(collector.isBackfilling());
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.size(), 1);
+        QVERIFY(!collector.isBackfilling());
+        QVERIFY(!progress.isEmpty());
+        const auto last = progress.last();
+        QCOMPARE(last.at(0).toInt(), last.at(1).toInt());
+        QVERIFY(last.at(1).toInt() >= 3); // one 2-hour chunk per source
+        QVERIFY(!health.isEmpty());
+
+        // The demo source's totals are the traffic model's, minute for minute.
+        const qint64 from = floorTo(kNow - 2 * 3600, 60);
+        const qint64 complete = floorTo(kNow - 240, 60) + 60;
+        SeriesQuery q;
+        q.metric = QStringLiteral("AzureOpenAIRequests");
+        q.aggregation = QStringLiteral("total");
+        q.source = QStringLiteral("demo-azure");
+        q.groupBy = QStringLiteral("ModelDeploymentName");
+        q.combine = Combine::Sum;
+        q.reduce = Reduce::Sum;
+        q.range = {from, complete};
+        q.step = 60;
+        const QueryResult result = store.query(q).result();
+        QVERIFY2(result.error.isEmpty(), qPrintable(result.error));
+        const auto& traffic = m_emu->traffic();
+        QCOMPARE(result.series.size(), traffic.fleet().size());
+        for (const auto& series : result.series) {
+            double stored = 0;
+            for (const auto& p : series.points)
+                stored += p.y();
+            double expected = 0;
+            for (qint64 m = from; m < complete; m += 60)
+                expected += traffic.at(series.name, m).totalRequests();
+            QCOMPARE(stored, expected);
+        }
+
+        // The inventory landed.
+        QCOMPARE(store.deployments(QStringLiteral("demo-azure")).result().size(),
+                 traffic.fleet().size());
+
+        // The sources without a usable token recorded gaps, in words.
+        const TimeRange all{from - 3600, kNow + 3600};
+        const auto badGaps = store.gaps(QStringLiteral("bad-token"), all).result();
+        QVERIFY(!badGaps.isEmpty());
+        QVERIFY2(badGaps.first().reason.startsWith(
+                     QLatin1String("Azure Monitor refused the token (401)")),
+                 qPrintable(badGaps.first().reason));
+        const auto unsetGaps = store.gaps(QStringLiteral("no-token"), all).result();
+        QVERIFY(!unsetGaps.isEmpty());
+        QCOMPARE(
+            unsetGaps.first().reason,
+            QStringLiteral("environment variable %1 is not set").arg(QLatin1String(kUnsetVar)));
+        QVERIFY(store.gaps(QStringLiteral("demo-azure"), all).result().isEmpty());
+
+        // After the backfill every source polls once; the cycle ends when all writes landed
+        // (possibly already, in the same event-loop pass as backfillFinished).
+        QTRY_VERIFY_WITH_TIMEOUT(!cycle.isEmpty(), 30000);
+        bool demoPolling = false, badFailing = false;
+        for (const auto& h : collector.health()) {
+            if (h.source == QLatin1String("demo-azure"))
+                demoPolling = h.state == SourceHealth::State::Polling && h.lastSuccess == kNow;
+            if (h.source == QLatin1String("bad-token"))
+                badFailing = h.state == SourceHealth::State::Failing && !h.lastError.isEmpty();
+        }
+        QVERIFY(demoPolling);
+        QVERIFY(badFailing);
+
+        // A second cycle on demand.
+        const qsizetype cycles = cycle.size();
+        collector.pollNow();
+        QTRY_VERIFY_WITH_TIMEOUT(cycle.size() > cycles, 30000);
+        collector.stop();
+    }
+
+    void resumesFromNewestStored()
+    {
+        QTemporaryDir dir;
+        SampleStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("t.sqlite"))).result().usable());
+        const Workspace ws =
+            Workspace::demoWorkspace(m_emu->baseUrl(), emu::Emulator::accountResourceId());
+        {
+            Collector first(ws, &store);
+            first.setClock([] { return kNow - 3600; });
+            QSignalSpy finished(&first, &Collector::backfillFinished);
+            first.start(3600);
+            QVERIFY(finished.wait(60000));
+            first.stop();
+        }
+        const SourceExtent before = store.extent(QStringLiteral("demo-azure")).result();
+        QVERIFY(before.newest > 0);
+        Collector second(ws, &store);
+        second.setClock([] { return kNow; });
+        QSignalSpy progress(&second, &Collector::backfillProgress);
+        QSignalSpy finished(&second, &Collector::backfillFinished);
+        second.start(2 *
+                     3600); // the stored hour covers the older half: only the newest hour is read
+        QVERIFY(finished.wait(60000));
+        QVERIFY(!progress.isEmpty());
+        QCOMPARE(progress.last().at(1).toInt(), 1);
+        QVERIFY(store.extent(QStringLiteral("demo-azure")).result().newest > before.newest);
+        second.stop();
+    }
+
+    void backfillWindows_data()
+    {
+        QTest::addColumn<qint64>("oldest");
+        QTest::addColumn<qint64>("newest");
+        QTest::addColumn<qint64>("span");
+        QTest::addColumn<QVector<TimeRange>>("expected");
+        const qint64 end = 1788220800;
+        QTest::newRow("nothing stored")
+            << qint64(0) << qint64(0) << qint64(3600) << QVector<TimeRange>{{end - 3600, end}};
+        QTest::newRow("current") << end - 3600 << end - 60 << qint64(3600) << QVector<TimeRange>{};
+        QTest::newRow("app was closed")
+            << end - 3600 << end - 1200 << qint64(3600) << QVector<TimeRange>{{end - 1140, end}};
+        QTest::newRow("wider range than stored") << end - 3600 << end - 60 << qint64(7200)
+                                                 << QVector<TimeRange>{{end - 7200, end - 3600}};
+        QTest::newRow("both") << end - 3600 << end - 600 << qint64(7200)
+                              << QVector<TimeRange>{{end - 540, end}, {end - 7200, end - 3600}};
+        QTest::newRow("stored is older than the span")
+            << end - 86400 << end - 80000 << qint64(3600) << QVector<TimeRange>{{end - 3600, end}};
+        QTest::newRow("no backfill") << qint64(0) << qint64(0) << qint64(0) << QVector<TimeRange>{};
+    }
+    void backfillWindows()
+    {
+        QFETCH(qint64, oldest);
+        QFETCH(qint64, newest);
+        QFETCH(qint64, span);
+        QFETCH(QVector<TimeRange>, expected);
+        // Mid-minute "now": windows end at the start of that minute.
+        const QVector<TimeRange> got =
+            Collector::backfillWindows({oldest, newest}, 1788220800 + 30, span);
+        QCOMPARE(got.size(), expected.size());
+        for (int i = 0; i < got.size(); ++i) {
+            QCOMPARE(got.at(i).from, expected.at(i).from);
+            QCOMPARE(got.at(i).to, expected.at(i).to);
+        }
+    }
+
+    void noSources()
+    {
+        Workspace ws;
+        Collector collector(ws, nullptr);
+        QSignalSpy finished(&collector, &Collector::backfillFinished);
+        collector.start(3600);
+        QCOMPARE(finished.size(), 1);
+        QVERIFY(collector.health().isEmpty());
+    }
+
+    void cleanupTestCase() { m_emu.reset(); }
+};
+
+QTEST_GUILESS_MAIN(tst_Collector)
+#include "tst_collector.moc"

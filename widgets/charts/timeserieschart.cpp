@@ -1,0 +1,768 @@
+#include "timeserieschart.h"
+
+#include "itemmodels/chartmodel.h"
+
+#include <QDateTime>
+#include <QGraphicsLayout>
+#include <QGraphicsRectItem>
+#include <QGraphicsSimpleTextItem>
+#include <QLabel>
+#include <QLocale>
+#include <QMouseEvent>
+#include <QPointer>
+#include <QSet>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <QtCharts/QAreaSeries>
+#include <QtCharts/QCategoryAxis>
+#include <QtCharts/QChart>
+#include <QtCharts/QChartView>
+#include <QtCharts/QDateTimeAxis>
+#include <QtCharts/QLegend>
+#include <QtCharts/QLegendMarker>
+#include <QtCharts/QLineSeries>
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <utility>
+
+namespace isc {
+
+namespace {
+
+// Tableau 10: distinct on a light background and kind to the common colour-vision deficiencies.
+const QColor kPalette[] = {QColor(0x4E79A7), QColor(0xF28E2B), QColor(0x59A14F), QColor(0xE15759),
+                           QColor(0x76B7B2), QColor(0xEDC948), QColor(0xB07AA1), QColor(0xFF9DA7),
+                           QColor(0x9C755F), QColor(0xBAB0AC)};
+const QColor kThresholdColor(0xB03A2E);
+const QColor kTextColor(0x303030);
+const QColor kGridColor(0xE4E4E4);
+constexpr int kTickLabelPx = 75; // room one "MMM d" / "HH:mm" tick label needs
+
+// One series as the user sees it, possibly drawn as several QtCharts series (one per segment).
+struct Drawn
+{
+    QString name;
+    QString colorKey;
+    bool dashed = false;
+    QVector<QPointF> values; // x ms, y the series' own value (for tooltips)
+    QVector<double> lower;   // stacked: the band's lower edge per value; empty for lines
+    QVector<QAbstractSeries*> parts;
+    qsizetype drawnPoints = 0;
+};
+
+// Splits sorted x values into runs, breaking where two neighbours are further apart than
+// `maxGapMs` or a recorded gap marker lies between them. Returns [begin, end) index pairs.
+QVector<QPair<int, int>> segmentsOf(const QVector<double>& xs, double maxGapMs,
+                                    const QVector<TimeRange>& gaps, double stepMs)
+{
+    QVector<QPair<int, int>> out;
+    int begin = 0;
+    for (int i = 1; i <= xs.size(); ++i) {
+        bool cut = i == xs.size();
+        if (!cut) {
+            const double a = xs[i - 1], b = xs[i];
+            cut = b - a > maxGapMs;
+            for (const auto& g : gaps) {
+                if (cut)
+                    break;
+                // The gap covers time after the bucket at `a` ends and before `b` starts.
+                cut = double(g.from) * 1000.0 < b && double(g.to) * 1000.0 > a + stepMs;
+            }
+        }
+        if (cut) {
+            if (i > begin)
+                out.push_back({begin, i});
+            begin = i;
+        }
+    }
+    return out;
+}
+
+// Nice tick values 0..max for the value axis: steps of 1, 2, 2.5 or 5 x 10^n.
+QVector<double> niceTicks(double maxValue, int maxTicks)
+{
+    if (!(maxValue > 0))
+        maxValue = 1;
+    const double raw = maxValue / std::max(1, maxTicks - 1);
+    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = mag * 10;
+    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+        if (m * mag >= raw) {
+            step = m * mag;
+            break;
+        }
+    }
+    QVector<double> ticks;
+    for (double v = 0; v < maxValue + step * 0.999; v += step)
+        ticks.push_back(v);
+    if (ticks.size() < 2)
+        ticks.push_back(step);
+    return ticks;
+}
+
+// "2M", "1.5M", "250": formatCompact without the trailing zeros ticks do not need.
+QString tickLabel(double v)
+{
+    QString text = formatCompact(std::fabs(v) < 1e-9 ? 0.0 : v);
+    const int dot = int(text.indexOf(QLatin1Char('.')));
+    if (dot < 0)
+        return text;
+    int end = dot + 1;
+    while (end < text.size() && text[end].isDigit())
+        ++end;
+    int last = end - 1;
+    while (last > dot && text[last] == QLatin1Char('0'))
+        --last;
+    if (last == dot)
+        --last;
+    return text.left(last + 1) + text.mid(end);
+}
+
+// Draws the view and answers hovering with the nearest series' value.
+class ChartView : public QChartView
+{
+public:
+    ChartView(QChart* chart, QWidget* parent) : QChartView(chart, parent)
+    {
+        setMouseTracking(true);
+        setRenderHint(QPainter::Antialiasing, true);
+        setFrameShape(QFrame::NoFrame);
+    }
+
+    std::function<QString(QPointF chartPos)> tooltipAt;
+
+protected:
+    void mouseMoveEvent(QMouseEvent* event) override
+    {
+        QChartView::mouseMoveEvent(event);
+        const QPointF chartPos = chart()->mapFromScene(mapToScene(event->position().toPoint()));
+        const QString text = tooltipAt ? tooltipAt(chartPos) : QString();
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(event->globalPosition().toPoint(), text, this);
+    }
+    void leaveEvent(QEvent* event) override
+    {
+        QToolTip::hideText();
+        QChartView::leaveEvent(event);
+    }
+};
+
+} // namespace
+
+struct TimeSeriesChart::Private
+{
+    TimeSeriesChart* q = nullptr;
+    QPointer<ChartModel> model;
+    QChart* chart = nullptr;
+    ChartView* view = nullptr;
+    QDateTimeAxis* xAxis = nullptr;
+    QCategoryAxis* yAxis = nullptr;
+    QLineSeries* threshold = nullptr;
+    QGraphicsSimpleTextItem* thresholdText = nullptr;
+    QGraphicsRectItem* thresholdBack = nullptr; // keeps the label readable over data
+    QLabel* overlay = nullptr;
+    QVector<Drawn> drawn;
+    QHash<QString, QColor> hints;
+    QHash<QString, QColor> assigned; // stable colours across refreshes
+    QVector<QPair<QString, int>> shape;
+    State state = State::Loading;
+    double yMax = 1;
+
+    QColor colorFor(const QString& key)
+    {
+        if (auto it = hints.constFind(key); it != hints.constEnd())
+            return *it;
+        if (auto it = assigned.constFind(key); it != assigned.constEnd())
+            return *it;
+        const QColor c = kPalette[assigned.size() % std::size(kPalette)];
+        assigned.insert(key, c);
+        return c;
+    }
+
+    bool stacked() const { return model && model->spec().kind == ChartSpec::Kind::StackedArea; }
+
+    // What a snapshot will draw: per series its values and, per segment, upper/lower points.
+    struct Layout
+    {
+        QVector<Drawn> series;
+        QVector<QVector<QVector<QPointF>>> upper;
+        QVector<QVector<QVector<QPointF>>> lower;
+    };
+
+    void setupChart();
+    void apply();
+    Layout prepare(const ChartSnapshot& s); // also sets yMax
+    void commit(Layout layout);
+    void updateAxes(TimeRange range);
+    void updateState();
+    void placeThresholdText();
+    QString tooltipAt(QPointF chartPos) const;
+};
+
+void TimeSeriesChart::Private::setupChart()
+{
+    chart = new QChart;
+    chart->setTheme(QChart::ChartThemeLight);
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->setBackgroundRoundness(0);
+    chart->setMargins(QMargins(6, 4, 10, 4));
+    chart->layout()->setContentsMargins(0, 0, 0, 0);
+    QFont titleFont = q->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.1);
+    titleFont.setBold(true);
+    chart->setTitleFont(titleFont);
+    chart->setTitleBrush(kTextColor);
+
+    QFont axisFont = q->font();
+    axisFont.setPointSizeF(axisFont.pointSizeF() * 0.9);
+    xAxis = new QDateTimeAxis;
+    yAxis = new QCategoryAxis;
+    yAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    for (QAbstractAxis* axis :
+         {static_cast<QAbstractAxis*>(xAxis), static_cast<QAbstractAxis*>(yAxis)}) {
+        axis->setLabelsFont(axisFont);
+        axis->setLabelsBrush(kTextColor);
+        axis->setTitleFont(axisFont);
+        axis->setTitleBrush(kTextColor);
+        axis->setGridLineColor(kGridColor);
+        axis->setLinePenColor(QColor(0xB0B0B0));
+    }
+    chart->addAxis(xAxis, Qt::AlignBottom);
+    chart->addAxis(yAxis, Qt::AlignLeft);
+    xAxis->setTitleVisible(false);
+
+    QLegend* legend = chart->legend();
+    legend->setAlignment(Qt::AlignBottom);
+    legend->setFont(axisFont);
+    legend->setLabelColor(kTextColor);
+    legend->setMarkerShape(QLegend::MarkerShapeRectangle);
+
+    view = new ChartView(chart, q);
+    view->tooltipAt = [this](QPointF pos) { return tooltipAt(pos); };
+    QObject::connect(chart, &QChart::plotAreaChanged, q, [this](const QRectF& area) {
+        placeThresholdText();
+        if (model)
+            model->setPixelWidth(int(area.width()));
+        if (xAxis)
+            updateAxes(model ? model->snapshot().range : TimeRange{});
+    });
+
+    overlay = new QLabel(view);
+    overlay->setAlignment(Qt::AlignCenter);
+    overlay->setWordWrap(true);
+    overlay->setStyleSheet(QStringLiteral("QLabel { color: #505050; background: rgba(255,255,255,"
+                                          "225); border: 1px solid #d0d0d0; border-radius: 4px; "
+                                          "padding: 8px 14px; }"));
+    overlay->setAttribute(Qt::WA_TransparentForMouseEvents);
+}
+
+void TimeSeriesChart::Private::apply()
+{
+    if (!model)
+        return;
+    const ChartSnapshot& s = model->snapshot();
+    Layout layout = prepare(s);
+    // Axes first: every range change re-lays out each attached series' points in QtCharts.
+    updateAxes(s.range.isValid() ? s.range : model->timeRange());
+    commit(std::move(layout));
+    updateState();
+    emit q->rendered();
+}
+
+TimeSeriesChart::Private::Layout TimeSeriesChart::Private::prepare(const ChartSnapshot& s)
+{
+    const ChartSpec& spec = model->spec();
+    const double stepMs = double(s.step) * 1000.0;
+    const double columnMs =
+        s.pixelWidth > 0 ? double(s.range.duration()) * 1000.0 / s.pixelWidth : 0.0;
+    const double maxGapMs = 2.5 * std::max(stepMs, columnMs);
+
+    // Lay the data out: per series its values and, per segment, the points to draw.
+    QVector<Drawn> next;
+    QVector<QVector<QVector<QPointF>>> upper; // per series, per segment
+    QVector<QVector<QVector<QPointF>>> lowerPts;
+    yMax = 0;
+    if (spec.kind == ChartSpec::Kind::StackedArea) {
+        QVector<double> xs;
+        for (const auto& cs : s.series) {
+            for (const auto& p : cs.points)
+                xs.push_back(p.x());
+        }
+        std::sort(xs.begin(), xs.end());
+        xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+        const auto segs = segmentsOf(xs, maxGapMs, s.gaps, stepMs);
+        QVector<double> base(xs.size(), 0.0);
+        for (const auto& cs : s.series) {
+            Drawn dr{cs.name, cs.colorKey, cs.dashed, {}, base, {}, 0};
+            dr.values.reserve(xs.size());
+            // Missing buckets count as zero in a stack (no 5xx that minute), not interpolated.
+            int j = 0;
+            for (int i = 0; i < xs.size(); ++i) {
+                while (j < cs.points.size() && cs.points[j].x() < xs[i])
+                    ++j;
+                const double v =
+                    j < cs.points.size() && cs.points[j].x() == xs[i] ? cs.points[j].y() : 0.0;
+                dr.values.push_back({xs[i], v});
+            }
+            QVector<QVector<QPointF>> up, lo;
+            for (const auto& [b, e] : segs) {
+                QVector<QPointF> u, l;
+                u.reserve(e - b);
+                l.reserve(e - b);
+                for (int i = b; i < e; ++i) {
+                    u.push_back({xs[i], base[i] + dr.values[i].y()});
+                    l.push_back({xs[i], base[i]});
+                }
+                dr.drawnPoints += u.size();
+                up.push_back(std::move(u));
+                lo.push_back(std::move(l));
+            }
+            for (int i = 0; i < xs.size(); ++i) {
+                base[i] += dr.values[i].y();
+                yMax = std::max(yMax, base[i]);
+            }
+            next.push_back(std::move(dr));
+            upper.push_back(std::move(up));
+            lowerPts.push_back(std::move(lo));
+        }
+    } else {
+        for (const auto& cs : s.series) {
+            Drawn dr{cs.name, cs.colorKey, cs.dashed, cs.points, {}, {}, 0};
+            QVector<double> xs;
+            xs.reserve(cs.points.size());
+            for (const auto& p : cs.points) {
+                xs.push_back(p.x());
+                yMax = std::max(yMax, p.y());
+            }
+            QVector<QVector<QPointF>> up;
+            for (const auto& [b, e] : segmentsOf(xs, maxGapMs, s.gaps, stepMs)) {
+                up.push_back(cs.points.mid(b, e - b));
+                dr.drawnPoints += e - b;
+            }
+            next.push_back(std::move(dr));
+            upper.push_back(std::move(up));
+        }
+    }
+
+    return {std::move(next), std::move(upper), std::move(lowerPts)};
+}
+
+void TimeSeriesChart::Private::commit(Layout layout)
+{
+    const ChartSpec& spec = model->spec();
+    QVector<Drawn>& next = layout.series;
+    const auto& upper = layout.upper;
+    const auto& lowerPts = layout.lower;
+    QVector<QPair<QString, int>> nextShape;
+    for (int i = 0; i < next.size(); ++i)
+        nextShape.push_back({next[i].name + (next[i].dashed ? QStringLiteral("\x1f-") : QString()),
+                             int(upper[i].size())});
+
+    if (nextShape == shape) {
+        // Same series and segments: hand each QtCharts series its whole new point list.
+        for (int i = 0; i < next.size(); ++i) {
+            next[i].parts = drawn[i].parts;
+            for (int k = 0; k < next[i].parts.size(); ++k) {
+                if (auto* area = qobject_cast<QAreaSeries*>(next[i].parts[k])) {
+                    area->upperSeries()->replace(upper[i][k]);
+                    if (area->lowerSeries())
+                        area->lowerSeries()->replace(lowerPts[i][k]);
+                } else if (auto* line = qobject_cast<QLineSeries*>(next[i].parts[k])) {
+                    line->replace(upper[i][k]);
+                }
+            }
+        }
+        drawn = std::move(next);
+        return;
+    }
+
+    // Structure changed: rebuild every series (the threshold line is kept).
+    for (const auto& dr : std::as_const(drawn)) {
+        for (QAbstractSeries* part : dr.parts) {
+            chart->removeSeries(part);
+            delete part;
+        }
+    }
+    QSet<QString> legendKeys;
+    for (int i = 0; i < next.size(); ++i) {
+        Drawn& dr = next[i];
+        const QColor color = colorFor(dr.colorKey);
+        for (int k = 0; k < upper[i].size(); ++k) {
+            QAbstractSeries* part = nullptr;
+            if (spec.kind == ChartSpec::Kind::StackedArea) {
+                auto* up = new QLineSeries;
+                QLineSeries* lo = i > 0 ? new QLineSeries : nullptr;
+                auto* area = new QAreaSeries(up, lo);
+                QColor fill = color;
+                fill.setAlpha(215);
+                area->setBrush(fill);
+                area->setPen(QPen(color.darker(115), 1.0));
+                part = area;
+            } else {
+                auto* line = new QLineSeries;
+                QPen pen(color, 1.8);
+                pen.setStyle(dr.dashed ? Qt::DashLine : Qt::SolidLine);
+                line->setPen(pen);
+                // A lone bucket between gaps has no line to draw: show it as a dot.
+                line->setPointsVisible(upper[i][k].size() == 1);
+                part = line;
+            }
+            part->setName(dr.colorKey);
+            chart->addSeries(part);
+            part->attachAxis(xAxis);
+            part->attachAxis(yAxis);
+            const bool showInLegend = k == 0 && !legendKeys.contains(dr.colorKey);
+            legendKeys.insert(dr.colorKey);
+            for (QLegendMarker* marker : chart->legend()->markers(part))
+                marker->setVisible(showInLegend);
+            dr.parts.push_back(part);
+        }
+    }
+    // Points last, once the legend has taken its room: QtCharts re-lays out every point of every
+    // series on each attach and plot-area change, which dominates the cost of a first paint.
+    chart->layout()->activate();
+    for (int i = 0; i < next.size(); ++i) {
+        for (int k = 0; k < next[i].parts.size(); ++k) {
+            if (auto* area = qobject_cast<QAreaSeries*>(next[i].parts[k])) {
+                area->upperSeries()->replace(upper[i][k]);
+                if (area->lowerSeries())
+                    area->lowerSeries()->replace(lowerPts[i][k]);
+            } else {
+                static_cast<QLineSeries*>(next[i].parts[k])->replace(upper[i][k]);
+            }
+        }
+    }
+    drawn = std::move(next);
+    shape = nextShape;
+}
+
+void TimeSeriesChart::Private::updateAxes(TimeRange range)
+{
+    if (!model)
+        return;
+    const ChartSpec& spec = model->spec();
+    if (!range.isValid())
+        range = model->timeRange();
+    if (!range.isValid())
+        return;
+
+    // Time axis: local time, a format that fits the span, ticks on whole intervals if possible.
+    const qint64 duration = range.duration();
+    const QString format = duration <= 86400 ? QStringLiteral("HH:mm") : QStringLiteral("MMM d");
+    if (xAxis->format() != format)
+        xAxis->setFormat(format);
+    const QDateTime xFrom = QDateTime::fromSecsSinceEpoch(range.from);
+    const QDateTime xTo = QDateTime::fromSecsSinceEpoch(range.to);
+    if (xAxis->min() != xFrom || xAxis->max() != xTo)
+        xAxis->setRange(xFrom, xTo);
+    const double plotWidth = chart->plotArea().width() > 50 ? chart->plotArea().width() : 600.0;
+    const int maxTicks = std::max(3, int(plotWidth / kTickLabelPx) + 1);
+    static constexpr qint64 intervals[] = {60,    120,    300,    600,   900,   1800,
+                                           3600,  7200,   10800,  14400, 21600, 43200,
+                                           86400, 172800, 432000, 604800};
+    int ticks = 0;
+    for (qint64 iv : intervals) {
+        if (duration % iv == 0 && duration / iv + 1 <= maxTicks) {
+            ticks = int(duration / iv) + 1;
+            break;
+        }
+    }
+    const int tickCount = ticks >= 3 ? ticks : std::min(maxTicks, 7);
+    if (xAxis->tickCount() != tickCount)
+        xAxis->setTickCount(tickCount);
+
+    // Value axis: from zero, nice ticks with compact labels, the unit as title.
+    double top = yMax;
+    if (spec.threshold)
+        top = std::max(top, *spec.threshold * 1.08);
+    if (!(top > 0))
+        top = spec.unit == Unit::Percent ? 100 : 1;
+    const double plotHeight = chart->plotArea().height() > 50 ? chart->plotArea().height() : 240.0;
+    const QVector<double> ticksY = niceTicks(top * 1.04, std::clamp(int(plotHeight / 45), 3, 7));
+    QStringList labels;
+    for (double v : ticksY)
+        labels << tickLabel(v);
+    // Unchanged ticks are left alone: each axis change re-lays out every series' points.
+    if (labels != yAxis->categoriesLabels() || yAxis->max() != ticksY.back()) {
+        for (const QString& label : yAxis->categoriesLabels())
+            yAxis->remove(label);
+        yAxis->setStartValue(0);
+        for (int i = 0; i < ticksY.size(); ++i)
+            yAxis->append(labels[i], ticksY[i]);
+        yAxis->setRange(0, ticksY.back());
+    }
+    const QString unit = unitSymbol(spec.unit);
+    yAxis->setTitleText(unit.isEmpty() ? QObject::tr("count") : unit);
+
+    // Threshold line across the whole range.
+    if (spec.threshold) {
+        if (!threshold) {
+            threshold = new QLineSeries;
+            QPen pen(kThresholdColor, 1.5);
+            pen.setStyle(Qt::DashLine);
+            threshold->setPen(pen);
+            threshold->setName(spec.thresholdLabel);
+            chart->addSeries(threshold);
+            threshold->attachAxis(xAxis);
+            threshold->attachAxis(yAxis);
+            for (QLegendMarker* marker : chart->legend()->markers(threshold))
+                marker->setVisible(false);
+            thresholdText = new QGraphicsSimpleTextItem(spec.thresholdLabel, chart);
+            QFont f = q->font();
+            f.setPointSizeF(f.pointSizeF() * 0.9);
+            thresholdText->setFont(f);
+            thresholdText->setBrush(kThresholdColor);
+            thresholdText->setZValue(21);
+            thresholdBack = new QGraphicsRectItem(chart);
+            thresholdBack->setBrush(QColor(255, 255, 255, 215));
+            thresholdBack->setPen(Qt::NoPen);
+            thresholdBack->setZValue(20);
+        }
+        threshold->replace({QPointF(double(range.from) * 1000.0, *spec.threshold),
+                            QPointF(double(range.to) * 1000.0, *spec.threshold)});
+        placeThresholdText();
+    }
+}
+
+void TimeSeriesChart::Private::placeThresholdText()
+{
+    if (!threshold || !thresholdText || !model || !model->spec().threshold)
+        return;
+    const QRectF area = chart->plotArea();
+    const QPointF at = chart->mapToPosition(QPointF(0, *model->spec().threshold), threshold);
+    const QRectF box = thresholdText->boundingRect();
+    thresholdText->setPos(area.right() - box.width() - 6, at.y() - box.height() - 2);
+    thresholdText->setVisible(area.isValid());
+    thresholdBack->setRect(thresholdText->pos().x() - 3, thresholdText->pos().y(), box.width() + 6,
+                           box.height());
+    thresholdBack->setVisible(area.isValid());
+}
+
+void TimeSeriesChart::Private::updateState()
+{
+    const ChartSnapshot& s = model->snapshot();
+    if (!model->isLoaded())
+        state = State::Loading;
+    else if (!s.error.isEmpty() && s.isEmpty())
+        state = State::Error;
+    else if (s.isEmpty())
+        state = State::Empty;
+    else
+        state = State::Data;
+
+    switch (state) {
+    case State::Loading:
+        overlay->setText(TimeSeriesChart::tr("Loading…"));
+        break;
+    case State::Empty:
+        overlay->setText(TimeSeriesChart::tr("No data in this range yet"));
+        break;
+    case State::Error:
+        overlay->setText(s.error);
+        break;
+    case State::Data:
+        overlay->clear();
+        break;
+    }
+    overlay->setVisible(state != State::Data);
+    if (overlay->isVisible()) {
+        overlay->setMaximumWidth(std::max(160, view->width() - 40));
+        overlay->adjustSize();
+        const QRectF area = chart->plotArea();
+        const QPoint center = area.isValid() ? view->mapFromScene(chart->mapToScene(area.center()))
+                                             : view->rect().center();
+        overlay->move(center - QPoint(overlay->width() / 2, overlay->height() / 2));
+        overlay->raise();
+    }
+    view->setAccessibleDescription(overlay->text());
+}
+
+QString TimeSeriesChart::Private::tooltipAt(QPointF chartPos) const
+{
+    if (drawn.isEmpty() || !chart->plotArea().contains(chartPos) || !model)
+        return {};
+    QAbstractSeries* ref = nullptr;
+    for (const auto& dr : drawn) {
+        if (!dr.parts.isEmpty()) {
+            ref = dr.parts.front();
+            break;
+        }
+    }
+    if (!ref)
+        return {};
+    const QPointF value = chart->mapToValue(chartPos, ref);
+    const double pxPerMs = chart->plotArea().width() /
+                           std::max(1.0, double(model->snapshot().range.duration()) * 1000.0);
+    const bool isStacked = stacked();
+
+    int best = -1;
+    int bestIndex = -1;
+    double bestDist = 1e300;
+    for (int i = 0; i < drawn.size(); ++i) {
+        const auto& vals = drawn[i].values;
+        if (vals.isEmpty())
+            continue;
+        auto it = std::lower_bound(vals.begin(), vals.end(), value.x(),
+                                   [](const QPointF& p, double x) { return p.x() < x; });
+        int idx = int(it - vals.begin());
+        if (idx == vals.size() ||
+            (idx > 0 && value.x() - vals[idx - 1].x() < vals[idx].x() - value.x()))
+            --idx;
+        const double dxPx = std::fabs(vals[idx].x() - value.x()) * pxPerMs;
+        if (dxPx > 24)
+            continue;
+        if (isStacked) {
+            const double lo = drawn[i].lower[idx];
+            const double hi = lo + vals[idx].y();
+            if (value.y() >= lo && value.y() <= hi && vals[idx].y() > 0) {
+                best = i;
+                bestIndex = idx;
+                break;
+            }
+        } else {
+            const QPointF p = chart->mapToPosition(vals[idx], ref);
+            const double dist = std::hypot(p.x() - chartPos.x(), p.y() - chartPos.y());
+            if (dist < bestDist && dist < 28) {
+                bestDist = dist;
+                best = i;
+                bestIndex = idx;
+            }
+        }
+    }
+    if (best < 0)
+        return {};
+    const QPointF p = drawn[best].values[bestIndex];
+    const QString when = QLocale().toString(QDateTime::fromMSecsSinceEpoch(qint64(p.x())),
+                                            QStringLiteral("ddd d MMM, HH:mm"));
+    return QStringLiteral("<b>%1</b><br>%2<br><span style='color:#606060'>%3</span>")
+        .arg(drawn[best].name.toHtmlEscaped(), formatQuantity(p.y(), model->spec().unit), when);
+}
+
+TimeSeriesChart::TimeSeriesChart(ChartModel* model, QWidget* parent)
+    : QWidget(parent), d(std::make_unique<Private>())
+{
+    d->q = this;
+    d->model = model;
+    d->setupChart();
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(d->view);
+
+    if (model) {
+        const ChartSpec& spec = model->spec();
+        QString title = spec.title.toHtmlEscaped();
+        if (!spec.note.isEmpty())
+            title += QStringLiteral(" <span style='font-weight:normal; color:#707070'>· %1</span>")
+                         .arg(spec.note.toHtmlEscaped());
+        d->chart->setTitle(title);
+        setAccessibleName(spec.title);
+        connect(model, &ChartModel::changed, this, [this] { d->apply(); });
+        connect(model, &ChartModel::loadingChanged, this, [this] { d->updateState(); });
+        d->updateAxes(model->timeRange());
+        if (model->isLoaded())
+            d->apply();
+    }
+    d->updateState();
+}
+
+TimeSeriesChart::~TimeSeriesChart() = default;
+
+ChartModel* TimeSeriesChart::model() const
+{
+    return d->model;
+}
+
+void TimeSeriesChart::setColorHint(const QString& colorKey, const QColor& color)
+{
+    d->hints.insert(colorKey, color);
+    d->shape.clear(); // rebuild with the new colour on the next snapshot
+    if (d->model && d->model->isLoaded())
+        d->apply();
+}
+
+int TimeSeriesChart::seriesCount() const
+{
+    return int(d->drawn.size());
+}
+
+QStringList TimeSeriesChart::seriesNames() const
+{
+    QStringList names;
+    for (const auto& dr : d->drawn)
+        names << dr.name;
+    return names;
+}
+
+int TimeSeriesChart::segmentCount() const
+{
+    int n = 0;
+    for (const auto& dr : d->drawn)
+        n += int(dr.parts.size());
+    return n;
+}
+
+qsizetype TimeSeriesChart::pointCount() const
+{
+    qsizetype n = 0;
+    for (const auto& dr : d->drawn)
+        n += dr.drawnPoints;
+    return n;
+}
+
+TimeSeriesChart::AxisRange TimeSeriesChart::axisRange() const
+{
+    return {d->xAxis->min().toMSecsSinceEpoch(), d->xAxis->max().toMSecsSinceEpoch(),
+            d->yAxis->min(), d->yAxis->max()};
+}
+
+QString TimeSeriesChart::timeFormat() const
+{
+    return d->xAxis->format();
+}
+
+QString TimeSeriesChart::valueAxisTitle() const
+{
+    return d->yAxis->titleText();
+}
+
+bool TimeSeriesChart::hasThreshold() const
+{
+    return d->threshold && d->threshold->isVisible();
+}
+
+QString TimeSeriesChart::thresholdLabel() const
+{
+    return d->thresholdText ? d->thresholdText->text() : QString();
+}
+
+TimeSeriesChart::State TimeSeriesChart::state() const
+{
+    return d->state;
+}
+
+QString TimeSeriesChart::stateMessage() const
+{
+    return d->state == State::Data ? QString() : d->overlay->text();
+}
+
+QSize TimeSeriesChart::sizeHint() const
+{
+    return {640, 360};
+}
+
+QSize TimeSeriesChart::minimumSizeHint() const
+{
+    return {320, 220};
+}
+
+void TimeSeriesChart::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    if (d->model)
+        d->updateState();
+}
+
+} // namespace isc

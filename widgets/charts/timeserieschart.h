@@ -1,0 +1,76 @@
+#pragma once
+
+#include <QColor>
+#include <QStringList>
+#include <QWidget>
+#include <memory>
+
+namespace isc {
+
+class ChartModel;
+
+/// Draws a ChartModel's snapshot: lines or stacked areas over local time, a value axis titled
+/// with the unit, an optional dashed threshold, a legend, hover tooltips, and the loading and
+/// empty states. Gaps (recorded gap markers, missing buckets) break the lines.
+/// QtCharts stays inside the .cpp (it is deprecated upstream; keep it replaceable).
+class TimeSeriesChart : public QWidget
+{
+    Q_OBJECT
+public:
+    /// What the chart currently shows.
+    enum class State { Loading, Empty, Error, Data };
+    Q_ENUM(State)
+
+    /// The axes' ranges: x in ms since the epoch (UTC), y in the chart's unit.
+    struct AxisRange
+    {
+        qint64 xFromMs = 0;
+        qint64 xToMs = 0;
+        double yMin = 0;
+        double yMax = 0;
+    };
+
+    explicit TimeSeriesChart(ChartModel* model, QWidget* parent = nullptr);
+    ~TimeSeriesChart() override;
+
+    ChartModel* model() const;
+
+    /// Fixes the colour of every series whose colour key (e.g. "429") matches.
+    void setColorHint(const QString& colorKey, const QColor& color);
+
+    /// Number of displayed series (a series broken by gaps still counts once).
+    int seriesCount() const;
+    /// Display names of the series, in drawing order.
+    QStringList seriesNames() const;
+    /// QtCharts series drawn for the data: one per unbroken run of each series.
+    int segmentCount() const;
+    /// Points handed to the chart over all series (stacked charts: after alignment).
+    qsizetype pointCount() const;
+    AxisRange axisRange() const;
+    /// The x axis label format ("HH:mm" or "MMM d").
+    QString timeFormat() const;
+    /// The value axis title, the unit ("tokens/min").
+    QString valueAxisTitle() const;
+    /// True when a threshold line is drawn; its label in thresholdLabel().
+    bool hasThreshold() const;
+    QString thresholdLabel() const;
+    State state() const;
+    /// The message shown over the plot ("No data in this range yet"), empty with data.
+    QString stateMessage() const;
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+signals:
+    /// A snapshot was drawn (after the model's changed()).
+    void rendered();
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace isc

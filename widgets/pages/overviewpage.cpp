@@ -1,0 +1,398 @@
+#include "overviewpage.h"
+
+#include "charts/timeserieschart.h"
+#include "itemmodels/chartmodel.h"
+#include "itemmodels/deploymentfiltermodel.h"
+#include "itemmodels/kpimodel.h"
+#include "kpitile.h"
+#include "store/samplestore.h"
+#include "timerangepicker.h"
+
+#include <QComboBox>
+#include <QDataStream>
+#include <QDateTime>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QIODevice>
+#include <QLabel>
+#include <QLocale>
+#include <QPointer>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace isc {
+
+namespace {
+
+constexpr int kAdvanceMs = 30'000;       // "now" moves; presets slide and KPIs re-anchor
+constexpr int kInventoryDelayMs = 2'000; // deployments change rarely: fold backfill bursts
+constexpr quint32 kStateMagic = 0x15C0'0E01;
+const QString kDeployment = QStringLiteral("ModelDeploymentName");
+
+SeriesQuery metricQuery(const QString& metric, const QString& aggregation,
+                        const QString& groupBy = kDeployment)
+{
+    SeriesQuery q;
+    q.metric = metric;
+    q.aggregation = aggregation;
+    q.groupBy = groupBy;
+    // Per-minute values: a point covering several minutes is their average, so the unit
+    // stays "per minute" at every zoom level.
+    q.reduce = Reduce::Avg;
+    return q;
+}
+
+ChartSpec tokensSpec()
+{
+    ChartSpec spec;
+    spec.title = OverviewPage::tr("Tokens per deployment");
+    spec.note = OverviewPage::tr("prompt + generated");
+    spec.unit = Unit::TokensPerMin;
+    spec.kind = ChartSpec::Kind::StackedArea;
+    spec.queries = {{metricQuery(QStringLiteral("ProcessedPromptTokens"), QStringLiteral("total"))},
+                    {metricQuery(QStringLiteral("GeneratedTokens"), QStringLiteral("total"))}};
+    return spec;
+}
+
+ChartSpec requestsSpec()
+{
+    ChartSpec spec;
+    spec.title = OverviewPage::tr("Requests by status");
+    spec.note = OverviewPage::tr("spillover = served by the overflow deployment");
+    spec.unit = Unit::RequestsPerMin;
+    spec.kind = ChartSpec::Kind::StackedArea;
+    SeriesQuery direct = metricQuery(QStringLiteral("AzureOpenAIRequests"), QStringLiteral("total"),
+                                     QStringLiteral("StatusCode"));
+    direct.groupTransform = GroupTransform::StatusClass;
+    direct.labelEquals.insert(QStringLiteral("IsSpillover"), QStringLiteral("False"));
+    SeriesQuery spill =
+        metricQuery(QStringLiteral("AzureOpenAIRequests"), QStringLiteral("total"), QString());
+    spill.labelEquals.insert(QStringLiteral("IsSpillover"), QStringLiteral("True"));
+    spec.queries = {{direct}, {spill, OverviewPage::tr("Spillover")}};
+    return spec;
+}
+
+ChartSpec latencySpec()
+{
+    ChartSpec spec;
+    spec.title = OverviewPage::tr("Latency per deployment");
+    spec.note = OverviewPage::tr("solid: time to first token, dashed: to last token");
+    spec.unit = Unit::Milliseconds;
+    spec.kind = ChartSpec::Kind::Lines;
+    SeriesQuery ttft =
+        metricQuery(QStringLiteral("AzureOpenAINormalizedTTFTInMS"), QStringLiteral("average"));
+    SeriesQuery ttlt =
+        metricQuery(QStringLiteral("AzureOpenAITTLTInMS"), QStringLiteral("average"));
+    ttft.combine = Combine::Mean;
+    ttlt.combine = Combine::Mean;
+    spec.queries = {{ttft, OverviewPage::tr("%1 · TTFT")},
+                    {ttlt, OverviewPage::tr("%1 · TTLT"), true}};
+    return spec;
+}
+
+ChartSpec utilizationSpec()
+{
+    ChartSpec spec;
+    spec.title = OverviewPage::tr("PTU utilization");
+    spec.note = OverviewPage::tr("provisioned deployments; 429s at 100 %");
+    spec.unit = Unit::Percent;
+    spec.kind = ChartSpec::Kind::Lines;
+    SeriesQuery q = metricQuery(QStringLiteral("AzureOpenAIProvisionedManagedUtilizationV2"),
+                                QStringLiteral("average"));
+    q.combine = Combine::Max;
+    spec.queries = {{q}};
+    spec.threshold = 100.0;
+    spec.thresholdLabel = OverviewPage::tr("100 % reserved");
+    return spec;
+}
+
+QString rangeText(TimeRange r)
+{
+    const QLocale locale;
+    const QString fmt = QStringLiteral("ddd d MMM, HH:mm");
+    return OverviewPage::tr("%1 – %2 (local time)")
+        .arg(locale.toString(QDateTime::fromSecsSinceEpoch(r.from), fmt),
+             locale.toString(QDateTime::fromSecsSinceEpoch(r.to), fmt));
+}
+
+} // namespace
+
+struct OverviewPage::Private
+{
+    OverviewPage* q = nullptr;
+    QPointer<SampleStore> store;
+    TimeRangePicker* picker = nullptr;
+    QLabel* rangeLabel = nullptr;
+    QComboBox* deploymentBox = nullptr;
+    DeploymentFilterModel* deployments = nullptr;
+    KpiModel* kpis = nullptr;
+    QVector<KpiTile*> tiles;
+    QVector<ChartModel*> models;
+    QVector<TimeSeriesChart*> charts;
+    QTimer advanceTimer;
+    QTimer inventoryTimer;
+    bool loadedEmitted = false;
+
+    void applyRange(TimeRange range)
+    {
+        rangeLabel->setText(rangeText(range));
+        for (ChartModel* m : std::as_const(models))
+            m->setTimeRange(range);
+        kpis->setTimeRange(range);
+        emit q->timeRangeChanged(range);
+    }
+
+    void applyFilter()
+    {
+        const auto filter = deployments->labelFilter();
+        for (ChartModel* m : std::as_const(models))
+            m->setLabelFilter(filter);
+        kpis->setLabelFilter(filter);
+    }
+
+    void refreshAll()
+    {
+        for (ChartModel* m : std::as_const(models))
+            m->refresh();
+        kpis->refresh();
+    }
+
+    void updateTiles()
+    {
+        for (int i = 0; i < tiles.size(); ++i)
+            tiles[i]->setFromIndex(kpis->index(i));
+    }
+
+    void checkLoaded()
+    {
+        if (loadedEmitted || !q->isLoaded())
+            return;
+        loadedEmitted = true;
+        emit q->loaded();
+    }
+};
+
+OverviewPage::OverviewPage(SampleStore* store, QWidget* parent)
+    : QWidget(parent), d(std::make_unique<Private>())
+{
+    d->q = this;
+    d->store = store;
+    setObjectName(QStringLiteral("OverviewPage"));
+    setAccessibleName(tr("Overview"));
+    setAutoFillBackground(true);
+    QPalette pal = palette();
+    pal.setColor(QPalette::Window, QColor(0xF3F4F6));
+    setPalette(pal);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 12, 16, 16);
+    layout->setSpacing(12);
+
+    // Header: title and range on the left, filters on the right.
+    auto* header = new QHBoxLayout;
+    header->setSpacing(12);
+    auto* titleBox = new QVBoxLayout;
+    titleBox->setSpacing(0);
+    auto* title = new QLabel(tr("Overview"), this);
+    QFont titleFont = title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.6);
+    titleFont.setBold(true);
+    title->setFont(titleFont);
+    title->setAccessibleName(tr("Overview"));
+    d->rangeLabel = new QLabel(this);
+    d->rangeLabel->setStyleSheet(QStringLiteral("color: #606060;"));
+    titleBox->addWidget(title);
+    titleBox->addWidget(d->rangeLabel);
+    header->addLayout(titleBox);
+    header->addStretch(1);
+
+    d->deployments = new DeploymentFilterModel(store, this);
+    auto* deploymentLabel = new QLabel(tr("&Deployment:"), this);
+    d->deploymentBox = new QComboBox(this);
+    d->deploymentBox->setModel(d->deployments);
+    d->deploymentBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    d->deploymentBox->setMinimumContentsLength(16);
+    d->deploymentBox->setAccessibleName(tr("Deployment filter"));
+    deploymentLabel->setBuddy(d->deploymentBox);
+    header->addWidget(deploymentLabel);
+    header->addWidget(d->deploymentBox);
+    header->addSpacing(8);
+    d->picker = new TimeRangePicker(this);
+    header->addWidget(d->picker);
+    layout->addLayout(header);
+
+    // KPI tiles.
+    d->kpis = new KpiModel(store, this);
+    auto* kpiRow = new QHBoxLayout;
+    kpiRow->setSpacing(10);
+    for (int i = 0; i < d->kpis->rowCount(); ++i) {
+        auto* tile = new KpiTile(this);
+        tile->setFromIndex(d->kpis->index(i));
+        d->tiles.push_back(tile);
+        kpiRow->addWidget(tile);
+    }
+    layout->addLayout(kpiRow);
+
+    // Charts, 2 x 2.
+    auto* grid = new QGridLayout;
+    grid->setSpacing(10);
+    const ChartSpec specs[] = {tokensSpec(), requestsSpec(), latencySpec(), utilizationSpec()};
+    int n = 0;
+    for (const ChartSpec& spec : specs) {
+        auto* model = new ChartModel(store, spec, this);
+        auto* card = new QFrame(this);
+        card->setObjectName(QStringLiteral("ChartCard"));
+        card->setStyleSheet(QStringLiteral("#ChartCard { background: white; border: 1px solid "
+                                           "#dcdfe3; border-radius: 4px; }"));
+        auto* cardLayout = new QVBoxLayout(card);
+        cardLayout->setContentsMargins(4, 4, 4, 4);
+        auto* chart = new TimeSeriesChart(model, card);
+        cardLayout->addWidget(chart);
+        grid->addWidget(card, n / 2, n % 2);
+        d->models.push_back(model);
+        d->charts.push_back(chart);
+        connect(model, &ChartModel::loaded, this, [this] { d->checkLoaded(); });
+        ++n;
+    }
+    TimeSeriesChart* requests = d->charts[1];
+    requests->setColorHint(QStringLiteral("2xx"), QColor(0x59A14F));
+    requests->setColorHint(QStringLiteral("429"), QColor(0xF28E2B));
+    requests->setColorHint(QStringLiteral("4xx"), QColor(0xB07AA1));
+    requests->setColorHint(QStringLiteral("5xx"), QColor(0xE15759));
+    requests->setColorHint(tr("Spillover"), QColor(0x76B7B2));
+    grid->setRowStretch(0, 1);
+    grid->setRowStretch(1, 1);
+    grid->setColumnStretch(0, 1);
+    grid->setColumnStretch(1, 1);
+    layout->addLayout(grid, 1);
+
+    connect(d->kpis, &KpiModel::dataChanged, this, [this] { d->updateTiles(); });
+    connect(d->kpis, &KpiModel::loaded, this, [this] { d->checkLoaded(); });
+    connect(d->picker, &TimeRangePicker::rangeChanged, this,
+            [this](TimeRange r) { d->applyRange(r); });
+    connect(d->deploymentBox, &QComboBox::activated, this,
+            [this](int row) { d->deployments->setSelectedRow(row); });
+    connect(d->deployments, &DeploymentFilterModel::selectedChanged, this, [this] {
+        d->deploymentBox->setCurrentIndex(d->deployments->selectedRow());
+        d->applyFilter();
+    });
+    // A reload resets the combo: put the selection back.
+    connect(d->deployments, &DeploymentFilterModel::reloaded, this,
+            [this] { d->deploymentBox->setCurrentIndex(d->deployments->selectedRow()); });
+
+    // Live: new data refreshes (coalesced in the models); the clock slides the presets.
+    d->inventoryTimer.setSingleShot(true);
+    d->inventoryTimer.setInterval(kInventoryDelayMs);
+    connect(&d->inventoryTimer, &QTimer::timeout, d->deployments, &DeploymentFilterModel::reload);
+    if (store) {
+        connect(store, &SampleStore::dataChanged, this, [this](const QString&, TimeRange window) {
+            const TimeRange r = d->picker->range();
+            if (window.isValid() && (window.to <= r.from - 2 * 3600 || window.from >= r.to))
+                return; // the KPIs' comparison window reaches 2 h before the range
+            d->refreshAll();
+            if (!d->inventoryTimer.isActive())
+                d->inventoryTimer.start();
+        });
+    }
+    d->advanceTimer.setInterval(kAdvanceMs);
+    connect(&d->advanceTimer, &QTimer::timeout, this, [this] {
+        d->picker->advance();
+        d->kpis->refresh();
+    });
+    d->advanceTimer.start();
+
+    d->deployments->reload();
+    d->applyRange(d->picker->range());
+    d->applyFilter();
+}
+
+OverviewPage::~OverviewPage() = default;
+
+void OverviewPage::setTimeRange(TimeRange range)
+{
+    d->picker->setCustomRange(range);
+}
+
+TimeRange OverviewPage::timeRange() const
+{
+    return d->picker->range();
+}
+
+void OverviewPage::setDeployment(const QString& name)
+{
+    d->deployments->setSelected(name);
+}
+
+QString OverviewPage::deployment() const
+{
+    return d->deployments->selected();
+}
+
+bool OverviewPage::isLoaded() const
+{
+    for (ChartModel* m : d->models) {
+        if (!m->isLoaded())
+            return false;
+    }
+    return d->kpis->isLoaded();
+}
+
+void OverviewPage::refresh()
+{
+    d->refreshAll();
+}
+
+QByteArray OverviewPage::saveState() const
+{
+    QByteArray bytes;
+    QDataStream out(&bytes, QIODevice::WriteOnly);
+    out << kStateMagic << qint32(d->picker->preset()) << d->picker->range().from
+        << d->picker->range().to << d->deployments->selected();
+    return bytes;
+}
+
+bool OverviewPage::restoreState(const QByteArray& state)
+{
+    QDataStream in(state);
+    quint32 magic = 0;
+    qint32 preset = 0;
+    TimeRange range;
+    QString deployment;
+    in >> magic >> preset >> range.from >> range.to >> deployment;
+    if (in.status() != QDataStream::Ok || magic != kStateMagic || preset < 0 ||
+        preset > int(TimeRangePicker::Preset::Custom))
+        return false;
+    if (TimeRangePicker::Preset(preset) == TimeRangePicker::Preset::Custom)
+        d->picker->setCustomRange(range);
+    else
+        d->picker->setPreset(TimeRangePicker::Preset(preset));
+    setDeployment(deployment);
+    return true;
+}
+
+TimeRangePicker* OverviewPage::rangePicker() const
+{
+    return d->picker;
+}
+
+KpiModel* OverviewPage::kpiModel() const
+{
+    return d->kpis;
+}
+
+DeploymentFilterModel* OverviewPage::deploymentModel() const
+{
+    return d->deployments;
+}
+
+QVector<TimeSeriesChart*> OverviewPage::charts() const
+{
+    return d->charts;
+}
+
+QVector<ChartModel*> OverviewPage::chartModels() const
+{
+    return d->models;
+}
+
+} // namespace isc
