@@ -41,7 +41,7 @@ bench:
 	QT_QPA_PLATFORM=offscreen cmake --build --preset release --target bench
 
 format:
-	git ls-files '*.cpp' '*.h' | xargs clang-format -i
+	git ls-files "*.cpp" "*.h" | xargs clang-format -i
 
 format-check: deps
 	git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run -Werror

@@ -6,6 +6,7 @@
 
 #include <QFileInfo>
 #include <QSettings>
+#include <QThread>
 
 namespace isc::app {
 
@@ -18,7 +19,14 @@ Session::~Session()
         m_collector->stop();
     m_collector.reset();
     m_store.reset();
-    m_emulator.reset();
+    if (m_emulatorThread) {
+        // The emulator's sockets belong to its thread: delete it there, then end the thread.
+        emu::Emulator* emulator = m_emulator.release();
+        QMetaObject::invokeMethod(
+            emulator, [emulator] { delete emulator; }, Qt::BlockingQueuedConnection);
+        m_emulatorThread->quit();
+        m_emulatorThread->wait();
+    }
 }
 
 bool Session::open(const Options& options, QString* error)
@@ -33,9 +41,21 @@ bool Session::open(const Options& options, QString* error)
         m_workspace = *ws;
         m_workspacePath = QFileInfo(wsPath).absoluteFilePath();
     } else {
+        // Serving a 30-day backfill builds megabytes of JSON: keep that off the GUI thread.
+        m_emulatorThread = std::make_unique<QThread>();
+        m_emulatorThread->setObjectName(QStringLiteral("demo emulator"));
         m_emulator = std::make_unique<emu::Emulator>(options.seed);
+        m_emulator->moveToThread(m_emulatorThread.get());
+        m_emulatorThread->start();
         QString listenError;
-        if (!m_emulator->listen(QHostAddress::LocalHost, 0, &listenError)) {
+        bool listening = false;
+        QMetaObject::invokeMethod(
+            m_emulator.get(),
+            [this, &listening, &listenError] {
+                listening = m_emulator->listen(QHostAddress::LocalHost, 0, &listenError);
+            },
+            Qt::BlockingQueuedConnection);
+        if (!listening) {
             *error = QStringLiteral("could not start the demo emulator: %1").arg(listenError);
             return false;
         }

@@ -6,6 +6,8 @@
 #include <QObject>
 #include <memory>
 
+class QThread;
+
 namespace isc {
 class SampleStore;
 class Collector;
@@ -50,6 +52,7 @@ private:
     Workspace m_workspace;
     QString m_workspacePath;
     OpenReport m_openReport;
+    std::unique_ptr<QThread> m_emulatorThread; ///< the demo emulator serves off the GUI thread
     std::unique_ptr<emu::Emulator> m_emulator;
     std::unique_ptr<SampleStore> m_store;
     std::unique_ptr<Collector> m_collector;

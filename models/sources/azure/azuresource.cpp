@@ -10,6 +10,7 @@
 #include <QPointer>
 #include <QSet>
 #include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
 #include <optional>
 
 Q_LOGGING_CATEGORY(lcAzure, "inferscope.azure")
@@ -119,6 +120,7 @@ struct AzureSource::Private
     void fetchInventory(std::function<void()> then);
     void startCycle(const TimeRange& window, bool backfill);
     void onMetrics(quint64 generation, const HttpResponse& r);
+    void onParsed(quint64 generation, const MetricsParseResult& parsed);
     void finishCycle();
     void nextChunk();
     void finishBackfill();
@@ -246,31 +248,41 @@ void AzureSource::Private::onMetrics(quint64 gen, const HttpResponse& r)
 {
     if (!cycle || cycle->generation != gen)
         return; // an answer to a cycle already decided (or cancelled)
-    --cycle->outstanding;
     if (!r.ok()) {
+        --cycle->outstanding;
         cycle->error = describeFailure(r, kMonitor);
+        finishCycle();
+        return;
+    }
+    // A backfill chunk is megabytes of JSON: parse it on the pool, continue on our thread.
+    QtConcurrent::run([body = r.body, source = connection.id, dims = dimensionNames()] {
+        return parseMetricsResponse(body, source, dims);
+    }).then(q, [this, gen](const MetricsParseResult& parsed) { onParsed(gen, parsed); });
+}
+
+void AzureSource::Private::onParsed(quint64 gen, const MetricsParseResult& parsed)
+{
+    if (!cycle || cycle->generation != gen)
+        return;
+    --cycle->outstanding;
+    if (!parsed.ok) {
+        cycle->error = parsed.error;
     } else {
-        QStringList dims = dimensionNames();
-        const MetricsParseResult parsed = parseMetricsResponse(r.body, connection.id, dims);
-        if (!parsed.ok) {
-            cycle->error = parsed.error;
-        } else {
-            QHash<QString, QSet<QString>> seriesPerMetric;
-            for (const auto& s : parsed.series)
-                seriesPerMetric[s.key.metric].insert(s.key.labels);
-            for (auto it = seriesPerMetric.cbegin(); it != seriesPerMetric.cend(); ++it) {
-                if (it.value().size() >= seriesPerCall) {
-                    const QString message =
-                        QStringLiteral("%1: %2 returned %3 series, the most one call asks for; "
-                                       "some may be missing")
-                            .arg(connection.id, it.key())
-                            .arg(seriesPerCall);
-                    qCWarning(lcAzure, "%s", qPrintable(message));
-                    emit q->warning(message);
-                }
+        QHash<QString, QSet<QString>> seriesPerMetric;
+        for (const auto& s : parsed.series)
+            seriesPerMetric[s.key.metric].insert(s.key.labels);
+        for (auto it = seriesPerMetric.cbegin(); it != seriesPerMetric.cend(); ++it) {
+            if (it.value().size() >= seriesPerCall) {
+                const QString message =
+                    QStringLiteral("%1: %2 returned %3 series, the most one call asks for; "
+                                   "some may be missing")
+                        .arg(connection.id, it.key())
+                        .arg(seriesPerCall);
+                qCWarning(lcAzure, "%s", qPrintable(message));
+                emit q->warning(message);
             }
-            cycle->batch.series += parsed.series;
         }
+        cycle->batch.series += parsed.series;
     }
     if (!cycle->error.isEmpty() || cycle->outstanding == 0)
         finishCycle();
