@@ -49,6 +49,15 @@ int main(int argc, char** argv)
     // A screenshot renders offscreen: it must work without a display (CI, ssh).
     if (!inv->screenshotPath.isEmpty() || inv->startupProbe)
         qputenv("QT_QPA_PLATFORM", "offscreen");
+    else if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") &&
+             qEnvironmentVariableIsEmpty("DISPLAY") &&
+             qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+        std::fprintf(stderr,
+                     "inferscope: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+                     "Run it in a desktop session, under `xvfb-run`, or render a page with "
+                     "--screenshot FILE --page overview.\n");
+        return 1;
+    }
     QApplication app(argc, argv);
     return isc::app::runGui(*inv);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "commandline.h"
 #include "core/workspace.h"
 #include "store/storetypes.h"
 
@@ -31,6 +32,11 @@ public:
         QString dbPath;        ///< empty = the workspace's, else the default in the data dir
         quint64 seed = 42;     ///< demo emulator seed
     };
+    /// The options a command line asks for.
+    static Options optionsFor(const Invocation& inv)
+    {
+        return {inv.demo, inv.workspacePath, inv.dbPath, inv.seed};
+    }
 
     explicit Session(QObject* parent = nullptr);
     ~Session() override;

@@ -15,12 +15,7 @@ int runCollect(const Invocation& inv)
 {
     Session session;
     QString error;
-    Session::Options options;
-    options.demo = inv.demo;
-    options.workspacePath = inv.workspacePath;
-    options.dbPath = inv.dbPath;
-    options.seed = inv.seed;
-    if (!session.open(options, &error)) {
+    if (!session.open(Session::optionsFor(inv), &error)) {
         printError(error);
         return 1;
     }

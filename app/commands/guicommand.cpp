@@ -55,13 +55,8 @@ int runGui(const Invocation& inv)
 {
     const bool screenshot = !inv.screenshotPath.isEmpty();
     Session session;
-    Session::Options options;
-    options.demo = inv.demo;
-    options.workspacePath = inv.workspacePath;
-    options.dbPath = inv.dbPath;
-    options.seed = inv.seed;
     QString error;
-    if (!session.open(options, &error)) {
+    if (!session.open(Session::optionsFor(inv), &error)) {
         printError(error);
         if (!screenshot)
             QMessageBox::critical(nullptr, QObject::tr("Inferscope"), error);

@@ -36,7 +36,7 @@ private:
 
     /// Runs the binary with the event loop spinning (in-process servers keep answering).
     Run run(const QStringList& args, const QProcessEnvironment& extraEnv = {},
-            int timeoutMs = 240000)
+            int timeoutMs = 240000, const QStringList& unset = {})
     {
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -46,6 +46,8 @@ private:
         env.insert("QT_QPA_PLATFORM", "offscreen");
         for (const QString& k : extraEnv.keys())
             env.insert(k, extraEnv.value(k));
+        for (const QString& k : unset)
+            env.remove(k);
         p.setProcessEnvironment(env);
         QSignalSpy finished(&p, &QProcess::finished);
         p.start(test::inferscopeBinary(), args);
@@ -97,6 +99,15 @@ private slots:
         QVERIFY2(r.err.startsWith("inferscope: "), r.err.constData());
         QCOMPARE(r.err.count('\n'), 1);
         QVERIFY(r.out.isEmpty());
+    }
+
+    void guiWithoutDisplaySaysSo()
+    {
+        const Run r = run({"--demo", "--db", dbPath("nodisplay.sqlite")}, {}, 60000,
+                          {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no display found"), r.err.constData());
+        QVERIFY2(r.err.contains("--screenshot"), "it says what to do instead");
     }
 
     void queryOfMissingDatabaseFails()
