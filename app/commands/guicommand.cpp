@@ -89,7 +89,15 @@ int runGui(const Invocation& inv)
             Qt::SingleShotConnection);
     }
     window.show();
-    session.collector()->start();
+    // What is stored paints first; backfill and polling start right after (or after 2 s at most).
+    Collector* collector = session.collector();
+    const auto startCollecting = [collector] {
+        if (!collector->isRunning())
+            collector->start();
+    };
+    QObject::connect(window.overviewPage(), &OverviewPage::loaded, collector, startCollecting,
+                     Qt::SingleShotConnection);
+    QTimer::singleShot(2000, collector, startCollecting);
     return QApplication::exec();
 }
 

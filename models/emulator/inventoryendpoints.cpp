@@ -24,6 +24,13 @@ QJsonArray availabilities()
     return out;
 }
 
+QJsonObject rateLimit(const QString& key, int renewalSeconds, int count)
+{
+    return QJsonObject{{QStringLiteral("key"), key},
+                       {QStringLiteral("renewalPeriod"), renewalSeconds},
+                       {QStringLiteral("count"), count}};
+}
+
 // "Tokens Per Minute (thousands)" and the like: what a quota of `sku` counts.
 QString quotaUnit(const QString& sku)
 {
@@ -80,12 +87,8 @@ Reply deploymentsReply(const TrafficModel& traffic)
             {QStringLiteral("provisioningState"), QStringLiteral("Succeeded")},
             {QStringLiteral("currentCapacity"), d.capacity},
             {QStringLiteral("rateLimits"),
-             QJsonArray{QJsonObject{{QStringLiteral("key"), QStringLiteral("request")},
-                                    {QStringLiteral("renewalPeriod"), 10},
-                                    {QStringLiteral("count"), requestsPer10s}},
-                        QJsonObject{{QStringLiteral("key"), QStringLiteral("token")},
-                                    {QStringLiteral("renewalPeriod"), 60},
-                                    {QStringLiteral("count"), tokensPerMinute}}}},
+             QJsonArray{rateLimit(QStringLiteral("request"), 10, requestsPer10s),
+                        rateLimit(QStringLiteral("token"), 60, tokensPerMinute)}},
             {QStringLiteral("versionUpgradeOption"),
              ptu ? QStringLiteral("NoAutoUpgrade")
                  : QStringLiteral("OnceNewDefaultVersionAvailable")},

@@ -16,6 +16,27 @@ const QStringList kAvailabilityDims = {QStringLiteral("ModelDeploymentName"),
                                        QStringLiteral("ModelName"), QStringLiteral("ModelVersion"),
                                        QStringLiteral("Region")};
 
+// Families of metrics share category, unit, aggregation, kind, scope and dimensions.
+MetricDef tokenMetric(MetricId id, const char* name, const char* display, const char* description)
+{
+    return {id,      name,    display,        description, "Azure OpenAI - Usage",
+            "Count", "Total", Kind::Additive, Scope::All,  kTokenDims};
+}
+
+MetricDef latencyMetric(MetricId id, const char* name, const char* display, const char* description,
+                        const char* unit)
+{
+    return {id,   name,      display,       description,        "Azure OpenAI - Latency",
+            unit, "Average", Kind::Sampled, Scope::Interactive, kModelDims};
+}
+
+MetricDef provisionedPercent(MetricId id, const char* name, const char* display,
+                             const char* description)
+{
+    return {id,        name,      display,       description,        "Azure OpenAI - Usage",
+            "Percent", "Average", Kind::Sampled, Scope::Provisioned, kModelDims};
+}
+
 } // namespace
 
 const QVector<MetricDef>& metricDefs()
@@ -24,41 +45,35 @@ const QVector<MetricDef>& metricDefs()
         {MetricId::Requests, "AzureOpenAIRequests", "Azure OpenAI Requests",
          "Number of calls made to the Azure OpenAI API over a period of time.",
          "Azure OpenAI - HTTP", "Count", "Total", Kind::Additive, Scope::All, kRequestDims},
-        {MetricId::PromptTokens, "ProcessedPromptTokens", "Processed Prompt Tokens",
-         "Number of prompt tokens processed (input) on an Azure OpenAI model.",
-         "Azure OpenAI - Usage", "Count", "Total", Kind::Additive, Scope::All, kTokenDims},
-        {MetricId::GeneratedTokens, "GeneratedTokens", "Generated Completion Tokens",
-         "Number of tokens generated (output) from an Azure OpenAI model.", "Azure OpenAI - Usage",
-         "Count", "Total", Kind::Additive, Scope::All, kTokenDims},
-        {MetricId::TokenTransaction, "TokenTransaction", "Processed Inference Tokens",
-         "Number of inference tokens processed on an Azure OpenAI model (prompt + generated).",
-         "Azure OpenAI - Usage", "Count", "Total", Kind::Additive, Scope::All, kTokenDims},
-        {MetricId::Ttft, "AzureOpenAINormalizedTTFTInMS", "Normalized Time to First Byte",
-         "Time to first token per request, normalized by prompt size.", "Azure OpenAI - Latency",
-         "MilliSeconds", "Average", Kind::Sampled, Scope::Interactive, kModelDims},
-        {MetricId::Ttlt, "AzureOpenAITTLTInMS", "Time to Last Byte",
-         "Time from the request to the last token of the response.", "Azure OpenAI - Latency",
-         "MilliSeconds", "Average", Kind::Sampled, Scope::Interactive, kModelDims},
-        {MetricId::TimeToResponse, "AzureOpenAITimeToResponse", "Time to Response",
-         "Time until the first response (first token when streaming, whole response otherwise).",
-         "Azure OpenAI - Latency", "MilliSeconds", "Average", Kind::Sampled, Scope::Interactive,
-         kModelDims},
-        {MetricId::Tbt, "AzureOpenAINormalizedTBTInMS", "Normalized Time Between Tokens",
-         "Time between consecutive generated tokens.", "Azure OpenAI - Latency", "MilliSeconds",
-         "Average", Kind::Sampled, Scope::Interactive, kModelDims},
-        {MetricId::TokensPerSecond, "AzureOpenAITokenPerSecond", "Tokens Per Second",
-         "Generation speed of responses, in tokens per second.", "Azure OpenAI - Latency", "Count",
-         "Average", Kind::Sampled, Scope::Interactive, kModelDims},
-        {MetricId::Utilization, "AzureOpenAIProvisionedManagedUtilizationV2",
-         "Provisioned-managed Utilization V2",
-         "Percentage of the provisioned deployment's capacity consumed; calls get 429 at 100 %.",
-         "Azure OpenAI - Usage", "Percent", "Average", Kind::Sampled, Scope::Provisioned,
-         kModelDims},
-        {MetricId::CacheMatchRate, "AzureOpenAIContextTokensCacheMatchRate",
-         "Prompt Token Cache Match Rate",
-         "Percentage of prompt tokens served from the prompt cache (provisioned deployments).",
-         "Azure OpenAI - Usage", "Percent", "Average", Kind::Sampled, Scope::Provisioned,
-         kModelDims},
+        tokenMetric(MetricId::PromptTokens, "ProcessedPromptTokens", "Processed Prompt Tokens",
+                    "Number of prompt tokens processed (input) on an Azure OpenAI model."),
+        tokenMetric(MetricId::GeneratedTokens, "GeneratedTokens", "Generated Completion Tokens",
+                    "Number of tokens generated (output) from an Azure OpenAI model."),
+        tokenMetric(
+            MetricId::TokenTransaction, "TokenTransaction", "Processed Inference Tokens",
+            "Number of inference tokens processed on an Azure OpenAI model (prompt + generated)."),
+        latencyMetric(
+            MetricId::Ttft, "AzureOpenAINormalizedTTFTInMS", "Normalized Time to First Byte",
+            "Time to first token per request, normalized by prompt size.", "MilliSeconds"),
+        latencyMetric(MetricId::Ttlt, "AzureOpenAITTLTInMS", "Time to Last Byte",
+                      "Time from the request to the last token of the response.", "MilliSeconds"),
+        latencyMetric(MetricId::TimeToResponse, "AzureOpenAITimeToResponse", "Time to Response",
+                      "Time until the first response (first token when streaming, whole response "
+                      "otherwise).",
+                      "MilliSeconds"),
+        latencyMetric(MetricId::Tbt, "AzureOpenAINormalizedTBTInMS",
+                      "Normalized Time Between Tokens",
+                      "Time between consecutive generated tokens.", "MilliSeconds"),
+        latencyMetric(MetricId::TokensPerSecond, "AzureOpenAITokenPerSecond", "Tokens Per Second",
+                      "Generation speed of responses, in tokens per second.", "Count"),
+        provisionedPercent(MetricId::Utilization, "AzureOpenAIProvisionedManagedUtilizationV2",
+                           "Provisioned-managed Utilization V2",
+                           "Percentage of the provisioned deployment's capacity consumed; calls "
+                           "get 429 at 100 %."),
+        provisionedPercent(MetricId::CacheMatchRate, "AzureOpenAIContextTokensCacheMatchRate",
+                           "Prompt Token Cache Match Rate",
+                           "Percentage of prompt tokens served from the prompt cache "
+                           "(provisioned deployments)."),
         {MetricId::ActiveTokens, "ActiveTokens", "Active Tokens",
          "Total tokens minus cached tokens, for provisioned deployments.", "Azure OpenAI - Usage",
          "Count", "Total", Kind::Additive, Scope::Provisioned, kModelDims},

@@ -47,6 +47,12 @@ MetricCell makeCell(const MetricDef& def, const TrafficModel& traffic, int deplo
     return c;
 }
 
+// A latency-like average with extremes at `low`/10 and `high`/10 of it.
+Measure spread(double avg, double low, double high, double requests)
+{
+    return latency(avg, std::round(avg * low) / 10.0, std::round(avg * high) / 10.0, requests);
+}
+
 } // namespace
 
 QVector<MetricCell> metricCells(const MetricDef& def, const TrafficModel& traffic)
@@ -116,14 +122,11 @@ Measure measureCell(const MetricDef& def, const MetricCell& cell, const MinuteTr
     case MetricId::Ttlt:
         return latency(t.ttltMsAvg, t.ttltMsMin, t.ttltMsMax, served);
     case MetricId::TimeToResponse:
-        return latency(t.timeToResponseMsAvg, std::round(t.timeToResponseMsAvg * 4.0) / 10.0,
-                       std::round(t.timeToResponseMsAvg * 26.0) / 10.0, served);
+        return spread(t.timeToResponseMsAvg, 4.0, 26.0, served);
     case MetricId::Tbt:
-        return latency(t.tbtMsAvg, std::round(t.tbtMsAvg * 6.0) / 10.0,
-                       std::round(t.tbtMsAvg * 18.0) / 10.0, served);
+        return spread(t.tbtMsAvg, 6.0, 18.0, served);
     case MetricId::TokensPerSecond:
-        return latency(t.tokensPerSecondAvg, std::round(t.tokensPerSecondAvg * 5.5) / 10.0,
-                       std::round(t.tokensPerSecondAvg * 16.0) / 10.0, served);
+        return spread(t.tokensPerSecondAvg, 5.5, 16.0, served);
     case MetricId::Utilization:
         return gauge(t.utilizationPct);
     case MetricId::CacheMatchRate:

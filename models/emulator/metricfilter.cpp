@@ -105,6 +105,11 @@ bool singleDimension(const QVector<FilterTerm>& group)
     return true;
 }
 
+QString invalid(const QString& text, const QString& why)
+{
+    return QStringLiteral("Invalid $filter: '%1'. %2").arg(text, why);
+}
+
 } // namespace
 
 ParsedFilter parseFilter(const QString& text)
@@ -114,24 +119,22 @@ ParsedFilter parseFilter(const QString& text)
     while (true) {
         const QVector<FilterTerm> group = in.group();
         if (group.isEmpty()) {
-            out.error = QStringLiteral("Invalid $filter: '%1'. Use clauses like \"Dimension eq "
-                                       "'value'\" joined by 'and'; 'or' only inside parentheses.")
-                            .arg(text);
+            out.error = invalid(text, QStringLiteral("Use clauses like \"Dimension eq 'value'\" "
+                                                     "joined by 'and'; 'or' only inside "
+                                                     "parentheses."));
             break;
         }
         if (!singleDimension(group)) {
-            out.error = QStringLiteral("Invalid $filter: '%1'. An 'or' group must test a single "
-                                       "dimension.")
-                            .arg(text);
+            out.error =
+                invalid(text, QStringLiteral("An 'or' group must test a single dimension."));
             break;
         }
         out.clauses.append(group);
         if (in.atEnd())
             return out;
         if (!in.keyword(QLatin1String("and"))) {
-            out.error = QStringLiteral("Invalid $filter: '%1'. Expected 'and' at position %2.")
-                            .arg(text)
-                            .arg(in.pos());
+            out.error =
+                invalid(text, QStringLiteral("Expected 'and' at position %1.").arg(in.pos()));
             break;
         }
     }

@@ -1,7 +1,7 @@
 #include "chartmodel.h"
 
 #include "store/samplestore.h"
-#include "whenready.h"
+#include "core/whenready.h"
 
 #include <QFuture>
 #include <QMap>

@@ -35,6 +35,8 @@ struct ChartSpec
     QVector<ChartQuery> queries;
     std::optional<double> threshold; ///< a horizontal reference line, in `unit`
     QString thresholdLabel;          ///< e.g. "100 % reserved"
+    /// Logarithmic value axis (Lines only), for series decades apart (TTFT ~300 ms, TTLT ~10 s).
+    bool logScale = false;
 };
 
 /// One displayed series: a name, a colour key and points (x = ms since the epoch UTC, y in the

@@ -1,7 +1,7 @@
 #include "deploymentfiltermodel.h"
 
 #include "store/samplestore.h"
-#include "whenready.h"
+#include "core/whenready.h"
 
 #include <algorithm>
 

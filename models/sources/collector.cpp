@@ -1,5 +1,7 @@
 #include "collector.h"
 
+#include "core/whenready.h"
+
 #include "net/httpclient.h"
 #include "sources/azure/azuresource.h"
 #include "store/samplestore.h"
@@ -187,7 +189,7 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
                 return;
             }
             const quint64 run = d->runId;
-            d->store->write(batch).then(this, [this, src, isPoll, run](const WriteReport& r) {
+            whenReady(this, d->store->write(batch), [this, src, isPoll, run](const WriteReport& r) {
                 if (!r.ok)
                     qCWarning(lcCollector, "%s: a batch was not stored: %s",
                               qPrintable(src->connection().id), qPrintable(r.error));
@@ -204,7 +206,7 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
                 return;
             }
             const quint64 run = d->runId;
-            d->store->recordGap(gap).then(this, [this, src, isPoll, run] {
+            whenReady(this, d->store->recordGap(gap), [this, src, isPoll, run] {
                 if (run == d->runId)
                     d->landed(src, isPoll);
             });
@@ -284,7 +286,7 @@ void Collector::start(qint64 backfillSeconds)
             begin({});
             continue;
         }
-        d->store->extent(c.id).then(this, begin);
+        whenReady(this, d->store->extent(c.id), begin);
     }
 }
 
@@ -319,6 +321,11 @@ QVector<SourceHealth> Collector::health() const
     for (const auto& s : d->sources)
         out.append(s.source->health());
     return out;
+}
+
+bool Collector::isRunning() const
+{
+    return d->running;
 }
 
 bool Collector::isBackfilling() const

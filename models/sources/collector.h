@@ -36,6 +36,8 @@ public:
     /// The windows to backfill for a source holding `stored`, to cover [now - span, now):
     /// the minutes since its newest sample, then the history older than its oldest.
     static QVector<TimeRange> backfillWindows(const SourceExtent& stored, qint64 now, qint64 span);
+    /// True between start() and stop().
+    bool isRunning() const;
     /// True while any source is still backfilling.
     bool isBackfilling() const;
 

@@ -1,4 +1,5 @@
 #include "azuresource.h"
+#include "core/whenready.h"
 
 #include "azuredeploymentsparser.h"
 #include "azurejson.h"
@@ -255,9 +256,11 @@ void AzureSource::Private::onMetrics(quint64 gen, const HttpResponse& r)
         return;
     }
     // A backfill chunk is megabytes of JSON: parse it on the pool, continue on our thread.
-    QtConcurrent::run([body = r.body, source = connection.id, dims = dimensionNames()] {
-        return parseMetricsResponse(body, source, dims);
-    }).then(q, [this, gen](const MetricsParseResult& parsed) { onParsed(gen, parsed); });
+    const QFuture<MetricsParseResult> parsing =
+        QtConcurrent::run([body = r.body, source = connection.id, dims = dimensionNames()] {
+            return parseMetricsResponse(body, source, dims);
+        });
+    whenReady(q, parsing, [this, gen](const MetricsParseResult& parsed) { onParsed(gen, parsed); });
 }
 
 void AzureSource::Private::onParsed(quint64 gen, const MetricsParseResult& parsed)

@@ -21,4 +21,17 @@ template <typename T, typename F> void whenReady(QObject* context, const QFuture
     watcher->setFuture(future);
 }
 
+/// The same for a future without a result: `f()` runs when it finished and was not cancelled.
+template <typename F> void whenReady(QObject* context, const QFuture<void>& future, F&& f)
+{
+    auto* watcher = new QFutureWatcher<void>(context);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, context,
+                     [watcher, f = std::forward<F>(f)]() mutable {
+                         watcher->deleteLater();
+                         if (!watcher->isCanceled())
+                             f();
+                     });
+    watcher->setFuture(future);
+}
+
 } // namespace isc
