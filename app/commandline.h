@@ -21,7 +21,7 @@ struct Invocation
     // GUI
     QString screenshotPath;
     QString page = QStringLiteral("overview");
-    qint64 rangeSeconds = 24 * 3600;
+    qint64 rangeSeconds = 0;   ///< 0 = the remembered range (screenshots: 24 h)
     bool startupProbe = false; ///< benchmark: print RSS after the first painted page, then exit
 
     // collect

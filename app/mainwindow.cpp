@@ -6,6 +6,7 @@
 #include "pages/overviewpage.h"
 #include "sources/collector.h"
 #include "sourcestatusbar.h"
+#include "store/samplestore.h"
 
 #include <QAction>
 #include <QApplication>
@@ -37,6 +38,11 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
         outer->addWidget(new DemoBanner(DemoBanner::Kind::Demo, DemoBanner::demoText()));
     if (!session->openReport().message.isEmpty())
         outer->addWidget(new DemoBanner(DemoBanner::Kind::Warning, session->openReport().message));
+    // Damage found by the background check after start: say so where the demo banner is.
+    connect(session->store(), &SampleStore::integrityProblem, this,
+            [outer](const QString& message) {
+                outer->insertWidget(0, new DemoBanner(DemoBanner::Kind::Warning, message));
+            });
 
     auto* body = new QHBoxLayout;
     body->setContentsMargins(0, 0, 0, 0);
@@ -152,6 +158,7 @@ void MainWindow::restoreSettings()
         resize(1440, 900);
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
     showPage(s.value(QStringLiteral("window/page"), QStringLiteral("overview")).toString());
+    m_overview->restoreState(s.value(QStringLiteral("overview/state")).toByteArray());
 }
 
 void MainWindow::saveSettings() const
@@ -160,6 +167,7 @@ void MainWindow::saveSettings() const
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());
     s.setValue(QStringLiteral("window/page"), currentPage());
+    s.setValue(QStringLiteral("overview/state"), m_overview->saveState());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

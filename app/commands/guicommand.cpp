@@ -66,14 +66,18 @@ int runGui(const Invocation& inv)
         rememberWorkspace(session.workspacePath());
 
     MainWindow window(&session);
-    applyRange(window.overviewPage(), inv.rangeSeconds);
+    // An explicit --range wins over the remembered one; a screenshot without it shows 24 h.
+    const qint64 range = inv.rangeSeconds > 0 ? inv.rangeSeconds : (screenshot ? 24 * 3600 : 0);
+    if (range > 0)
+        applyRange(window.overviewPage(), range);
     if (screenshot) {
+        window.overviewPage()->setDeployment(QString()); // reproducible: not the remembered filter
         window.resize(1440, 900);
         window.showPage(inv.page);
         window.show();
         ScreenshotJob job(&session, &window, inv.screenshotPath);
         QObject::connect(&job, &ScreenshotJob::finished, qApp, &QCoreApplication::exit);
-        job.start(inv.rangeSeconds);
+        job.start(range);
         return QApplication::exec();
     }
     if (inv.startupProbe) {

@@ -2,23 +2,86 @@
 
 #include "store/storeworker.h"
 
+#include <QThread>
 #include <algorithm>
 #include <limits>
 
 namespace isc {
 
 SampleStore::SampleStore(QObject* parent)
-    : QObject(parent), m_worker(std::make_unique<StoreWorker>())
-{}
+    : QObject(parent), m_worker(std::make_unique<StoreWorker>()),
+      m_integrity(QtFuture::makeReadyFuture(
+          IntegrityReport{true, QStringLiteral("No history database is open.")}))
+{
+    m_worker->post<void>([this](StoreDatabase& db) {
+        db.setDamageHandler([this](const QString& message) {
+            // Queued to this object's thread; the worker is joined before `this` dies.
+            QMetaObject::invokeMethod(
+                this, [this, message]() { emit integrityProblem(message); }, Qt::QueuedConnection);
+        });
+    });
+}
 
-// The worker joins its thread here, before QObject's destructor drops queued dataChanged calls.
-SampleStore::~SampleStore() = default;
+// The check thread is joined first (it may still post to the worker), then the worker joins its
+// thread, both before QObject's destructor drops queued signal calls.
+SampleStore::~SampleStore()
+{
+    stopIntegrityCheck();
+}
+
+void SampleStore::stopIntegrityCheck()
+{
+    if (!m_checkThread)
+        return;
+    m_stopCheck->store(true);
+    m_checkThread->wait();
+    m_checkThread.reset();
+}
 
 QFuture<OpenReport> SampleStore::open(const QString& path, StoreSettings settings)
 {
+    // Joined before the next open job is posted, so its verdict reaches the database it checked.
+    stopIntegrityCheck();
     m_path = path;
-    return m_worker->post<OpenReport>(
+    QFuture<OpenReport> opened = m_worker->post<OpenReport>(
         [path, settings](StoreDatabase& db) { return db.open(path, settings); });
+
+    auto promise = std::make_shared<QPromise<IntegrityReport>>();
+    promise->start();
+    m_integrity = promise->future();
+    auto stop = std::make_shared<std::atomic_bool>(false);
+    m_stopCheck = stop;
+    StoreWorker* worker = m_worker.get();
+    m_checkThread.reset(QThread::create([opened, promise, stop, worker, path]() mutable {
+        const auto finish = [promise](const IntegrityReport& report) {
+            promise->addResult(report);
+            promise->finish();
+        };
+        if (!opened.result().usable()) {
+            finish({true, QStringLiteral("The history database is not open; nothing was "
+                                         "checked.")});
+            return;
+        }
+        const IntegrityReport report = StoreDatabase::quickCheck(path, stop.get());
+        if (report.ok) {
+            finish(report);
+            return;
+        }
+        // The owner thread marks the database first: whoever sees !ok sees writes refused.
+        worker->post<void>([finish, report, path](StoreDatabase& db) {
+            db.markDamaged(path, report.message);
+            finish(report);
+        });
+    }));
+    m_checkThread->setObjectName(QStringLiteral("inferscope-store-check"));
+    // Low priority: the check must not take the CPU from the first paint or from polling.
+    m_checkThread->start(QThread::LowPriority);
+    return opened;
+}
+
+QFuture<IntegrityReport> SampleStore::integrityCheck() const
+{
+    return m_integrity;
 }
 
 QFuture<WriteReport> SampleStore::write(PollBatch batch)

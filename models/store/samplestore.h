@@ -4,7 +4,10 @@
 
 #include <QFuture>
 #include <QObject>
+#include <atomic>
 #include <memory>
+
+class QThread;
 
 namespace isc {
 
@@ -21,8 +24,14 @@ public:
     ~SampleStore() override;
 
     /// Opens or creates the database (WAL, migrations). Refuses a newer schema; moves a corrupt
-    /// file aside with its -wal/-shm and starts fresh, saying so in the report.
+    /// (or earlier found damaged) file aside with its -wal/-shm and starts fresh, saying so in
+    /// the report. Only cheap checks run here; the full check follows, see integrityCheck().
     QFuture<OpenReport> open(const QString& path, StoreSettings settings = {});
+
+    /// The full check (PRAGMA quick_check) of the database of the last open(), started by it on
+    /// its own thread and read-only connection. When it finds damage, the database refuses
+    /// writes and is marked for the move aside at the next open() before this future finishes.
+    QFuture<IntegrityReport> integrityCheck() const;
 
     /// Upserts one poll in one transaction and updates the touched rollup buckets. On failure
     /// nothing of the batch remains and a gap marker records why.
@@ -54,10 +63,18 @@ public:
 signals:
     /// Emitted (in this object's thread) after a write landed: charts over `window` may refresh.
     void dataChanged(const QString& source, isc::TimeRange window);
+    /// Emitted (in this object's thread) once when the open database turns out damaged, by the
+    /// integrity check or by a read or write: a message for a banner.
+    void integrityProblem(const QString& message);
 
 private:
+    void stopIntegrityCheck();
+
     std::unique_ptr<StoreWorker> m_worker;
     QString m_path;
+    QFuture<IntegrityReport> m_integrity;
+    std::shared_ptr<std::atomic_bool> m_stopCheck; ///< set to cut the running check short
+    std::unique_ptr<QThread> m_checkThread;
 };
 
 } // namespace isc

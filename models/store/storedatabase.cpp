@@ -129,6 +129,18 @@ QString qs(const char* utf8)
     return QString::fromUtf8(utf8);
 }
 
+bool isCorruptionCode(int rc)
+{
+    const int primary = rc & 0xff;
+    return primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT;
+}
+
+QString damagedRefusal()
+{
+    return QStringLiteral("The history database is damaged, so nothing new is stored in it. At "
+                          "the next start it is moved aside and a new one is created.");
+}
+
 /// Owns one prepared statement.
 class Stmt
 {
@@ -250,17 +262,64 @@ struct StoreDatabase::Private
     QVector<std::pair<qint64, double>> scratchMinutes; ///< reused by updateRollups()
     QVector<FiveMinuteBucket> scratchFives;            ///< reused by updateRollups()
     QVector<StoredSeries> readBuffers;                 ///< reused by query()
+    bool damaged = false; ///< damage was found: writes are refused until the next open()
+    std::function<void(const QString&)> onDamaged;
+    mutable int failedRc = SQLITE_OK; ///< the code behind the last lastError(), for noteFailure()
 
-    QString lastError() const { return db ? qs(sqlite3_errmsg(db)) : QString(); }
+    /// The message of the failure just seen; remembers its code for noteFailure().
+    QString lastError() const
+    {
+        failedRc = db ? sqlite3_extended_errcode(db) : SQLITE_MISUSE;
+        return db ? qs(sqlite3_errmsg(db)) : QString();
+    }
 
     bool exec(const char* sql, QString* error = nullptr)
     {
         char* msg = nullptr;
         const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &msg);
-        if (rc != SQLITE_OK && error)
-            *error = msg ? qs(msg) : qs(sqlite3_errstr(rc));
+        if (rc != SQLITE_OK) {
+            failedRc = rc;
+            if (error)
+                *error = msg ? qs(msg) : qs(sqlite3_errstr(rc));
+        }
         sqlite3_free(msg);
         return rc == SQLITE_OK;
+    }
+
+    /// After a failed read or write: when SQLite called the file corrupt, mark it damaged.
+    void noteFailure(const QString& what, const QString& error)
+    {
+        if (isCorruptionCode(failedRc) && !damaged)
+            markDamaged(damageMessage(QStringLiteral("%1: %2").arg(what, error)));
+        failedRc = SQLITE_OK;
+    }
+    void markDamaged(const QString& message);
+
+    /// Reads sqlite_master and the first row of every table: the cheap part of a check.
+    int touchTables()
+    {
+        QVector<QByteArray> tables;
+        {
+            Stmt master;
+            if (!master.prepare(db, "SELECT name FROM sqlite_master WHERE type = 'table'"))
+                return sqlite3_extended_errcode(db);
+            int rc;
+            while ((rc = master.step()) == SQLITE_ROW)
+                tables.append(
+                    master.text(0).replace(QLatin1Char('"'), QLatin1String("\"\"")).toUtf8());
+            if (rc != SQLITE_DONE)
+                return rc;
+        }
+        for (const QByteArray& table : std::as_const(tables)) {
+            Stmt first;
+            const QByteArray sql = "SELECT 1 FROM \"" + table + "\" LIMIT 1";
+            if (!first.prepare(db, sql.constData()))
+                return sqlite3_extended_errcode(db);
+            const int rc = first.step();
+            if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                return rc;
+        }
+        return SQLITE_OK;
     }
 
     /// Runs a one-row statement and returns its first column as text, or sets `rc`.
@@ -289,6 +348,8 @@ struct StoreDatabase::Private
         db = nullptr;
         seriesCache.clear();
         createdInTransaction.clear();
+        damaged = false;
+        failedRc = SQLITE_OK;
     }
 
     bool prepareStatements()
@@ -600,13 +661,8 @@ bool looksLikeSqlite(const QString& path)
     return f.read(16) == magic;
 }
 
-bool isCorruptionCode(int rc)
-{
-    const int primary = rc & 0xff;
-    return primary == SQLITE_NOTADB || primary == SQLITE_CORRUPT;
-}
-
-/// Moves a database and its -wal/-shm aside; returns the new main path or empty (and `error`).
+/// Moves a database and its -wal/-shm (and damage marker) aside; returns the new main path or empty
+/// (and `error`).
 QString moveAside(const QString& path, QString* error)
 {
     const QString stamp =
@@ -615,8 +671,8 @@ QString moveAside(const QString& path, QString* error)
     for (int n = 2; QFileInfo::exists(target) || QFileInfo::exists(target + QLatin1String("-wal"));
          ++n)
         target = path + QStringLiteral(".corrupt-") + stamp + QLatin1Char('-') + QString::number(n);
-    for (const QLatin1String suffix :
-         {QLatin1String(""), QLatin1String("-wal"), QLatin1String("-shm")}) {
+    for (const QLatin1String suffix : {QLatin1String(""), QLatin1String("-wal"),
+                                       QLatin1String("-shm"), QLatin1String(".damaged")}) {
         const QString from = path + suffix;
         if (!QFileInfo::exists(from))
             continue;
@@ -629,6 +685,23 @@ QString moveAside(const QString& path, QString* error)
 }
 
 } // namespace
+
+void StoreDatabase::Private::markDamaged(const QString& message)
+{
+    if (!db || damaged)
+        return;
+    damaged = true;
+    // Keep the file as found for the move aside: no checkpoint copies the WAL into it.
+    sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    sqlite3_wal_autocheckpoint(db, 0);
+    QFile marker(StoreDatabase::damageMarkerPath(path));
+    if (marker.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        marker.write(
+            QStringLiteral("%1\nFound at %2.\n").arg(message, formatIsoUtc(nowUtc())).toUtf8());
+    }
+    if (onDamaged)
+        onDamaged(message);
+}
 
 bool StoreDatabase::Private::configureAndMigrate(OpenReport* r, bool* created)
 {
@@ -729,6 +802,89 @@ QStringList StoreDatabase::connectionPragmas()
         QStringLiteral("PRAGMA mmap_size = 268435456")};
 }
 
+QString StoreDatabase::damageMessage(const QString& reason)
+{
+    return QStringLiteral("The history database is damaged (%1). Inferscope keeps showing what "
+                          "it can read; at the next start the file is moved aside with its "
+                          "-wal/-shm and a new one is created. Nothing is deleted.")
+        .arg(reason);
+}
+
+QString StoreDatabase::damageMarkerPath(const QString& path)
+{
+    return path + QLatin1String(".damaged");
+}
+
+IntegrityReport StoreDatabase::quickCheck(const QString& path, const std::atomic_bool* cancel)
+{
+    IntegrityReport report;
+    const auto stopped = [&]() { return cancel && cancel->load(); };
+    if (stopped()) {
+        report.message = QStringLiteral("The integrity check was stopped before it began.");
+        return report;
+    }
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &db,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    QStringList problems;
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 5000);
+        if (cancel) {
+            // Polled every few thousand VM steps: stopping costs microseconds, not the scan.
+            sqlite3_progress_handler(
+                db, 4096,
+                [](void* flag) {
+                    return static_cast<const std::atomic_bool*>(flag)->load() ? 1 : 0;
+                },
+                const_cast<std::atomic_bool*>(cancel));
+        }
+        Stmt check;
+        // At most 10 problems: the first ones say enough, and listing them all takes longer.
+        if (!check.prepare(db, "PRAGMA quick_check(10)")) {
+            rc = sqlite3_extended_errcode(db);
+        } else {
+            while ((rc = check.step()) == SQLITE_ROW)
+                problems.append(check.text(0));
+            if (rc == SQLITE_DONE)
+                rc = SQLITE_OK;
+        }
+    }
+    const QString error = db ? qs(sqlite3_errmsg(db)) : qs(sqlite3_errstr(rc));
+    sqlite3_close_v2(db);
+
+    if (isCorruptionCode(rc)) {
+        report.ok = false;
+        report.message = damageMessage(QStringLiteral("quick_check: %1").arg(error));
+    } else if (rc == SQLITE_INTERRUPT || (rc != SQLITE_OK && stopped())) {
+        report.message = QStringLiteral("The integrity check was stopped before it finished.");
+    } else if (rc != SQLITE_OK) {
+        report.message =
+            QStringLiteral("The integrity check of the history database could not run: %1.")
+                .arg(error);
+    } else if (problems != QStringList{QStringLiteral("ok")}) {
+        report.ok = false;
+        report.message = damageMessage(
+            QStringLiteral("quick_check: %1").arg(problems.mid(0, 3).join(QLatin1String("; "))));
+    }
+    return report;
+}
+
+void StoreDatabase::markDamaged(const QString& path, const QString& message)
+{
+    if (path == d->path)
+        d->markDamaged(message);
+}
+
+bool StoreDatabase::isDamaged() const
+{
+    return d->damaged;
+}
+
+void StoreDatabase::setDamageHandler(std::function<void(const QString&)> handler)
+{
+    d->onDamaged = std::move(handler);
+}
+
 bool StoreDatabase::isOpen() const
 {
     return d->db != nullptr;
@@ -754,7 +910,13 @@ OpenReport StoreDatabase::open(const QString& path, const StoreSettings& setting
         return r;
     }
     const bool existed = fi.exists() && fi.size() > 0;
-    bool corrupt = existed && !looksLikeSqlite(path);
+    // A marker is left by damage found after an earlier open (background check or a failed
+    // read or write); it is moved aside with the database.
+    const QString marker = damageMarkerPath(path);
+    const bool marked = QFileInfo::exists(marker);
+    if (marked && !existed)
+        QFile::remove(marker); // it describes a database that is gone
+    bool corrupt = existed && (marked || !looksLikeSqlite(path));
     const QByteArray nativePath = QFile::encodeName(path);
     auto connect = [&]() {
         const int rc = sqlite3_open_v2(
@@ -801,9 +963,9 @@ OpenReport StoreDatabase::open(const QString& path, const StoreSettings& setting
                             .arg(SchemaVersion);
             return r;
         } else if (existed) {
-            const QString check = d->scalar("PRAGMA quick_check", &rc);
-            if (isCorruptionCode(rc) || (rc == SQLITE_OK && check != QLatin1String("ok")))
-                corrupt = true;
+            // Cheap checks only; the full quick_check runs later beside the open database
+            // (quickCheck()), since it reads the whole file.
+            corrupt = isCorruptionCode(d->touchTables());
         }
     }
     if (corrupt) {
@@ -846,12 +1008,19 @@ WriteReport StoreDatabase::write(const PollBatch& batch)
         report.error = QStringLiteral("The history database is not open.");
         return report;
     }
+    if (d->damaged) {
+        report.error = damagedRefusal();
+        return report;
+    }
     QString error;
     qsizetype written = 0;
     d->createdInTransaction.clear();
+    d->failedRc = SQLITE_OK;
     bool ok = d->exec("BEGIN IMMEDIATE", &error);
+    bool corrupt = !ok && isCorruptionCode(d->failedRc);
     if (ok) {
         ok = d->writeInTransaction(batch, &written, &error) && d->exec("COMMIT", &error);
+        corrupt = !ok && isCorruptionCode(d->failedRc);
         if (!ok)
             d->exec("ROLLBACK");
     }
@@ -864,6 +1033,12 @@ WriteReport StoreDatabase::write(const PollBatch& batch)
     for (const SeriesKey& k : std::as_const(d->createdInTransaction))
         d->seriesCache.remove(k);
     d->createdInTransaction.clear();
+    if (corrupt) {
+        // Nothing more goes into a damaged file, not even the gap marker.
+        d->markDamaged(damageMessage(QStringLiteral("a write failed: %1").arg(error)));
+        report.error = damagedRefusal();
+        return report;
+    }
 
     GapMarker gap;
     gap.source = batch.source;
@@ -890,19 +1065,26 @@ WriteReport StoreDatabase::write(const PollBatch& batch)
 
 void StoreDatabase::recordGap(GapMarker gap)
 {
-    if (d->db)
-        d->insertGapRow(gap);
+    if (d->db && !d->damaged && !d->insertGapRow(gap))
+        d->noteFailure(QStringLiteral("recording a gap failed"), d->lastError());
 }
 
 bool StoreDatabase::rebuildRollups(QString* error)
 {
     QString e;
+    if (d->damaged) {
+        if (error)
+            *error = damagedRefusal();
+        return false;
+    }
     const bool ok = d->db && d->exec("BEGIN IMMEDIATE", &e) &&
                     d->exec("DELETE FROM rollup_5m", &e) && d->exec("DELETE FROM rollup_1h", &e) &&
                     d->exec(kRebuild5m, &e) && d->exec(kRebuild1h, &e) && d->exec("COMMIT", &e);
     if (!ok) {
-        if (d->db)
+        if (d->db) {
+            d->noteFailure(QStringLiteral("rebuilding the rollups failed"), e);
             d->exec("ROLLBACK");
+        }
         if (error)
             *error = d->db ? e : QStringLiteral("The history database is not open.");
     }
@@ -933,12 +1115,15 @@ QueryResult StoreDatabase::query(const SeriesQuery& q)
         return result;
 
     Stmt sel;
-    if (!sel.prepare(d->db, "SELECT id, source, labels FROM series WHERE metric = ?1 AND "
-                            "aggregation = ?2 AND (?3 = '' OR source = ?3) ORDER BY id")) {
-        result.error =
-            QStringLiteral("The history database could not be read: %1.").arg(d->lastError());
+    const auto readFailed = [&]() {
+        const QString error = d->lastError();
+        result.error = QStringLiteral("The history database could not be read: %1.").arg(error);
+        d->noteFailure(QStringLiteral("a read failed"), error);
         return result;
-    }
+    };
+    if (!sel.prepare(d->db, "SELECT id, source, labels FROM series WHERE metric = ?1 AND "
+                            "aggregation = ?2 AND (?3 = '' OR source = ?3) ORDER BY id"))
+        return readFailed();
     sel.bind(1, q.metric);
     sel.bind(2, q.aggregation);
     sel.bind(3, q.source);
@@ -949,11 +1134,14 @@ QueryResult StoreDatabase::query(const SeriesQuery& q)
         QString labels;
     };
     QVector<Selected> selected;
-    while (sel.step() == SQLITE_ROW) {
+    int selRc;
+    while ((selRc = sel.step()) == SQLITE_ROW) {
         Selected s{sel.int64(0), sel.text(1), sel.text(2)};
         if (queryengine::matchesLabels(s.labels, q.labelEquals))
             selected.append(std::move(s));
     }
+    if (selRc != SQLITE_DONE)
+        return readFailed();
 
     const qint64 res = static_cast<qint64>(result.resolution);
     const bool raw = result.resolution == Resolution::Raw;
@@ -963,11 +1151,8 @@ QueryResult StoreDatabase::query(const SeriesQuery& q)
                                      rollupTable(result.resolution).toLatin1() +
                                      " WHERE series_id = ?1 AND ts >= ?2 AND ts < ?3";
     Stmt rows;
-    if (!rows.prepare(d->db, sql.constData())) {
-        result.error =
-            QStringLiteral("The history database could not be read: %1.").arg(d->lastError());
-        return result;
-    }
+    if (!rows.prepare(d->db, sql.constData()))
+        return readFailed();
     // Buffers outlive the query: re-touching fresh pages cost more than reading the rows.
     QVector<StoredSeries>& input = d->readBuffers;
     if (input.size() < selected.size())
@@ -1008,11 +1193,8 @@ QueryResult StoreDatabase::query(const SeriesQuery& q)
             }
         }
         series.buckets.resize(n);
-        if (rc != SQLITE_DONE) {
-            result.error =
-                QStringLiteral("The history database could not be read: %1.").arg(d->lastError());
-            return result;
-        }
+        if (rc != SQLITE_DONE)
+            return readFailed();
     }
     result.series = queryengine::assemble(q, result.step, input);
     const auto gapMarkers = gaps(q.source, q.range);
@@ -1023,7 +1205,7 @@ QueryResult StoreDatabase::query(const SeriesQuery& q)
 
 void StoreDatabase::applyRetention(qint64 now)
 {
-    if (!d->db)
+    if (!d->db || d->damaged)
         return;
     // Whole hours only, so every remaining rollup bucket can still be recomputed from raw.
     const qint64 rawCut = floorTo(now - qint64(d->settings.rawRetentionDays) * 86400, 3600);
@@ -1041,23 +1223,33 @@ void StoreDatabase::applyRetention(qint64 now)
             delRaw.reset();
             delRaw.bind(1, id);
             delRaw.bind(2, rawCut);
-            ok = ok && delRaw.step() == SQLITE_DONE;
+            ok = delRaw.step() == SQLITE_DONE;
         }
-        if (d->settings.fiveMinuteRetentionDays > 0) {
+        if (ok && d->settings.fiveMinuteRetentionDays > 0) {
             delFive.reset();
             delFive.bind(1, id);
             delFive.bind(2, fiveCut);
-            ok = ok && delFive.step() == SQLITE_DONE;
+            ok = delFive.step() == SQLITE_DONE;
         }
+        if (!ok)
+            break;
     }
-    if (!ok || !d->exec("COMMIT"))
+    QString error = ok ? QString() : d->lastError();
+    if (!ok || !d->exec("COMMIT", &error)) {
+        d->noteFailure(QStringLiteral("applying the retention failed"), error);
         d->exec("ROLLBACK");
+    }
 }
 
 void StoreDatabase::saveDeployments(const QString& source, const Deployments& deployments)
 {
-    if (!d->db || !d->exec("BEGIN IMMEDIATE"))
+    if (!d->db || d->damaged)
         return;
+    QString error;
+    if (!d->exec("BEGIN IMMEDIATE", &error)) {
+        d->noteFailure(QStringLiteral("saving the deployments failed"), error);
+        return;
+    }
     Stmt del, ins;
     bool ok = del.prepare(d->db, "DELETE FROM deployments WHERE source = ?1") &&
               ins.prepare(d->db, "INSERT OR REPLACE INTO deployments(source, name, model, "
@@ -1081,8 +1273,12 @@ void StoreDatabase::saveDeployments(const QString& source, const Deployments& de
         ins.bind(8, dep.state);
         ok = ins.step() == SQLITE_DONE;
     }
-    if (!ok || !d->exec("COMMIT"))
+    if (!ok)
+        error = d->lastError();
+    if (!ok || !d->exec("COMMIT", &error)) {
+        d->noteFailure(QStringLiteral("saving the deployments failed"), error);
         d->exec("ROLLBACK");
+    }
 }
 
 Deployments StoreDatabase::deployments(const QString& source)
@@ -1095,7 +1291,8 @@ Deployments StoreDatabase::deployments(const QString& source)
                           "name"))
         return out;
     s.bind(1, source);
-    while (s.step() == SQLITE_ROW) {
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
         Deployment dep;
         dep.source = s.text(0);
         dep.name = s.text(1);
@@ -1107,6 +1304,8 @@ Deployments StoreDatabase::deployments(const QString& source)
         dep.state = s.text(7);
         out.append(dep);
     }
+    if (rc != SQLITE_DONE)
+        d->noteFailure(QStringLiteral("a read failed"), d->lastError());
     return out;
 }
 
@@ -1123,14 +1322,22 @@ SourceExtent StoreDatabase::extent(const QString& source)
     for (const qint64 id : d->seriesIdsOf(source)) {
         first.reset();
         first.bind(1, id);
-        if (first.step() == SQLITE_ROW) {
+        int rc = first.step();
+        if (rc == SQLITE_ROW) {
             const qint64 ts = first.int64(0);
             e.oldest = e.oldest == 0 ? ts : std::min(e.oldest, ts);
         }
-        last.reset();
-        last.bind(1, id);
-        if (last.step() == SQLITE_ROW)
-            e.newest = std::max(e.newest, last.int64(0));
+        if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+            last.reset();
+            last.bind(1, id);
+            rc = last.step();
+            if (rc == SQLITE_ROW)
+                e.newest = std::max(e.newest, last.int64(0));
+        }
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            d->noteFailure(QStringLiteral("a read failed"), d->lastError());
+            break;
+        }
     }
     return e;
 }
@@ -1147,8 +1354,11 @@ QVector<GapMarker> StoreDatabase::gaps(const QString& source, const TimeRange& r
     s.bind(1, source);
     s.bind(2, range.from);
     s.bind(3, range.to);
-    while (s.step() == SQLITE_ROW)
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW)
         out.append({s.text(0), {s.int64(1), s.int64(2)}, s.text(3), s.int64(4)});
+    if (rc != SQLITE_DONE)
+        d->noteFailure(QStringLiteral("a read failed"), d->lastError());
     return out;
 }
 

@@ -4,6 +4,8 @@
 
 #include <QHash>
 #include <QString>
+#include <atomic>
+#include <functional>
 #include <memory>
 
 namespace isc {
@@ -35,6 +37,24 @@ public:
     Deployments deployments(const QString& source);
     SourceExtent extent(const QString& source);
     QVector<GapMarker> gaps(const QString& source, const TimeRange& range);
+
+    /// Runs PRAGMA quick_check on its own read-only connection to `path`: any thread, and in WAL
+    /// mode it does not block the writer. Returns early (ok, with a note) once `*cancel` is true.
+    static IntegrityReport quickCheck(const QString& path,
+                                      const std::atomic_bool* cancel = nullptr);
+    /// The user's words for a damaged database; `reason` is the technical cause.
+    static QString damageMessage(const QString& reason);
+    /// The marker beside a database that makes the next open() move it aside.
+    static QString damageMarkerPath(const QString& path);
+
+    /// Records that the open database `path` is damaged (ignored for any other path): writes
+    /// the marker, refuses every later write and calls the damage handler, once.
+    void markDamaged(const QString& path, const QString& message);
+    /// True once damage was found (markDamaged(), or SQLITE_CORRUPT from a read or write),
+    /// until the next open().
+    bool isDamaged() const;
+    /// Called on this object's thread with the user's message when damage is first found.
+    void setDamageHandler(std::function<void(const QString& message)> handler);
 
     /// Recomputes every rollup from raw samples (migrations, and after a benchmark switched
     /// maintenance off). Returns false with `error` set on failure.

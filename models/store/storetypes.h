@@ -42,6 +42,13 @@ struct OpenReport
     }
 };
 
+/// The outcome of the background integrity check (PRAGMA quick_check) of an open database.
+struct IntegrityReport
+{
+    bool ok = true;  ///< false when damage was found; the database then refuses writes
+    QString message; ///< in words when !ok, or when the check could not run to the end
+};
+
 /// The outcome of one write transaction.
 struct WriteReport
 {
@@ -107,3 +114,4 @@ struct SourceExtent
 Q_DECLARE_METATYPE(isc::QueryResult)
 Q_DECLARE_METATYPE(isc::OpenReport)
 Q_DECLARE_METATYPE(isc::WriteReport)
+Q_DECLARE_METATYPE(isc::IntegrityReport)

@@ -5,6 +5,7 @@
 #include "emulator/emulator.h"
 #include "emulator/trafficmodel.h"
 
+#include <QDir>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -171,6 +172,28 @@ private slots:
             QCOMPARE(row.value("time").toString(), formatIsoUtc(from + 60 * i));
             QCOMPARE(row.value("value").toDouble(), perMinute.at(i));
         }
+    }
+
+    void corruptDatabaseIsMovedAsideNotLost()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("broken.sqlite");
+        const QByteArray garbage =
+            QByteArray("this is not a database, but it is someone's file\n").repeated(200);
+        {
+            QFile f(db);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(garbage);
+        }
+        const Run r = run({"collect", "--db", db, "--demo", "--backfill", "1h", "--once"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.err.contains("moved to"), r.err.constData());
+        const QStringList aside =
+            QDir(dir.path()).entryList({"broken.sqlite.corrupt-*"}, QDir::Files);
+        QCOMPARE(aside.size(), 1);
+        QFile moved(dir.filePath(aside.first()));
+        QVERIFY(moved.open(QIODevice::ReadOnly));
+        QCOMPARE(moved.readAll(), garbage);
     }
 
     void failedPollsAreReportedInWords()

@@ -186,6 +186,43 @@ class tst_SampleStore : public QObject
         return store;
     }
 
+    /// A database of 20000 samples whose header, schema and first page of every table are
+    /// sound but whose middle samples leaves are scribbled over: only a full check notices.
+    /// Returns the damaged bytes now in the file, empty on failure.
+    QByteArray writeDeeplyDamagedDatabase(const QString& path)
+    {
+        {
+            auto store = std::make_unique<SampleStore>();
+            if (!store->open(path).result().usable())
+                return {};
+            QVector<Sample> many;
+            for (int i = 0; i < 20000; ++i)
+                many.append({kNow + i * kMinute, double(i)});
+            if (!store->write(batch({series("M", {}, many)})).result().ok)
+                return {};
+        }
+        QVector<qint64> leaves;
+        qint64 pageSize = 0;
+        {
+            Inspector db(path);
+            pageSize = db.scalar(QStringLiteral("PRAGMA page_size")).toLongLong();
+            // In key order, so the first leaf (what open() touches) stays sound.
+            for (const auto& row : db.rows(QStringLiteral("SELECT pageno FROM dbstat WHERE name = "
+                                                          "'samples' AND pagetype = 'leaf' "
+                                                          "ORDER BY path")))
+                leaves.append(row[0].toLongLong());
+        }
+        if (leaves.size() < 6 || pageSize <= 0)
+            return {};
+        QByteArray bytes = fileBytes(path);
+        for (qsizetype k = leaves.size() / 3; k < 2 * leaves.size() / 3; ++k) {
+            const qint64 at = (leaves[k] - 1) * pageSize;
+            for (qint64 i = at; i < at + pageSize && i < bytes.size(); ++i)
+                bytes[i] = char(0xA5 ^ (i & 0x3F));
+        }
+        return writeFile(path, bytes) ? bytes : QByteArray();
+    }
+
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
     void init() { m_dir = new QTemporaryDir; }
@@ -351,6 +388,7 @@ private slots:
     {
         QTest::addColumn<bool>("validHeader");
         QTest::newRow("not a database") << false;
+        // The first page of each table is damaged: open()'s cheap checks notice.
         QTest::newRow("damaged pages") << true;
     }
     void movesCorruptFileAside()
@@ -401,6 +439,145 @@ private slots:
         Inspector db(path);
         QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 2);
         QCOMPARE(db.count(QStringLiteral("samples")), 2);
+    }
+
+    void damageFoundInBackgroundIsMovedAsideAtNextOpen()
+    {
+        const QString path = dbPath();
+        const QString marker = path + QLatin1String(".damaged");
+        const QByteArray damaged = writeDeeplyDamagedDatabase(path);
+        QVERIFY(!damaged.isEmpty());
+        QVERIFY(writeFile(path + QLatin1String("-wal"), "wal bytes"));
+        QVERIFY(writeFile(path + QLatin1String("-shm"), "shm bytes"));
+
+        QString message;
+        {
+            SampleStore store;
+            QSignalSpy problems(&store, &SampleStore::integrityProblem);
+            QSignalSpy changes(&store, &SampleStore::dataChanged);
+            const OpenReport r = store.open(path).result();
+            QCOMPARE(r.status, OpenReport::Status::Opened);
+            QVERIFY(r.message.isEmpty());
+            QVERIFY(r.movedAsidePath.isEmpty());
+
+            const IntegrityReport check = store.integrityCheck().result();
+            QVERIFY(!check.ok);
+            message = check.message;
+            QVERIFY2(message.startsWith(QLatin1String("The history database is damaged "
+                                                      "(quick_check: ")),
+                     qPrintable(message));
+            QVERIFY2(message.endsWith(QLatin1String("at the next start the file is moved aside "
+                                                    "with its -wal/-shm and a new one is "
+                                                    "created. Nothing is deleted.")),
+                     qPrintable(message));
+            QVERIFY(QFileInfo::exists(marker));
+            QVERIFY(QString::fromUtf8(fileBytes(marker)).contains(message));
+            QVERIFY(problems.count() == 1 || problems.wait());
+            QCOMPARE(problems.count(), 1);
+            QCOMPARE(problems[0][0].toString(), message);
+
+            // Writes are refused and record nothing, not even a gap marker.
+            const WriteReport w =
+                store.write(batch({series("M", {}, minutes(kNow - kDay, {1, 2}))})).result();
+            QVERIFY(!w.ok);
+            QCOMPARE(w.samplesWritten, 0);
+            QVERIFY2(w.error.contains(QLatin1String("damaged")), qPrintable(w.error));
+            store.recordGap({QStringLiteral("src"), {kNow - kDay, kNow}, QStringLiteral("x"), 0});
+            QVERIFY(store.gaps({}, {0, kNow + 100 * kDay}).result().isEmpty());
+            // What is readable still reads.
+            QCOMPARE(store.extent(QStringLiteral("src")).result().oldest, kNow);
+            QCoreApplication::processEvents();
+            QCOMPARE(changes.count(), 0);
+            QCOMPARE(problems.count(), 1);
+        }
+        QCOMPARE(fileBytes(path), damaged);
+
+        SampleStore store;
+        const OpenReport r = store.open(path).result();
+        QCOMPARE(r.status, OpenReport::Status::RecoveredFromCorruption);
+        QVERIFY(r.usable());
+        QVERIFY2(QRegularExpression(QStringLiteral("history\\.sqlite\\.corrupt-\\d{8}-\\d{6}$"))
+                     .match(r.movedAsidePath)
+                     .hasMatch(),
+                 qPrintable(r.movedAsidePath));
+        QVERIFY(r.message.contains(r.movedAsidePath));
+        QCOMPARE(fileBytes(r.movedAsidePath), damaged);
+        QCOMPARE(fileBytes(r.movedAsidePath + QLatin1String("-wal")), QByteArray("wal bytes"));
+        QVERIFY(QFileInfo::exists(r.movedAsidePath + QLatin1String("-shm")));
+        QVERIFY(QString::fromUtf8(fileBytes(r.movedAsidePath + QLatin1String(".damaged")))
+                    .contains(message));
+        QVERIFY(!QFileInfo::exists(marker));
+
+        // The fresh database is sound and takes writes.
+        const IntegrityReport check = store.integrityCheck().result();
+        QVERIFY2(check.ok, qPrintable(check.message));
+        QVERIFY(store.write(batch({series("M", {}, minutes(kNow, {1, 2}))})).result().ok);
+        QVERIFY(!QFileInfo::exists(marker));
+        Inspector db(path);
+        QCOMPARE(db.count(QStringLiteral("samples")), 2);
+    }
+
+    void readHittingDamageMarksDatabase()
+    {
+        const QString path = dbPath();
+        QVERIFY(!writeDeeplyDamagedDatabase(path).isEmpty());
+        SampleStore store;
+        QSignalSpy problems(&store, &SampleStore::integrityProblem);
+        QCOMPARE(store.open(path).result().status, OpenReport::Status::Opened);
+        SeriesQuery q;
+        q.metric = QStringLiteral("M");
+        q.range = {kNow, kNow + 20000 * kMinute};
+        q.step = kMinute;
+        q.now = kNow;
+        // Either this read or the background check finds the damage first; both mark it once.
+        const QueryResult result = store.query(q).result();
+        QVERIFY2(result.error.contains(QLatin1String("could not be read")),
+                 qPrintable(result.error));
+        QVERIFY(problems.count() == 1 || problems.wait());
+        QVERIFY2(problems[0][0].toString().startsWith(
+                     QLatin1String("The history database is damaged (")),
+                 qPrintable(problems[0][0].toString()));
+        QVERIFY(QFileInfo::exists(path + QLatin1String(".damaged")));
+        QVERIFY(!store.write(batch({series("M", {}, minutes(kNow - kDay, {1}))})).result().ok);
+        QVERIFY(!store.integrityCheck().result().ok);
+        QCoreApplication::processEvents();
+        QCOMPARE(problems.count(), 1);
+    }
+
+    void healthyDatabasePassesIntegrityCheck()
+    {
+        const QString path = dbPath();
+        {
+            SampleStore store;
+            // Before any open() there is nothing to check, and nothing wrong.
+            QVERIFY(store.integrityCheck().isFinished());
+            QVERIFY(store.integrityCheck().result().ok);
+            QCOMPARE(store.open(path).result().status, OpenReport::Status::Created);
+            QVERIFY(store.write(batch({series("M", {}, minutes(kNow, {1, 2, 3}))})).result().ok);
+            QVERIFY(store.integrityCheck().result().ok);
+        }
+        SampleStore store;
+        QSignalSpy problems(&store, &SampleStore::integrityProblem);
+        QCOMPARE(store.open(path).result().status, OpenReport::Status::Opened);
+        const IntegrityReport check = store.integrityCheck().result();
+        QVERIFY2(check.ok, qPrintable(check.message));
+        QVERIFY(check.message.isEmpty());
+        QVERIFY(!QFileInfo::exists(path + QLatin1String(".damaged")));
+        QVERIFY(store.write(batch({series("M", {}, minutes(kNow + kHour, {4}))})).result().ok);
+        QCoreApplication::processEvents();
+        QCOMPARE(problems.count(), 0);
+        Inspector db(path);
+        QCOMPARE(db.count(QStringLiteral("samples")), 4);
+    }
+
+    void staleMarkerWithoutDatabaseIsDropped()
+    {
+        const QString path = dbPath();
+        QVERIFY(writeFile(path + QLatin1String(".damaged"), "old"));
+        SampleStore store;
+        QCOMPARE(store.open(path).result().status, OpenReport::Status::Created);
+        QVERIFY(!QFileInfo::exists(path + QLatin1String(".damaged")));
+        QVERIFY(store.integrityCheck().result().ok);
     }
 
     void upsertReplaces()
