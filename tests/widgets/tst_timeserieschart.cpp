@@ -7,6 +7,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
+#include <cmath>
 
 using namespace isc;
 
@@ -30,14 +31,14 @@ SeriesSamples minuteSeries(const QString& metric, const QString& dep, qint64 fro
     return s;
 }
 
-ChartSpec specFor(ChartSpec::Kind kind)
+ChartSpec specFor(ChartSpec::Kind kind, const QString& metric = QStringLiteral("M"))
 {
     ChartSpec spec;
     spec.title = QStringLiteral("Test chart");
     spec.unit = Unit::TokensPerMin;
     spec.kind = kind;
     SeriesQuery q;
-    q.metric = QStringLiteral("M");
+    q.metric = metric;
     q.groupBy = QStringLiteral("Dep");
     spec.queries = {{q}};
     return spec;
@@ -52,12 +53,29 @@ private:
     QTemporaryDir m_dir;
     SampleStore* m_store = nullptr;
     qint64 m_t0 = 0; // data spans [m_t0, m_t0 + 2 h), with a hole in series "a"
+    // "Lat": "fast" ~300 ms and "slow" ~10 s over the same 2 h, "slow" at 0 at +60 min.
+    // "Dense": one series of 1-minute data over the 3 days before m_t0 + 2 h.
 
     // Shows `spec` over `range` and waits for the first drawn snapshot.
     std::unique_ptr<TimeSeriesChart> show(ChartModel& model, TimeRange range)
     {
         auto chart = std::make_unique<TimeSeriesChart>(&model);
         chart->resize(640, 360);
+        QSignalSpy rendered(chart.get(), &TimeSeriesChart::rendered);
+        model.setTimeRange(range);
+        if (!rendered.wait(5000))
+            qWarning("chart not rendered");
+        return chart;
+    }
+
+    // As show(), but on screen and laid out first, so positions and pixels are the real ones.
+    std::unique_ptr<TimeSeriesChart> showOnScreen(ChartModel& model, TimeRange range)
+    {
+        auto chart = std::make_unique<TimeSeriesChart>(&model);
+        chart->resize(640, 360);
+        chart->show();
+        if (!QTest::qWaitForWindowExposed(chart.get()))
+            qWarning("chart not exposed");
         QSignalSpy rendered(chart.get(), &TimeSeriesChart::rendered);
         model.setTimeRange(range);
         if (!rendered.wait(5000))
@@ -81,6 +99,24 @@ private slots:
                                  m_t0 + 30 * kMinute, m_t0 + 60 * kMinute),
                     minuteSeries(QStringLiteral("M"), QStringLiteral("b"), m_t0, 120, 30)};
         QVERIFY(m_store->write(b).result().ok);
+
+        PollBatch lat;
+        lat.source = QStringLiteral("src");
+        lat.window = {m_t0, m_t0 + 7200};
+        lat.series = {
+            minuteSeries(QStringLiteral("Lat"), QStringLiteral("fast"), m_t0, 120, 300),
+            minuteSeries(QStringLiteral("Lat"), QStringLiteral("slow"), m_t0, 120, 10000)};
+        lat.series[1].samples[60].value = 0;
+        QVERIFY(m_store->write(lat).result().ok);
+
+        PollBatch dense;
+        dense.source = QStringLiteral("src");
+        dense.window = {m_t0 + 7200 - 3 * 86400, m_t0 + 7200};
+        dense.series = {minuteSeries(QStringLiteral("Dense"), QStringLiteral("d"),
+                                     dense.window.from, 3 * 1440, 100)};
+        for (int i = 0; i < dense.series[0].samples.size(); ++i)
+            dense.series[0].samples[i].value = 100 + 50 * std::sin(i / 97.0) + (i * 37 % 11);
+        QVERIFY(m_store->write(dense).result().ok);
     }
 
     void lines()
@@ -165,6 +201,87 @@ private slots:
         QCOMPARE(chart->seriesCount(), 2);
         QCOMPARE(chart->segmentCount(), 3);
         QCOMPARE(rendered.count(), 1);
+    }
+
+    // Many points per pixel column: at most M4's 4 per column reach the chart, and they are drawn.
+    void denseLines()
+    {
+        ChartModel model(m_store, specFor(ChartSpec::Kind::Lines, QStringLiteral("Dense")));
+        auto chart = showOnScreen(model, {m_t0 + 7200 - 3 * 86400, m_t0 + 7200});
+        QCOMPARE(chart->seriesCount(), 1);
+        QCOMPARE(chart->segmentCount(), 1);
+        const int width = model.snapshot().pixelWidth;
+        QVERIFY(width > 100);
+        QVERIFY2(
+            chart->pointCount() > width && chart->pointCount() <= 4 * width,
+            qPrintable(QStringLiteral("%1 points for %2 px").arg(chart->pointCount()).arg(width)));
+        // The series' colour covers at least one pixel per column of the plot.
+        const QImage image = chart->grab().toImage();
+        const QPointF left = chart->positionOf({double(m_t0 + 7200 - 3 * 86400) * 1000, 100});
+        const QPointF right = chart->positionOf({double(m_t0 + 7200) * 1000, 100});
+        int covered = 0;
+        for (int x = int(left.x()) + 2; x < int(right.x()) - 2; ++x) {
+            for (int y = 0; y < image.height(); ++y) {
+                const QColor c = image.pixelColor(x, y);
+                if (c.blue() > c.red() + 60 && c.blue() > 120) {
+                    ++covered;
+                    break;
+                }
+            }
+        }
+        QVERIFY2(covered >= int(right.x() - left.x()) - 6, qPrintable(QString::number(covered)));
+    }
+
+    // Latencies decades apart on a log axis: both readable, ticks in units, gaps still break.
+    void logScale()
+    {
+        ChartSpec spec = specFor(ChartSpec::Kind::Lines, QStringLiteral("Lat"));
+        spec.unit = Unit::Milliseconds;
+        spec.logScale = true;
+        ChartModel model(m_store, spec);
+        auto chart = showOnScreen(model, {m_t0, m_t0 + 7200});
+        QVERIFY(chart->isLogScale());
+        QCOMPARE(chart->seriesCount(), 2);
+        QCOMPARE(chart->valueAxisTitle(), QStringLiteral("ms"));
+        const QStringList labels = chart->valueAxisLabels();
+        QVERIFY2(labels.contains(QStringLiteral("1 s")) && labels.contains(QStringLiteral("10 s")),
+                 qPrintable(labels.join(QLatin1String(", "))));
+        QCOMPARE(labels.front(), QStringLiteral("200 ms"));
+        const auto axes = chart->axisRange();
+        QVERIFY2(axes.yMin > 0 && axes.yMin <= 300, qPrintable(QString::number(axes.yMin)));
+        QVERIFY2(axes.yMax >= 10000 && axes.yMax <= 20000, qPrintable(QString::number(axes.yMax)));
+        // The zero bucket of "slow" has no place on a log axis: it breaks that line in two.
+        QCOMPARE(chart->segmentCount(), 3);
+        QCOMPARE(chart->pointCount(), qsizetype(120 + 119));
+        // 300 ms sits well clear of the bottom (on a linear axis it would be 2 % of the height).
+        const double x = double(m_t0 + 1800) * 1000;
+        const double bottom = chart->positionOf({x, axes.yMin}).y();
+        const double top = chart->positionOf({x, axes.yMax}).y();
+        const double fast = chart->positionOf({x, 300}).y();
+        QVERIFY2((bottom - fast) / (bottom - top) > 0.1, qPrintable(QString::number(fast)));
+        QVERIFY((bottom - chart->positionOf({x, 10000}).y()) / (bottom - top) > 0.8);
+    }
+
+    void hoverText()
+    {
+        ChartSpec spec = specFor(ChartSpec::Kind::Lines, QStringLiteral("Lat"));
+        spec.unit = Unit::Milliseconds;
+        spec.logScale = true;
+        ChartModel model(m_store, spec);
+        auto chart = showOnScreen(model, {m_t0, m_t0 + 7200});
+        const qint64 t = m_t0 + 1800;
+        const QString slow =
+            chart->toolTipAt(chart->positionOf({double(t) * 1000, 10000}).toPoint());
+        QVERIFY2(slow.contains(QStringLiteral("slow")), qPrintable(slow));
+        QVERIFY2(slow.contains(QStringLiteral("10.0 s")), qPrintable(slow));
+        const QString hhmm =
+            QLocale().toString(QDateTime::fromSecsSinceEpoch(t), QStringLiteral("HH:mm"));
+        QVERIFY2(slow.contains(hhmm), qPrintable(slow));
+        const QString fast = chart->toolTipAt(chart->positionOf({double(t) * 1000, 300}).toPoint());
+        QVERIFY2(fast.contains(QStringLiteral("fast")) && fast.contains(QStringLiteral("300 ms")),
+                 qPrintable(fast));
+        // Halfway between the lines (in log space ~1.7 s) is far from both: no tooltip.
+        QVERIFY(chart->toolTipAt(chart->positionOf({double(t) * 1000, 1700}).toPoint()).isEmpty());
     }
 
     void cleanupTestCase()

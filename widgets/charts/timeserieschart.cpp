@@ -1,5 +1,6 @@
 #include "timeserieschart.h"
 
+#include "denselinesitem.h"
 #include "itemmodels/chartmodel.h"
 
 #include <QDateTime>
@@ -39,7 +40,8 @@ const QColor kTextColor(0x303030);
 const QColor kGridColor(0xE4E4E4);
 constexpr int kTickLabelPx = 75; // room one "MMM d" / "HH:mm" tick label needs
 
-// One series as the user sees it, possibly drawn as several QtCharts series (one per segment).
+// One series as the user sees it: lines are drawn by DenseLinesItem, areas as QtCharts series
+// (one per segment, in `parts`).
 struct Drawn
 {
     QString name;
@@ -119,6 +121,49 @@ QString tickLabel(double v)
     return text.left(last + 1) + text.mid(end);
 }
 
+// Log axis ticks from the largest 1/2/5 x 10^n at or below `bottom` to the smallest at or above
+// `top`: every decade, and the 2s and 5s between them while that stays readable.
+QVector<double> logTicks(double bottom, double top)
+{
+    auto nice = [](double v, bool up) {
+        const int d = int(std::floor(std::log10(v)));
+        double best = up ? 10 * std::pow(10.0, d) : std::pow(10.0, d);
+        for (double m : {1.0, 2.0, 5.0}) {
+            const double c = m * std::pow(10.0, d);
+            if (up && c >= v * (1 - 1e-9))
+                return std::min(best, c);
+            if (!up && c <= v * (1 + 1e-9))
+                best = c;
+        }
+        return best;
+    };
+    const double lo = nice(bottom, false);
+    double hi = nice(top, true);
+    if (hi <= lo)
+        hi = nice(lo * 1.5, true);
+    const bool fine = std::log10(hi / lo) <= 2.5;
+    QVector<double> ticks{lo};
+    for (int d = int(std::floor(std::log10(lo))); d <= int(std::ceil(std::log10(hi))); ++d) {
+        for (double m : {1.0, 2.0, 5.0}) {
+            const double v = m * std::pow(10.0, d);
+            if ((m == 1.0 || fine) && v > lo * (1 + 1e-9) && v < hi * (1 - 1e-9))
+                ticks.push_back(v);
+        }
+    }
+    ticks.push_back(hi);
+    return ticks;
+}
+
+// "100 ms", "1 s", "10 s" for durations; the compact number otherwise (the title holds the unit).
+QString logTickLabel(double v, Unit unit)
+{
+    if (unit == Unit::Milliseconds) {
+        return v >= 1000 ? tickLabel(v / 1000) + QLatin1String(" s")
+                         : tickLabel(v) + QLatin1String(" ms");
+    }
+    return tickLabel(v);
+}
+
 // Draws the view and answers hovering with the nearest series' value.
 class ChartView : public QChartView
 {
@@ -159,7 +204,10 @@ struct TimeSeriesChart::Private
     QChart* chart = nullptr;
     ChartView* view = nullptr;
     QDateTimeAxis* xAxis = nullptr;
-    QCategoryAxis* yAxis = nullptr;
+    QCategoryAxis* yAxis = nullptr; // log charts: laid out in log10 space, labelled in values
+    DenseLinesItem* lines = nullptr;
+    QVector<QLineSeries*> legendSeries; // empty series: only their legend entries show
+    QVector<QPair<QString, QColor>> legendKeys;
     QLineSeries* threshold = nullptr;
     QGraphicsSimpleTextItem* thresholdText = nullptr;
     QGraphicsRectItem* thresholdBack = nullptr; // keeps the label readable over data
@@ -170,6 +218,7 @@ struct TimeSeriesChart::Private
     QVector<QPair<QString, int>> shape;
     State state = State::Loading;
     double yMax = 1;
+    double yMinPositive = 0; // the smallest value above zero, for a log axis' lower end
 
     QColor colorFor(const QString& key)
     {
@@ -183,6 +232,17 @@ struct TimeSeriesChart::Private
     }
 
     bool stacked() const { return model && model->spec().kind == ChartSpec::Kind::StackedArea; }
+    bool logScale() const { return model && model->spec().logScale && !stacked(); }
+    // A value in the chart's unit on the value axis' own (linear or log10) scale.
+    double axisValue(double v) const
+    {
+        if (!logScale())
+            return v;
+        return v > 0 ? std::log10(v) : yAxis->min() - 1; // below the axis: clipped away
+    }
+    QPointF toPos(QPointF value) const { return lines->map({value.x(), axisValue(value.y())}); }
+    QPointF toValue(QPointF pos) const;
+    void syncMapping();
 
     // What a snapshot will draw: per series its values and, per segment, upper/lower points.
     struct Layout
@@ -196,6 +256,7 @@ struct TimeSeriesChart::Private
     void apply();
     Layout prepare(const ChartSnapshot& s); // also sets yMax
     void commit(Layout layout);
+    void commitLines(Layout layout);
     void updateAxes(TimeRange range);
     void updateState();
     void placeThresholdText();
@@ -233,6 +294,10 @@ void TimeSeriesChart::Private::setupChart()
     chart->addAxis(xAxis, Qt::AlignBottom);
     chart->addAxis(yAxis, Qt::AlignLeft);
     xAxis->setTitleVisible(false);
+    // Line series are drawn by one item of ours: QtCharts' line items re-stroke every point for
+    // their hit-test shape on each geometry change, which dominated a first paint.
+    lines = new DenseLinesItem(chart);
+    lines->setZValue(8); // over the grid and axis lines; it clips itself to the plot area
 
     QLegend* legend = chart->legend();
     legend->setAlignment(Qt::AlignBottom);
@@ -243,6 +308,7 @@ void TimeSeriesChart::Private::setupChart()
     view = new ChartView(chart, q);
     view->tooltipAt = [this](QPointF pos) { return tooltipAt(pos); };
     QObject::connect(chart, &QChart::plotAreaChanged, q, [this](const QRectF& area) {
+        syncMapping();
         placeThresholdText();
         if (model)
             model->setPixelWidth(int(area.width()));
@@ -285,6 +351,7 @@ TimeSeriesChart::Private::Layout TimeSeriesChart::Private::prepare(const ChartSn
     QVector<QVector<QVector<QPointF>>> upper; // per series, per segment
     QVector<QVector<QVector<QPointF>>> lowerPts;
     yMax = 0;
+    yMinPositive = 0;
     if (spec.kind == ChartSpec::Kind::StackedArea) {
         QVector<double> xs;
         for (const auto& cs : s.series) {
@@ -336,6 +403,8 @@ TimeSeriesChart::Private::Layout TimeSeriesChart::Private::prepare(const ChartSn
             for (const auto& p : cs.points) {
                 xs.push_back(p.x());
                 yMax = std::max(yMax, p.y());
+                if (p.y() > 0 && (yMinPositive <= 0 || p.y() < yMinPositive))
+                    yMinPositive = p.y();
             }
             QVector<QVector<QPointF>> up;
             for (const auto& [b, e] : segmentsOf(xs, maxGapMs, s.gaps, stepMs)) {
@@ -350,31 +419,92 @@ TimeSeriesChart::Private::Layout TimeSeriesChart::Private::prepare(const ChartSn
     return {std::move(next), std::move(upper), std::move(lowerPts)};
 }
 
+void TimeSeriesChart::Private::commitLines(Layout layout)
+{
+    QVector<Drawn>& next = layout.series;
+    QVector<DenseLinesItem::Style> styles;
+    QVector<DenseLinesItem::Run> runs;
+    QVector<QPair<QString, QColor>> keys;
+    for (int i = 0; i < next.size(); ++i) {
+        const QColor color = colorFor(next[i].colorKey);
+        styles.push_back({color, 1.8, next[i].dashed});
+        const bool known = std::any_of(keys.cbegin(), keys.cend(),
+                                       [&](const auto& k) { return k.first == next[i].colorKey; });
+        if (!known)
+            keys.push_back({next[i].colorKey, color});
+        for (const auto& segment : layout.upper[i]) {
+            if (!logScale()) {
+                runs.push_back({int(i), segment});
+                continue;
+            }
+            // A log axis has no zero: a bucket at zero (no requests) breaks the line instead.
+            DenseLinesItem::Run run{int(i), {}};
+            for (const QPointF& p : segment) {
+                if (p.y() > 0) {
+                    run.points.push_back({p.x(), std::log10(p.y())});
+                    continue;
+                }
+                --next[i].drawnPoints;
+                if (!run.points.isEmpty()) {
+                    runs.push_back(run);
+                    run.points.clear();
+                }
+            }
+            if (!run.points.isEmpty())
+                runs.push_back(std::move(run));
+        }
+    }
+    // The legend: one empty series per colour key (TTFT and TTLT of a deployment share one).
+    if (keys != legendKeys) {
+        for (QLineSeries* series : std::as_const(legendSeries)) {
+            chart->removeSeries(series);
+            delete series;
+        }
+        legendSeries.clear();
+        for (const auto& [key, color] : std::as_const(keys)) {
+            auto* series = new QLineSeries;
+            series->setPen(QPen(color, 1.8));
+            series->setName(key);
+            chart->addSeries(series);
+            series->attachAxis(xAxis);
+            series->attachAxis(yAxis);
+            legendSeries.push_back(series);
+        }
+        legendKeys = keys;
+    }
+    lines->setRuns(std::move(styles), std::move(runs));
+    drawn = std::move(next);
+}
+
 void TimeSeriesChart::Private::commit(Layout layout)
 {
-    const ChartSpec& spec = model->spec();
+    if (!stacked()) {
+        commitLines(std::move(layout));
+        return;
+    }
+    // Stacked areas stay QtCharts series: a stack has ~1 point per 3 px, far from dense.
     QVector<Drawn>& next = layout.series;
     const auto& upper = layout.upper;
     const auto& lowerPts = layout.lower;
     QVector<QPair<QString, int>> nextShape;
     for (int i = 0; i < next.size(); ++i)
-        nextShape.push_back({next[i].name + (next[i].dashed ? QStringLiteral("\x1f-") : QString()),
-                             int(upper[i].size())});
+        nextShape.push_back({next[i].name, int(upper[i].size())});
 
-    if (nextShape == shape) {
-        // Same series and segments: hand each QtCharts series its whole new point list.
+    auto fill = [&] {
         for (int i = 0; i < next.size(); ++i) {
-            next[i].parts = drawn[i].parts;
             for (int k = 0; k < next[i].parts.size(); ++k) {
-                if (auto* area = qobject_cast<QAreaSeries*>(next[i].parts[k])) {
-                    area->upperSeries()->replace(upper[i][k]);
-                    if (area->lowerSeries())
-                        area->lowerSeries()->replace(lowerPts[i][k]);
-                } else if (auto* line = qobject_cast<QLineSeries*>(next[i].parts[k])) {
-                    line->replace(upper[i][k]);
-                }
+                auto* area = static_cast<QAreaSeries*>(next[i].parts[k]);
+                area->upperSeries()->replace(upper[i][k]);
+                if (area->lowerSeries())
+                    area->lowerSeries()->replace(lowerPts[i][k]);
             }
         }
+    };
+    if (nextShape == shape) {
+        // Same series and segments: hand each QtCharts series its whole new point list.
+        for (int i = 0; i < next.size(); ++i)
+            next[i].parts = drawn[i].parts;
+        fill();
         drawn = std::move(next);
         return;
     }
@@ -386,55 +516,33 @@ void TimeSeriesChart::Private::commit(Layout layout)
             delete part;
         }
     }
-    QSet<QString> legendKeys;
+    QSet<QString> inLegend;
     for (int i = 0; i < next.size(); ++i) {
         Drawn& dr = next[i];
         const QColor color = colorFor(dr.colorKey);
         for (int k = 0; k < upper[i].size(); ++k) {
-            QAbstractSeries* part = nullptr;
-            if (spec.kind == ChartSpec::Kind::StackedArea) {
-                auto* up = new QLineSeries;
-                QLineSeries* lo = i > 0 ? new QLineSeries : nullptr;
-                auto* area = new QAreaSeries(up, lo);
-                QColor fill = color;
-                fill.setAlpha(215);
-                area->setBrush(fill);
-                area->setPen(QPen(color.darker(115), 1.0));
-                part = area;
-            } else {
-                auto* line = new QLineSeries;
-                QPen pen(color, 1.8);
-                pen.setStyle(dr.dashed ? Qt::DashLine : Qt::SolidLine);
-                line->setPen(pen);
-                // A lone bucket between gaps has no line to draw: show it as a dot.
-                line->setPointsVisible(upper[i][k].size() == 1);
-                part = line;
-            }
-            part->setName(dr.colorKey);
-            chart->addSeries(part);
-            part->attachAxis(xAxis);
-            part->attachAxis(yAxis);
-            const bool showInLegend = k == 0 && !legendKeys.contains(dr.colorKey);
-            legendKeys.insert(dr.colorKey);
-            for (QLegendMarker* marker : chart->legend()->markers(part))
+            auto* up = new QLineSeries;
+            QLineSeries* lo = i > 0 ? new QLineSeries : nullptr;
+            auto* area = new QAreaSeries(up, lo);
+            QColor fillColor = color;
+            fillColor.setAlpha(215);
+            area->setBrush(fillColor);
+            area->setPen(QPen(color.darker(115), 1.0));
+            area->setName(dr.colorKey);
+            chart->addSeries(area);
+            area->attachAxis(xAxis);
+            area->attachAxis(yAxis);
+            const bool showInLegend = k == 0 && !inLegend.contains(dr.colorKey);
+            inLegend.insert(dr.colorKey);
+            for (QLegendMarker* marker : chart->legend()->markers(area))
                 marker->setVisible(showInLegend);
-            dr.parts.push_back(part);
+            dr.parts.push_back(area);
         }
     }
     // Points last, once the legend has taken its room: QtCharts re-lays out every point of every
-    // series on each attach and plot-area change, which dominates the cost of a first paint.
+    // series on each attach and plot-area change.
     chart->layout()->activate();
-    for (int i = 0; i < next.size(); ++i) {
-        for (int k = 0; k < next[i].parts.size(); ++k) {
-            if (auto* area = qobject_cast<QAreaSeries*>(next[i].parts[k])) {
-                area->upperSeries()->replace(upper[i][k]);
-                if (area->lowerSeries())
-                    area->lowerSeries()->replace(lowerPts[i][k]);
-            } else {
-                static_cast<QLineSeries*>(next[i].parts[k])->replace(upper[i][k]);
-            }
-        }
-    }
+    fill();
     drawn = std::move(next);
     shape = nextShape;
 }
@@ -474,28 +582,48 @@ void TimeSeriesChart::Private::updateAxes(TimeRange range)
     if (xAxis->tickCount() != tickCount)
         xAxis->setTickCount(tickCount);
 
-    // Value axis: from zero, nice ticks with compact labels, the unit as title.
+    // Value axis: from zero, nice ticks with compact labels, the unit as title. A log axis runs
+    // between 1/2/5 x 10^n values around the data, laid out in log10 space, labelled in values.
     double top = yMax;
     if (spec.threshold)
-        top = std::max(top, *spec.threshold * 1.08);
+        top = std::max(top, *spec.threshold * (logScale() ? 1.0 : 1.08));
     if (!(top > 0))
         top = spec.unit == Unit::Percent ? 100 : 1;
-    const double plotHeight = chart->plotArea().height() > 50 ? chart->plotArea().height() : 240.0;
-    const QVector<double> ticksY = niceTicks(top * 1.04, std::clamp(int(plotHeight / 45), 3, 7));
+    QVector<double> ticksY;
+    QVector<double> positions;
     QStringList labels;
-    for (double v : ticksY)
-        labels << tickLabel(v);
-    // Unchanged ticks are left alone: each axis change re-lays out every series' points.
-    if (labels != yAxis->categoriesLabels() || yAxis->max() != ticksY.back()) {
+    if (logScale()) {
+        double bottom = yMinPositive > 0 ? yMinPositive : top;
+        if (spec.threshold && *spec.threshold > 0)
+            bottom = std::min(bottom, *spec.threshold);
+        ticksY = logTicks(bottom, top);
+        for (double v : ticksY) {
+            positions.push_back(std::log10(v));
+            labels << logTickLabel(v, spec.unit);
+        }
+    } else {
+        const double plotHeight =
+            chart->plotArea().height() > 50 ? chart->plotArea().height() : 240.0;
+        ticksY = niceTicks(top * 1.04, std::clamp(int(plotHeight / 45), 3, 7));
+        positions = ticksY;
+        for (double v : ticksY)
+            labels << tickLabel(v);
+    }
+    // Unchanged ticks are left alone: each axis change re-lays out the axes and area series.
+    if (labels != yAxis->categoriesLabels() || yAxis->max() != positions.back() ||
+        yAxis->min() != positions.front()) {
         for (const QString& label : yAxis->categoriesLabels())
             yAxis->remove(label);
-        yAxis->setStartValue(0);
-        for (int i = 0; i < ticksY.size(); ++i)
-            yAxis->append(labels[i], ticksY[i]);
-        yAxis->setRange(0, ticksY.back());
+        yAxis->setStartValue(positions.front());
+        for (int i = 0; i < positions.size(); ++i)
+            yAxis->append(labels[i], positions[i]);
+        yAxis->setRange(positions.front(), positions.back());
     }
     const QString unit = unitSymbol(spec.unit);
-    yAxis->setTitleText(unit.isEmpty() ? QObject::tr("count") : unit);
+    // A log axis keeps the unit as its title: its 1-2-5 tick labels already show the scale.
+    const QString title = unit.isEmpty() ? QObject::tr("count") : unit;
+    if (yAxis->titleText() != title)
+        yAxis->setTitleText(title);
 
     // Threshold line across the whole range.
     if (spec.threshold) {
@@ -521,10 +649,31 @@ void TimeSeriesChart::Private::updateAxes(TimeRange range)
             thresholdBack->setPen(Qt::NoPen);
             thresholdBack->setZValue(20);
         }
-        threshold->replace({QPointF(double(range.from) * 1000.0, *spec.threshold),
-                            QPointF(double(range.to) * 1000.0, *spec.threshold)});
-        placeThresholdText();
+        const double at = axisValue(*spec.threshold);
+        threshold->replace(
+            {QPointF(double(range.from) * 1000.0, at), QPointF(double(range.to) * 1000.0, at)});
     }
+    syncMapping();
+    placeThresholdText();
+}
+
+void TimeSeriesChart::Private::syncMapping()
+{
+    if (!lines || !xAxis || !yAxis)
+        return;
+    lines->setMapping(chart->plotArea(), double(xAxis->min().toMSecsSinceEpoch()),
+                      double(xAxis->max().toMSecsSinceEpoch()), yAxis->min(), yAxis->max());
+}
+
+QPointF TimeSeriesChart::Private::toValue(QPointF pos) const
+{
+    const QRectF area = chart->plotArea();
+    const double xMin = double(xAxis->min().toMSecsSinceEpoch());
+    const double xMax = double(xAxis->max().toMSecsSinceEpoch());
+    const double x = xMin + (pos.x() - area.left()) / std::max(1.0, area.width()) * (xMax - xMin);
+    const double ya = yAxis->min() + (area.bottom() - pos.y()) / std::max(1.0, area.height()) *
+                                         (yAxis->max() - yAxis->min());
+    return {x, logScale() ? std::pow(10.0, ya) : ya};
 }
 
 void TimeSeriesChart::Private::placeThresholdText()
@@ -532,7 +681,7 @@ void TimeSeriesChart::Private::placeThresholdText()
     if (!threshold || !thresholdText || !model || !model->spec().threshold)
         return;
     const QRectF area = chart->plotArea();
-    const QPointF at = chart->mapToPosition(QPointF(0, *model->spec().threshold), threshold);
+    const QPointF at = toPos(QPointF(0, *model->spec().threshold));
     const QRectF box = thresholdText->boundingRect();
     thresholdText->setPos(area.right() - box.width() - 6, at.y() - box.height() - 2);
     thresholdText->setVisible(area.isValid());
@@ -584,16 +733,7 @@ QString TimeSeriesChart::Private::tooltipAt(QPointF chartPos) const
 {
     if (drawn.isEmpty() || !chart->plotArea().contains(chartPos) || !model)
         return {};
-    QAbstractSeries* ref = nullptr;
-    for (const auto& dr : drawn) {
-        if (!dr.parts.isEmpty()) {
-            ref = dr.parts.front();
-            break;
-        }
-    }
-    if (!ref)
-        return {};
-    const QPointF value = chart->mapToValue(chartPos, ref);
+    const QPointF value = toValue(chartPos);
     const double pxPerMs = chart->plotArea().width() /
                            std::max(1.0, double(model->snapshot().range.duration()) * 1000.0);
     const bool isStacked = stacked();
@@ -605,6 +745,7 @@ QString TimeSeriesChart::Private::tooltipAt(QPointF chartPos) const
         const auto& vals = drawn[i].values;
         if (vals.isEmpty())
             continue;
+        // Binary search on x: hovering costs O(series x log points), whatever the density.
         auto it = std::lower_bound(vals.begin(), vals.end(), value.x(),
                                    [](const QPointF& p, double x) { return p.x() < x; });
         int idx = int(it - vals.begin());
@@ -623,7 +764,7 @@ QString TimeSeriesChart::Private::tooltipAt(QPointF chartPos) const
                 break;
             }
         } else {
-            const QPointF p = chart->mapToPosition(vals[idx], ref);
+            const QPointF p = toPos(vals[idx]);
             const double dist = std::hypot(p.x() - chartPos.x(), p.y() - chartPos.y());
             if (dist < bestDist && dist < 28) {
                 bestDist = dist;
@@ -659,6 +800,9 @@ TimeSeriesChart::TimeSeriesChart(ChartModel* model, QWidget* parent)
                          .arg(spec.note.toHtmlEscaped());
         d->chart->setTitle(title);
         setAccessibleName(spec.title);
+        // Line charts antialias only their data (DenseLinesItem does): the grid and axis lines
+        // stay crisp, and antialiasing them cost more than drawing the data.
+        d->view->setRenderHint(QPainter::Antialiasing, spec.kind == ChartSpec::Kind::StackedArea);
         connect(model, &ChartModel::changed, this, [this] { d->apply(); });
         connect(model, &ChartModel::loadingChanged, this, [this] { d->updateState(); });
         d->updateAxes(model->timeRange());
@@ -698,7 +842,7 @@ QStringList TimeSeriesChart::seriesNames() const
 
 int TimeSeriesChart::segmentCount() const
 {
-    int n = 0;
+    int n = d->stacked() ? 0 : d->lines->runCount();
     for (const auto& dr : d->drawn)
         n += int(dr.parts.size());
     return n;
@@ -714,8 +858,10 @@ qsizetype TimeSeriesChart::pointCount() const
 
 TimeSeriesChart::AxisRange TimeSeriesChart::axisRange() const
 {
+    const bool log = d->logScale();
     return {d->xAxis->min().toMSecsSinceEpoch(), d->xAxis->max().toMSecsSinceEpoch(),
-            d->yAxis->min(), d->yAxis->max()};
+            log ? std::pow(10.0, d->yAxis->min()) : d->yAxis->min(),
+            log ? std::pow(10.0, d->yAxis->max()) : d->yAxis->max()};
 }
 
 QString TimeSeriesChart::timeFormat() const
@@ -726,6 +872,28 @@ QString TimeSeriesChart::timeFormat() const
 QString TimeSeriesChart::valueAxisTitle() const
 {
     return d->yAxis->titleText();
+}
+
+bool TimeSeriesChart::isLogScale() const
+{
+    return d->logScale();
+}
+
+QStringList TimeSeriesChart::valueAxisLabels() const
+{
+    return d->yAxis->categoriesLabels();
+}
+
+QPointF TimeSeriesChart::positionOf(QPointF value) const
+{
+    const QPointF inChart = d->toPos(value);
+    return QPointF(d->view->mapFromScene(d->chart->mapToScene(inChart))) + QPointF(d->view->pos());
+}
+
+QString TimeSeriesChart::toolTipAt(const QPoint& pos) const
+{
+    const QPoint inView = pos - d->view->pos();
+    return d->tooltipAt(d->chart->mapFromScene(d->view->mapToScene(inView)));
 }
 
 bool TimeSeriesChart::hasThreshold() const

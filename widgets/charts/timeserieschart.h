@@ -21,7 +21,7 @@ public:
     enum class State { Loading, Empty, Error, Data };
     Q_ENUM(State)
 
-    /// The axes' ranges: x in ms since the epoch (UTC), y in the chart's unit.
+    /// The axes' ranges: x in ms since the epoch (UTC), y in the chart's unit (also on a log axis).
     struct AxisRange
     {
         qint64 xFromMs = 0;
@@ -42,15 +42,23 @@ public:
     int seriesCount() const;
     /// Display names of the series, in drawing order.
     QStringList seriesNames() const;
-    /// QtCharts series drawn for the data: one per unbroken run of each series.
+    /// Pieces drawn for the data: one per unbroken run of each series (line runs or area pieces).
     int segmentCount() const;
     /// Points handed to the chart over all series (stacked charts: after alignment).
     qsizetype pointCount() const;
     AxisRange axisRange() const;
     /// The x axis label format ("HH:mm" or "MMM d").
     QString timeFormat() const;
-    /// The value axis title, the unit ("tokens/min").
+    /// The value axis title, the unit ("tokens/min"), on a log axis too.
     QString valueAxisTitle() const;
+    /// True when the value axis is logarithmic (ChartSpec::logScale on a line chart).
+    bool isLogScale() const;
+    /// The value axis' tick labels, bottom to top ("100 ms", "1 s", "10 s").
+    QStringList valueAxisLabels() const;
+    /// Where a value (x ms since the epoch, y in the chart's unit) is drawn, in widget pixels.
+    QPointF positionOf(QPointF value) const;
+    /// The hover text at a widget position (series, value with unit, local time); empty if none.
+    QString toolTipAt(const QPoint& pos) const;
     /// True when a threshold line is drawn; its label in thresholdLabel().
     bool hasThreshold() const;
     QString thresholdLabel() const;

@@ -79,6 +79,8 @@ ChartSpec latencySpec()
     spec.note = OverviewPage::tr("solid: time to first token, dashed: to last token");
     spec.unit = Unit::Milliseconds;
     spec.kind = ChartSpec::Kind::Lines;
+    // TTLT (~10 s) would flatten TTFT (~300 ms) against zero on a linear axis.
+    spec.logScale = true;
     SeriesQuery ttft =
         metricQuery(QStringLiteral("AzureOpenAINormalizedTTFTInMS"), QStringLiteral("average"));
     SeriesQuery ttlt =
