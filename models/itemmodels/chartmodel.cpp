@@ -1,7 +1,7 @@
 #include "chartmodel.h"
 
-#include "store/samplestore.h"
 #include "core/whenready.h"
+#include "store/samplestore.h"
 
 #include <QFuture>
 #include <QMap>

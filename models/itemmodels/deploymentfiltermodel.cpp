@@ -1,7 +1,7 @@
 #include "deploymentfiltermodel.h"
 
-#include "store/samplestore.h"
 #include "core/whenready.h"
+#include "store/samplestore.h"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 #include "kpimodel.h"
 
-#include "store/samplestore.h"
 #include "core/whenready.h"
+#include "store/samplestore.h"
 
 #include <QDateTime>
 #include <QLocale>
