@@ -1,5 +1,6 @@
 #include "chartmodel.h"
 
+#include "core/refreshthrottle.h"
 #include "core/whenready.h"
 #include "store/samplestore.h"
 
@@ -85,7 +86,7 @@ struct ChartModel::Private
     int pixelWidth = 0;
     int queriedWidth = 0;
     QHash<QString, QString> filter;
-    QTimer coalesce;
+    RefreshThrottle* coalesce = nullptr;
     quint64 generation = 0;
     bool loading = false;
     bool loaded = false;
@@ -97,9 +98,7 @@ ChartModel::ChartModel(SampleStore* store, ChartSpec spec, QObject* parent)
 {
     d->store = store;
     d->spec = std::move(spec);
-    d->coalesce.setSingleShot(true);
-    d->coalesce.setInterval(kCoalesceMs);
-    connect(&d->coalesce, &QTimer::timeout, this, &ChartModel::refreshNow);
+    d->coalesce = new RefreshThrottle([this] { refreshNow(); }, kCoalesceMs, this);
 }
 
 ChartModel::~ChartModel() = default;
@@ -154,9 +153,7 @@ QHash<QString, QString> ChartModel::labelFilter() const
 
 void ChartModel::refresh()
 {
-    // Not restarted on every call: a steady stream of updates still refreshes at ~25 Hz.
-    if (!d->coalesce.isActive())
-        d->coalesce.start();
+    d->coalesce->request();
 }
 
 QVector<SeriesQuery> ChartModel::buildQueries() const
@@ -182,7 +179,7 @@ QVector<SeriesQuery> ChartModel::buildQueries() const
 
 void ChartModel::refreshNow()
 {
-    d->coalesce.stop();
+    d->coalesce->ranNow();
     if (!d->store || !d->range.isValid() || d->spec.queries.isEmpty())
         return;
     const quint64 generation = ++d->generation;

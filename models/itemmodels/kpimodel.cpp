@@ -1,5 +1,6 @@
 #include "kpimodel.h"
 
+#include "core/refreshthrottle.h"
 #include "core/whenready.h"
 #include "store/samplestore.h"
 
@@ -118,7 +119,7 @@ struct KpiModel::Private
     QPointer<SampleStore> store;
     TimeRange range;
     QHash<QString, QString> filter;
-    QTimer coalesce;
+    RefreshThrottle* coalesce = nullptr;
     quint64 generation = 0;
     bool loading = false;
     bool loaded = false;
@@ -160,9 +161,7 @@ KpiModel::KpiModel(SampleStore* store, QObject* parent)
 {
     d->store = store;
     d->resetRows();
-    d->coalesce.setSingleShot(true);
-    d->coalesce.setInterval(kCoalesceMs);
-    connect(&d->coalesce, &QTimer::timeout, this, &KpiModel::refreshNow);
+    d->coalesce = new RefreshThrottle([this] { refreshNow(); }, kCoalesceMs, this);
 }
 
 KpiModel::~KpiModel() = default;
@@ -247,8 +246,7 @@ void KpiModel::setLabelFilter(const QHash<QString, QString>& labels)
 
 void KpiModel::refresh()
 {
-    if (!d->coalesce.isActive())
-        d->coalesce.start();
+    d->coalesce->request();
 }
 
 double KpiModel::value(Kpi kpi) const
@@ -282,7 +280,7 @@ bool KpiModel::isLoaded() const
 
 void KpiModel::refreshNow()
 {
-    d->coalesce.stop();
+    d->coalesce->ranNow();
     if (!d->store || !d->range.isValid())
         return;
     const quint64 generation = ++d->generation;
