@@ -6,6 +6,12 @@
 #include <algorithm>
 #include <limits>
 
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace isc {
 
 SampleStore::SampleStore(QObject* parent)
@@ -52,7 +58,8 @@ QFuture<OpenReport> SampleStore::open(const QString& path, StoreSettings setting
     auto stop = std::make_shared<std::atomic_bool>(false);
     m_stopCheck = stop;
     StoreWorker* worker = m_worker.get();
-    m_checkThread.reset(QThread::create([opened, promise, stop, worker, path]() mutable {
+    const int delayMs = settings.integrityCheckDelayMs;
+    m_checkThread.reset(QThread::create([opened, promise, stop, worker, path, delayMs]() mutable {
         const auto finish = [promise](const IntegrityReport& report) {
             promise->addResult(report);
             promise->finish();
@@ -62,6 +69,12 @@ QFuture<OpenReport> SampleStore::open(const QString& path, StoreSettings setting
                                          "checked.")});
             return;
         }
+#ifdef Q_OS_LINUX
+        // QThread priorities do nothing under Linux's default scheduler: be nice for real.
+        setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
+#endif
+        for (int waited = 0; waited < delayMs && !stop->load(); waited += 50)
+            QThread::msleep(50); // a background thread waiting out start-up, not a test sleep
         const IntegrityReport report = StoreDatabase::quickCheck(path, stop.get());
         if (report.ok) {
             finish(report);
@@ -75,7 +88,7 @@ QFuture<OpenReport> SampleStore::open(const QString& path, StoreSettings setting
     }));
     m_checkThread->setObjectName(QStringLiteral("inferscope-store-check"));
     // Low priority: the check must not take the CPU from the first paint or from polling.
-    m_checkThread->start(QThread::LowPriority);
+    m_checkThread->start(QThread::IdlePriority);
     return opened;
 }
 

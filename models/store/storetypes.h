@@ -23,6 +23,9 @@ struct StoreSettings
     /// Keep the 5-minute and hourly rollups current on every write. Only benchmarks turn this
     /// off (the rollups then go stale until StoreDatabase::rebuildRollups()).
     bool maintainRollups = true;
+    /// The background integrity check starts this long after open() (ms): the app leaves the
+    /// first seconds to start-up; tests use 0.
+    int integrityCheckDelayMs = 0;
 };
 
 /// What opening a database did, in words for a banner when it was not plain.
