@@ -27,9 +27,7 @@ DeploymentsParseResult parseDeploymentsResponse(const QByteArray& body, const QS
         return failure(error);
     QString code, message;
     if (azureErrorDocument(*root, &code, &message)) {
-        return failure(QStringLiteral("%1: %2: %3")
-                           .arg(kService, code.isEmpty() ? QStringLiteral("error") : code,
-                                message.isEmpty() ? QStringLiteral("no message") : message));
+        return failure(azureErrorText(kService, code, message));
     }
     const QJsonValue value = root->value(QLatin1String("value"));
     if (!value.isArray())

@@ -45,4 +45,11 @@ bool azureErrorDocument(const QJsonObject& o, QString* code, QString* message)
     return false;
 }
 
+QString azureErrorText(const QString& service, const QString& code, const QString& message)
+{
+    return QStringLiteral("%1: %2: %3")
+        .arg(service, code.isEmpty() ? QStringLiteral("error") : code,
+             message.isEmpty() ? QStringLiteral("no message") : message);
+}
+
 } // namespace isc::azure

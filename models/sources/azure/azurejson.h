@@ -16,4 +16,7 @@ std::optional<QJsonObject> parseAzureObject(const QByteArray& body, const QStrin
 /// `{code,message}`), returns true and sets `code` and `message`.
 bool azureErrorDocument(const QJsonObject& o, QString* code, QString* message);
 
+/// The words for an Azure error document: "<service>: <code>: <message>".
+QString azureErrorText(const QString& service, const QString& code, const QString& message);
+
 } // namespace isc::azure

@@ -55,10 +55,7 @@ MetricsParseResult parseMetricsResponse(const QByteArray& body, const QString& s
 
     QString code, message;
     if (azureErrorDocument(*root, &code, &message)) {
-        return failure(QStringLiteral("%1: %2: %3")
-                           .arg(kService, code.isEmpty() ? QStringLiteral("error") : code,
-                                message.isEmpty() ? QStringLiteral("no message") : message),
-                       code);
+        return failure(azureErrorText(kService, code, message), code);
     }
     const QJsonValue value = root->value(QLatin1String("value"));
     if (!value.isArray())
