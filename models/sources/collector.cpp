@@ -190,9 +190,15 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
             }
             const quint64 run = d->runId;
             whenReady(this, d->store->write(batch), [this, src, isPoll, run](const WriteReport& r) {
-                if (!r.ok)
+                if (!r.ok) {
                     qCWarning(lcCollector, "%s: a batch was not stored: %s",
                               qPrintable(src->connection().id), qPrintable(r.error));
+                    // Polling worked but storing did not: the user sees it beside the source.
+                    SourceHealth h = src->health();
+                    h.state = SourceHealth::State::Failing;
+                    h.lastError = QStringLiteral("could not store the data: %1").arg(r.error);
+                    emit healthChanged(h);
+                }
                 if (run == d->runId)
                     d->landed(src, isPoll);
             });

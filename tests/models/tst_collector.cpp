@@ -5,6 +5,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
+#include <algorithm>
 #include <memory>
 
 using namespace isc;
@@ -211,6 +212,26 @@ private slots:
             QCOMPARE(got.at(i).from, expected.at(i).from);
             QCOMPARE(got.at(i).to, expected.at(i).to);
         }
+    }
+
+    void failedStoreWriteIsShownInHealth()
+    {
+        SampleStore store; // never opened: every write is refused
+        const Workspace ws =
+            Workspace::demoWorkspace(m_emu->baseUrl(), emu::Emulator::accountResourceId());
+        Collector collector(ws, &store);
+        collector.setClock([] { return kNow; });
+        QSignalSpy health(&collector, &Collector::healthChanged);
+        collector.start(3600);
+        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(health.cbegin(), health.cend(),
+                                             [](const QList<QVariant>& args) {
+                                                 const auto h = args.at(0).value<SourceHealth>();
+                                                 return h.state == SourceHealth::State::Failing &&
+                                                        h.lastError.startsWith(
+                                                            "could not store the data: ");
+                                             }),
+                                 30000);
+        collector.stop();
     }
 
     void noSources()
