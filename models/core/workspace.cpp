@@ -37,10 +37,18 @@ std::optional<SecretRef> parseCredential(const QJsonValue& v, QString* error)
             *error = QStringLiteral("credential.env must name an environment variable");
             return std::nullopt;
         }
+    } else if (o.contains(QLatin1String("keychain"))) {
+        ref.kind = SecretRef::Kind::Keychain;
+        ref.name = o.value(QLatin1String("keychain")).toString();
+        if (ref.name.isEmpty()) {
+            *error = QStringLiteral("credential.keychain must name a keychain entry");
+            return std::nullopt;
+        }
     } else if (o.value(QLatin1String("demo")).toBool()) {
         ref.kind = SecretRef::Kind::Demo;
     } else if (!o.isEmpty()) {
-        *error = QStringLiteral("credential: expected {\"env\": \"VARIABLE\"}");
+        *error = QStringLiteral(
+            "credential: expected {\"env\": \"VARIABLE\"} or {\"keychain\": \"ENTRY\"}");
         return std::nullopt;
     }
     return ref;
@@ -55,6 +63,8 @@ QJsonValue credentialToJson(const SecretRef& ref)
         return QJsonObject{{QStringLiteral("env"), ref.name}};
     case SecretRef::Kind::Demo:
         return QJsonObject{{QStringLiteral("demo"), true}};
+    case SecretRef::Kind::Keychain:
+        return QJsonObject{{QStringLiteral("keychain"), ref.name}};
     }
     return QJsonValue();
 }
@@ -66,7 +76,22 @@ bool Connection::operator==(const Connection& o) const
     return id == o.id && kind == o.kind && displayName == o.displayName &&
            managementEndpoint == o.managementEndpoint && resourceId == o.resourceId &&
            endpoint == o.endpoint && credential == o.credential &&
-           pollIntervalSeconds == o.pollIntervalSeconds && backfillDays == o.backfillDays;
+           inferenceCredential == o.inferenceCredential && auth == o.auth && metrics == o.metrics &&
+           routeClass == o.routeClass && pollIntervalSeconds == o.pollIntervalSeconds &&
+           backfillDays == o.backfillDays;
+}
+
+bool Connection::isAzure() const
+{
+    return kind == QLatin1String("azure-openai") || kind == QLatin1String("azure-monitor");
+}
+
+QStringList connectionKinds()
+{
+    return {QStringLiteral("azure-openai"),     QStringLiteral("azure-monitor"),
+            QStringLiteral("openai"),           QStringLiteral("anthropic"),
+            QStringLiteral("prometheus"),       QStringLiteral("ollama"),
+            QStringLiteral("openai-compatible")};
 }
 
 std::optional<Workspace> Workspace::fromJson(const QByteArray& json, QString* error)
@@ -90,6 +115,8 @@ std::optional<Workspace> Workspace::fromJson(const QByteArray& json, QString* er
     const QJsonObject retention = root.value(QLatin1String("retention")).toObject();
     ws.rawRetentionDays = retention.value(QLatin1String("rawDays")).toInt(35);
     ws.fiveMinuteRetentionDays = retention.value(QLatin1String("fiveMinuteDays")).toInt(400);
+    ws.caBundlePath =
+        root.value(QLatin1String("network")).toObject().value(QLatin1String("caBundle")).toString();
     if (ws.rawRetentionDays < 1 || ws.fiveMinuteRetentionDays < ws.rawRetentionDays) {
         *error = QStringLiteral("retention: rawDays must be >= 1 and fiveMinuteDays >= rawDays");
         return std::nullopt;
@@ -123,21 +150,57 @@ std::optional<Workspace> Workspace::fromJson(const QByteArray& json, QString* er
             return std::nullopt;
         }
         c.credential = *cred;
+        const auto inference =
+            parseCredential(o.value(QLatin1String("inferenceCredential")), &credError);
+        if (!inference) {
+            *error = where + QStringLiteral(".inference") + credError;
+            return std::nullopt;
+        }
+        c.inferenceCredential = *inference;
+        const QJsonObject auth = o.value(QLatin1String("auth")).toObject();
+        c.auth.method = auth.value(QLatin1String("method")).toString(QStringLiteral("token"));
+        c.auth.tenantId = auth.value(QLatin1String("tenantId")).toString();
+        c.auth.clientId = auth.value(QLatin1String("clientId")).toString();
+        c.auth.authorityHost = QUrl(auth.value(QLatin1String("authorityHost")).toString());
+        for (const auto& m : o.value(QLatin1String("metrics")).toArray())
+            c.metrics.append(m.toString());
+        c.routeClass = o.value(QLatin1String("routeClass")).toString();
         if (c.id.isEmpty()) {
             *error = where + QStringLiteral(": \"id\" is required");
             return std::nullopt;
         }
-        if (c.kind != QLatin1String("azure-openai")) {
-            *error = where +
-                     QStringLiteral(": unknown kind \"%1\" (supported: azure-openai)").arg(c.kind);
+        if (!connectionKinds().contains(c.kind)) {
+            *error = where + QStringLiteral(": unknown kind \"%1\" (supported: %2)")
+                                 .arg(c.kind, connectionKinds().join(QStringLiteral(", ")));
             return std::nullopt;
         }
-        if (!c.managementEndpoint.isValid() || c.managementEndpoint.scheme().isEmpty()) {
-            *error = where + QStringLiteral(": managementEndpoint is not a URL");
+        static const QStringList methods{QStringLiteral("token"),
+                                         QStringLiteral("client-credentials"),
+                                         QStringLiteral("az-cli")};
+        if (!methods.contains(c.auth.method)) {
+            *error = where + QStringLiteral(".auth.method: \"%1\" is not one of %2")
+                                 .arg(c.auth.method, methods.join(QStringLiteral(", ")));
             return std::nullopt;
         }
-        if (!c.resourceId.startsWith(QLatin1String("/subscriptions/"))) {
-            *error = where + QStringLiteral(": resourceId must start with /subscriptions/");
+        if (c.auth.method == QLatin1String("client-credentials") &&
+            (c.auth.tenantId.isEmpty() || c.auth.clientId.isEmpty())) {
+            *error =
+                where + QStringLiteral(".auth: client-credentials needs tenantId and clientId");
+            return std::nullopt;
+        }
+        if (c.isAzure()) {
+            if (!c.managementEndpoint.isValid() || c.managementEndpoint.scheme().isEmpty()) {
+                *error = where + QStringLiteral(": managementEndpoint is not a URL");
+                return std::nullopt;
+            }
+            if (!c.resourceId.startsWith(QLatin1String("/subscriptions/"))) {
+                *error = where + QStringLiteral(": resourceId must start with /subscriptions/");
+                return std::nullopt;
+            }
+        } else if (!c.endpoint.isValid() || c.endpoint.scheme().isEmpty()) {
+            *error =
+                where +
+                QStringLiteral(": \"endpoint\" (the base URL) is required for kind %1").arg(c.kind);
             return std::nullopt;
         }
         if (c.pollIntervalSeconds < 10 || c.backfillDays < 0 || c.backfillDays > 93) {
@@ -177,15 +240,34 @@ QByteArray Workspace::toJson() const
         QJsonObject o{{QStringLiteral("id"), c.id},
                       {QStringLiteral("kind"), c.kind},
                       {QStringLiteral("displayName"), c.displayName},
-                      {QStringLiteral("managementEndpoint"), c.managementEndpoint.toString()},
-                      {QStringLiteral("resourceId"), c.resourceId},
                       {QStringLiteral("pollIntervalSeconds"), c.pollIntervalSeconds},
                       {QStringLiteral("backfillDays"), c.backfillDays}};
+        if (c.isAzure()) {
+            o.insert(QStringLiteral("managementEndpoint"), c.managementEndpoint.toString());
+            o.insert(QStringLiteral("resourceId"), c.resourceId);
+        }
         if (!c.endpoint.isEmpty())
             o.insert(QStringLiteral("endpoint"), c.endpoint.toString());
         const QJsonValue cred = credentialToJson(c.credential);
         if (!cred.isNull())
             o.insert(QStringLiteral("credential"), cred);
+        const QJsonValue inference = credentialToJson(c.inferenceCredential);
+        if (!inference.isNull())
+            o.insert(QStringLiteral("inferenceCredential"), inference);
+        if (!(c.auth == ConnectionAuth())) {
+            QJsonObject a{{QStringLiteral("method"), c.auth.method}};
+            if (!c.auth.tenantId.isEmpty())
+                a.insert(QStringLiteral("tenantId"), c.auth.tenantId);
+            if (!c.auth.clientId.isEmpty())
+                a.insert(QStringLiteral("clientId"), c.auth.clientId);
+            if (!c.auth.authorityHost.isEmpty())
+                a.insert(QStringLiteral("authorityHost"), c.auth.authorityHost.toString());
+            o.insert(QStringLiteral("auth"), a);
+        }
+        if (!c.metrics.isEmpty())
+            o.insert(QStringLiteral("metrics"), QJsonArray::fromStringList(c.metrics));
+        if (!c.routeClass.isEmpty())
+            o.insert(QStringLiteral("routeClass"), c.routeClass);
         conns.append(o);
     }
     QJsonObject root{{QStringLiteral("name"), name},
@@ -197,6 +279,9 @@ QByteArray Workspace::toJson() const
         root.insert(QStringLiteral("demo"), true);
     if (!databasePath.isEmpty())
         root.insert(QStringLiteral("database"), databasePath);
+    if (!caBundlePath.isEmpty())
+        root.insert(QStringLiteral("network"),
+                    QJsonObject{{QStringLiteral("caBundle"), caBundlePath}});
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 #include <QVector>
 #include <optional>
@@ -10,25 +11,55 @@ namespace isc {
 /// Where a connection's secret lives. Never the secret itself.
 struct SecretRef
 {
-    enum class Kind { None, Env, Demo };
+    enum class Kind { None, Env, Demo, Keychain };
     Kind kind = Kind::None;
-    QString name; ///< environment variable name for Kind::Env
+    QString name; ///< environment variable name (Env) or keychain entry name (Keychain)
 
     bool operator==(const SecretRef& o) const { return kind == o.kind && name == o.name; }
+};
+
+/// How a connection logs in. Secrets themselves are only ever referenced (SecretRef).
+struct ConnectionAuth
+{
+    /// "token": `credential` is the bearer token or API/admin key itself (default);
+    /// "client-credentials": Entra ID app login, `credential` is the client secret;
+    /// "az-cli": reuse the Azure CLI login (`az account get-access-token`), no credential.
+    QString method = QStringLiteral("token");
+    QString tenantId;   ///< client-credentials
+    QString clientId;   ///< client-credentials
+    QUrl authorityHost; ///< e.g. https://login.microsoftonline.com (sovereign clouds differ)
+
+    bool operator==(const ConnectionAuth& o) const
+    {
+        return method == o.method && tenantId == o.tenantId && clientId == o.clientId &&
+               authorityHost == o.authorityHost;
+    }
 };
 
 /// One configured source, as written in the workspace file.
 struct Connection
 {
-    QString id;              ///< stable id, stored with every series
-    QString kind;            ///< "azure-openai"
+    QString id; ///< stable id, stored with every series
+    /// One of connectionKinds(): "azure-openai", "azure-monitor" (any Azure Monitor resource,
+    /// e.g. a container group), "openai", "anthropic", "prometheus" (vLLM, llama.cpp, TGI),
+    /// "ollama", "openai-compatible" (a local chat server, playground only).
+    QString kind;
     QString displayName;     ///< shown in the UI
-    QUrl managementEndpoint; ///< ARM endpoint: public, China or US Gov cloud, or the emulator
-    QString resourceId;      ///< "/subscriptions/…/accounts/…"
-    QUrl endpoint;           ///< inference endpoint (playground), optional
-    SecretRef credential;    ///< where the bearer token comes from
+    QUrl managementEndpoint; ///< Azure kinds: ARM endpoint (public, China, US Gov, emulator)
+    QString resourceId;      ///< Azure kinds: "/subscriptions/…/accounts/…"
+    /// Azure OpenAI: the inference endpoint (playground). Other kinds: the base URL, e.g.
+    /// https://api.openai.com/v1, https://api.anthropic.com/v1, http://host:8000/metrics,
+    /// http://localhost:11434.
+    QUrl endpoint;
+    SecretRef credential;          ///< monitoring credential: ARM token / client secret / admin key
+    SecretRef inferenceCredential; ///< playground API key (Azure api-key, OpenAI/Anthropic key)
+    ConnectionAuth auth;
+    QStringList metrics; ///< azure-monitor: metric names to poll (checked against definitions)
+    QString routeClass;  ///< user override of the route class (routing page); empty = inferred
     int pollIntervalSeconds = 60;
     int backfillDays = 30;
+
+    bool isAzure() const;
 
     bool operator==(const Connection& o) const;
 };
@@ -41,6 +72,7 @@ struct Workspace
     QString databasePath; ///< empty = the default in the user's data directory
     int rawRetentionDays = 35;
     int fiveMinuteRetentionDays = 400;
+    QString caBundlePath; ///< extra CA certificates (PEM) for corporate TLS inspection
     QVector<Connection> connections;
 
     /// Reads a workspace file; on failure returns nullopt and sets `error` to one line of words.
@@ -55,6 +87,9 @@ struct Workspace
     /// The demo workspace: one Azure OpenAI account served by the emulator at `emulatorBase`.
     static Workspace demoWorkspace(const QUrl& emulatorBase, const QString& resourceId);
 };
+
+/// Every connection kind a workspace may name.
+QStringList connectionKinds();
 
 /// The default database path for a workspace: <AppDataLocation>/<demo|workspace>.sqlite.
 QString defaultDatabasePath(bool demo);

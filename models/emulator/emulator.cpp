@@ -2,6 +2,8 @@
 
 #include "emulator/azurereply.h"
 #include "emulator/demoaccount.h"
+#include "emulator/emulatorservice.h"
+#include "emulator/faultinjector.h"
 #include "emulator/inventoryendpoints.h"
 #include "emulator/loopbackhttpserver.h"
 #include "emulator/metricsendpoint.h"
@@ -65,9 +67,10 @@ std::optional<Reply> refusal(const HttpServerRequest& req, const QString& apiVer
 
 struct Emulator::Private
 {
-    explicit Private(quint64 seed) : traffic(seed) {}
+    explicit Private(quint64 seed) : traffic(seed), services(makeEmulatorServices(traffic)) {}
 
     TrafficModel traffic;
+    std::vector<std::unique_ptr<EmulatorService>> services;
     LoopbackHttpServer server;
     std::function<qint64()> clock = [] { return isc::nowUtc(); };
     int requests = 0;
@@ -118,6 +121,14 @@ Emulator::Emulator(quint64 seed, QObject* parent) : QObject(parent), d(new Priva
     d->server.setParent(this); // follows the emulator to its thread; destroyed with d first
     d->server.setHandler([this](const HttpServerRequest& req, HttpServerResponder& r) {
         ++d->requests;
+        if (injectFault(req, r))
+            return;
+        for (const auto& service : d->services) {
+            if (service->accepts(req)) {
+                service->serve(req, r, ServiceContext{d->traffic, d->clock(), baseUrl()});
+                return;
+            }
+        }
         Reply reply = d->handle(req);
         reply.headers.prepend({"Content-Type", "application/json; charset=utf-8"});
         const QByteArray id = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);

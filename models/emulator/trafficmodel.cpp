@@ -147,6 +147,19 @@ quint64 TrafficModel::hash(int deploymentIndex, qint64 t, quint64 salt) const
     return splitmix64(key ^ splitmix64(static_cast<quint64>(t) ^ splitmix64(salt)));
 }
 
+double TrafficModel::demandEnvelope(qint64 m, bool batch)
+{
+    const qint64 day = floorTo(m, 86400) / 86400;
+    const int weekday = static_cast<int>(((day + 3) % 7 + 7) % 7); // 1970-01-01 was a Thursday
+    const double hour = static_cast<double>(m - day * 86400) / 3600.0;
+    double weekly = 1.0;
+    if (weekday >= 5)
+        weekly = batch ? 0.6 : 0.35;
+    else if (weekday == 4)
+        weekly = batch ? 1.0 : 0.93;
+    return (batch ? batchDaily(hour) : interactiveDaily(hour)) * weekly;
+}
+
 double TrafficModel::streamingShare(int deploymentIndex) const
 {
     if (deploymentIndex < 0 || deploymentIndex >= m_fleet.size() ||
@@ -160,16 +173,7 @@ TrafficModel::Base TrafficModel::base(int i, qint64 m) const
     const FleetDeployment& d = m_fleet[i];
     auto u = [&](qint64 t, quint64 salt) { return unitInterval(hash(i, t, salt)); };
 
-    const qint64 day = floorTo(m, 86400) / 86400;
-    const int weekday = static_cast<int>(((day + 3) % 7 + 7) % 7); // 1970-01-01 was a Thursday
-    const double hour = static_cast<double>(m - day * 86400) / 3600.0;
     const bool batch = isBatch(d);
-
-    double weekly = 1.0;
-    if (weekday >= 5)
-        weekly = batch ? 0.6 : 0.35;
-    else if (weekday == 4)
-        weekly = batch ? 1.0 : 0.93;
 
     // A burst hour now and then: a smooth bump over the hour.
     const qint64 hourIndex = floorTo(m, 3600) / 3600;
@@ -188,8 +192,7 @@ TrafficModel::Base TrafficModel::base(int i, qint64 m) const
     const double noise = 1.0 + 0.16 * (u(m, SaltDemandNoise) - 0.5);
 
     Base b;
-    b.demand = d.peakRequestsPerMin * (batch ? batchDaily(hour) : interactiveDaily(hour)) * weekly *
-               burst * wander * noise;
+    b.demand = d.peakRequestsPerMin * demandEnvelope(m, batch) * burst * wander * noise;
     b.prompt = d.promptTokensPerRequest * (1.0 + 0.10 * (u(m, SaltPrompt) - 0.5));
     b.completion = d.completionTokensPerRequest * (1.0 + 0.16 * (u(m, SaltCompletion) - 0.5));
 

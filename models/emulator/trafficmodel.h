@@ -91,6 +91,12 @@ public:
     /// A deterministic 64-bit hash of (seed, deployment index, time, salt), for derived splits.
     quint64 hash(int deploymentIndex, qint64 t, quint64 salt) const;
 
+    /// The fleet-wide demand shape at `minuteTs` (s UTC): the daily cycle (interactive peak at
+    /// 14:30 UTC, or the 00:00-06:00 batch window) times the weekly one, about 0.06..1.15. Other
+    /// providers of the demo (OpenAI, Anthropic, local servers) scale their load by it too, so
+    /// the whole demo is one consistent fleet.
+    static double demandEnvelope(qint64 minuteTs, bool batch);
+
     /// Share of a deployment's requests that stream (StreamType "Streaming"), 0..1.
     double streamingShare(int deploymentIndex) const;
 

@@ -3,7 +3,8 @@
 #include "core/whenready.h"
 
 #include "net/httpclient.h"
-#include "sources/azure/azuresource.h"
+#include "sources/credentialprovider.h"
+#include "sources/sourcefactory.h"
 #include "store/samplestore.h"
 
 #include <QFuture>
@@ -18,42 +19,13 @@ namespace {
 
 constexpr int kRetentionIntervalMs = 3600 * 1000;
 
-// The bearer token the built-in emulator accepts (isc::emu::Emulator::demoToken()). Spelled
-// out here because sources must not link the emulator; it is not a secret (loopback demo).
-const QString kDemoToken = QStringLiteral("inferscope-demo-token");
-
-azure::AzureSource::TokenProvider tokenProvider(const Connection& c)
-{
-    const QString who = c.displayName.isEmpty() ? c.id : c.displayName;
-    switch (c.credential.kind) {
-    case SecretRef::Kind::Env: {
-        const QString name = c.credential.name;
-        return [name](QString* error) {
-            const QString value = qEnvironmentVariable(name.toLocal8Bit().constData()).trimmed();
-            if (value.isEmpty() && error)
-                *error = QStringLiteral("environment variable %1 is not set").arg(name);
-            return value;
-        };
-    }
-    case SecretRef::Kind::Demo:
-        return [](QString*) { return kDemoToken; };
-    case SecretRef::Kind::None:
-        break;
-    }
-    return [who](QString* error) {
-        if (error)
-            *error = QStringLiteral("no credential is configured for %1").arg(who);
-        return QString();
-    };
-}
-
 } // namespace
 
 struct Collector::Private
 {
-    struct Source
+    struct Entry
     {
-        azure::AzureSource* source = nullptr;
+        isc::Source* source = nullptr;
         int backfillDone = 0;
         int backfillTotal = 0;
         bool backfillFinished = false; // the source said so
@@ -65,14 +37,14 @@ struct Collector::Private
     Workspace workspace;
     QPointer<SampleStore> store;
     HttpClient* http = nullptr;
-    QVector<Source> sources;
+    QVector<Entry> sources;
     std::function<qint64()> clock = [] { return nowUtc(); };
     QTimer retentionTimer;
     bool running = false;
     bool backfillAnnounced = false;
     quint64 runId = 0;
 
-    Source* find(const azure::AzureSource* s)
+    Entry* find(const isc::Source* s)
     {
         for (auto& entry : sources) {
             if (entry.source == s)
@@ -83,8 +55,8 @@ struct Collector::Private
     void emitProgress();
     void checkBackfill();
     void checkPollCycle();
-    bool begin(const azure::AzureSource* s);
-    void landed(const azure::AzureSource* s, bool isPoll);
+    bool begin(const isc::Source* s);
+    void landed(const isc::Source* s, bool isPoll);
     void applyRetention();
 };
 
@@ -124,18 +96,18 @@ void Collector::Private::checkPollCycle()
 }
 
 // A write (or gap record) of `s` starts; false when the source is unknown.
-bool Collector::Private::begin(const azure::AzureSource* s)
+bool Collector::Private::begin(const isc::Source* s)
 {
-    Source* entry = find(s);
+    Entry* entry = find(s);
     if (!entry)
         return false;
     ++entry->pendingWrites;
     return true;
 }
 
-void Collector::Private::landed(const azure::AzureSource* s, bool isPoll)
+void Collector::Private::landed(const isc::Source* s, bool isPoll)
 {
-    Source* entry = find(s);
+    Entry* entry = find(s);
     if (!entry)
         return;
     --entry->pendingWrites;
@@ -163,24 +135,23 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
     connect(&d->retentionTimer, &QTimer::timeout, this, [this] { d->applyRetention(); });
 
     for (const Connection& c : d->workspace.connections) {
-        if (c.kind != QLatin1String("azure-openai")) {
-            qCWarning(lcCollector, "connection %s: kind \"%s\" is not supported yet; skipped",
-                      qPrintable(c.id), qPrintable(c.kind));
+        QString why;
+        Source* src = makeSource(c, d->http, credentialProvider(c), this, &why);
+        if (!src) {
+            qCWarning(lcCollector, "connection %s: %s; skipped", qPrintable(c.id), qPrintable(why));
             continue;
         }
-        auto* src = new azure::AzureSource(c, d->http, tokenProvider(c), this);
         src->setClock([this] { return d->clock(); });
-        Private::Source added;
+        Private::Entry added;
         added.source = src;
         d->sources.append(added);
 
-        connect(src, &azure::AzureSource::healthChanged, this, &Collector::healthChanged);
-        connect(src, &azure::AzureSource::inventoryReady, this,
-                [this, id = c.id](const Deployments& deps) {
-                    if (d->store)
-                        d->store->saveDeployments(id, deps);
-                });
-        connect(src, &azure::AzureSource::batchReady, this, [this, src](const PollBatch& batch) {
+        connect(src, &Source::healthChanged, this, &Collector::healthChanged);
+        connect(src, &Source::inventoryReady, this, [this, id = c.id](const Deployments& deps) {
+            if (d->store)
+                d->store->saveDeployments(id, deps);
+        });
+        connect(src, &Source::batchReady, this, [this, src](const PollBatch& batch) {
             const bool isPoll = !src->isBackfilling();
             if (!d->begin(src))
                 return;
@@ -203,7 +174,7 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
                     d->landed(src, isPoll);
             });
         });
-        connect(src, &azure::AzureSource::pollFailed, this, [this, src](const GapMarker& gap) {
+        connect(src, &Source::pollFailed, this, [this, src](const GapMarker& gap) {
             const bool isPoll = !src->isBackfilling();
             if (!d->begin(src))
                 return;
@@ -217,15 +188,15 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
                     d->landed(src, isPoll);
             });
         });
-        connect(src, &azure::AzureSource::backfillProgress, this, [this, src](int done, int total) {
-            if (Private::Source* entry = d->find(src)) {
+        connect(src, &Source::backfillProgress, this, [this, src](int done, int total) {
+            if (Private::Entry* entry = d->find(src)) {
                 entry->backfillDone = done;
                 entry->backfillTotal = total;
                 d->emitProgress();
             }
         });
-        connect(src, &azure::AzureSource::backfillFinished, this, [this, src] {
-            if (Private::Source* entry = d->find(src)) {
+        connect(src, &Source::backfillFinished, this, [this, src] {
+            if (Private::Entry* entry = d->find(src)) {
                 entry->backfillFinished = true;
                 entry->backfillDone = entry->backfillTotal; // counters stay for the total
                 d->checkBackfill();
@@ -267,7 +238,7 @@ void Collector::start(qint64 backfillSeconds)
     d->backfillAnnounced = false;
     const quint64 run = ++d->runId;
     for (auto& s : d->sources) {
-        Private::Source fresh;
+        Private::Entry fresh;
         fresh.source = s.source;
         s = fresh;
     }
@@ -279,7 +250,7 @@ void Collector::start(qint64 backfillSeconds)
     }
 
     for (auto& entry : d->sources) {
-        azure::AzureSource* src = entry.source;
+        Source* src = entry.source;
         const Connection& c = src->connection();
         const qint64 span =
             backfillSeconds >= 0 ? backfillSeconds : qint64(std::max(0, c.backfillDays)) * 86400;

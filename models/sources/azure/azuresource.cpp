@@ -375,7 +375,7 @@ void AzureSource::Private::poll()
 
 AzureSource::AzureSource(Connection connection, HttpClient* http, TokenProvider token,
                          QObject* parent)
-    : QObject(parent), d(std::make_unique<Private>())
+    : Source(parent), d(std::make_unique<Private>())
 {
     d->q = this;
     d->connection = std::move(connection);

@@ -5,6 +5,7 @@
 #include "core/sourcehealth.h"
 #include "core/timerange.h"
 #include "core/workspace.h"
+#include "sources/source.h"
 
 #include <QObject>
 #include <QStringList>
@@ -21,13 +22,13 @@ namespace isc::azure {
 /// Polls one Azure OpenAI account: reads the deployments inventory, backfills history in
 /// chunks with progress, then polls the metrics at PT1M every interval with an overlapping
 /// window so late-arriving minutes are re-read (the store upserts them).
-class AzureSource : public QObject
+class AzureSource : public Source
 {
     Q_OBJECT
 public:
     /// `token` returns the bearer token for the management endpoint, or an empty string with
     /// `error` set. It is asked before every request; it never reaches disk or logs.
-    using TokenProvider = std::function<QString(QString* error)>;
+    using TokenProvider = SecretProvider;
 
     /// One metrics call: names that share the dimensions split in its $filter.
     struct MetricGroup
@@ -41,7 +42,7 @@ public:
                 QObject* parent = nullptr);
     ~AzureSource() override;
 
-    const Connection& connection() const;
+    const Connection& connection() const override;
 
     /// Reads the inventory, backfills [backfillFrom, now) if backfillFrom > 0, then polls every
     /// pollIntervalSeconds until stop(). backfillFinished() is emitted even when there is no
@@ -49,19 +50,19 @@ public:
     void start(qint64 backfillFrom);
     /// Same, backfilling each window (s UTC) in chunks, newest chunk first so charts fill from
     /// "now" backwards.
-    void start(const QVector<TimeRange>& backfill);
-    void stop();
+    void start(const QVector<TimeRange>& backfill) override;
+    void stop() override;
     /// One poll of the overlapping recent window, now (right after the cycle in flight, if any).
-    void pollNow();
+    void pollNow() override;
 
     /// Replaces the wall clock (seconds UTC), for tests against an emulator with a fixed clock.
-    void setClock(std::function<qint64()> nowUtc);
+    void setClock(std::function<qint64()> nowUtc) override;
     /// Length of one backfill chunk in seconds (default 6 h; a multiple of 60).
     void setBackfillChunkSeconds(qint64 seconds);
     /// The current health (also sent with every healthChanged()).
-    SourceHealth health() const;
+    SourceHealth health() const override;
     /// True from start() until backfillFinished().
-    bool isBackfilling() const;
+    bool isBackfilling() const override;
     /// True while a chunk or poll is in flight.
     bool isBusy() const;
 
@@ -76,18 +77,6 @@ public:
     static QStringList metricNames();
     /// Dimensions split with eq '*'.
     static QStringList dimensionNames();
-
-signals:
-    void inventoryReady(const isc::Deployments& deployments);
-    /// One chunk or poll worth of samples: the caller writes it as one transaction.
-    void batchReady(const isc::PollBatch& batch);
-    /// A poll or chunk failed: nothing of it is written; the caller records the gap.
-    void pollFailed(const isc::GapMarker& gap);
-    void healthChanged(const isc::SourceHealth& health);
-    void backfillProgress(int done, int total);
-    void backfillFinished();
-    /// Something worth a log line but not a failure (e.g. a call hit the `top` series limit).
-    void warning(const QString& message);
 
 private:
     struct Private;
