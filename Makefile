@@ -6,7 +6,7 @@ ARGS   ?=
 
 # Debian bookworm packages the build, the tests and the offscreen renderer need.
 DEPS := g++ cmake ninja-build ccache pkg-config qt6-base-dev qt6-charts-dev libqt6sql6-sqlite \
-        qt6-qpa-plugins libsqlite3-dev libgl-dev fonts-dejavu-core clang-format
+        qt6-qpa-plugins libsqlite3-dev libgl-dev fonts-dejavu-core clang-format qtkeychain-qt6-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -41,10 +41,10 @@ bench:
 	QT_QPA_PLATFORM=offscreen cmake --build --preset release --target bench
 
 format:
-	git ls-files "*.cpp" "*.h" | xargs clang-format -i
+	git ls-files -c -o --exclude-standard "*.cpp" "*.h" | xargs clang-format -i
 
 format-check: deps
-	git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run -Werror
+	git ls-files -c -o --exclude-standard '*.cpp' '*.h' | xargs clang-format --dry-run -Werror
 
 clean:
 	rm -rf build

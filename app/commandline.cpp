@@ -7,7 +7,10 @@
 namespace isc::app {
 namespace {
 
-const QStringList kPages = {QStringLiteral("overview")};
+const QStringList kPages = {QStringLiteral("overview"),   QStringLiteral("capacity"),
+                            QStringLiteral("cost"),       QStringLiteral("connections"),
+                            QStringLiteral("playground"), QStringLiteral("routing"),
+                            QStringLiteral("replay")};
 
 QCommandLineOption opt(const QString& name, const QString& help, const QString& value = {})
 {
@@ -29,6 +32,82 @@ bool parseDurationOption(const QCommandLineParser& p, const QString& name, qint6
     return true;
 }
 
+bool parseReplay(const QCommandLineParser& p, Invocation* inv, QString* error)
+{
+    inv->policyPath = p.value(QStringLiteral("policy"));
+    inv->workspacePath = p.value(QStringLiteral("workspace"));
+    if (inv->dbPath.isEmpty() || inv->policyPath.isEmpty()) {
+        *error = QStringLiteral("replay needs --db FILE and --policy FILE");
+        return false;
+    }
+    inv->last = 30 * 86400;
+    if (!parseDurationOption(p, QStringLiteral("last"), &inv->last, error))
+        return false;
+    const bool hasFrom = p.isSet(QStringLiteral("from")), hasTo = p.isSet(QStringLiteral("to"));
+    if (hasFrom != hasTo || (hasFrom && p.isSet(QStringLiteral("last")))) {
+        *error = QStringLiteral("replay takes --last DURATION or --from ISO --to ISO");
+        return false;
+    }
+    if (hasFrom) {
+        const auto f = parseIsoUtc(p.value(QStringLiteral("from")));
+        const auto t = parseIsoUtc(p.value(QStringLiteral("to")));
+        if (!f || !t || *t <= *f) {
+            *error = QStringLiteral("--from/--to must be ISO-8601 times, --to after --from");
+            return false;
+        }
+        inv->from = *f;
+        inv->to = *t;
+    }
+    inv->format = p.isSet(QStringLiteral("format")) ? p.value(QStringLiteral("format")).toLower()
+                                                    : QStringLiteral("text");
+    if (inv->format != QLatin1String("text") && inv->format != QLatin1String("json")) {
+        *error = QStringLiteral("--format: \"%1\" is not text or json").arg(inv->format);
+        return false;
+    }
+    return true;
+}
+
+bool parsePrompt(const QCommandLineParser& p, Invocation* inv, QString* error)
+{
+    if (p.isSet(QStringLiteral("help")) || p.isSet(QStringLiteral("version")))
+        return true;
+    const QStringList words = p.positionalArguments();
+    if (words.size() != 1 || words.first().isEmpty()) {
+        *error = QStringLiteral("prompt needs exactly one prompt text (quote it)");
+        return false;
+    }
+    inv->promptText = words.first();
+    inv->demo = p.isSet(QStringLiteral("demo"));
+    inv->workspacePath = p.value(QStringLiteral("workspace"));
+    inv->target = p.value(QStringLiteral("target"));
+    inv->baseUrl = p.value(QStringLiteral("base-url"));
+    inv->dialect = p.value(QStringLiteral("dialect")).toLower();
+    inv->model = p.value(QStringLiteral("model"));
+    inv->apiKeyEnv = p.value(QStringLiteral("api-key-env"));
+    inv->system = p.value(QStringLiteral("system"));
+    inv->params = p.values(QStringLiteral("param"));
+    inv->deployment = p.value(QStringLiteral("deployment"));
+    const bool named = !inv->target.isEmpty();
+    const bool direct = !inv->baseUrl.isEmpty();
+    if (named == direct || (named && inv->demo == !inv->workspacePath.isEmpty())) {
+        *error = QStringLiteral("prompt needs --target NAME with --workspace FILE or --demo, or "
+                                "--base-url URL --dialect openai|azure|anthropic");
+        return false;
+    }
+    if (direct && !QStringList{"openai", "azure", "anthropic"}.contains(inv->dialect)) {
+        *error =
+            QStringLiteral("--dialect: \"%1\" is not openai, azure or anthropic").arg(inv->dialect);
+        return false;
+    }
+    for (const QString& param : inv->params) {
+        if (!param.contains(QLatin1Char('='))) {
+            *error = QStringLiteral("--param: \"%1\" is not key=value").arg(param);
+            return false;
+        }
+    }
+    return true;
+}
+
 } // namespace
 
 std::optional<Invocation> parseCommandLine(const QStringList& args, QString* error)
@@ -41,13 +120,18 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
             inv.command = Invocation::Command::Collect;
         else if (cmd == QLatin1String("query"))
             inv.command = Invocation::Command::Query;
+        else if (cmd == QLatin1String("replay"))
+            inv.command = Invocation::Command::Replay;
         else if (cmd == QLatin1String("emulator"))
             inv.command = Invocation::Command::Emulator;
+        else if (cmd == QLatin1String("prompt"))
+            inv.command = Invocation::Command::Prompt;
         else if (cmd == QLatin1String("help"))
             inv.command = Invocation::Command::Help;
         else {
-            *error = QStringLiteral("unknown command \"%1\" (commands: collect, query, emulator; "
-                                    "see --help)")
+            *error = QStringLiteral(
+                         "unknown command \"%1\" (commands: collect, query, replay, emulator; "
+                         "see --help)")
                          .arg(cmd);
             return std::nullopt;
         }
@@ -85,6 +169,16 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
              {"metric", "aggregation", "deployment", "last", "from", "to", "step", "agg", "format"})
             p.addOption(opt(QLatin1String(name), QLatin1String(name), QStringLiteral("VALUE")));
         break;
+    case C::Replay:
+        for (const char* name : {"policy", "workspace", "last", "from", "to", "format"})
+            p.addOption(opt(QLatin1String(name), QLatin1String(name), QStringLiteral("VALUE")));
+        break;
+    case C::Prompt:
+        p.addOption(opt(QStringLiteral("demo"), QStringLiteral("demo")));
+        for (const char* name : {"workspace", "target", "base-url", "dialect", "model",
+                                 "api-key-env", "system", "param", "deployment"})
+            p.addOption(opt(QLatin1String(name), QLatin1String(name), QStringLiteral("VALUE")));
+        break;
     case C::Emulator:
         p.addOption(opt(QStringLiteral("port"), QStringLiteral("port"), QStringLiteral("N")));
         break;
@@ -97,7 +191,9 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
         *error = p.errorText();
         return std::nullopt;
     }
-    if (!p.positionalArguments().isEmpty()) {
+    if (inv.command == C::Prompt && !parsePrompt(p, &inv, error))
+        return std::nullopt;
+    if (!p.positionalArguments().isEmpty() && inv.command != C::Prompt) {
         *error = QStringLiteral("unexpected argument \"%1\"").arg(p.positionalArguments().first());
         return std::nullopt;
     }
@@ -241,6 +337,10 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
         }
         break;
     }
+    case C::Replay:
+        if (!parseReplay(p, &inv, error))
+            return std::nullopt;
+        break;
     case C::Emulator:
         if (p.isSet(QStringLiteral("port"))) {
             bool ok = false;
@@ -253,6 +353,7 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
             inv.port = static_cast<quint16>(port);
         }
         break;
+    case C::Prompt: // parsePrompt() did it
     case C::Version:
     case C::Help:
         break;
@@ -280,8 +381,17 @@ QString helpText()
                "total|average|maximum|minimum]\n"
                "             [--format csv|json]\n"
                "      Prints one row per step, time in ISO-8601 UTC.\n"
+               "  inferscope replay --db FILE --policy FILE [--workspace FILE]\n"
+               "             [--last 30d | --from ISO --to ISO] [--format text|json]\n"
+               "      Replays the recorded traffic through a routing policy and prints the\n"
+               "      projected cost, 429s, spillover and latency per route beside the actual.\n"
                "  inferscope emulator [--port N] [--seed S]\n"
                "      Runs the demo fleet emulator on 127.0.0.1 until interrupted.\n"
+               "  inferscope prompt (--target NAME (--workspace FILE | --demo) |\n"
+               "             --base-url URL --dialect openai|azure|anthropic [--deployment D])\n"
+               "             [--model M] [--api-key-env VAR] [--system TEXT]\n"
+               "             [--param key=value]... \"prompt\"\n"
+               "      Streams the answer to stdout; prints one JSON line of metrics to stderr.\n"
                "  inferscope --version | --help\n"
                "\n"
                "Common options: --db FILE (history database), --seed N (demo emulator seed, "

@@ -9,7 +9,7 @@ namespace isc::app {
 /// What the user asked for on the command line, validated. Parsing needs no QCoreApplication.
 struct Invocation
 {
-    enum class Command { Gui, Collect, Query, Emulator, Version, Help };
+    enum class Command { Gui, Collect, Query, Replay, Emulator, Prompt, Version, Help };
     Command command = Command::Gui;
 
     // Shared
@@ -38,6 +38,19 @@ struct Invocation
     qint64 step = 60;
     QString reduce = QStringLiteral("avg");
     QString format = QStringLiteral("csv");
+
+    // replay (also workspacePath, last, from/to, format: text|json)
+    QString policyPath;
+
+    // prompt (deployment: Azure deployment URL form with --base-url)
+    QString promptText;
+    QString target;  ///< --target NAME: a connection or Azure deployment (--workspace / --demo)
+    QString baseUrl; ///< --base-url URL, with --dialect
+    QString dialect; ///< openai | azure | anthropic
+    QString model;
+    QString apiKeyEnv; ///< name of the environment variable holding the key
+    QString system;
+    QStringList params; ///< key=value, checked by ChatRequest::setParam
 
     // emulator
     quint16 port = 0;

@@ -40,8 +40,12 @@ int main(int argc, char** argv)
             return isc::app::runCollect(*inv);
         case Command::Query:
             return isc::app::runQuery(*inv);
+        case Command::Replay:
+            return isc::app::runReplay(*inv);
         case Command::Emulator:
             return isc::app::runEmulator(*inv);
+        case Command::Prompt:
+            return isc::app::runPrompt(*inv);
         default:
             return 2;
         }

@@ -2,8 +2,16 @@
 
 #include "session.h"
 
+#include "cost/costengine.h"
 #include "demobanner.h"
+#include "net/secretstore.h"
+#include "pages/capacitypage.h"
+#include "pages/connectionspage.h"
+#include "pages/costpage.h"
 #include "pages/overviewpage.h"
+#include "pages/playgroundpage.h"
+#include "pages/replaypage.h"
+#include "pages/routingpage.h"
 #include "sources/collector.h"
 #include "sourcestatusbar.h"
 #include "store/samplestore.h"
@@ -61,21 +69,88 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
 
     m_overview = new OverviewPage(session->store());
     addPage(QStringLiteral("overview"), tr("Overview"), m_overview);
+    auto* capacity = new CapacityPage(session->store(), session->workspace());
+    addPage(QStringLiteral("capacity"), tr("Capacity"), capacity);
+    auto* cost = new CostPage(session->store(), session->workspace());
+    addPage(QStringLiteral("cost"), tr("Cost"), cost);
+    // Price overrides and the budget live in the workspace: save it as Connections does.
+    connect(cost, &CostPage::priceSettingsChanged, this,
+            [this](const QJsonArray& overrides, const QJsonObject& budget) {
+                Workspace ws = m_session->workspace();
+                ws.priceOverrides = overrides;
+                ws.budget = budget;
+                const QString path = m_session->workspacePath();
+                QString error;
+                if (!path.isEmpty() && !ws.save(path, &error))
+                    QMessageBox::warning(this, tr("Inferscope"), error);
+                m_session->applyWorkspace(ws, path);
+            });
+    connect(session, &Session::collectorReplaced, this, [this, cost, capacity] {
+        cost->setWorkspace(m_session->workspace());
+        capacity->setWorkspace(m_session->workspace());
+    });
+    auto* playground = new PlaygroundPage(session->store(), session->workspace());
+    addPage(QStringLiteral("playground"), tr("Playground"), playground);
+    // Routing and what-if replay price like the Cost page: the catalog with the overrides.
+    auto routingPrices = [](const Workspace& ws) {
+        const PriceCatalog catalog = catalogWithOverrides(ws.priceOverrides, nullptr);
+        return std::make_pair(
+            ReplayPricing::fromCatalog(CostEngine(catalog)),
+            PtuSizingLookup(
+                [catalog](const QString& model, const QString& version, const QString& sku) {
+                    return catalogSizing(catalog, model, version, sku);
+                }));
+    };
+    const auto prices = routingPrices(session->workspace());
+    auto* routing =
+        new RoutingPage(session->store(), session->workspace().connections, prices.first);
+    addPage(QStringLiteral("routing"), tr("Routing"), routing);
+    auto* replay = new ReplayPage(session->store(), session->workspace(), session->workspacePath(),
+                                  prices.first, prices.second);
+    addPage(QStringLiteral("replay"), tr("What-if replay"), replay);
+    connect(replay, &ReplayPage::workspaceSaved, session, &Session::applyWorkspace);
+    connect(session, &Session::collectorReplaced, this, [this, routing, replay, routingPrices] {
+        const Workspace& ws = m_session->workspace();
+        const auto p = routingPrices(ws);
+        routing->setWorkspace(ws.connections, p.first);
+        replay->setWorkspace(ws, m_session->workspacePath(), p.first, p.second);
+    });
+    m_connections = new ConnectionsPage(session->workspace(), session->workspacePath());
+    connect(m_connections, &ConnectionsPage::workspaceSaved, playground,
+            [playground](const Workspace& workspace) { playground->setWorkspace(workspace); });
+    addPage(QStringLiteral("connections"), tr("Connections"), m_connections);
+    connect(m_connections, &ConnectionsPage::workspaceSaved, session, &Session::applyWorkspace);
+    // Keys typed on the Connections page go to the OS keychain (or this session only).
+    m_connections->setSecretWriter(
+        [](const QString& entry, const QString& value, std::function<void(bool, QString)> done) {
+            SecretStore::shared()->write(entry, value, [done](bool ok, const QString& error) {
+                done(ok, error.isEmpty() ? tr("The key is stored in the OS keychain.") : error);
+            });
+        });
+    connect(session, &Session::collectorReplaced, this, [this](Collector* collector) {
+        m_status->clear();
+        follow(collector);
+    });
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
 
     statusBar()->addPermanentWidget(m_status, 1);
-    Collector* collector = session->collector();
-    connect(collector, &Collector::healthChanged, m_status, &SourceStatusBar::setHealth);
-    connect(collector, &Collector::backfillProgress, m_status,
-            &SourceStatusBar::setBackfillProgress);
-    for (const SourceHealth& h : collector->health())
-        m_status->setHealth(h);
+    follow(session->collector());
 
     buildMenus();
     restoreSettings();
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::follow(Collector* collector)
+{
+    connect(collector, &Collector::healthChanged, m_status, &SourceStatusBar::setHealth);
+    connect(collector, &Collector::backfillProgress, m_status,
+            &SourceStatusBar::setBackfillProgress);
+    for (const SourceHealth& h : collector->health())
+        m_status->setHealth(h);
+    m_connections->setCollector(collector);
+}
 
 void MainWindow::addPage(const QString& id, const QString& title, QWidget* page)
 {
@@ -93,6 +168,12 @@ bool MainWindow::showPage(const QString& name)
         return false;
     m_nav->setCurrentRow(index);
     return true;
+}
+
+QWidget* MainWindow::pageWidget(const QString& name) const
+{
+    const int index = m_pageIds.indexOf(name);
+    return index < 0 ? nullptr : m_stack->widget(index);
 }
 
 QString MainWindow::currentPage() const
@@ -119,7 +200,8 @@ void MainWindow::buildMenus()
         a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
     }
     view->addSeparator();
-    QAction* poll = view->addAction(tr("&Poll Now"), m_session->collector(), &Collector::pollNow);
+    QAction* poll =
+        view->addAction(tr("&Poll Now"), this, [this] { m_session->collector()->pollNow(); });
     poll->setShortcut(QKeySequence::Refresh);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));

@@ -7,6 +7,8 @@ class QListWidget;
 class QStackedWidget;
 
 namespace isc {
+class Collector;
+class ConnectionsPage;
 class OverviewPage;
 class SourceStatusBar;
 } // namespace isc
@@ -26,7 +28,10 @@ public:
     /// Shows the page with id `name` ("overview"); false when there is none.
     bool showPage(const QString& name);
     QString currentPage() const;
+    /// The page widget with id `name`, nullptr when there is none.
+    QWidget* pageWidget(const QString& name) const;
     OverviewPage* overviewPage() const { return m_overview; }
+    ConnectionsPage* connectionsPage() const { return m_connections; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -38,12 +43,14 @@ private:
     void saveSettings() const;
     void openWorkspace();
     void reopen(const QStringList& arguments);
+    void follow(Collector* collector);
 
     Session* m_session;
     QListWidget* m_nav;
     QStackedWidget* m_stack;
     SourceStatusBar* m_status;
     OverviewPage* m_overview = nullptr;
+    ConnectionsPage* m_connections = nullptr;
     QStringList m_pageIds;
 };
 

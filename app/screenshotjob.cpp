@@ -31,6 +31,11 @@ void ScreenshotJob::start(qint64 rangeSeconds)
 {
     m_timeout->start();
     Collector* collector = m_session->collector();
+    if (m_window->currentPage() != QLatin1String("overview")) {
+        startGeneric(collector);
+        collector->start(rangeSeconds);
+        return;
+    }
     OverviewPage* page = m_window->overviewPage();
     connect(collector, &Collector::backfillProgress, this, [](int done, int total) {
         std::fprintf(stderr, "\rcollecting history: %d/%d chunks", done, total);
@@ -50,6 +55,33 @@ void ScreenshotJob::start(qint64 rangeSeconds)
         page->refresh();
     });
     collector->start(rangeSeconds);
+}
+
+void ScreenshotJob::startGeneric(Collector* collector)
+{
+    // Any other page follows one protocol: a `refresh()` slot that re-reads the store, and a
+    // `loaded()` signal once that read has landed. Pages without one are captured once the
+    // history is in and every source has answered a poll.
+    QWidget* page = m_window->pageWidget(m_window->currentPage());
+    connect(collector, &Collector::backfillFinished, this, [this, page, collector] {
+        const QMetaObject* meta = page ? page->metaObject() : nullptr;
+        if (meta && meta->indexOfSignal("loaded()") >= 0 && meta->indexOfMethod("refresh()") >= 0) {
+            m_pending = 1;
+            connect(page, SIGNAL(loaded()), this, SLOT(settleOneSlot()));
+            QMetaObject::invokeMethod(page, "refresh");
+            return;
+        }
+        m_pending = 1;
+        connect(collector, &Collector::pollCycleFinished, this, &ScreenshotJob::settleOne,
+                Qt::SingleShotConnection);
+        collector->pollNow();
+    });
+}
+
+void ScreenshotJob::settleOneSlot()
+{
+    if (m_pending > 0)
+        settleOne();
 }
 
 void ScreenshotJob::settleOne()

@@ -5,6 +5,10 @@
 
 class QTimer;
 
+namespace isc {
+class Collector;
+}
+
 namespace isc::app {
 
 class MainWindow;
@@ -25,7 +29,11 @@ public:
 signals:
     void finished(int exitCode);
 
+private slots:
+    void settleOneSlot();
+
 private:
+    void startGeneric(Collector* collector);
     void settleOne();
     void capture();
     void fail(const QString& message);

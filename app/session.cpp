@@ -1,14 +1,37 @@
 #include "session.h"
 
 #include "emulator/emulator.h"
+#include "net/networksettings.h"
+#include "routing/routingpolicy.h"
 #include "sources/collector.h"
 #include "store/samplestore.h"
 
+#include <QDir>
 #include <QFileInfo>
 #include <QSettings>
 #include <QThread>
 
 namespace isc::app {
+namespace {
+
+// Trusts the workspace's extra CA bundle (a path relative to the workspace file's folder), or
+// drops one trusted before; false with words when the file cannot be used.
+bool applyCaBundle(const Workspace& ws, const QString& workspacePath, QString* error)
+{
+    QString path = ws.caBundlePath;
+    if (path.isEmpty() && NetworkSettings::extraCaCertificates().isEmpty())
+        return true;
+    if (!path.isEmpty() && QFileInfo(path).isRelative() && !workspacePath.isEmpty())
+        path = QFileInfo(workspacePath).absoluteDir().filePath(path);
+    QString why;
+    if (NetworkSettings::setExtraCaBundle(path, &why))
+        return true;
+    *error =
+        QStringLiteral("the workspace's CA bundle (network.caBundle) cannot be used: %1").arg(why);
+    return false;
+}
+
+} // namespace
 
 Session::Session(QObject* parent) : QObject(parent) {}
 
@@ -40,6 +63,8 @@ bool Session::open(const Options& options, QString* error)
             return false;
         m_workspace = *ws;
         m_workspacePath = QFileInfo(wsPath).absoluteFilePath();
+        if (!applyCaBundle(m_workspace, m_workspacePath, error))
+            return false;
     } else {
         // Serving a 30-day backfill builds megabytes of JSON: keep that off the GUI thread.
         m_emulatorThread = std::make_unique<QThread>();
@@ -61,6 +86,7 @@ bool Session::open(const Options& options, QString* error)
         }
         m_workspace =
             Workspace::demoWorkspace(m_emulator->baseUrl(), emu::Emulator::accountResourceId());
+        m_workspace.routingPolicy = RoutingPolicy::demoDefault().toJsonObject();
     }
 
     QString dbPath = options.dbPath;
@@ -83,6 +109,26 @@ bool Session::open(const Options& options, QString* error)
     }
     m_collector = std::make_unique<Collector>(m_workspace, m_store.get());
     return true;
+}
+
+void Session::applyWorkspace(const Workspace& workspace, const QString& path)
+{
+    const bool wasRunning = m_collector && m_collector->isRunning();
+    if (m_collector)
+        m_collector->stop();
+    m_workspace = workspace;
+    m_workspacePath = path.isEmpty() ? QString() : QFileInfo(path).absoluteFilePath();
+    if (!m_workspacePath.isEmpty() && !workspace.demo)
+        rememberWorkspace(m_workspacePath);
+    QString caError;
+    if (!applyCaBundle(m_workspace, m_workspacePath, &caError))
+        qWarning("%s", qPrintable(caError)); // the editor checked the file; it went away since
+    auto next = std::make_unique<Collector>(m_workspace, m_store.get());
+    if (wasRunning)
+        next->start();
+    std::swap(m_collector, next);
+    emit collectorReplaced(m_collector.get());
+    next.reset(); // the old collector goes once everyone follows the new one
 }
 
 QString rememberedWorkspace()

@@ -54,6 +54,14 @@ public:
     /// The workspace file in use, empty for the demo.
     QString workspacePath() const { return m_workspacePath; }
 
+    /// Switches to an edited workspace saved at `path`: the running collector stops and a new
+    /// one polls the new connections (started when the old one was running). Same database.
+    void applyWorkspace(const Workspace& workspace, const QString& path);
+
+signals:
+    /// The collector was replaced (applyWorkspace()): follow the new one.
+    void collectorReplaced(isc::Collector* collector);
+
 private:
     Workspace m_workspace;
     QString m_workspacePath;

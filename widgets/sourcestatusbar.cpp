@@ -82,6 +82,13 @@ void SourceStatusBar::setHealth(const SourceHealth& health)
     label->setAccessibleName(text);
 }
 
+void SourceStatusBar::clear()
+{
+    qDeleteAll(m_labels);
+    m_labels.clear();
+    m_health.clear();
+}
+
 void SourceStatusBar::setBackfillProgress(int done, int total)
 {
     if (total <= 0 || done >= total) {

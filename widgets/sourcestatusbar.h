@@ -20,6 +20,8 @@ public:
 
     /// Updates (or adds) the entry of `health.source`.
     void setHealth(const isc::SourceHealth& health);
+    /// Removes every entry (the sources were replaced).
+    void clear();
     /// Backfill progress in chunks; hidden when done >= total.
     void setBackfillProgress(int done, int total);
 

@@ -7,7 +7,9 @@ namespace isc::app {
 /// Each runs inside an existing Q(Core)Application and returns the process exit code.
 int runCollect(const Invocation& inv);
 int runQuery(const Invocation& inv);
+int runReplay(const Invocation& inv);
 int runEmulator(const Invocation& inv);
+int runPrompt(const Invocation& inv);
 int runGui(const Invocation& inv);
 
 /// Prints one line to stderr, prefixed "inferscope: ".

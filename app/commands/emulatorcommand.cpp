@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "emulator/emulator.h"
+#include "emulator/emulatorkeys.h"
 
 #include <QCoreApplication>
 #include <cstdio>
@@ -10,6 +11,8 @@ namespace isc::app {
 int runEmulator(const Invocation& inv)
 {
     emu::Emulator emulator(inv.seed);
+    // A key of the user's (e.g. a test's canary) accepted besides the demo token; never printed.
+    emu::setExtraAcceptedKey(qEnvironmentVariable("INFERSCOPE_EMULATOR_EXTRA_KEY"));
     QString error;
     if (!emulator.listen(QHostAddress::LocalHost, inv.port, &error)) {
         printError(QStringLiteral("could not listen on 127.0.0.1:%1: %2").arg(inv.port).arg(error));
@@ -19,11 +22,13 @@ int runEmulator(const Invocation& inv)
         "Inferscope demo emulator (seed %llu) listening on %s\n"
         "  managementEndpoint: %s\n"
         "  resourceId:         %s\n"
-        "  bearer token:       %s (demo only)\n"
-        "Press Ctrl+C to stop.\n",
+        "  bearer token:       %s (demo only)\n",
         static_cast<unsigned long long>(inv.seed), qPrintable(emulator.baseUrl().toString()),
         qPrintable(emulator.baseUrl().toString()), qPrintable(emu::Emulator::accountResourceId()),
         qPrintable(emu::Emulator::demoToken()));
+    if (emu::hasExtraAcceptedKey())
+        std::printf("  extra key:          accepted (from INFERSCOPE_EMULATOR_EXTRA_KEY)\n");
+    std::printf("Press Ctrl+C to stop.\n");
     std::fflush(stdout);
     return QCoreApplication::exec();
 }

@@ -19,6 +19,7 @@ struct SourceHealth
     QString lastError;      ///< in words, empty when the last poll succeeded
     int backfillDone = 0;   ///< chunks done
     int backfillTotal = 0;  ///< chunks planned, 0 when not backfilling
+    qint64 latencyMs = -1;  ///< response time of the last answered request, -1 = none yet
 };
 
 /// A short word for the state, for labels ("polling", "failing", ...).

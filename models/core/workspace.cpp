@@ -115,6 +115,9 @@ std::optional<Workspace> Workspace::fromJson(const QByteArray& json, QString* er
     const QJsonObject retention = root.value(QLatin1String("retention")).toObject();
     ws.rawRetentionDays = retention.value(QLatin1String("rawDays")).toInt(35);
     ws.fiveMinuteRetentionDays = retention.value(QLatin1String("fiveMinuteDays")).toInt(400);
+    ws.priceOverrides = root.value(QLatin1String("priceOverrides")).toArray();
+    ws.budget = root.value(QLatin1String("budget")).toObject();
+    ws.routingPolicy = root.value(QLatin1String("routingPolicy")).toObject();
     ws.caBundlePath =
         root.value(QLatin1String("network")).toObject().value(QLatin1String("caBundle")).toString();
     if (ws.rawRetentionDays < 1 || ws.fiveMinuteRetentionDays < ws.rawRetentionDays) {
@@ -137,8 +140,11 @@ std::optional<Workspace> Workspace::fromJson(const QByteArray& json, QString* er
         c.id = o.value(QLatin1String("id")).toString();
         c.kind = o.value(QLatin1String("kind")).toString();
         c.displayName = o.value(QLatin1String("displayName")).toString(c.id);
-        c.managementEndpoint = QUrl(o.value(QLatin1String("managementEndpoint"))
-                                        .toString(QStringLiteral("https://management.azure.com")));
+        // Only Azure kinds have (and save) a management endpoint: others keep it empty.
+        c.managementEndpoint =
+            QUrl(o.value(QLatin1String("managementEndpoint"))
+                     .toString(c.isAzure() ? QStringLiteral("https://management.azure.com")
+                                           : QString()));
         c.resourceId = o.value(QLatin1String("resourceId")).toString();
         c.endpoint = QUrl(o.value(QLatin1String("endpoint")).toString());
         c.pollIntervalSeconds = o.value(QLatin1String("pollIntervalSeconds")).toInt(60);
@@ -279,6 +285,12 @@ QByteArray Workspace::toJson() const
         root.insert(QStringLiteral("demo"), true);
     if (!databasePath.isEmpty())
         root.insert(QStringLiteral("database"), databasePath);
+    if (!priceOverrides.isEmpty())
+        root.insert(QStringLiteral("priceOverrides"), priceOverrides);
+    if (!budget.isEmpty())
+        root.insert(QStringLiteral("budget"), budget);
+    if (!routingPolicy.isEmpty())
+        root.insert(QStringLiteral("routingPolicy"), routingPolicy);
     if (!caBundlePath.isEmpty())
         root.insert(QStringLiteral("network"),
                     QJsonObject{{QStringLiteral("caBundle"), caBundlePath}});
@@ -309,6 +321,59 @@ Workspace Workspace::demoWorkspace(const QUrl& emulatorBase, const QString& reso
     c.endpoint = emulatorBase;
     c.credential.kind = SecretRef::Kind::Demo;
     ws.connections.append(c);
+    // The container group beside the account that serves a small model (phi-3-mini).
+    Connection aci;
+    aci.id = QStringLiteral("demo-aci");
+    aci.kind = QStringLiteral("azure-monitor");
+    aci.displayName = QStringLiteral("phi-3-mini container group (demo)");
+    aci.managementEndpoint = emulatorBase;
+    aci.resourceId = resourceId.section(QLatin1Char('/'), 0, 4) +
+                     QStringLiteral("/providers/Microsoft.ContainerInstance/containerGroups/"
+                                    "aci-phi3-mini");
+    aci.credential.kind = SecretRef::Kind::Demo;
+    aci.metrics = QStringList{QStringLiteral("CpuUsage"), QStringLiteral("MemoryUsage"),
+                              QStringLiteral("NetworkBytesReceivedPerSecond"),
+                              QStringLiteral("NetworkBytesTransmittedPerSecond")};
+    ws.connections.append(aci);
+    // The OpenAI and Anthropic organisations of the same demo fleet.
+    const struct
+    {
+        const char* id;
+        const char* kind;
+        const char* name;
+        const char* path;
+    } clouds[] = {{"demo-openai", "openai", "Inferscope OpenAI org (demo)", "/providers/openai/v1"},
+                  {"demo-anthropic", "anthropic", "Inferscope Anthropic org (demo)",
+                   "/providers/anthropic/v1"}};
+    for (const auto& cloud : clouds) {
+        Connection k;
+        k.id = QLatin1String(cloud.id);
+        k.kind = QLatin1String(cloud.kind);
+        k.displayName = QLatin1String(cloud.name);
+        k.endpoint = emulatorBase.resolved(QUrl(QLatin1String(cloud.path)));
+        k.credential.kind = SecretRef::Kind::Demo;
+        ws.connections.append(k);
+    }
+    // The local servers of the same fleet: a vLLM, a llama.cpp and an Ollama (no credential).
+    const struct
+    {
+        const char* id;
+        const char* kind;
+        const char* name;
+        const char* path;
+    } locals[] = {
+        {"demo-vllm", "prometheus", "Local vLLM (demo)", "/local/vllm/metrics"},
+        {"demo-llamacpp", "prometheus", "Local llama.cpp (demo)", "/local/llamacpp/metrics"},
+        {"demo-ollama", "ollama", "Local Ollama (demo)", "/local/ollama"}};
+    for (const auto& local : locals) {
+        Connection k;
+        k.id = QLatin1String(local.id);
+        k.kind = QLatin1String(local.kind);
+        k.displayName = QLatin1String(local.name);
+        k.endpoint = emulatorBase.resolved(QUrl(QLatin1String(local.path)));
+        k.pollIntervalSeconds = 15;
+        ws.connections.append(k);
+    }
     return ws;
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -74,6 +76,12 @@ struct Workspace
     int fiveMinuteRetentionDays = 400;
     QString caBundlePath; ///< extra CA certificates (PEM) for corporate TLS inspection
     QVector<Connection> connections;
+    /// User price overrides (enterprise discounts), as PriceCatalog::applyOverrides() reads them.
+    QJsonArray priceOverrides;
+    /// Budgets, e.g. {"monthlyUsd": "25000"} (models/cost reads it).
+    QJsonObject budget;
+    /// The routing policy (models/routing RoutingPolicy JSON), empty when none.
+    QJsonObject routingPolicy;
 
     /// Reads a workspace file; on failure returns nullopt and sets `error` to one line of words.
     static std::optional<Workspace> load(const QString& path, QString* error);

@@ -6,12 +6,20 @@
 #include <limits>
 
 namespace isc {
+namespace {
 
-bool Money::parse(const QString& text, Money* out)
+__extension__ typedef __int128 Int128;
+
+/// Parses a signed decimal into an integer of 10^-fracDigits units: exact up to `fracDigits`
+/// decimals, rounded half away from zero beyond. False on malformed text or overflow.
+bool parseScaled(const QString& text, int fracDigitsKept, qint64* out)
 {
     const QString t = text.trimmed();
     if (t.isEmpty())
         return false;
+    qint64 scale = 1;
+    for (int k = 0; k < fracDigitsKept; ++k)
+        scale *= 10;
     int i = 0;
     bool negative = false;
     if (t[0] == QLatin1Char('-') || t[0] == QLatin1Char('+')) {
@@ -22,17 +30,17 @@ bool Money::parse(const QString& text, Money* out)
     int fracDigits = 0, digits = 0;
     bool roundUp = false;
     for (; i < t.size() && t[i].isDigit(); ++i, ++digits) {
-        if (whole > (std::numeric_limits<qint64>::max() / 10 - 9) / 1000000)
+        if (whole > (std::numeric_limits<qint64>::max() / 10 - 9) / scale)
             return false; // would overflow
         whole = whole * 10 + t[i].digitValue();
     }
     if (i < t.size() && t[i] == QLatin1Char('.')) {
         ++i;
         for (; i < t.size() && t[i].isDigit(); ++i, ++digits) {
-            if (fracDigits < 6) {
+            if (fracDigits < fracDigitsKept) {
                 frac = frac * 10 + t[i].digitValue();
                 ++fracDigits;
-            } else if (fracDigits == 6) {
+            } else if (fracDigits == fracDigitsKept) {
                 roundUp = t[i].digitValue() >= 5;
                 ++fracDigits;
             }
@@ -40,16 +48,51 @@ bool Money::parse(const QString& text, Money* out)
     }
     if (i != t.size() || digits == 0)
         return false;
-    for (int k = std::min(fracDigits, 6); k < 6; ++k)
+    for (int k = std::min(fracDigits, fracDigitsKept); k < fracDigitsKept; ++k)
         frac *= 10;
-    qint64 m = whole * 1000000 + frac + (roundUp ? 1 : 0);
-    out->micros = negative ? -m : m;
+    const qint64 m = whole * scale + frac + (roundUp ? 1 : 0);
+    *out = negative ? -m : m;
+    return true;
+}
+
+} // namespace
+
+bool Money::parse(const QString& text, Money* out)
+{
+    qint64 m = 0;
+    if (!parseScaled(text, 6, &m))
+        return false;
+    out->micros = m;
+    return true;
+}
+
+bool Money::parseCents(const QString& text, Money* out)
+{
+    // 1 cent = 10^4 micro-dollars: four decimals of a cent are exactly micro-dollars.
+    qint64 m = 0;
+    if (!parseScaled(text, 4, &m))
+        return false;
+    out->micros = m;
     return true;
 }
 
 Money Money::fromUnits(double units)
 {
     return Money{static_cast<qint64>(std::llround(units * 1e6))};
+}
+
+Money Money::mulDiv(qint64 a, qint64 b, qint64 d)
+{
+    Int128 n = static_cast<Int128>(a) * b;
+    Int128 den = d;
+    if (den < 0) {
+        n = -n;
+        den = -den;
+    }
+    const bool negative = n < 0;
+    const Int128 mag = negative ? -n : n;
+    const Int128 q = (mag + den / 2) / den; // half away from zero
+    return Money{static_cast<qint64>(negative ? -q : q)};
 }
 
 QString Money::format(int decimals, const QString& symbol) const

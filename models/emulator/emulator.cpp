@@ -2,6 +2,7 @@
 
 #include "emulator/azurereply.h"
 #include "emulator/demoaccount.h"
+#include "emulator/emulatorkeys.h"
 #include "emulator/emulatorservice.h"
 #include "emulator/faultinjector.h"
 #include "emulator/inventoryendpoints.h"
@@ -41,7 +42,7 @@ std::optional<Reply> refusal(const HttpServerRequest& req, const QString& apiVer
                             QStringLiteral("Authentication failed. The 'Authorization' header is "
                                            "missing."),
                             {});
-    if (auth != "Bearer " + Emulator::demoToken().toUtf8())
+    if (!isAcceptedBearer(auth))
         return unauthorized(QStringLiteral("InvalidAuthenticationToken"),
                             QStringLiteral("The access token is invalid."),
                             ", error_description=\"The access token is invalid.\"");

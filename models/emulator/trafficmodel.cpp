@@ -240,7 +240,7 @@ MinuteTraffic TrafficModel::compute(int i, qint64 m, const Base& b, const Spill&
     double load = 0; // 0..~1.05, drives latency
 
     if (isProvisioned(d)) {
-        // Microsoft's gpt-4o PTU sizing: 2,500 input tokens/min per PTU, 1 output token = 4 input.
+        // Microsoft's gpt-4o PTU sizing: 2,500 input tokens/min per PTU, 1 output token = 3 input.
         const double capacity = d.capacity * kTokensPerPtuPerMinute;
         const double util =
             capacity > 0

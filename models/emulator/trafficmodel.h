@@ -102,8 +102,9 @@ public:
 
     /// Gpt-4o PTU sizing: weighted input tokens per minute one PTU serves.
     static constexpr double kTokensPerPtuPerMinute = 2500;
-    /// Gpt-4o PTU sizing: one output token weighs as this many input tokens.
-    static constexpr double kOutputTokenWeight = 4;
+    /// Gpt-4o PTU sizing: one output token weighs as this many input tokens (the price
+    /// catalog's documented gpt-4o figure, resources/pricing/prices.json).
+    static constexpr double kOutputTokenWeight = 3;
     /// Share of a PTU deployment's 429s that spill over (the rest disabled spillover).
     static constexpr double kSpilloverShare = 0.85;
 

@@ -64,6 +64,8 @@ QVariant SourceHealthModel::data(const QModelIndex& index, int role) const
         return h.backfillTotal > 0 ? double(h.backfillDone) / h.backfillTotal : -1.0;
     case HealthyRole:
         return h.state != SourceHealth::State::Failing;
+    case LatencyMsRole:
+        return h.latencyMs;
     default:
         return {};
     }
@@ -82,6 +84,7 @@ QHash<int, QByteArray> SourceHealthModel::roleNames() const
     names.insert(LastErrorRole, "lastError");
     names.insert(BackfillProgressRole, "backfillProgress");
     names.insert(HealthyRole, "healthy");
+    names.insert(LatencyMsRole, "latencyMs");
     return names;
 }
 

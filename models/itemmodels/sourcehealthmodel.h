@@ -26,6 +26,7 @@ public:
         LastErrorRole,                 ///< words, empty when the last poll succeeded
         BackfillProgressRole,          ///< double 0..1, or -1 when not backfilling
         HealthyRole,                   ///< bool: not failing
+        LatencyMsRole,                 ///< qint64 ms of the last answered request, -1 = none
     };
     Q_ENUM(Role)
 

@@ -1,6 +1,9 @@
 #include "httpclient.h"
 
+#include "net/proxypolicy.h"
 #include "net/retrypolicy.h"
+#include "net/streamconnection.h"
+#include "net/streamconnectionpool.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -18,37 +21,14 @@
 namespace isc {
 namespace {
 
-bool isLoopbackHost(const QString& host)
-{
-    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0 ||
-        host.endsWith(QLatin1String(".localhost"), Qt::CaseInsensitive))
-        return true;
-    QHostAddress address;
-    return address.setAddress(host) && address.isLoopback();
-}
-
-// Qt applies http_proxy (and the application proxy) to loopback too; the emulator and local
-// servers must never be reached through a proxy.
-class LoopbackBypassProxyFactory : public QNetworkProxyFactory
-{
-public:
-    QList<QNetworkProxy> queryProxy(const QNetworkProxyQuery& query) override
-    {
-        if (isLoopbackHost(query.peerHostName()))
-            return {QNetworkProxy(QNetworkProxy::NoProxy)};
-        return QNetworkProxyFactory::proxyForQuery(query);
-    }
-};
-
 QString hostPort(const QUrl& url)
 {
-    const int port = url.port(url.scheme() == QLatin1String("https") ? 443 : 80);
-    return url.host() + QLatin1Char(':') + QString::number(port);
+    return httpHostPort(url);
 }
 
 QString origin(const QUrl& url)
 {
-    return url.scheme() + QLatin1String("://") + hostPort(url);
+    return httpOrigin(url);
 }
 
 QString formatSeconds(int ms)
@@ -77,6 +57,111 @@ bool isTransportError(QNetworkReply::NetworkError e)
 
 } // namespace
 
+QString httpHostPort(const QUrl& url)
+{
+    const int port = url.port(url.scheme() == QLatin1String("https") ? 443 : 80);
+    return url.host() + QLatin1Char(':') + QString::number(port);
+}
+
+QString httpOrigin(const QUrl& url)
+{
+    return url.scheme() + QLatin1String("://") + httpHostPort(url);
+}
+
+QString credentialRefusal(const HttpRequest& r)
+{
+    if (r.credentialHosts.isEmpty())
+        return {};
+    const QString host = r.url.host();
+    for (const QString& allowed : r.credentialHosts) {
+        if (host.compare(allowed, Qt::CaseInsensitive) == 0)
+            return {};
+    }
+    for (const auto& header : r.headers) {
+        if (isCredentialHeader(header.first))
+            return QStringLiteral("the credential of this connection is only sent to %1; "
+                                  "refused to send it to %2")
+                .arg(r.credentialHosts.join(QLatin1String(", ")), host);
+    }
+    return {};
+}
+
+HttpError contentTypeError(const HttpRequest& request, const HttpResponse& response)
+{
+    const QByteArray expected = request.expectContentType.toLower();
+    const QByteArray type = response.header("content-type").toLower();
+    if (expected.isEmpty() || type.startsWith(expected))
+        return {};
+    // A proxy's or gateway's HTML page with 200 is not the answer asked for.
+    return parseError(request.url, QStringLiteral("expected %1 but got %2")
+                                       .arg(QString::fromLatin1(expected),
+                                            type.isEmpty() ? QStringLiteral("no content type")
+                                                           : QString::fromLatin1(type.left(80))));
+}
+
+HttpVerdict judgeHttpAnswer(const HttpRequest& request, const HttpResponse& resp,
+                            const QString& reasonPhrase, int attempts)
+{
+    HttpVerdict v;
+    const int status = resp.status;
+    const bool canRetry = attempts <= std::max(0, request.maxRetries);
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const std::optional<qint64> serverDelay = retry::serverRetryDelayMs(resp.headers, nowMs);
+    const QString message = retry::providerMessage(resp.body);
+    const auto throttledUntil = [&](qint64 delayMs) {
+        const qint64 until = (nowMs + delayMs + 999) / 1000;
+        v.error = {HttpError::Kind::Throttled,
+                   QStringLiteral("rate-limited until %1 UTC")
+                       .arg(QDateTime::fromSecsSinceEpoch(until, Qt::UTC)
+                                .toString(QStringLiteral("HH:mm:ss"))),
+                   until};
+    };
+
+    const bool spendLimit = retry::isSpendLimitReached(status, resp.body);
+    bool retryable = false;
+    if (!retry::isNeverRetriedStatus(status) && !spendLimit) {
+        const std::optional<bool> should = retry::shouldRetryHeader(resp.headers);
+        retryable = should.value_or(retry::isRetryableStatus(status));
+    }
+    if (retryable && serverDelay && *serverDelay > request.maxRetryAfterMs) {
+        throttledUntil(*serverDelay); // waiting that long is the caller's decision, not ours
+        return v;
+    }
+    if (retryable && canRetry) {
+        const double jitter = QRandomGenerator::global()->generateDouble();
+        v.retry = true;
+        v.retryDelayMs = serverDelay ? *serverDelay : retry::backoffMs(attempts - 1, jitter);
+        return v;
+    }
+
+    if (status == 401 || status == 403) {
+        v.error = {HttpError::Kind::Auth,
+                   withDetail(QStringLiteral("authentication failed (%1)").arg(status), message),
+                   0};
+    } else if (spendLimit) {
+        v.error = {HttpError::Kind::Throttled,
+                   withDetail(QStringLiteral("the spend limit of the account is reached (429); "
+                                             "raise it in the provider's console"),
+                              message),
+                   0};
+    } else if (status == 429) {
+        if (serverDelay) {
+            throttledUntil(*serverDelay);
+        } else {
+            v.error = {HttpError::Kind::Throttled,
+                       withDetail(QStringLiteral("rate-limited (429)"), message), 0};
+        }
+    } else {
+        const QString reason = reasonPhrase.trimmed();
+        QString head =
+            QStringLiteral("%1 answered HTTP %2").arg(httpHostPort(request.url)).arg(status);
+        if (!reason.isEmpty())
+            head += QLatin1Char(' ') + reason;
+        v.error = {HttpError::Kind::HttpStatus, withDetail(head, message), 0};
+    }
+    return v;
+}
+
 struct HttpClient::Private
 {
     struct Pending
@@ -89,13 +174,17 @@ struct HttpClient::Private
         QMetaObject::Connection contextConnection;
         QNetworkReply* reply = nullptr;
         QTimer* retryTimer = nullptr;
+        QTimer* connectTimer = nullptr; // runs while the TCP (and TLS) connection opens
         int attempts = 0;
         bool tooLarge = false;
+        bool connectTimedOut = false;
         QElapsedTimer elapsed;
+        StreamConnection* stream = nullptr; // stream(): the request runs on our own connection
     };
 
     HttpClient* q = nullptr;
     QNetworkAccessManager* nam = nullptr;
+    StreamConnectionPool* streamPool = nullptr;
     quint64 nextId = 1;
     std::map<quint64, std::unique_ptr<Pending>> pending;
 
@@ -105,7 +194,46 @@ struct HttpClient::Private
     void complete(quint64 id, HttpResponse response);
     void detach(Pending* p);
     void checkSize(Pending* p, qint64 bytes);
+    void stopConnectTimer(Pending* p);
+    void watchConnect(Pending* p, QNetworkReply* reply);
+    Pending* add(const HttpRequest& request, QObject* context, Callback done);
 };
+
+void HttpClient::Private::stopConnectTimer(Pending* p)
+{
+    if (!p->connectTimer)
+        return;
+    p->connectTimer->stop();
+    p->connectTimer->deleteLater();
+    p->connectTimer = nullptr;
+}
+
+// Qt has no connect timeout of its own; the inactivity timeout is far longer on purpose.
+void HttpClient::Private::watchConnect(Pending* p, QNetworkReply* reply)
+{
+    if (p->request.connectTimeoutMs <= 0)
+        return;
+    QObject::connect(reply, &QNetworkReply::socketStartedConnecting, q, [this, p, reply] {
+        if (p->reply != reply || p->connectTimer)
+            return;
+        p->connectTimer = new QTimer(q);
+        p->connectTimer->setSingleShot(true);
+        QObject::connect(p->connectTimer, &QTimer::timeout, q, [this, p, reply] {
+            stopConnectTimer(p);
+            if (p->reply != reply)
+                return;
+            p->connectTimedOut = true;
+            reply->abort();
+        });
+        p->connectTimer->start(p->request.connectTimeoutMs);
+    });
+    const auto connected = [this, p, reply] {
+        if (p->reply == reply)
+            stopConnectTimer(p);
+    };
+    QObject::connect(reply, &QNetworkReply::requestSent, q, connected);
+    QObject::connect(reply, &QNetworkReply::metaDataChanged, q, connected);
+}
 
 void HttpClient::Private::detach(Pending* p)
 {
@@ -122,6 +250,13 @@ void HttpClient::Private::detach(Pending* p)
         p->retryTimer->deleteLater();
         p->retryTimer = nullptr;
     }
+    if (p->stream) {
+        StreamConnection* stream = p->stream;
+        p->stream = nullptr;
+        stream->cancel();
+        stream->deleteLater(); // we may be inside one of its callbacks
+    }
+    stopConnectTimer(p);
     if (p->contextConnection)
         QObject::disconnect(p->contextConnection);
 }
@@ -145,6 +280,7 @@ void HttpClient::Private::checkSize(Pending* p, qint64 bytes)
 void HttpClient::Private::startAttempt(Pending* p)
 {
     ++p->attempts;
+    p->connectTimedOut = false;
     QNetworkRequest r(p->request.url);
     for (const auto& [name, value] : p->request.headers)
         r.setRawHeader(name, value);
@@ -160,6 +296,7 @@ void HttpClient::Private::startAttempt(Pending* p)
     else
         reply = nam->sendCustomRequest(r, p->request.method, p->request.body);
     p->reply = reply;
+    watchConnect(p, reply);
 
     QObject::connect(reply, &QNetworkReply::metaDataChanged, q, [this, p, reply] {
         if (p->reply != reply)
@@ -198,6 +335,7 @@ void HttpClient::Private::onFinished(Pending* p, QNetworkReply* reply)
         return;
     p->reply = nullptr;
     reply->deleteLater();
+    stopConnectTimer(p);
 
     HttpResponse resp;
     resp.attempts = p->attempts;
@@ -206,8 +344,7 @@ void HttpClient::Private::onFinished(Pending* p, QNetworkReply* reply)
         resp.headers.append({name.toLower(), value});
     const QNetworkReply::NetworkError err = reply->error();
     const QUrl& url = p->request.url;
-    const int maxRetries = std::max(0, p->request.maxRetries);
-    const bool canRetry = p->attempts <= maxRetries;
+    const bool canRetry = p->attempts <= std::max(0, p->request.maxRetries);
 
     if (p->tooLarge) {
         resp.error = {HttpError::Kind::TooLarge,
@@ -222,8 +359,10 @@ void HttpClient::Private::onFinished(Pending* p, QNetworkReply* reply)
 
     if (err == QNetworkReply::InsecureRedirectError ||
         err == QNetworkReply::TooManyRedirectsError) {
-        const QUrl target =
-            url.resolved(reply->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl());
+        QUrl target = reply->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl();
+        if (target.isEmpty()) // Qt leaves it unset when the policy refused the hop
+            target = QUrl::fromEncoded(reply->rawHeader("Location"));
+        target = url.resolved(target);
         const QString what =
             err == QNetworkReply::TooManyRedirectsError
                 ? QStringLiteral("%1 redirected too many times").arg(hostPort(url))
@@ -243,8 +382,11 @@ void HttpClient::Private::onFinished(Pending* p, QNetworkReply* reply)
         case QNetworkReply::OperationCanceledError: // transfer timeout (we track our own aborts)
         case QNetworkReply::TimeoutError:
             e.kind = HttpError::Kind::Timeout;
-            e.message = QStringLiteral("%1 timed out after %2 s without data")
-                            .arg(hostPort(url), formatSeconds(p->request.timeoutMs));
+            e.message = p->connectTimedOut
+                            ? QStringLiteral("could not connect to %1 within %2 s (timeout)")
+                                  .arg(hostPort(url), formatSeconds(p->request.connectTimeoutMs))
+                            : QStringLiteral("%1 timed out after %2 s without data")
+                                  .arg(hostPort(url), formatSeconds(p->request.timeoutMs));
             break;
         case QNetworkReply::SslHandshakeFailedError:
             e.kind = HttpError::Kind::Tls;
@@ -291,6 +433,7 @@ void HttpClient::Private::onFinished(Pending* p, QNetworkReply* reply)
 
     const int status = resp.status;
     if (status >= 200 && status < 300 && err == QNetworkReply::NoError) {
+        resp.error = contentTypeError(p->request, resp);
         complete(p->id, resp);
         return;
     }
@@ -303,53 +446,14 @@ void HttpClient::Private::onFinished(Pending* p, QNetworkReply* reply)
         return;
     }
 
-    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    const std::optional<qint64> serverDelay = retry::serverRetryDelayMs(resp.headers, nowMs);
-    const QString message = retry::providerMessage(resp.body);
-    const auto throttledUntil = [&](qint64 delayMs) {
-        const qint64 until = (nowMs + delayMs + 999) / 1000;
-        resp.error = {HttpError::Kind::Throttled,
-                      QStringLiteral("rate-limited until %1 UTC")
-                          .arg(QDateTime::fromSecsSinceEpoch(until, Qt::UTC)
-                                   .toString(QStringLiteral("HH:mm:ss"))),
-                      until};
-    };
-
-    bool retryable = false;
-    if (!retry::isNeverRetriedStatus(status)) {
-        const std::optional<bool> should = retry::shouldRetryHeader(resp.headers);
-        retryable = should.value_or(retry::isRetryableStatus(status));
-    }
-    if (retryable && serverDelay && *serverDelay > p->request.maxRetryAfterMs) {
-        throttledUntil(*serverDelay); // waiting that long is the caller's decision, not ours
-        complete(p->id, resp);
+    const HttpVerdict verdict = judgeHttpAnswer(
+        p->request, resp, reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString(),
+        p->attempts);
+    if (verdict.retry) {
+        scheduleRetry(p, verdict.retryDelayMs);
         return;
     }
-    if (retryable && canRetry) {
-        const double jitter = QRandomGenerator::global()->generateDouble();
-        scheduleRetry(p, serverDelay ? *serverDelay : retry::backoffMs(p->attempts - 1, jitter));
-        return;
-    }
-
-    if (status == 401 || status == 403) {
-        resp.error = {HttpError::Kind::Auth,
-                      withDetail(QStringLiteral("authentication failed (%1)").arg(status), message),
-                      0};
-    } else if (status == 429) {
-        if (serverDelay) {
-            throttledUntil(*serverDelay);
-        } else {
-            resp.error = {HttpError::Kind::Throttled,
-                          withDetail(QStringLiteral("rate-limited (429)"), message), 0};
-        }
-    } else {
-        const QString reason =
-            reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString().trimmed();
-        QString head = QStringLiteral("%1 answered HTTP %2").arg(hostPort(url)).arg(status);
-        if (!reason.isEmpty())
-            head += QLatin1Char(' ') + reason;
-        resp.error = {HttpError::Kind::HttpStatus, withDetail(head, message), 0};
-    }
+    resp.error = verdict.error;
     complete(p->id, resp);
 }
 
@@ -373,7 +477,7 @@ HttpClient::HttpClient(QObject* parent) : QObject(parent), d(std::make_unique<Pr
 {
     d->q = this;
     d->nam = new QNetworkAccessManager(this);
-    d->nam->setProxyFactory(new LoopbackBypassProxyFactory); // the manager takes ownership
+    d->nam->setProxyFactory(new NetworkProxyFactory); // the manager takes ownership
 }
 
 HttpClient::~HttpClient()
@@ -386,10 +490,11 @@ HttpClient::~HttpClient()
     d->nam = nullptr;
 }
 
-quint64 HttpClient::send(const HttpRequest& request, QObject* context, Callback done)
+HttpClient::Private::Pending* HttpClient::Private::add(const HttpRequest& request, QObject* context,
+                                                       Callback done)
 {
-    auto p = std::make_unique<Private::Pending>();
-    p->id = d->nextId++;
+    auto p = std::make_unique<Pending>();
+    p->id = nextId++;
     p->request = request;
     p->done = std::move(done);
     p->elapsed.start();
@@ -398,19 +503,47 @@ quint64 HttpClient::send(const HttpRequest& request, QObject* context, Callback 
         p->context = context;
         const quint64 id = p->id;
         // A dead context cannot take the answer: drop the request without a callback.
-        p->contextConnection = connect(context, &QObject::destroyed, this, [this, id] {
-            auto it = d->pending.find(id);
-            if (it == d->pending.end())
+        p->contextConnection = QObject::connect(context, &QObject::destroyed, q, [this, id] {
+            auto it = pending.find(id);
+            if (it == pending.end())
                 return;
-            std::unique_ptr<Private::Pending> dropped = std::move(it->second);
-            d->pending.erase(it);
-            d->detach(dropped.get());
+            std::unique_ptr<Pending> dropped = std::move(it->second);
+            pending.erase(it);
+            detach(dropped.get());
         });
     }
-    Private::Pending* raw = p.get();
-    d->pending.emplace(raw->id, std::move(p));
-    d->startAttempt(raw);
-    return raw->id;
+    Pending* raw = p.get();
+    pending.emplace(raw->id, std::move(p));
+    if (const QString refused = credentialRefusal(request); !refused.isEmpty()) {
+        // Answer later so `done` never runs inside send().
+        HttpResponse resp;
+        resp.error = {HttpError::Kind::Auth, refused, 0};
+        QMetaObject::invokeMethod(
+            q, [this, id = raw->id, resp] { complete(id, resp); }, Qt::QueuedConnection);
+        return nullptr;
+    }
+    return raw;
+}
+
+quint64 HttpClient::send(const HttpRequest& request, QObject* context, Callback done)
+{
+    const quint64 id = d->nextId;
+    if (Private::Pending* p = d->add(request, context, std::move(done)))
+        d->startAttempt(p);
+    return id;
+}
+
+quint64 HttpClient::stream(const HttpRequest& request, QObject* context, StreamCallbacks callbacks)
+{
+    const quint64 id = d->nextId;
+    Callback done = std::move(callbacks.onFinished);
+    Private::Pending* p = d->add(request, context, std::move(done));
+    if (!p)
+        return id;
+    callbacks.onFinished = [this, id](const HttpResponse& r) { d->complete(id, r); };
+    p->stream = new StreamConnection(streamPool(), request, std::move(callbacks), this);
+    p->stream->start();
+    return id;
 }
 
 void HttpClient::cancel(quint64 id)
@@ -419,7 +552,7 @@ void HttpClient::cancel(quint64 id)
     if (it == d->pending.end())
         return;
     HttpResponse resp;
-    resp.attempts = it->second->attempts;
+    resp.attempts = it->second->stream ? it->second->stream->attempts() : it->second->attempts;
     resp.error = {HttpError::Kind::Cancelled, QStringLiteral("cancelled"), 0};
     d->complete(id, resp);
 }
@@ -436,6 +569,13 @@ void HttpClient::cancelAll()
 int HttpClient::pending() const
 {
     return static_cast<int>(d->pending.size());
+}
+
+StreamConnectionPool* HttpClient::streamPool()
+{
+    if (!d->streamPool)
+        d->streamPool = new StreamConnectionPool(this);
+    return d->streamPool;
 }
 
 } // namespace isc

@@ -4,6 +4,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 #include <utility>
 
@@ -20,9 +21,15 @@ struct HttpRequest
     QList<HttpHeader> headers;
     QByteArray body;
     int timeoutMs = 30000;                  ///< inactivity timeout
+    int connectTimeoutMs = 5000;            ///< time to open the connection, as the SDKs
     qint64 maxBodyBytes = 64 * 1024 * 1024; ///< larger bodies fail with Kind::TooLarge
     int maxRetries = 2;                     ///< as the official SDKs
     int maxRetryAfterMs = 60000; ///< a server asking to wait longer ends with Kind::Throttled
+    /// e.g. "application/json": a 2xx answer of another media type fails with Kind::Parse.
+    QByteArray expectContentType;
+    /// The hosts the credential headers (Authorization, api-key, x-api-key) may go to; empty =
+    /// any. A request with credentials to another host fails with Kind::Auth, unsent.
+    QStringList credentialHosts;
 };
 
 /// Every failure, classified so the UI can say what happened in words.
@@ -37,7 +44,8 @@ struct HttpError
         Auth,
         Throttled,
         TooLarge,
-        Cancelled
+        Cancelled,
+        Parse ///< the answer arrived but is not what was asked for (malformed JSON, HTML page)
     };
     Kind kind = Kind::None;
     QString message;          ///< one line of words, e.g. "rate-limited until 14:02:10 UTC"
@@ -57,6 +65,19 @@ struct HttpResponse
     /// The value of a header (name matched case-insensitively), empty when absent.
     QByteArray header(const QByteArray& name) const;
 };
+
+/// Short words for an error kind, for a status column: "network", "timeout", "rate-limited"...
+QString kindLabel(HttpError::Kind kind);
+
+/// The error as one sentence for the UI: the message, or words for its kind when empty.
+QString describe(const HttpError& error);
+
+/// A Kind::Parse error for an unreadable answer from `url`; `detail` says what was wrong, e.g.
+/// "unexpected end of data at offset 120".
+HttpError parseError(const QUrl& url, const QString& detail);
+
+/// True for the headers that carry a credential: Authorization, api-key, x-api-key, ...
+bool isCredentialHeader(const QByteArray& name);
 
 } // namespace isc
 

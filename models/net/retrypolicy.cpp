@@ -77,6 +77,14 @@ std::optional<qint64> serverRetryDelayMs(const QList<HttpHeader>& headers, qint6
     return std::nullopt;
 }
 
+bool isSpendLimitReached(int status, const QByteArray& body)
+{
+    if (status != 429)
+        return false;
+    const QByteArray head = body.left(64 * 1024).toLower();
+    return head.contains("enforced_spend_limit_reached") || head.contains("spend limit");
+}
+
 std::optional<bool> shouldRetryHeader(const QList<HttpHeader>& headers)
 {
     const QByteArray v = headerValue(headers, "x-should-retry").toLower();

@@ -20,6 +20,10 @@ bool isNeverRetriedStatus(int status);
 /// absent or unreadable. Fractions round up so a retry is never earlier than asked.
 std::optional<qint64> serverRetryDelayMs(const QList<HttpHeader>& headers, qint64 nowMs);
 
+/// True when a 429 says a spend limit is exhausted (Anthropic `enforced_spend_limit_reached`):
+/// waiting will not help before the limit is raised, so it is never retried.
+bool isSpendLimitReached(int status, const QByteArray& body);
+
 /// `x-should-retry`: true/false when present, nullopt otherwise.
 std::optional<bool> shouldRetryHeader(const QList<HttpHeader>& headers);
 

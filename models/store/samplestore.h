@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/runrecord.h"
 #include "store/storetypes.h"
 
 #include <QFuture>
@@ -56,6 +57,15 @@ public:
 
     /// Gap markers of a source (or all) overlapping a range.
     QFuture<QVector<GapMarker>> gaps(QString source, TimeRange range);
+
+    /// Stores one playground run (a redacted run keeps no prompt or answer text).
+    QFuture<RunSaveReport> saveRun(StoredRun run);
+    /// Stored runs matching `filter`, newest first.
+    QFuture<QVector<StoredRun>> listRuns(RunFilter filter = {});
+    /// Stars or unstars a run; false when it does not exist or the write failed.
+    QFuture<bool> setRunStarred(qint64 id, bool starred);
+    /// Deletes a run; false when it does not exist or the write failed.
+    QFuture<bool> deleteRun(qint64 id);
 
     /// The path given to open(), empty before.
     QString path() const;

@@ -2,6 +2,7 @@
 
 #include "core/labels.h"
 #include "store/queryengine.h"
+#include "store/storeruns.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -738,10 +739,15 @@ bool StoreDatabase::Private::configureAndMigrate(OpenReport* r, bool* created)
         if (version == 0) {
             for (const QString& sql : StoreDatabase::schemaStatements())
                 ok = ok && exec(sql.toUtf8().constData(), &error);
-        } else if (version == 1) {
-            for (const char* sql : kMigrate1to2)
-                ok = ok && exec(sql, &error);
-            ok = ok && exec(kRebuild5m, &error) && exec(kRebuild1h, &error);
+        } else if (version == 1 || version == 2) {
+            if (version == 1) {
+                for (const char* sql : kMigrate1to2)
+                    ok = ok && exec(sql, &error);
+                ok = ok && exec(kRebuild5m, &error) && exec(kRebuild1h, &error);
+            }
+            // 2 -> 3: the playground's run history.
+            for (const QString& sql : StoreRuns::schemaStatements())
+                ok = ok && exec(sql.toUtf8().constData(), &error);
         } else {
             ok = false;
             error = QStringLiteral("schema %1 is unknown").arg(version);
@@ -787,6 +793,7 @@ QStringList StoreDatabase::schemaStatements()
          {kCreateMeta, kCreateSeries, kCreateSeriesIndex, kCreateSamples, kCreateRollup5m,
           kCreateRollup1h, kCreateGaps, kCreateGapsIndex, kCreateDeployments})
         out.append(qs(sql));
+    out.append(StoreRuns::schemaStatements());
     return out;
 }
 
@@ -1360,6 +1367,31 @@ QVector<GapMarker> StoreDatabase::gaps(const QString& source, const TimeRange& r
     if (rc != SQLITE_DONE)
         d->noteFailure(QStringLiteral("a read failed"), d->lastError());
     return out;
+}
+
+RunSaveReport StoreDatabase::saveRun(const StoredRun& run)
+{
+    if (d->damaged)
+        return {false, 0, damagedRefusal()};
+    return StoreRuns::save(d->db, run);
+}
+
+QVector<StoredRun> StoreDatabase::listRuns(const RunFilter& filter)
+{
+    QString error;
+    return StoreRuns::list(d->db, filter, &error);
+}
+
+bool StoreDatabase::setRunStarred(qint64 id, bool starred)
+{
+    QString error;
+    return !d->damaged && StoreRuns::setStarred(d->db, id, starred, &error);
+}
+
+bool StoreDatabase::deleteRun(qint64 id)
+{
+    QString error;
+    return !d->damaged && StoreRuns::remove(d->db, id, &error);
 }
 
 } // namespace isc

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/runrecord.h"
 #include "store/storetypes.h"
 
 #include <QHash>
@@ -16,7 +17,7 @@ class StoreDatabase
 {
 public:
     /// The schema version this build writes; older ones are migrated on open().
-    static constexpr int SchemaVersion = 2;
+    static constexpr int SchemaVersion = 3;
 
     StoreDatabase();
     ~StoreDatabase();
@@ -37,6 +38,12 @@ public:
     Deployments deployments(const QString& source);
     SourceExtent extent(const QString& source);
     QVector<GapMarker> gaps(const QString& source, const TimeRange& range);
+
+    /// The playground's run history (storeruns.cpp); writes are refused once damaged.
+    RunSaveReport saveRun(const StoredRun& run);
+    QVector<StoredRun> listRuns(const RunFilter& filter);
+    bool setRunStarred(qint64 id, bool starred);
+    bool deleteRun(qint64 id);
 
     /// Runs PRAGMA quick_check on its own read-only connection to `path`: any thread, and in WAL
     /// mode it does not block the writer. Returns early (ok, with a note) once `*cancel` is true.

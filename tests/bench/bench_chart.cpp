@@ -31,6 +31,8 @@ constexpr qint64 kDays = 30;
 constexpr int kRuns = 5;
 constexpr int kPixelWidth = 1000;
 qsizetype s_ourPoints = 0; // points our chart drew, for the report
+// Where our path's time goes, per run (ms): set-up, until the snapshot, until drawn, paint.
+QVector<double> s_setupMs, s_dataMs, s_applyMs, s_paintMs;
 
 double median(QVector<double> v)
 {
@@ -70,7 +72,10 @@ double ourPath(SampleStore* store, TimeRange range)
     spec.title = QStringLiteral("Bench");
     spec.unit = Unit::TokensPerMin;
     spec.queries = {{benchQuery(range)}};
-    return timeMs([&] {
+    QElapsedTimer phase;
+    double setup = 0, data = 0, drawn = 0;
+    const double total = timeMs([&] {
+        phase.start();
         ChartModel model(store, spec);
         model.setPixelWidth(kPixelWidth);
         model.setTimeRange(range);
@@ -79,13 +84,26 @@ double ourPath(SampleStore* store, TimeRange range)
         chart.show(); // as in the app: laid out before the data lands
         QEventLoop loop;
         QObject::connect(&chart, &TimeSeriesChart::rendered, &loop, &QEventLoop::quit);
+        // Connected after the chart's own slot: runs once the snapshot is drawn.
+        QObject::connect(&model, &ChartModel::changed, &loop,
+                         [&] { drawn = double(phase.nsecsElapsed()) / 1e6; });
+        setup = double(phase.nsecsElapsed()) / 1e6;
         model.refreshNow();
+        QObject::connect(&model, &ChartModel::loadingChanged, &loop, [&](bool loading) {
+            if (!loading)
+                data = double(phase.nsecsElapsed()) / 1e6;
+        });
         loop.exec();
         if (chart.seriesCount() != kSeries)
             std::fprintf(stderr, "ours: %d series\n", chart.seriesCount());
         s_ourPoints = chart.pointCount();
         chart.grab();
     });
+    s_setupMs.push_back(setup);
+    s_dataMs.push_back(data - setup);
+    s_applyMs.push_back(drawn - data);
+    s_paintMs.push_back(total - drawn);
+    return total;
 }
 
 double naivePath(const QVector<QVector<QPointF>>& raw, TimeRange range)
@@ -171,6 +189,8 @@ int main(int argc, char** argv)
     }
     ourPath(&store, range); // warm-up: fonts, caches
     naivePath(rawPoints, range);
+    for (auto* v : {&s_setupMs, &s_dataMs, &s_applyMs, &s_paintMs})
+        v->clear();
     QVector<double> ours, naive;
     for (int i = 0; i < kRuns; ++i) {
         ours.push_back(ourPath(&store, range));
@@ -185,6 +205,9 @@ int main(int argc, char** argv)
                 kPixelWidth, o);
     std::printf("    of which the store query alone: median %.1f ms; %lld points drawn\n",
                 median(queryOnly), qlonglong(s_ourPoints));
+    std::printf("    breakdown (medians): chart set-up %.1f ms, query + snapshot %.1f ms, layout "
+                "%.1f ms, first paint %.1f ms\n",
+                median(s_setupMs), median(s_dataMs), median(s_applyMs), median(s_paintMs));
     std::printf("  naive (all raw points -> QLineSeries::replace -> first paint):         median "
                 "%.1f ms\n",
                 n);

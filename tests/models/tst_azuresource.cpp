@@ -1,12 +1,19 @@
 #include "core/labels.h"
+#include "emulator/aciservice.h"
 #include "emulator/emulator.h"
 #include "emulator/loopbackhttpserver.h"
 #include "net/httpclient.h"
 #include "sources/azure/azuresource.h"
+#include "sources/collector.h"
+#include "store/samplestore.h"
 #include "testsupport.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QUrlQuery>
 #include <QtTest/QtTest>
 #include <memory>
@@ -82,13 +89,34 @@ struct FakeAzure
     QList<QByteArray> authorizations;
     std::function<bool(const QUrlQuery&)> failCall = [](const QUrlQuery&) { return false; };
     int seriesInRequestsCall = 1;
+    QStringList offered = AzureSource::metricNames(); ///< what metricDefinitions lists
+    int usagesStatus = 200;
+    int definitionsCalls = 0, usagesCalls = 0;
 
     FakeAzure()
     {
         server.setHandler([this](const emu::HttpServerRequest& req, emu::HttpServerResponder& r) {
             authorizations << req.header("authorization");
-            if (req.path().endsWith(QLatin1String("/deployments"))) {
+            const QString path = req.path();
+            if (path.endsWith(QLatin1String("/deployments"))) {
                 r.respondJson(200, test::readFixture(QStringLiteral("azure/deployments.json")));
+                return;
+            }
+            if (path.endsWith(QLatin1String("/metricDefinitions"), Qt::CaseInsensitive)) {
+                ++definitionsCalls;
+                r.respondJson(200, definitionsBody());
+                return;
+            }
+            if (path.endsWith(QLatin1String("/usages"))) {
+                ++usagesCalls;
+                r.respondJson(usagesStatus,
+                              test::readFixture(usagesStatus == 200
+                                                    ? QStringLiteral("azure/usages.json")
+                                                    : QStringLiteral("azure/error_arm.json")));
+                return;
+            }
+            if (!path.contains(QLatin1String("/providers/Microsoft.Insights/"))) {
+                r.respondJson(200, test::readFixture(QStringLiteral("azure/account.json")));
                 return;
             }
             const QUrlQuery q(QString::fromLatin1(req.rawQuery()));
@@ -128,7 +156,29 @@ struct FakeAzure
         }
         return "{\"interval\":\"PT1M\",\"value\":[" + value + "]}";
     }
+
+    QByteArray definitionsBody() const
+    {
+        QJsonArray value;
+        for (const auto& name : offered)
+            value.append(
+                QJsonObject{{QStringLiteral("name"), QJsonObject{{QStringLiteral("value"), name}}},
+                            {QStringLiteral("unit"), QStringLiteral("Count")},
+                            {QStringLiteral("primaryAggregationType"), QStringLiteral("Average")}});
+        return QJsonDocument(QJsonObject{{QStringLiteral("value"), value}}).toJson();
+    }
 };
+
+// Series of `batch` whose metric is `metric`.
+QVector<SeriesSamples> seriesOf(const PollBatch& batch, const QString& metric)
+{
+    QVector<SeriesSamples> out;
+    for (const auto& s : batch.series) {
+        if (s.key.metric == metric)
+            out.append(s);
+    }
+    return out;
+}
 
 } // namespace
 
@@ -252,7 +302,7 @@ private slots:
             QCOMPARE(deps.at(i).capacity, fleet.at(i).capacity);
             QCOMPARE(deps.at(i).spilloverTo, fleet.at(i).spilloverTo);
         }
-        QCOMPARE(finished.size(), 1);                        // no backfill asked: finished at once
+        QTRY_COMPARE(finished.size(), 1); // no backfill asked: finished after the definitions
         QTRY_VERIFY_WITH_TIMEOUT(!batches.isEmpty(), 10000); // then the first poll
         QCOMPARE(src->health().state, SourceHealth::State::Polling);
         QCOMPARE(src->health().lastSuccess, kNow);
@@ -448,6 +498,313 @@ private slots:
         QTRY_VERIFY(!src->isBusy());
         QCOMPARE(http.pending(), 0);
         QCOMPARE(batches.size(), 2);
+    }
+
+    // A metric the resource does not offer is skipped, with a warning naming it.
+    void unknownMetricIsSkippedWithAWarning()
+    {
+        FakeAzure fake;
+        const QString gone = QStringLiteral("AzureOpenAIContextTokensCacheMatchRate");
+        fake.offered.removeAll(gone);
+        HttpClient http;
+        auto src = makeSource(&http, fake.server.serverUrl(), fixedToken(QStringLiteral("tok")));
+        QSignalSpy warnings(src.get(), &AzureSource::warning);
+        QSignalSpy batches(src.get(), &AzureSource::batchReady);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(gone + QLatin1String(" is not")));
+        src->start(0);
+        QVERIFY(batches.wait(5000));
+        QCOMPARE(fake.definitionsCalls, 1);
+        QCOMPARE(src->skippedMetrics(), QStringList{gone});
+        QStringList messages;
+        for (const auto& w : warnings)
+            messages << w.at(0).toString();
+        QVERIFY2(messages.contains(
+                     QStringLiteral("metric %1 is not offered by contoso-aoai; skipped").arg(gone)),
+                 qPrintable(messages.join(QLatin1Char('\n'))));
+        QVERIFY(!fake.metricCalls.isEmpty());
+        for (const auto& q : fake.metricCalls)
+            QVERIFY(!q.queryItemValue(QStringLiteral("metricnames"), QUrl::FullyDecoded)
+                         .contains(gone));
+        for (const auto& call : src->plannedCalls())
+            QVERIFY(!call.metrics.contains(gone));
+        src->stop();
+    }
+
+    // About hourly the account's location quota lands with a poll: current vs limit per quota.
+    void quotaLandsWithThePoll()
+    {
+        HttpClient http;
+        auto src = makeSource(&http, m_emu->baseUrl(), fixedToken(emu::Emulator::demoToken()));
+        QSignalSpy batches(src.get(), &AzureSource::batchReady);
+        src->start(0);
+        QVERIFY(batches.wait(10000));
+        const PollBatch first = batches.first().at(0).value<PollBatch>();
+        const auto current = seriesOf(first, QStringLiteral("QuotaCurrent"));
+        const auto limit = seriesOf(first, QStringLiteral("QuotaLimit"));
+        QCOMPARE(current.size(), 8); // the emulator's regional quotas
+        QCOMPARE(limit.size(), current.size());
+        double ptuUsed = 0;
+        for (const auto& d : m_emu->traffic().fleet()) {
+            if (d.sku == QLatin1String("ProvisionedManaged") && d.model == QLatin1String("gpt-4o"))
+                ptuUsed += d.capacity;
+        }
+        QVERIFY(ptuUsed > 0);
+        bool sawPtu = false;
+        for (const auto& s : current) {
+            QCOMPARE(s.key.aggregation, QStringLiteral("average"));
+            QCOMPARE(s.unit, QStringLiteral("Count"));
+            QCOMPARE(s.samples.size(), 1);
+            QCOMPARE(s.samples.first().ts, first.window.to - 60); // inside the poll's window
+            if (labels::value(s.key.labels, QStringLiteral("quota")) ==
+                QLatin1String("OpenAI.ProvisionedManaged.gpt-4o")) {
+                sawPtu = true;
+                QCOMPARE(s.samples.first().value, ptuUsed);
+            }
+        }
+        QVERIFY(sawPtu);
+        for (const auto& s : limit) {
+            if (s.key.labels == QLatin1String("quota=OpenAI.ProvisionedManaged.gpt-4o"))
+                QCOMPARE(s.samples.first().value, 300.0);
+        }
+        // The next poll within the hour does not read it again.
+        src->pollNow();
+        QTRY_COMPARE_WITH_TIMEOUT(batches.size(), 2, 10000);
+        QVERIFY(seriesOf(batches.last().at(0).value<PollBatch>(), QStringLiteral("QuotaLimit"))
+                    .isEmpty());
+        src->stop();
+    }
+
+    // A token that may read metrics but not the subscription's quota: a warning, not a gap.
+    void quotaFailureOnlyWarns()
+    {
+        FakeAzure fake;
+        fake.usagesStatus = 403;
+        HttpClient http;
+        auto src = makeSource(&http, fake.server.serverUrl(), fixedToken(QStringLiteral("tok")));
+        QSignalSpy warnings(src.get(), &AzureSource::warning);
+        QSignalSpy batches(src.get(), &AzureSource::batchReady);
+        QSignalSpy failed(src.get(), &AzureSource::pollFailed);
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(QStringLiteral("could not read the quota")));
+        src->start(0);
+        QVERIFY(batches.wait(5000));
+        QCOMPARE(failed.size(), 0);
+        QCOMPARE(fake.usagesCalls, 1);
+        QCOMPARE(warnings.size(), 1);
+        QVERIFY2(warnings.first().at(0).toString().startsWith(
+                     QLatin1String("could not read the quota of contoso-aoai in swedencentral: "
+                                   "Azure Resource Manager")),
+                 qPrintable(warnings.first().at(0).toString()));
+        const PollBatch b = batches.first().at(0).value<PollBatch>();
+        QVERIFY(seriesOf(b, QStringLiteral("QuotaCurrent")).isEmpty());
+        QVERIFY(!seriesOf(b, QStringLiteral("GeneratedTokens")).isEmpty());
+        QCOMPARE(src->health().state, SourceHealth::State::Polling);
+        src->stop();
+    }
+
+    // More than 20 metrics of a generic resource: calls of at most 20 names, all in one batch.
+    void callsCarryAtMostTwentyMetrics()
+    {
+        FakeAzure fake;
+        QStringList many;
+        for (int i = 0; i < 25; ++i)
+            many << QStringLiteral("Metric%1").arg(i);
+        fake.offered = many;
+        Connection c = connectionTo(fake.server.serverUrl(),
+                                    QStringLiteral("/subscriptions/s/resourceGroups/g/providers/"
+                                                   "Microsoft.Web/sites/app"));
+        c.kind = QStringLiteral("azure-monitor");
+        c.metrics = many;
+        HttpClient http;
+        AzureSource src(c, &http, fixedToken(QStringLiteral("tok")));
+        src.setClock([] { return kNow; });
+        QSignalSpy batches(&src, &AzureSource::batchReady);
+        src.start(0);
+        QVERIFY(batches.wait(5000));
+        QCOMPARE(fake.metricCalls.size(), 2);
+        QStringList sent;
+        QList<int> sizes;
+        for (const auto& q : fake.metricCalls) {
+            const QStringList names =
+                q.queryItemValue(QStringLiteral("metricnames"), QUrl::FullyDecoded)
+                    .split(QLatin1Char(','));
+            sizes << names.size();
+            sent += names;
+            QCOMPARE(q.queryItemValue(QStringLiteral("metricnamespace"), QUrl::FullyDecoded),
+                     QStringLiteral("Microsoft.Web/sites"));
+            QCOMPARE(q.queryItemValue(QStringLiteral("aggregation")), QStringLiteral("Average"));
+            QVERIFY(!q.hasQueryItem(QStringLiteral("$filter")));
+        }
+        std::sort(sizes.begin(), sizes.end());
+        QCOMPARE(sizes, (QList<int>{5, 20}));
+        sent.sort();
+        many.sort();
+        QCOMPARE(sent, many);
+        QSet<QString> metrics;
+        for (const auto& s : batches.first().at(0).value<PollBatch>().series)
+            metrics.insert(s.key.metric);
+        QCOMPARE(metrics.size(), 25);
+        QCOMPARE(fake.usagesCalls, 0); // a generic resource has no quota
+        src.stop();
+    }
+
+    // The emulator's container group: CPU, memory and network, checked against definitions.
+    void containerGroupMetrics()
+    {
+        Connection c = connectionTo(m_emu->baseUrl(), emu::aciResourceId());
+        c.id = QStringLiteral("demo-aci");
+        c.kind = QStringLiteral("azure-monitor");
+        c.metrics = QStringList{QStringLiteral("CpuUsage"), QStringLiteral("memoryusage"),
+                                QStringLiteral("NetworkBytesReceivedPerSecond"),
+                                QStringLiteral("NetworkBytesTransmittedPerSecond"),
+                                QStringLiteral("GpuUsage")};
+        HttpClient http;
+        AzureSource src(c, &http, fixedToken(emu::Emulator::demoToken()));
+        src.setClock([] { return kNow; });
+        QSignalSpy batches(&src, &AzureSource::batchReady);
+        QSignalSpy failed(&src, &AzureSource::pollFailed);
+        QSignalSpy warnings(&src, &AzureSource::warning);
+        QSignalSpy finished(&src, &AzureSource::backfillFinished);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("GpuUsage is not")));
+        const qint64 end = floorTo(kNow, 60);
+        src.start(end - 3600);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(failed.size(), 0);
+        QCOMPARE(warnings.size(), 1);
+        QCOMPARE(warnings.first().at(0).toString(),
+                 QStringLiteral("metric GpuUsage is not offered by aci-phi3-mini; skipped"));
+        QVERIFY(!batches.isEmpty());
+        const PollBatch chunk = batches.first().at(0).value<PollBatch>();
+        QCOMPARE(chunk.window, (TimeRange{end - 3600, end}));
+        struct Expect
+        {
+            const char* metric;
+            const char* unit;
+            double emu::AciMinute::*field;
+        };
+        const Expect expects[] = {
+            {"CpuUsage", "Count", &emu::AciMinute::cpuMillicores},
+            {"MemoryUsage", "Bytes", &emu::AciMinute::memoryBytes},
+            {"NetworkBytesReceivedPerSecond", "Bytes", &emu::AciMinute::receivedBytesPerSecond},
+            {"NetworkBytesTransmittedPerSecond", "Bytes",
+             &emu::AciMinute::transmittedBytesPerSecond}};
+        for (const auto& e : expects) {
+            const auto series = seriesOf(chunk, QLatin1String(e.metric));
+            QCOMPARE(series.size(), 1);
+            const SeriesSamples& s = series.first();
+            QCOMPARE(s.key.source, QStringLiteral("demo-aci"));
+            QCOMPARE(s.key.aggregation, QStringLiteral("average"));
+            QCOMPARE(s.key.labels, QString());
+            QCOMPARE(s.unit, QLatin1String(e.unit));
+            // Minutes newer than two minutes have not arrived; the rest are exact.
+            QCOMPARE(s.samples.size(), int((floorTo(kNow - 120, 60) - (end - 3600)) / 60) + 1);
+            for (const auto& p : s.samples) {
+                const double expected = emu::aciMinute(kSeed, p.ts).*(e.field);
+                QCOMPARE(p.value, expected);
+            }
+        }
+        // Load follows the fleet's daily shape: busier at 12:00 UTC on a Tuesday than at night.
+        QVERIFY(emu::aciMinute(kSeed, end - 600).cpuMillicores >
+                emu::aciMinute(kSeed, end - 9 * 3600).cpuMillicores);
+        src.stop();
+    }
+
+    // Requests carry the connection's hosts: its key cannot be sent anywhere else.
+    void keyOnlyGoesToTheConnectionsHosts()
+    {
+        Connection c = connectionTo(QUrl(QStringLiteral("https://management.azure.com")),
+                                    emu::Emulator::accountResourceId());
+        c.endpoint = QUrl(QStringLiteral("https://contoso.openai.azure.com/"));
+        const HttpRequest req = AzureSource::requestFor(
+            c, QUrl(QStringLiteral("https://management.azure.com/subscriptions/x")));
+        QCOMPARE(req.credentialHosts, (QStringList{QStringLiteral("management.azure.com"),
+                                                   QStringLiteral("contoso.openai.azure.com")}));
+        // The same request pointed at another host is refused before anything is sent.
+        FakeAzure fake;
+        HttpRequest elsewhere = AzureSource::requestFor(c, fake.server.serverUrl());
+        elsewhere.headers.append(HttpHeader{"Authorization", "Bearer canary"});
+        HttpClient http;
+        HttpResponse got;
+        bool done = false;
+        http.send(elsewhere, this, [&](const HttpResponse& r) {
+            got = r;
+            done = true;
+        });
+        QTRY_VERIFY(done);
+        QCOMPARE(got.error.kind, HttpError::Kind::Auth);
+        QVERIFY(fake.authorizations.isEmpty());
+    }
+
+    // Two accounts (two emulators, two seeds) in one workspace write into one store, each
+    // under its own connection id, with exactly its own numbers.
+    void twoAccountsIntoOneStore()
+    {
+        emu::Emulator west(kSeed + 1);
+        QVERIFY(west.listen());
+        west.setClock([] { return kNow; });
+        Workspace ws;
+        ws.name = QStringLiteral("two accounts");
+        Connection east = connectionTo(m_emu->baseUrl(), emu::Emulator::accountResourceId());
+        east.id = QStringLiteral("east");
+        Connection westConnection =
+            connectionTo(west.baseUrl(), emu::Emulator::accountResourceId());
+        westConnection.id = QStringLiteral("west");
+        ws.connections = {east, westConnection};
+
+        QTemporaryDir dir;
+        SampleStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("two.sqlite"))).result().usable());
+        Collector collector(ws, &store);
+        collector.setClock([] { return kNow; });
+        QSignalSpy finished(&collector, &Collector::backfillFinished);
+        QSignalSpy cycle(&collector, &Collector::pollCycleFinished);
+        collector.start(3600);
+        QVERIFY(finished.wait(30000));
+        QVERIFY(cycle.wait(30000) || !cycle.isEmpty());
+        collector.stop();
+
+        const qint64 from = floorTo(kNow, 60) - 3600;
+        const qint64 complete = floorTo(kNow - 240, 60) + 60;
+        double eastTotal = 0, westTotal = 0;
+        for (const auto& d : m_emu->traffic().fleet()) {
+            for (qint64 m = from; m < complete; m += 60) {
+                eastTotal += m_emu->traffic().at(d.name, m).totalRequests();
+                westTotal += west.traffic().at(d.name, m).totalRequests();
+            }
+        }
+        QVERIFY(eastTotal != westTotal); // the seeds differ, so mixing would show
+        const QHash<QString, double> expected{{QStringLiteral("east"), eastTotal},
+                                              {QStringLiteral("west"), westTotal}};
+        for (auto it = expected.cbegin(); it != expected.cend(); ++it) {
+            SeriesQuery q;
+            q.metric = QStringLiteral("AzureOpenAIRequests");
+            q.source = it.key();
+            q.range = {from, complete};
+            q.step = 60;
+            q.reduce = Reduce::Sum;
+            const QueryResult r = store.query(q).result();
+            QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+            QCOMPARE(r.series.size(), 1);
+            double stored = 0;
+            for (const auto& p : r.series.first().points)
+                stored += p.y();
+            QCOMPARE(stored, it.value());
+
+            SeriesQuery quota;
+            quota.metric = QStringLiteral("QuotaLimit");
+            quota.aggregation = QStringLiteral("average");
+            quota.source = it.key();
+            quota.groupBy = QStringLiteral("quota");
+            quota.range = {from, floorTo(kNow, 60)};
+            quota.step = 60;
+            const QueryResult qr = store.query(quota).result();
+            QVERIFY2(qr.error.isEmpty(), qPrintable(qr.error));
+            QCOMPARE(qr.series.size(), 8); // each account's own quota rows
+        }
+        QCOMPARE(store.deployments(QStringLiteral("east")).result().size(),
+                 m_emu->traffic().fleet().size());
+        QCOMPARE(store.deployments(QStringLiteral("west")).result().size(),
+                 west.traffic().fleet().size());
     }
 
     void cleanupTestCase() { m_emu.reset(); }

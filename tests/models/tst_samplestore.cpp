@@ -241,14 +241,14 @@ private slots:
             QCOMPARE(r.status, OpenReport::Status::Created);
             QVERIFY(r.usable());
             QVERIFY(r.message.isEmpty());
-            QCOMPARE(r.schemaVersion, 2);
+            QCOMPARE(r.schemaVersion, StoreDatabase::SchemaVersion);
             QCOMPARE(store.path(), path);
             QVERIFY(QFileInfo::exists(path));
         }
         SampleStore store;
         const OpenReport r = store.open(path).result();
         QCOMPARE(r.status, OpenReport::Status::Opened);
-        QCOMPARE(r.schemaVersion, 2);
+        QCOMPARE(r.schemaVersion, StoreDatabase::SchemaVersion);
     }
 
     void usesWalAndSchema()
@@ -257,7 +257,8 @@ private slots:
         Inspector db(dbPath());
         QCOMPARE(db.scalar(QStringLiteral("PRAGMA journal_mode")).toString(),
                  QStringLiteral("wal"));
-        QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 2);
+        QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(),
+                 StoreDatabase::SchemaVersion);
         for (const char* table :
              {"series", "samples", "rollup_5m", "rollup_1h", "gaps", "deployments", "meta"}) {
             QVERIFY2(
@@ -289,7 +290,7 @@ private slots:
             SampleStore store;
             const OpenReport r = store.open(path).result();
             QCOMPARE(r.status, OpenReport::Status::Opened);
-            QCOMPARE(r.schemaVersion, 2);
+            QCOMPARE(r.schemaVersion, StoreDatabase::SchemaVersion);
 
             SeriesQuery q;
             q.metric = QStringLiteral("AzureOpenAIRequests");
@@ -316,7 +317,8 @@ private slots:
             QVERIFY(gaps[0].reason.contains(QLatin1String("401")));
         }
         Inspector db(path);
-        QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 2);
+        QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(),
+                 StoreDatabase::SchemaVersion);
         QCOMPARE(db.count(QStringLiteral("samples")), 360); // the NULL row is gone
         QCOMPARE(db.count(QStringLiteral("rollup_5m")), 2 * 36);
         QCOMPARE(db.count(QStringLiteral("rollup_1h")), 2 * 3);
@@ -355,8 +357,9 @@ private slots:
             QVERIFY(!r.usable());
             QCOMPARE(r.schemaVersion, 7);
             QCOMPARE(r.message, QStringLiteral("This database was written by a newer Inferscope "
-                                               "(schema 7; this build reads up to 2). Nothing was "
-                                               "changed."));
+                                               "(schema 7; this build reads up to %1). Nothing "
+                                               "was changed.")
+                                    .arg(StoreDatabase::SchemaVersion));
             QVERIFY(!store.write(batch({series("M", {}, minutes(kNow, {1}))})).result().ok);
         }
         QCOMPARE(fileBytes(path), before);
@@ -420,7 +423,7 @@ private slots:
         const OpenReport r = store.open(path).result();
         QCOMPARE(r.status, OpenReport::Status::RecoveredFromCorruption);
         QVERIFY(r.usable());
-        QCOMPARE(r.schemaVersion, 2);
+        QCOMPARE(r.schemaVersion, StoreDatabase::SchemaVersion);
         QVERIFY2(QRegularExpression(QStringLiteral("history\\.sqlite\\.corrupt-\\d{8}-\\d{6}$"))
                      .match(r.movedAsidePath)
                      .hasMatch(),
@@ -437,7 +440,8 @@ private slots:
         // The fresh database works.
         QVERIFY(store.write(batch({series("M", {}, minutes(kNow, {1, 2}))})).result().ok);
         Inspector db(path);
-        QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 2);
+        QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(),
+                 StoreDatabase::SchemaVersion);
         QCOMPARE(db.count(QStringLiteral("samples")), 2);
     }
 

@@ -182,12 +182,13 @@ private slots:
 
     void ptuUtilizationFollowsDemand()
     {
-        // utilizationPct = 100 * (prompt + 4 * completion) / (PTU * 2500) below capacity.
+        // utilizationPct = 100 * (prompt + 3 * completion) / (PTU * 2500) below capacity (the
+        // price catalog's gpt-4o output weight).
         const TrafficModel tm(42);
         const MinuteTraffic t = tm.at(QStringLiteral("gpt-4o-ptu"), kTuesday + 3 * 3600);
         QVERIFY(t.utilizationPct > 0 && t.utilizationPct < 100);
         const double served = t.requests2xx;
-        const double implied = 100.0 * (t.promptTokens + 4.0 * t.generatedTokens) / (100 * 2500.0);
+        const double implied = 100.0 * (t.promptTokens + 3.0 * t.generatedTokens) / (100 * 2500.0);
         // Demand includes the few 5xx requests that carry no tokens.
         QVERIFY(std::abs(implied - t.utilizationPct * served / t.demandRequests) < 2.0);
     }

@@ -45,12 +45,15 @@ SeriesQuery metricQuery(const QString& metric, const QString& aggregation,
 ChartSpec tokensSpec()
 {
     ChartSpec spec;
-    spec.title = OverviewPage::tr("Tokens per deployment");
-    spec.note = OverviewPage::tr("prompt + generated");
+    spec.title = OverviewPage::tr("Tokens per deployment or model");
+    spec.note = OverviewPage::tr("input + output, every provider");
     spec.unit = Unit::TokensPerMin;
     spec.kind = ChartSpec::Kind::StackedArea;
-    spec.queries = {{metricQuery(QStringLiteral("ProcessedPromptTokens"), QStringLiteral("total"))},
-                    {metricQuery(QStringLiteral("GeneratedTokens"), QStringLiteral("total"))}};
+    // Azure's metric names, then the normalised ones every other source writes (same label).
+    for (const char* metric :
+         {"ProcessedPromptTokens", "GeneratedTokens", "InputTokensUncached", "InputTokensCached",
+          "CacheWrite5mTokens", "CacheWrite1hTokens", "OutputTokens"})
+        spec.queries.append({metricQuery(QLatin1String(metric), QStringLiteral("total"))});
     return spec;
 }
 
@@ -68,7 +71,12 @@ ChartSpec requestsSpec()
     SeriesQuery spill =
         metricQuery(QStringLiteral("AzureOpenAIRequests"), QStringLiteral("total"), QString());
     spill.labelEquals.insert(QStringLiteral("IsSpillover"), QStringLiteral("True"));
-    spec.queries = {{direct}, {spill, OverviewPage::tr("Spillover")}};
+    // Other providers report served requests without a status split.
+    SeriesQuery others =
+        metricQuery(QStringLiteral("Requests"), QStringLiteral("total"), QString());
+    spec.queries = {{direct},
+                    {spill, OverviewPage::tr("Spillover")},
+                    {others, OverviewPage::tr("Other providers")}};
     return spec;
 }
 
@@ -87,8 +95,12 @@ ChartSpec latencySpec()
         metricQuery(QStringLiteral("AzureOpenAITTLTInMS"), QStringLiteral("average"));
     ttft.combine = Combine::Mean;
     ttlt.combine = Combine::Mean;
+    // Local servers: the median from their Prometheus histograms.
+    SeriesQuery localTtft = metricQuery(QStringLiteral("TtftMs"), QStringLiteral("p50"));
+    localTtft.combine = Combine::Mean;
     spec.queries = {{ttft, OverviewPage::tr("%1 · TTFT")},
-                    {ttlt, OverviewPage::tr("%1 · TTLT"), true}};
+                    {ttlt, OverviewPage::tr("%1 · TTLT"), true},
+                    {localTtft, OverviewPage::tr("%1 · TTFT p50")}};
     return spec;
 }
 

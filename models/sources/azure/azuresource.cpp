@@ -1,11 +1,14 @@
 #include "azuresource.h"
 #include "core/whenready.h"
 
+#include "azuredefinitionsparser.h"
 #include "azuredeploymentsparser.h"
 #include "azurejson.h"
 #include "azuremetricsparser.h"
+#include "azureusagesparser.h"
 #include "net/httpclient.h"
 #include "net/retrypolicy.h"
+#include "sources/credentialprovider.h"
 
 #include <QLoggingCategory>
 #include <QPointer>
@@ -21,9 +24,9 @@ namespace {
 
 const QString kMonitor = QStringLiteral("Azure Monitor");
 const QString kArm = QStringLiteral("Azure Resource Manager");
-constexpr int kMaxNamesPerCall = 20;
 constexpr qint64 kDefaultChunkSeconds = 6 * 3600;
-constexpr qint64 kInventoryRefreshSeconds = 3600;
+const QString kMonitorApiVersion = QStringLiteral("2024-02-01");
+const QString kArmApiVersion = QStringLiteral("2024-10-01");
 
 QString filterFor(const QStringList& splitBy)
 {
@@ -80,6 +83,17 @@ QString describeFailure(const HttpResponse& r, const QString& service)
     }
 }
 
+// "Microsoft.ContainerInstance/containerGroups" of ".../providers/Microsoft.ContainerInstance/
+// containerGroups/name": the resource type, which is its metric namespace.
+QString resourceType(const QString& resourceId)
+{
+    const QStringList parts = resourceId.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    const qsizetype i = parts.lastIndexOf(QStringLiteral("providers"));
+    if (i < 0 || i + 2 >= parts.size())
+        return {};
+    return parts.at(i + 1) + QLatin1Char('/') + parts.at(i + 2);
+}
+
 } // namespace
 
 struct AzureSource::Private
@@ -102,6 +116,13 @@ struct AzureSource::Private
     qint64 inventoryAt = 0; // s UTC of the last good inventory, 0 = never
     quint64 inventoryRequest = 0;
 
+    bool monitor = false; // kind azure-monitor: connection.metrics, no deployments, no quota
+    std::optional<QVector<MetricDefinition>> definitions; // nullopt until read
+    QVector<MetricGroup> calls;                           // what one window reads
+    QStringList skipped;                                  // names not offered (warned once)
+    QString location;                                     // of the account, for its quota
+    qint64 quotaAt = 0;                                   // s UTC of the last quota read
+
     // The chunk or poll in flight: its calls land together or not at all.
     struct Cycle
     {
@@ -112,14 +133,25 @@ struct AzureSource::Private
         PollBatch batch;
         QString error;
         QList<quint64> requests;
+        bool quota = false; // the location quota is read with this poll
+        QString quotaError; // why it could not be (a warning, not a failure)
     };
     std::optional<Cycle> cycle;
     quint64 generation = 0;
 
     void setState(SourceHealth::State state);
     void emitHealth();
+    void warn(const QString& message);
+    QString resourceName() const;
+    QUrl armUrl(const QString& path, const QString& apiVersion) const;
+    bool prepare(HttpRequest* req, const QUrl& url, QString* error) const;
+    void replan();
     void fetchInventory(std::function<void()> then);
-    void startCycle(const TimeRange& window, bool backfill);
+    void fetchDefinitions(std::function<void()> then);
+    void startCycle(const TimeRange& window, bool backfill, bool withQuota = false);
+    void fetchQuota(quint64 generation);
+    void fetchUsages(quint64 generation);
+    void quotaDone(quint64 generation, const QString& error, const QVector<SeriesSamples>& series);
     void onMetrics(quint64 generation, const HttpResponse& r);
     void onParsed(quint64 generation, const MetricsParseResult& parsed);
     void finishCycle();
@@ -145,6 +177,45 @@ void AzureSource::Private::setState(SourceHealth::State state)
     emitHealth();
 }
 
+void AzureSource::Private::warn(const QString& message)
+{
+    qCWarning(lcAzure, "%s: %s", qPrintable(connection.id), qPrintable(message));
+    emit q->warning(message);
+}
+
+QString AzureSource::Private::resourceName() const
+{
+    const QString name = connection.resourceId.section(QLatin1Char('/'), -1);
+    return name.isEmpty() ? connection.id : name;
+}
+
+QUrl AzureSource::Private::armUrl(const QString& path, const QString& apiVersion) const
+{
+    return buildUrl(connection.managementEndpoint, path,
+                    {{QStringLiteral("api-version"), apiVersion}});
+}
+
+// A request to `url` with the bearer token, bound to the connection's hosts.
+bool AzureSource::Private::prepare(HttpRequest* req, const QUrl& url, QString* error) const
+{
+    *req = requestFor(connection, url);
+    return http && bearer(&req->headers, error);
+}
+
+void AzureSource::Private::replan()
+{
+    QStringList skippedNow;
+    calls = monitor ? planMetricCalls(monitorGroups(connection.metrics, definitions, &skippedNow),
+                                      std::nullopt, nullptr)
+                    : planMetricCalls(metricGroups(), definitions, &skippedNow);
+    for (const QString& name : skippedNow) {
+        if (skipped.contains(name))
+            continue;
+        skipped.append(name);
+        warn(skippedMetricMessage(name, resourceName()));
+    }
+}
+
 bool AzureSource::Private::bearer(QList<HttpHeader>* headers, QString* error) const
 {
     QString err;
@@ -162,18 +233,21 @@ bool AzureSource::Private::bearer(QList<HttpHeader>* headers, QString* error) co
 
 void AzureSource::Private::fetchInventory(std::function<void()> then)
 {
+    if (monitor) {
+        fetchDefinitions(std::move(then)); // a generic resource has no deployments
+        return;
+    }
     HttpRequest req;
     QString error;
-    if (!http || !bearer(&req.headers, &error)) {
+    if (!prepare(&req,
+                 armUrl(connection.resourceId + QLatin1String("/deployments"), kArmApiVersion),
+                 &error)) {
         health.lastError = error;
         setState(SourceHealth::State::Failing);
         if (then)
             then();
         return;
     }
-    req.url = buildUrl(connection.managementEndpoint,
-                       connection.resourceId + QLatin1String("/deployments"),
-                       {{QStringLiteral("api-version"), QStringLiteral("2024-10-01")}});
     inventoryRequest = http->send(req, q, [this, then](const HttpResponse& r) {
         inventoryRequest = 0;
         if (r.error.kind == HttpError::Kind::Cancelled)
@@ -186,17 +260,58 @@ void AzureSource::Private::fetchInventory(std::function<void()> then)
             if (parsed.ok) {
                 inventoryAt = clock();
                 emit q->inventoryReady(parsed.deployments);
-            } else {
-                health.lastError = parsed.error;
-                setState(SourceHealth::State::Failing);
+                fetchDefinitions(then);
+                return;
             }
+            health.lastError = parsed.error;
+            setState(SourceHealth::State::Failing);
         }
         if (then)
             then();
     });
 }
 
-void AzureSource::Private::startCycle(const TimeRange& window, bool backfill)
+void AzureSource::Private::fetchDefinitions(std::function<void()> then)
+{
+    HttpRequest req;
+    QString error;
+    const QString path =
+        connection.resourceId + QLatin1String("/providers/Microsoft.Insights/metricDefinitions");
+    if (!prepare(&req, armUrl(path, kMonitorApiVersion), &error)) {
+        health.lastError = error;
+        setState(SourceHealth::State::Failing);
+        if (then)
+            then();
+        return;
+    }
+    inventoryRequest = http->send(req, q, [this, then](const HttpResponse& r) {
+        inventoryRequest = 0;
+        if (r.error.kind == HttpError::Kind::Cancelled)
+            return;
+        QString why;
+        if (!r.ok()) {
+            why = describeFailure(r, kMonitor);
+        } else {
+            const DefinitionsParseResult parsed = parseMetricDefinitionsResponse(r.body);
+            if (parsed.ok) {
+                inventoryAt = clock();
+                definitions = parsed.definitions;
+            } else {
+                why = parsed.error;
+            }
+        }
+        // Unchecked names still poll: the metrics call itself says what is wrong.
+        if (!why.isEmpty())
+            warn(QStringLiteral("could not check the metric names of %1 (%2); polling them "
+                                "unchecked")
+                     .arg(resourceName(), why));
+        replan();
+        if (then)
+            then();
+    });
+}
+
+void AzureSource::Private::startCycle(const TimeRange& window, bool backfill, bool withQuota)
 {
     Cycle c;
     c.generation = ++generation;
@@ -208,47 +323,139 @@ void AzureSource::Private::startCycle(const TimeRange& window, bool backfill)
     health.lastAttempt = clock();
     emitHealth();
 
-    // Every call of the window is sent before any answer is handled (answers are queued).
-    QVector<HttpRequest> calls;
-    for (const MetricGroup& group : metricGroups()) {
-        for (int i = 0; i < group.metrics.size(); i += kMaxNamesPerCall) {
-            MetricGroup part = group;
-            part.metrics = group.metrics.mid(i, kMaxNamesPerCall);
-            HttpRequest req;
-            QString error;
-            if (!http || !bearer(&req.headers, &error)) {
-                cycle->error = error;
-                finishCycle();
-                return;
-            }
-            const QString timespan =
-                formatIsoUtc(window.from) + QLatin1Char('/') + formatIsoUtc(window.to);
-            req.url = buildUrl(
-                connection.managementEndpoint,
-                connection.resourceId + QLatin1String("/providers/Microsoft.Insights/metrics"),
-                {{QStringLiteral("api-version"), QStringLiteral("2024-02-01")},
-                 {QStringLiteral("metricnamespace"),
-                  QStringLiteral("Microsoft.CognitiveServices/accounts")},
-                 {QStringLiteral("metricnames"), part.metrics.join(QLatin1Char(','))},
-                 {QStringLiteral("timespan"), timespan},
-                 {QStringLiteral("interval"), QStringLiteral("PT1M")},
-                 {QStringLiteral("aggregation"), part.aggregations},
-                 {QStringLiteral("$filter"), filterFor(part.splitBy)},
-                 {QStringLiteral("top"), QString::number(seriesPerCall)}});
-            calls.append(req);
-        }
+    if (calls.isEmpty()) {
+        cycle->error =
+            connection.metrics.isEmpty() && monitor
+                ? QStringLiteral("no metrics are configured for %1").arg(resourceName())
+                : QStringLiteral("none of the metrics configured for %1 is offered by it (%2)")
+                      .arg(resourceName(), skipped.join(QLatin1String(", ")));
+        finishCycle();
+        return;
     }
-    cycle->outstanding = static_cast<int>(calls.size());
+    // Every call of the window is sent before any answer is handled (answers are queued).
+    const QString metricNamespace = monitor
+                                        ? resourceType(connection.resourceId)
+                                        : QStringLiteral("Microsoft.CognitiveServices/accounts");
+    const QString timespan = formatIsoUtc(window.from) + QLatin1Char('/') + formatIsoUtc(window.to);
+    QVector<HttpRequest> requests;
+    for (const MetricGroup& call : calls) {
+        QList<std::pair<QString, QString>> query{
+            {QStringLiteral("api-version"), kMonitorApiVersion}};
+        if (!metricNamespace.isEmpty())
+            query.append({QStringLiteral("metricnamespace"), metricNamespace});
+        query.append({QStringLiteral("metricnames"), call.metrics.join(QLatin1Char(','))});
+        query.append({QStringLiteral("timespan"), timespan});
+        query.append({QStringLiteral("interval"), QStringLiteral("PT1M")});
+        query.append({QStringLiteral("aggregation"), call.aggregations});
+        if (!call.splitBy.isEmpty()) {
+            query.append({QStringLiteral("$filter"), filterFor(call.splitBy)});
+            query.append({QStringLiteral("top"), QString::number(seriesPerCall)});
+        }
+        HttpRequest req;
+        QString error;
+        const QUrl url = buildUrl(
+            connection.managementEndpoint,
+            connection.resourceId + QLatin1String("/providers/Microsoft.Insights/metrics"), query);
+        if (!prepare(&req, url, &error)) {
+            cycle->error = error;
+            finishCycle();
+            return;
+        }
+        requests.append(req);
+    }
+    cycle->outstanding = static_cast<int>(requests.size());
     const quint64 gen = cycle->generation;
-    for (const HttpRequest& req : calls)
+    for (const HttpRequest& req : requests)
         cycle->requests.append(
             http->send(req, q, [this, gen](const HttpResponse& r) { onMetrics(gen, r); }));
+    if (withQuota) {
+        cycle->quota = true;
+        ++cycle->outstanding;
+        quotaAt = clock(); // a failed read is retried with the next inventory, not every poll
+        fetchQuota(gen);
+    }
+}
+
+void AzureSource::Private::fetchQuota(quint64 gen)
+{
+    if (!location.isEmpty()) {
+        fetchUsages(gen);
+        return;
+    }
+    // The quota is per subscription and location: the account says where it lives.
+    HttpRequest req;
+    QString error;
+    if (!prepare(&req, armUrl(connection.resourceId, kArmApiVersion), &error)) {
+        quotaDone(gen, error, {});
+        return;
+    }
+    cycle->requests.append(http->send(req, q, [this, gen](const HttpResponse& r) {
+        if (!cycle || cycle->generation != gen)
+            return;
+        QString why;
+        if (!r.ok()) {
+            why = describeFailure(r, kArm);
+        } else {
+            location = parseResourceLocation(r.body, &why);
+            if (!location.isEmpty()) {
+                fetchUsages(gen);
+                return;
+            }
+        }
+        quotaDone(gen, why, {});
+    }));
+}
+
+void AzureSource::Private::fetchUsages(quint64 gen)
+{
+    const QString subscription = subscriptionPath(connection.resourceId);
+    HttpRequest req;
+    QString error;
+    const QString path = subscription +
+                         QLatin1String("/providers/Microsoft.CognitiveServices/locations/") +
+                         location + QLatin1String("/usages");
+    if (!prepare(&req, armUrl(path, kArmApiVersion), &error)) {
+        quotaDone(gen, error, {});
+        return;
+    }
+    cycle->requests.append(http->send(req, q, [this, gen](const HttpResponse& r) {
+        if (!cycle || cycle->generation != gen)
+            return;
+        if (!r.ok()) {
+            quotaDone(gen, describeFailure(r, kArm), {});
+            return;
+        }
+        // The quota lands on the window's last minute, with the poll it belongs to.
+        const UsagesParseResult parsed =
+            parseUsagesResponse(r.body, connection.id, cycle->window.to - 60);
+        quotaDone(gen, parsed.error, parsed.series);
+    }));
+}
+
+void AzureSource::Private::quotaDone(quint64 gen, const QString& error,
+                                     const QVector<SeriesSamples>& series)
+{
+    if (!cycle || cycle->generation != gen)
+        return;
+    --cycle->outstanding;
+    // The quota is extra: a subscription the token cannot read must not fail the metrics.
+    if (!error.isEmpty())
+        cycle->quotaError =
+            QStringLiteral("could not read the quota of %1 in %2: %3")
+                .arg(resourceName(), location.isEmpty() ? QStringLiteral("its location") : location,
+                     error);
+    else
+        cycle->batch.series += series;
+    if (!cycle->error.isEmpty() || cycle->outstanding == 0)
+        finishCycle();
 }
 
 void AzureSource::Private::onMetrics(quint64 gen, const HttpResponse& r)
 {
     if (!cycle || cycle->generation != gen)
         return; // an answer to a cycle already decided (or cancelled)
+    if (r.status > 0)
+        health.latencyMs = r.elapsedMs;
     if (!r.ok()) {
         --cycle->outstanding;
         cycle->error = describeFailure(r, kMonitor);
@@ -256,8 +463,9 @@ void AzureSource::Private::onMetrics(quint64 gen, const HttpResponse& r)
         return;
     }
     // A backfill chunk is megabytes of JSON: parse it on the pool, continue on our thread.
+    const QStringList dims = monitor ? QStringList() : dimensionNames();
     const QFuture<MetricsParseResult> parsing =
-        QtConcurrent::run([body = r.body, source = connection.id, dims = dimensionNames()] {
+        QtConcurrent::run([body = r.body, source = connection.id, dims] {
             return parseMetricsResponse(body, source, dims);
         });
     whenReady(q, parsing, [this, gen](const MetricsParseResult& parsed) { onParsed(gen, parsed); });
@@ -301,6 +509,10 @@ void AzureSource::Private::finishCycle()
             http->cancel(id);
     }
     const qint64 now = clock();
+    if (c.quota && !c.error.isEmpty())
+        quotaAt = 0; // the poll failed as a whole: read the quota again with the next one
+    else if (c.quota && !c.quotaError.isEmpty())
+        warn(c.quotaError);
     if (c.error.isEmpty()) {
         health.lastSuccess = now;
         health.lastError.clear();
@@ -368,9 +580,11 @@ void AzureSource::Private::poll()
     }
     const qint64 end = floorTo(clock(), 60);
     if (running && inventoryRequest == 0 &&
-        (inventoryAt == 0 || clock() - inventoryAt >= kInventoryRefreshSeconds))
+        (inventoryAt == 0 || clock() - inventoryAt >= inventoryRefreshSeconds))
         fetchInventory({});
-    startCycle({end - pollOverlapSeconds, end}, false);
+    const bool quota =
+        !monitor && running && (quotaAt == 0 || clock() - quotaAt >= inventoryRefreshSeconds);
+    startCycle({end - pollOverlapSeconds, end}, false, quota);
 }
 
 AzureSource::AzureSource(Connection connection, HttpClient* http, TokenProvider token,
@@ -383,6 +597,8 @@ AzureSource::AzureSource(Connection connection, HttpClient* http, TokenProvider 
     d->token = std::move(token);
     d->health.source = d->connection.id;
     d->health.displayName = d->connection.displayName;
+    d->monitor = d->connection.kind == QLatin1String("azure-monitor");
+    d->replan();
     d->pollTimer.setTimerType(Qt::CoarseTimer);
     connect(&d->pollTimer, &QTimer::timeout, this, [this] {
         if (d->cycle || d->backfilling)
@@ -503,6 +719,24 @@ bool AzureSource::isBackfilling() const
 bool AzureSource::isBusy() const
 {
     return d->cycle.has_value();
+}
+
+QVector<AzureSource::MetricGroup> AzureSource::plannedCalls() const
+{
+    return d->calls;
+}
+
+QStringList AzureSource::skippedMetrics() const
+{
+    return d->skipped;
+}
+
+HttpRequest AzureSource::requestFor(const Connection& connection, const QUrl& url)
+{
+    HttpRequest req;
+    req.url = url;
+    req.credentialHosts = credentialHosts(connection);
+    return req;
 }
 
 QVector<AzureSource::MetricGroup> AzureSource::metricGroups()

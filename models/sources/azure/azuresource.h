@@ -5,6 +5,8 @@
 #include "core/sourcehealth.h"
 #include "core/timerange.h"
 #include "core/workspace.h"
+#include "net/httptypes.h"
+#include "sources/azure/azuremetricplan.h"
 #include "sources/source.h"
 
 #include <QObject>
@@ -19,9 +21,14 @@ class HttpClient;
 
 namespace isc::azure {
 
-/// Polls one Azure OpenAI account: reads the deployments inventory, backfills history in
-/// chunks with progress, then polls the metrics at PT1M every interval with an overlapping
-/// window so late-arriving minutes are re-read (the store upserts them).
+/// Polls one Azure resource through Azure Monitor: reads its inventory and metricDefinitions
+/// (a metric it does not offer is skipped with a warning), backfills history in chunks with
+/// progress, then polls the metrics at PT1M every interval with an overlapping window so
+/// late-arriving minutes are re-read (the store upserts them).
+/// Kind "azure-openai": an Azure OpenAI account (deployments inventory, the fixed metric set of
+/// metricGroups(), and about hourly the location quota as `QuotaCurrent`/`QuotaLimit`).
+/// Kind "azure-monitor": any resource (e.g. a container group), polling connection().metrics
+/// each with its definition's primary aggregation.
 class AzureSource : public Source
 {
     Q_OBJECT
@@ -31,12 +38,7 @@ public:
     using TokenProvider = SecretProvider;
 
     /// One metrics call: names that share the dimensions split in its $filter.
-    struct MetricGroup
-    {
-        QStringList metrics;  ///< at most 20 per call (longer groups are split)
-        QString aggregations; ///< e.g. "Total" or "Average,Maximum"
-        QStringList splitBy;  ///< dimensions filtered with eq '*'
-    };
+    using MetricGroup = azure::MetricGroup;
 
     AzureSource(Connection connection, HttpClient* http, TokenProvider token,
                 QObject* parent = nullptr);
@@ -66,8 +68,20 @@ public:
     /// True while a chunk or poll is in flight.
     bool isBusy() const;
 
-    /// The metrics calls of one window, in order.
+    /// The metrics calls of one window, in order (at most 20 names each), for the names
+    /// the resource offers once its metricDefinitions are read.
+    QVector<MetricGroup> plannedCalls() const;
+    /// The metric names skipped because the resource does not offer them.
+    QStringList skippedMetrics() const;
+
+    /// A request to `url` on behalf of `connection`: its credential may only go to the hosts
+    /// of that connection (HttpRequest::credentialHosts). No credential header yet.
+    static HttpRequest requestFor(const Connection& connection, const QUrl& url);
+
+    /// The Azure OpenAI metric groups (before splitting and checking), in order.
     static QVector<MetricGroup> metricGroups();
+    /// How often the inventory, the metric definitions and the quota are re-read, in seconds.
+    static constexpr qint64 inventoryRefreshSeconds = 3600;
     /// The recent window a poll re-reads, in seconds (late minutes fill in on Azure).
     static constexpr qint64 pollOverlapSeconds = 600;
     /// Series asked per call (`top`); a call returning exactly this many may be truncated.

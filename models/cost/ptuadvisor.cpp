@@ -1,0 +1,151 @@
+#include "cost/ptuadvisor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace isc {
+namespace {
+
+__extension__ typedef __int128 Int128;
+
+constexpr qint64 kMinutesPerMonth = PtuCost::kHoursPerMonth * 60;
+
+/// Exact pay-per-token cost of tokens in 10^-12 dollars.
+Int128 paygExact(qint64 input, qint64 output, const TokenPrices& p)
+{
+    return static_cast<Int128>(input) * p.input.value_or(0) +
+           static_cast<Int128>(output) * p.output.value_or(0);
+}
+
+/// An exact cost over `minutes` observed, scaled to a 730-hour month, rounded once.
+Money monthly(Int128 exact, int minutes)
+{
+    if (minutes <= 0)
+        return {};
+    const Int128 den = static_cast<Int128>(minutes) * 1000000;
+    const Int128 n = exact * kMinutesPerMonth;
+    return Money::fromMicros(static_cast<qint64>((n + den / 2) / den));
+}
+
+QString percentText(double fraction)
+{
+    return QString::number(fraction * 100.0, 'f', fraction * 100 < 10 ? 1 : 0) +
+           QStringLiteral(" %");
+}
+
+QString pName(double p)
+{
+    return QStringLiteral("p") + QString::number(p, 'g', 4);
+}
+
+} // namespace
+
+double PtuAdvisor::percentile(QVector<double> values, double p)
+{
+    if (values.isEmpty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    const double rank = std::ceil(std::clamp(p, 0.0, 100.0) / 100.0 * double(values.size()));
+    const qsizetype i = std::clamp<qsizetype>(qsizetype(rank) - 1, 0, values.size() - 1);
+    return values[i];
+}
+
+int PtuAdvisor::ptusFor(double tpm, const PtuPrices& ptu, double target)
+{
+    if (ptu.inputTpmPerPtu <= 0 || target <= 0)
+        return ptu.minimum;
+    const double perPtu = double(ptu.inputTpmPerPtu) * target;
+    // Subtract a hair so that an exact fit (150000 / 2000 = 75) is not pushed up by rounding.
+    int n = int(std::ceil(tpm / perPtu - 1e-9));
+    n = std::max(n, ptu.minimum);
+    if (ptu.increment > 0 && n > ptu.minimum)
+        n = ptu.minimum + (n - ptu.minimum + ptu.increment - 1) / ptu.increment * ptu.increment;
+    return n;
+}
+
+double PtuAdvisor::weighted(const MinuteTokens& m, const PtuPrices& ptu)
+{
+    return double(m.input) + ptu.outputTokenWeight * double(m.output);
+}
+
+PtuAdvice PtuAdvisor::advise(const PtuAdvisorInput& in)
+{
+    PtuAdvice a;
+    const PtuPrices& ptu = in.ptu;
+    const int n = int(in.minutes.size());
+    a.observedMinutes = n;
+    QVector<double> w;
+    w.reserve(n);
+    Int128 paygAll = 0;
+    double weightedSum = 0;
+    for (const MinuteTokens& m : in.minutes) {
+        w.append(weighted(m, ptu));
+        weightedSum += w.last();
+        paygAll += paygExact(m.input, m.output, in.payg);
+    }
+    a.p95Tpm = percentile(w, 95);
+    a.p99Tpm = percentile(w, 99);
+    a.sizedTpm = percentile(w, in.percentile);
+    a.recommendedPtus = ptusFor(a.sizedTpm, ptu, in.targetUtilization);
+    if (in.currentPtus > 0 && ptu.inputTpmPerPtu > 0)
+        a.currentUtilizationAtSized = a.sizedTpm / (double(in.currentPtus) * ptu.inputTpmPerPtu);
+
+    a.currentMonthly = PtuCost::monthlyCost(in.currentPtus, ptu, in.billing);
+    a.rightSizedMonthly = PtuCost::monthlyCost(a.recommendedPtus, ptu, in.billing);
+    a.paygMonthly = monthly(paygAll, n);
+
+    // PTU + spillover: a base sized for a typical minute at 100 %, the overflow pay-per-token.
+    a.spilloverPtus = ptusFor(percentile(w, in.spilloverPercentile), ptu, 1.0);
+    const double capacity = double(a.spilloverPtus) * double(ptu.inputTpmPerPtu);
+    Int128 overflow = 0;
+    for (int i = 0; i < n; ++i) {
+        if (w[i] <= capacity || w[i] <= 0)
+            continue;
+        const double share = (w[i] - capacity) / w[i];
+        const MinuteTokens& m = in.minutes[i];
+        overflow += paygExact(qint64(std::llround(double(m.input) * share)),
+                              qint64(std::llround(double(m.output) * share)), in.payg);
+    }
+    a.spilloverPtuMonthly = PtuCost::monthlyCost(a.spilloverPtus, ptu, in.billing);
+    a.spilloverPaygMonthly = monthly(overflow, n);
+    a.ptuPlusSpilloverMonthly = a.spilloverPtuMonthly + a.spilloverPaygMonthly;
+
+    // Break-even: the utilization at which a PTU's month costs what its tokens would.
+    const double paygPerWeighted =
+        weightedSum > 0 ? double(static_cast<qint64>(paygAll / 1000000)) / weightedSum : 0;
+    const double ptuMonth = double(PtuCost::monthlyCost(1, ptu, in.billing).micros);
+    const double tokensPerPtuMonth = double(ptu.inputTpmPerPtu) * double(kMinutesPerMonth);
+    a.breakEvenUtilization = paygPerWeighted > 0 && tokensPerPtuMonth > 0
+                                 ? ptuMonth / (tokensPerPtuMonth * paygPerWeighted)
+                                 : std::numeric_limits<double>::infinity();
+
+    QStringList& s = a.assumptions;
+    s << QStringLiteral("Traffic: the %1 observed minutes (%2 days, idle minutes included), "
+                        "scaled to a month of %3 hours.")
+             .arg(n)
+             .arg(QString::number(double(n) / 1440.0, 'f', 1))
+             .arg(PtuCost::kHoursPerMonth);
+    s << QStringLiteral("Capacity is counted in weighted tokens per minute: input + %1 x output, "
+                        "%2 per PTU.")
+             .arg(ptu.outputTokenWeight)
+             .arg(ptu.inputTpmPerPtu);
+    s << QStringLiteral("Sized for the %1 minute (nearest rank) at %2 target utilization.")
+             .arg(pName(in.percentile), percentText(in.targetUtilization));
+    s << QStringLiteral("PTUs are at least %1, in steps of %2.")
+             .arg(ptu.minimum)
+             .arg(ptu.increment);
+    s << QStringLiteral("PTU price: %1 (%2 per PTU a month).")
+             .arg(ptuBillingName(in.billing), PtuCost::monthlyCost(1, ptu, in.billing).format(2));
+    s << QStringLiteral("Pay-per-token: %1 input, %2 output; cached input is not discounted.")
+             .arg(formatPricePerMillion(in.payg.input.value_or(0)),
+                  formatPricePerMillion(in.payg.output.value_or(0)));
+    s << QStringLiteral("PTU + spillover: PTUs sized for the %1 minute at 100 %; tokens above "
+                        "that capacity spill to a standard deployment at pay-per-token prices.")
+             .arg(pName(in.spilloverPercentile));
+    s << QStringLiteral("Break-even: the utilization at which a PTU costs what its tokens would "
+                        "cost pay-per-token, at the observed input/output mix.");
+    return a;
+}
+
+} // namespace isc

@@ -1,0 +1,129 @@
+#pragma once
+
+#include "emulator/emulatorservice.h"
+#include "emulator/prometheusexposition.h"
+
+#include <QString>
+#include <QVector>
+
+namespace isc::emu {
+
+/// A local inference server of the demo (a vLLM, a llama.cpp) and the load it carries.
+struct LocalServerProfile
+{
+    QString model;                 ///< served model, e.g. "meta-llama/Llama-3.1-8B-Instruct"
+    double peakRequestsPerMin = 0; ///< at demandEnvelope() == 1
+    double promptTokensPerRequest = 0;
+    double completionTokensPerRequest = 0;
+    double baseTtftSeconds = 0; ///< time to first token at low load
+    double baseItlSeconds = 0;  ///< time between output tokens at low load
+    quint64 salt = 0;           ///< separates the servers' noise
+};
+
+/// One finished request of a local server. Pure data.
+struct LocalRequest
+{
+    qint64 finishedAt = 0; ///< s UTC
+    int promptTokens = 0;
+    int completionTokens = 0;
+    bool hitLength = false; ///< finished_reason "length" (else "stop")
+    double queueSeconds = 0;
+    double ttftSeconds = 0;
+    double itlSeconds = 0; ///< mean time between output tokens
+    double e2eSeconds = 0;
+};
+
+/// A cumulative classic histogram: counts per bucket (not cumulative), the last one +Inf.
+struct LocalHistogram
+{
+    QVector<double> bounds; ///< upper bounds without +Inf
+    QVector<qint64> counts; ///< bounds.size() + 1 entries
+    double sum = 0;
+    qint64 count = 0;
+
+    void observe(double value, qint64 weight = 1);
+};
+
+/// Everything a local server's counters say at one instant: sums over the requests finished
+/// since the process started. Pure data.
+struct LocalTotals
+{
+    qint64 processStart = 0; ///< s UTC
+    qint64 requestsStop = 0;
+    qint64 requestsLength = 0;
+    qint64 promptTokens = 0;
+    qint64 generationTokens = 0;
+    LocalHistogram ttft, e2e, itl, queue;
+};
+
+/// A local server's traffic as a pure function of (seed, minute): requests per minute follow
+/// TrafficModel::demandEnvelope(); each request is drawn from hashes. The process restarts
+/// once in every 6 h block at a hashed minute, and every counter restarts from zero there.
+class LocalServerModel
+{
+public:
+    LocalServerModel(quint64 seed, LocalServerProfile profile);
+
+    /// vLLM serving "meta-llama/Llama-3.1-8B-Instruct" at ~40 requests/min at peak.
+    static LocalServerProfile vllmProfile();
+    /// llama.cpp serving "qwen2.5-7b-instruct-q4_k_m" at ~8 requests/min at peak.
+    static LocalServerProfile llamaCppProfile();
+
+    const LocalServerProfile& profile() const { return m_profile; }
+
+    static constexpr qint64 restartBlockSeconds = 6 * 3600;
+    /// The restart of the 6 h block holding `t` (s UTC, a minute boundary).
+    qint64 restartInBlock(qint64 t) const;
+    /// When the process serving at `t` started (s UTC): the latest restart <= t.
+    qint64 processStart(qint64 t) const;
+
+    /// Requests finished in the minute starting at `minuteTs`, by finish time.
+    QVector<LocalRequest> requestsIn(qint64 minuteTs) const;
+    /// The counters at `t` (s UTC): requests finished in [processStart(t), t).
+    LocalTotals totalsAt(qint64 t) const;
+    /// Requests in flight at `t` (Little's law over the minute's load).
+    int runningAt(qint64 t) const;
+    /// Requests queued at `t`.
+    int waitingAt(qint64 t) const;
+    /// KV-cache use at `t`, 0..1.
+    double kvCacheUsageAt(qint64 t) const;
+
+    /// vLLM's bucket bounds (seconds) for time to first token, inter-token latency, and
+    /// request latency (e2e and queue time).
+    static QVector<double> ttftBuckets();
+    static QVector<double> itlBuckets();
+    static QVector<double> requestLatencyBuckets();
+
+private:
+    double load(qint64 minuteTs) const;
+    double unit(qint64 t, quint64 salt) const;
+
+    quint64 m_seed;
+    LocalServerProfile m_profile;
+};
+
+/// The demo's local servers: `/local/vllm/metrics` (vLLM 0.6+ families), `/local/vllm/v1/models`,
+/// `/local/llamacpp/metrics` (llama-server --metrics), `/local/llamacpp/v1/models`.
+class LocalServerService : public EmulatorService
+{
+public:
+    explicit LocalServerService(const TrafficModel& traffic);
+
+    bool accepts(const HttpServerRequest& req) const override;
+    void serve(const HttpServerRequest& req, HttpServerResponder& r,
+               const ServiceContext& ctx) override;
+
+    /// The vLLM exposition at `t` (s UTC).
+    QByteArray vllmMetrics(qint64 t) const;
+    /// The llama.cpp exposition at `t` (s UTC).
+    QByteArray llamaCppMetrics(qint64 t) const;
+
+    const LocalServerModel& vllm() const { return m_vllm; }
+    const LocalServerModel& llamaCpp() const { return m_llamaCpp; }
+
+private:
+    LocalServerModel m_vllm;
+    LocalServerModel m_llamaCpp;
+};
+
+} // namespace isc::emu

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "net/httptypes.h"
+#include "playground/chatdialect.h"
+
+#include <QString>
+#include <QUrl>
+#include <functional>
+
+namespace isc {
+
+/// Where a prompt goes: one endpoint speaking one dialect. Holds no secret itself.
+struct ChatTarget
+{
+    QString name; ///< shown to the user, e.g. the deployment name
+    ChatDialect dialect = ChatDialect::OpenAi;
+    QUrl baseUrl;       ///< OpenAI/Anthropic ".../v1"; Azure: the resource endpoint
+    QString deployment; ///< Azure: deployment URL form; empty = the v1 path
+    QString model;      ///< default model (OpenAI, Anthropic, Azure v1, local)
+    QString apiVersion = QStringLiteral("2024-10-21");       ///< Azure deployment URL form only
+    QString anthropicVersion = QStringLiteral("2023-06-01"); ///< header anthropic-version
+    bool azureBearer = false; ///< Azure: send the key as "Authorization: Bearer" (Entra token)
+    /// Returns the API key (or token), empty with `error` set when unavailable; unset = no key
+    /// (local servers). Same shape as SecretProvider.
+    std::function<QString(QString* error)> apiKey;
+    QList<HttpHeader> extraHeaders; ///< sent as given (e.g. x-inferscope-speed for the emulator)
+    int timeoutMs = 60000;          ///< inactivity timeout, ms
+    int maxRetries = 2;             ///< retries before the first byte, as the SDKs
+
+    /// The full URL of the chat endpoint for this target.
+    QUrl chatUrl() const;
+};
+
+} // namespace isc

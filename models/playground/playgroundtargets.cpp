@@ -1,0 +1,185 @@
+#include "playgroundtargets.h"
+
+#include "cost/costengine.h"
+#include "playground/runrecord.h"
+#include "playground/tokenestimator.h"
+#include "routing/policyevaluator.h"
+#include "routing/routingpolicy.h"
+
+#include <algorithm>
+
+namespace isc {
+namespace {
+
+// Models offered per cloud connection; the pane's model field overrides them.
+const char* const kOpenAiModels[] = {"gpt-4o-mini", "gpt-4o"};
+const char* const kAnthropicModels[] = {"claude-sonnet-4-20250514", "claude-3-5-haiku-20241022"};
+
+QString envVariable(const Connection& c, ChatDialect dialect)
+{
+    return c.inferenceCredential.kind == SecretRef::Kind::Env ? c.inferenceCredential.name
+                                                              : defaultKeyVariable(dialect);
+}
+
+} // namespace
+
+QVector<PlaygroundTarget> playgroundTargets(const Workspace& workspace,
+                                            const Deployments& inventory, const KeyLookup& keys)
+{
+    QVector<PlaygroundTarget> out;
+    for (const Connection& c : workspace.connections) {
+        PlaygroundTarget base;
+        base.connection = c.id;
+        base.chat.apiKey = keys ? keys(c) : nullptr;
+        if (c.kind == QLatin1String("azure-openai")) {
+            if (!c.endpoint.isValid())
+                continue;
+            base.provider = QStringLiteral("azure-openai");
+            base.chat.dialect = ChatDialect::Azure;
+            base.chat.baseUrl = c.endpoint;
+            base.keyVariable = envVariable(c, ChatDialect::Azure);
+            for (const Deployment& d : inventory) {
+                if (d.source != c.id || d.isBatch())
+                    continue; // batch deployments take no chat requests
+                PlaygroundTarget t = base;
+                t.id = c.id + QLatin1Char('/') + d.name;
+                t.label = QStringLiteral("%1 (%2, %3)").arg(d.name, d.model, d.sku);
+                t.chat.name = d.name;
+                t.chat.deployment = d.name;
+                out.append(t);
+            }
+        } else if (c.kind == QLatin1String("openai") || c.kind == QLatin1String("anthropic")) {
+            const bool anthropic = c.kind == QLatin1String("anthropic");
+            base.provider = c.kind;
+            base.chat.dialect = anthropic ? ChatDialect::Anthropic : ChatDialect::OpenAi;
+            base.chat.baseUrl = c.endpoint;
+            base.keyVariable = envVariable(c, base.chat.dialect);
+            const auto models =
+                anthropic ? std::begin(kAnthropicModels) : std::begin(kOpenAiModels);
+            const auto end = anthropic ? std::end(kAnthropicModels) : std::end(kOpenAiModels);
+            for (auto m = models; m != end; ++m) {
+                PlaygroundTarget t = base;
+                const QString model = QLatin1String(*m);
+                t.id = c.id + QLatin1Char('/') + model;
+                t.label = QStringLiteral("%1 · %2").arg(model, c.displayName);
+                t.chat.name = model;
+                t.chat.model = model;
+                out.append(t);
+            }
+        } else if (c.kind == QLatin1String("prometheus") || c.kind == QLatin1String("ollama") ||
+                   c.kind == QLatin1String("openai-compatible")) {
+            PlaygroundTarget t = base;
+            t.provider = QStringLiteral("local");
+            t.chat.dialect = ChatDialect::OpenAi;
+            QUrl url = c.endpoint;
+            const QString path = url.path();
+            if (path.endsWith(QLatin1String("/metrics")))
+                url.setPath(path.chopped(8)); // vLLM / llama.cpp serve chat beside /metrics
+            t.chat.baseUrl = url;
+            t.chat.model =
+                c.kind == QLatin1String("ollama") ? QStringLiteral("llama3.2:3b") : QString();
+            t.id = c.id;
+            t.label = c.displayName;
+            t.chat.name = c.displayName;
+            t.keyVariable = c.inferenceCredential.kind == SecretRef::Kind::Env
+                                ? c.inferenceCredential.name
+                                : QString();
+            if (c.inferenceCredential.kind == SecretRef::Kind::None)
+                t.chat.apiKey = nullptr; // local servers usually take no key
+            out.append(t);
+        }
+    }
+    return out;
+}
+
+ChatClient::PriceLookup makePriceLookup(const CostEngine& engine, const Deployments& inventory,
+                                        const QString& provider)
+{
+    if (provider != QLatin1String("azure-openai") && provider != QLatin1String("openai") &&
+        provider != QLatin1String("anthropic"))
+        return [](const ChatTarget&, const QString&, const RunUsage&) -> std::optional<Money> {
+            return std::nullopt;
+        };
+    return [engine, inventory, provider](const ChatTarget& target, const QString& model,
+                                         const RunUsage& u) -> std::optional<Money> {
+        if (!u.known())
+            return std::nullopt;
+        UsageItem item;
+        item.provider = provider;
+        item.model = model;
+        if (provider == QLatin1String("azure-openai")) {
+            const auto it = std::find_if(inventory.begin(), inventory.end(), [&](const auto& d) {
+                return d.name == target.deployment || d.name == model;
+            });
+            if (it == inventory.end())
+                return std::nullopt; // the SKU decides the price: without it, none
+            item.deployment = it->name;
+            item.model = it->model;
+            item.version = it->version;
+            item.sku = it->sku;
+        }
+        item.tokens.requests = 1;
+        item.tokens.uncachedInput = std::max<qint64>(0, u.uncachedInput());
+        item.tokens.cachedInput = u.cached;
+        item.tokens.cacheWrite5m = u.cacheWrite;
+        item.tokens.output = u.output;
+        const CostItem priced = engine.priceTokens(item);
+        if (!priced.priced)
+            return std::nullopt;
+        return priced.total;
+    };
+}
+
+QString autoUnavailableReason(const QJsonObject& policy)
+{
+    if (policy.isEmpty())
+        return QStringLiteral("Auto routes by the workspace's routing policy, and this workspace "
+                              "has none (set one on the Routing page).");
+    QString error;
+    if (!RoutingPolicy::fromJsonObject(policy, &error))
+        return QStringLiteral("The workspace's routing policy does not parse: %1").arg(error);
+    return {};
+}
+
+AutoChoice chooseAutoTarget(const QJsonObject& policyJson, const ChatRequest& request,
+                            const QVector<PlaygroundTarget>& targets, int minuteOfDay)
+{
+    AutoChoice choice;
+    const QString unavailable = autoUnavailableReason(policyJson);
+    if (!unavailable.isEmpty()) {
+        choice.reason = unavailable;
+        return choice;
+    }
+    QString error;
+    const PolicyEvaluator evaluator(*RoutingPolicy::fromJsonObject(policyJson, &error));
+    RequestContext ctx;
+    ctx.promptTokens = double(estimatePromptTokens(request));
+    ctx.model = request.model;
+    ctx.minuteOfDay = minuteOfDay;
+    const RoutingDecision decision = evaluator.evaluate(ctx);
+    const QString rule =
+        decision.ruleIndex >= 0 ? evaluator.policy().rules.at(decision.ruleIndex).name : QString();
+    choice.ruleName = rule;
+    if (decision.target == RoutingPolicy::kOrigin || decision.target.isEmpty()) {
+        choice.reason = QStringLiteral("%1 keeps the request where it was sent, and a playground "
+                                       "prompt has no origin: pick a target instead.")
+                            .arg(rule.isEmpty() ? QStringLiteral("The policy's fallback")
+                                                : QStringLiteral("Rule \"%1\"").arg(rule));
+        return choice;
+    }
+    for (const PlaygroundTarget& t : targets) {
+        const QString tail = t.id.section(QLatin1Char('/'), 1);
+        if (t.id == decision.target || tail == decision.target) {
+            choice.ok = true;
+            choice.targetId = t.id;
+            choice.reason = decision.reason;
+            return choice;
+        }
+    }
+    choice.reason = QStringLiteral("The policy chose %1 (%2), which is not a target of this "
+                                   "workspace.")
+                        .arg(decision.target, decision.reason);
+    return choice;
+}
+
+} // namespace isc

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "core/deployment.h"
+#include "core/workspace.h"
+#include "playground/chatclient.h"
+#include "playground/chattarget.h"
+
+#include <QJsonObject>
+#include <QVector>
+#include <functional>
+
+namespace isc {
+
+class CostEngine;
+
+/// One entry of the playground's target picker.
+struct PlaygroundTarget
+{
+    QString id;          ///< "connection/deployment" or "connection/model"; stable across runs
+    QString label;       ///< shown in the picker, e.g. "gpt-4o-ptu (gpt-4o, Provisioned)"
+    QString connection;  ///< connection id
+    QString provider;    ///< price catalog provider: "azure-openai", "openai", "anthropic", "local"
+    QString keyVariable; ///< environment variable for `curl` exports; empty = no key
+    ChatTarget chat;
+};
+
+/// Returns the inference key provider of a connection (unset = no key).
+using KeyLookup = std::function<std::function<QString(QString*)>(const Connection&)>;
+
+/// Every target the workspace offers: each Azure OpenAI deployment of the inventory, a few
+/// models of each OpenAI / Anthropic connection, and the chat API of every local server
+/// (prometheus = vLLM / llama.cpp beside /metrics, ollama, openai-compatible).
+QVector<PlaygroundTarget> playgroundTargets(const Workspace& workspace,
+                                            const Deployments& inventory, const KeyLookup& keys);
+
+/// The price of a run on a target of `provider` with the catalog of `engine`: Azure deployments
+/// by the inventory's model/version/SKU, OpenAI/Anthropic by the model answered; nullopt ("no
+/// price") for local servers and models the catalog lacks.
+ChatClient::PriceLookup makePriceLookup(const CostEngine& engine, const Deployments& inventory,
+                                        const QString& provider);
+
+/// What the Auto target chose.
+struct AutoChoice
+{
+    bool ok = false;
+    QString targetId; ///< a PlaygroundTarget::id of `targets`
+    QString ruleName; ///< the rule that matched; empty = the fallback
+    QString reason;   ///< in words: the rule and why, or why nothing could be chosen
+};
+
+/// Routes `request` by the workspace's routing policy (PolicyEvaluator) to one of `targets`
+/// at `minuteOfDay` (UTC). Policy targets name a deployment ("gpt-4o-ptu") or
+/// "connection/deployment".
+AutoChoice chooseAutoTarget(const QJsonObject& policy, const ChatRequest& request,
+                            const QVector<PlaygroundTarget>& targets, int minuteOfDay);
+
+/// Why Auto cannot be offered (no policy, or it does not parse); empty when it can.
+QString autoUnavailableReason(const QJsonObject& policy);
+
+} // namespace isc

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "core/labels.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QVector>
+
+namespace isc::prometheus {
+
+/// One sample line of an exposition: `name{labels} value [timestamp]`. Pure data.
+struct PromSample
+{
+    QString name;        ///< the sample's own name, e.g. "vllm:e2e_request_latency_seconds_bucket"
+    QList<Label> labels; ///< in the order given, values unescaped
+    double value = 0;    ///< may be NaN or +/-Inf
+    bool hasTimestamp = false;
+    qint64 timestampMs = 0; ///< ms UTC (OpenMetrics' seconds are converted)
+
+    /// The value of label `key` (exact match), or a null QString when absent.
+    QString label(const QString& key) const;
+};
+
+/// A metric family: the samples sharing one `# TYPE` (histogram buckets, _sum, _count, ...).
+struct PromFamily
+{
+    QString name; ///< as declared by # TYPE, or the sample name when untyped
+    QString type = QStringLiteral("untyped"); ///< counter, gauge, histogram, summary, untyped, ...
+    QString help;
+    QString unit; ///< OpenMetrics # UNIT
+    QVector<PromSample> samples;
+};
+
+/// Which exposition format a body is in.
+enum class ExpositionFormat { Auto, Text, OpenMetrics };
+
+/// The outcome of parsing one scrape. Pure data.
+struct ExpositionParseResult
+{
+    bool ok = false;
+    QString error; ///< in words when !ok, with the line number
+    bool openMetrics = false;
+    QVector<PromFamily> families; ///< in order of first appearance
+
+    /// The family named `name`, or nullptr.
+    const PromFamily* family(const QString& name) const;
+    /// Number of samples over all families.
+    qsizetype sampleCount() const;
+};
+
+/// Parses a Prometheus text exposition (0.0.4) or OpenMetrics 1.0 body. Auto picks
+/// OpenMetrics when the body has a `# EOF` line. Label escapes (\\, \", \n), NaN/+Inf/-Inf
+/// values, timestamps and OpenMetrics exemplars are handled; samples are attached to their
+/// family by the suffixes its type allows (_bucket, _sum, _count, _created, _total, ...).
+ExpositionParseResult parseExposition(const QByteArray& body,
+                                      ExpositionFormat format = ExpositionFormat::Auto);
+
+/// Parses a sample value ("1.5e3", "NaN", "+Inf", "-Inf"); false when malformed.
+bool parseSampleValue(const QByteArray& text, double* value);
+
+} // namespace isc::prometheus

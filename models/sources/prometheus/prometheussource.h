@@ -1,0 +1,48 @@
+#pragma once
+
+#include "sources/source.h"
+
+#include <QObject>
+#include <functional>
+#include <memory>
+
+namespace isc {
+class HttpClient;
+}
+
+namespace isc::prometheus {
+
+/// Scrapes one local inference server's Prometheus endpoint (vLLM, llama.cpp, TGI) every
+/// pollIntervalSeconds (at least minimumPollSeconds) and stores per-minute samples under the
+/// normalised names: counter increases as totals, histograms as p50/p95/p99, gauges as
+/// averages. A scrape keeps no history, so there is nothing to backfill.
+class PrometheusSource : public Source
+{
+    Q_OBJECT
+public:
+    /// `secret` gives an optional bearer token (empty without error = no Authorization header).
+    PrometheusSource(Connection connection, HttpClient* http, SecretProvider secret,
+                     QObject* parent = nullptr);
+    ~PrometheusSource() override;
+
+    const Connection& connection() const override;
+    /// Finishes the (empty) backfill at once, then scrapes now and every interval.
+    void start(const QVector<TimeRange>& backfill) override;
+    void stop() override;
+    void pollNow() override;
+    void setClock(std::function<qint64()> nowUtc) override;
+    SourceHealth health() const override;
+    bool isBackfilling() const override;
+
+    /// Shortest scrape interval in seconds; shorter settings are raised to it.
+    static constexpr int minimumPollSeconds = 15;
+    /// The model name used for servers whose metrics carry none (llama.cpp, TGI), once known:
+    /// the first id of `/v1/models` beside the metrics URL, else the connection's display name.
+    QString defaultModel() const;
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace isc::prometheus

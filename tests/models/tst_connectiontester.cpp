@@ -1,0 +1,158 @@
+#include "emulator/emulator.h"
+#include "net/httpclient.h"
+#include "sources/connectiontester.h"
+
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QtTest/QtTest>
+#include <memory>
+#include <optional>
+
+using namespace isc;
+
+namespace {
+
+constexpr qint64 kNow = 1788220800 + 12 * 3600 + 30; // 2026-09-01 12:00:30 UTC
+
+quint16 deadPort()
+{
+    QTcpServer s;
+    s.listen(QHostAddress::LocalHost);
+    const quint16 port = s.serverPort();
+    s.close();
+    return port;
+}
+
+SecretProvider fixed(const QString& value)
+{
+    return [value](QString* error) {
+        if (value.isEmpty() && error)
+            *error = QStringLiteral("environment variable INFERSCOPE_TEST_KEY is not set");
+        return value;
+    };
+}
+
+} // namespace
+
+class tst_ConnectionTester : public QObject
+{
+    Q_OBJECT
+private:
+    std::unique_ptr<emu::Emulator> m_emu;
+
+    Connection azure(const QUrl& base, const QString& resourceId) const
+    {
+        Connection c;
+        c.id = QStringLiteral("a");
+        c.kind = QStringLiteral("azure-openai");
+        c.displayName = QStringLiteral("Azure");
+        c.managementEndpoint = base;
+        c.resourceId = resourceId;
+        c.credential.kind = SecretRef::Kind::Demo;
+        return c;
+    }
+
+    ConnectionTestResult run(const Connection& c, SecretProvider secret)
+    {
+        HttpClient http;
+        ConnectionTester tester(&http);
+        tester.setClock([] { return kNow; });
+        std::optional<ConnectionTestResult> result;
+        tester.test(c, std::move(secret), [&](const ConnectionTestResult& r) { result = r; });
+        [&] { QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 20000); }();
+        return result.value_or(ConnectionTestResult{});
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        m_emu = std::make_unique<emu::Emulator>(7);
+        QString error;
+        QVERIFY2(m_emu->listen(QHostAddress::LocalHost, 0, &error), qPrintable(error));
+        m_emu->setClock([] { return kNow; });
+    }
+
+    void outcomes_data()
+    {
+        QTest::addColumn<QString>("what");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("summaryStart");
+
+        QTest::newRow("good token")
+            << "ok" << emu::Emulator::demoToken() << true << 200 << "Connected in";
+        QTest::newRow("wrong token")
+            << "ok"
+            << "not-the-token" << false << 401 << "Authentication failed (HTTP 401)";
+        QTest::newRow("no key") << "ok"
+                                << "" << false << 0 << "No credential: environment";
+        QTest::newRow("unknown resource") << "unknown" << emu::Emulator::demoToken() << false << 404
+                                          << "Unknown resource (HTTP 404)";
+        QTest::newRow("dead port")
+            << "dead" << emu::Emulator::demoToken() << false << 0 << "Cannot reach 127.0.0.1";
+    }
+
+    void outcomes()
+    {
+        QFETCH(QString, what);
+        QFETCH(QString, key);
+        QFETCH(bool, ok);
+        QFETCH(int, status);
+        QFETCH(QString, summaryStart);
+
+        QUrl base = m_emu->baseUrl();
+        QString rid = emu::Emulator::accountResourceId();
+        if (what == QLatin1String("unknown"))
+            rid.replace(QLatin1String("contoso-aoai"), QLatin1String("nobody"));
+        if (what == QLatin1String("dead"))
+            base.setPort(deadPort());
+        const ConnectionTestResult r = run(azure(base, rid), fixed(key));
+        QVERIFY2(r.summary.startsWith(summaryStart), qPrintable(r.summary));
+        QCOMPARE(r.ok, ok);
+        QCOMPARE(r.httpStatus, status);
+        if (status > 0)
+            QVERIFY(r.latencyMs >= 0);
+    }
+
+    void urls_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("endpoint");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("openai") << "openai"
+                                << "https://api.openai.com/v1/"
+                                << "https://api.openai.com/v1/organization/usage/completions?"
+                                   "start_time=1788260400&bucket_width=1h&limit=1";
+        QTest::newRow("anthropic")
+            << "anthropic"
+            << "https://api.anthropic.com/v1"
+            << "https://api.anthropic.com/v1/organizations/usage_report/messages?"
+               "starting_at=2026-09-01T11:00:00Z&bucket_width=1h&limit=1";
+        QTest::newRow("ollama") << "ollama"
+                                << "http://localhost:11434"
+                                << "http://localhost:11434/api/version";
+        QTest::newRow("prometheus") << "prometheus"
+                                    << "http://gpu1:8000/metrics"
+                                    << "http://gpu1:8000/metrics";
+        QTest::newRow("local chat") << "openai-compatible"
+                                    << "http://localhost:8080/v1"
+                                    << "http://localhost:8080/v1/models";
+    }
+
+    void urls()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, endpoint);
+        QFETCH(QString, expected);
+        Connection c;
+        c.kind = kind;
+        c.endpoint = QUrl(endpoint);
+        QCOMPARE(ConnectionTester::testUrl(c, kNow).toString(QUrl::FullyEncoded),
+                 QUrl(expected).toString(QUrl::FullyEncoded));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_ConnectionTester)
+#include "tst_connectiontester.moc"

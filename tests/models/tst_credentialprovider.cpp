@@ -1,0 +1,129 @@
+#include "emulator/loopbackhttpserver.h"
+#include "net/secretstore.h"
+#include "sources/credentialprovider.h"
+
+#include <QtTest/QtTest>
+
+using namespace isc;
+using emu::HttpServerRequest;
+using emu::HttpServerResponder;
+using emu::LoopbackHttpServer;
+
+namespace {
+
+Connection anthropic()
+{
+    Connection c;
+    c.id = QStringLiteral("anthropic-prod");
+    c.kind = QStringLiteral("anthropic");
+    c.displayName = QStringLiteral("Anthropic (prod)");
+    c.endpoint = QUrl(QStringLiteral("https://api.anthropic.com/v1"));
+    return c;
+}
+
+} // namespace
+
+class tst_CredentialProvider : public QObject
+{
+    Q_OBJECT
+private slots:
+    void env()
+    {
+        Connection c = anthropic();
+        c.credential = {SecretRef::Kind::Env, QStringLiteral("TST_CREDENTIAL_ENV")};
+        qputenv("TST_CREDENTIAL_ENV", " sk-ant-admin ");
+        QString error;
+        QCOMPARE(credentialProvider(c)(&error), QStringLiteral("sk-ant-admin"));
+        qunsetenv("TST_CREDENTIAL_ENV");
+        QCOMPARE(credentialProvider(c)(&error), QString());
+        QCOMPARE(error, QStringLiteral("environment variable TST_CREDENTIAL_ENV is not set"));
+    }
+
+    void none()
+    {
+        QString error;
+        QCOMPARE(credentialProvider(anthropic())(&error), QString());
+        QCOMPARE(error, QStringLiteral("no credential is configured for Anthropic (prod)"));
+    }
+
+    void keychain()
+    {
+        SecretStore store(SecretStore::Backend::SessionOnly);
+        Connection c = anthropic();
+        c.credential = {SecretRef::Kind::Keychain, QStringLiteral("anthropic-prod/admin")};
+        c.inferenceCredential = {SecretRef::Kind::Keychain, QStringLiteral("anthropic-prod/api")};
+        const SecretProvider admin = credentialProvider(c, &store);
+        const SecretProvider api = inferenceCredentialProvider(c, &store);
+        QString error;
+        QCOMPARE(admin(&error), QString());
+        QVERIFY2(error.contains(QLatin1String("anthropic-prod/admin")), qPrintable(error));
+        store.write(QStringLiteral("anthropic-prod/admin"), QStringLiteral("sk-ant-admin01"));
+        store.write(QStringLiteral("anthropic-prod/api"), QStringLiteral("sk-ant-api03"));
+        QCOMPARE(admin(&error), QStringLiteral("sk-ant-admin01"));
+        QCOMPARE(api(&error), QStringLiteral("sk-ant-api03"));
+    }
+
+    void clientCredentials()
+    {
+        LoopbackHttpServer authority;
+        int requests = 0;
+        authority.setHandler([&requests](const HttpServerRequest&, HttpServerResponder& r) {
+            ++requests;
+            r.respondJson(200, "{\"access_token\":\"entra-token\",\"expires_in\":3599}");
+        });
+        QVERIFY(authority.listen());
+        Connection c;
+        c.id = QStringLiteral("azure");
+        c.kind = QStringLiteral("azure-openai");
+        c.managementEndpoint = QUrl(QStringLiteral("https://management.azure.com"));
+        c.auth.method = QStringLiteral("client-credentials");
+        c.auth.tenantId = QStringLiteral("tenant");
+        c.auth.clientId = QStringLiteral("client");
+        c.auth.authorityHost = authority.serverUrl();
+        c.credential = {SecretRef::Kind::Env, QStringLiteral("TST_ENTRA_SECRET")};
+        qputenv("TST_ENTRA_SECRET", "secret");
+        const SecretProvider token = credentialProvider(c);
+        // The sign-in starts when the provider is made; the call itself never blocks.
+        QTRY_COMPARE(token(nullptr), QStringLiteral("entra-token"));
+        QCOMPARE(token(nullptr), QStringLiteral("entra-token"));
+        QCOMPARE(requests, 1); // cached in memory
+        qunsetenv("TST_ENTRA_SECRET");
+    }
+
+    void hosts()
+    {
+        Connection c;
+        c.managementEndpoint = QUrl(QStringLiteral("https://management.azure.com"));
+        c.endpoint = QUrl(QStringLiteral("https://Contoso.openai.azure.com/"));
+        QCOMPARE(credentialHosts(c), (QStringList{QStringLiteral("management.azure.com"),
+                                                  QStringLiteral("contoso.openai.azure.com")}));
+    }
+
+    void keySentOnlyToItsOwnHosts_data()
+    {
+        QTest::addColumn<QString>("target");
+        QTest::addColumn<bool>("handed");
+        QTest::newRow("own host") << "https://api.anthropic.com/v1/messages" << true;
+        QTest::newRow("own host, case") << "https://API.anthropic.com/v1/messages" << true;
+        QTest::newRow("other host") << "https://api.openai.com/v1/chat/completions" << false;
+        QTest::newRow("look-alike") << "https://api.anthropic.com.evil.example/v1" << false;
+        QTest::newRow("no host") << "/v1/messages" << false;
+    }
+    void keySentOnlyToItsOwnHosts()
+    {
+        QFETCH(QString, target);
+        QFETCH(bool, handed);
+        const ScopedSecretProvider scoped =
+            scopedToConnection(anthropic(), [](QString*) { return QStringLiteral("sk-ant"); });
+        QString error;
+        const QString key = scoped(QUrl(target), &error);
+        QCOMPARE(key.isEmpty(), !handed);
+        if (!handed)
+            QVERIFY2(error.startsWith(QLatin1String("the key of Anthropic (prod) is only sent to "
+                                                    "api.anthropic.com; refused for ")),
+                     qPrintable(error));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_CredentialProvider)
+#include "tst_credentialprovider.moc"

@@ -1,0 +1,133 @@
+#include "cost/ptuadvisor.h"
+
+#include <QtTest/QtTest>
+#include <cmath>
+
+using namespace isc;
+
+namespace {
+
+PtuPrices regional()
+{
+    PtuPrices p;
+    p.hourlyMicros = 2000000;
+    p.monthlyMicros = 260000000;
+    p.yearlyMicros = 2652000000;
+    p.minimum = 50;
+    p.increment = 50;
+    p.inputTpmPerPtu = 2500;
+    p.outputTokenWeight = 3;
+    return p;
+}
+
+PtuPrices global()
+{
+    PtuPrices p = regional();
+    p.minimum = 15;
+    p.increment = 5;
+    return p;
+}
+
+/// One day: 1,368 quiet minutes (50k in, 10k out) and 72 busy ones (150k in, 30k out).
+QVector<MinuteTokens> knownDay()
+{
+    QVector<MinuteTokens> m;
+    for (int i = 0; i < 1440; ++i)
+        m.append(i % 20 == 7 ? MinuteTokens{150000, 30000} : MinuteTokens{50000, 10000});
+    return m;
+}
+
+} // namespace
+
+class tst_PtuAdvisor : public QObject
+{
+    Q_OBJECT
+private slots:
+    void percentileNearestRank()
+    {
+        QVector<double> v;
+        for (int i = 100; i >= 1; --i)
+            v.append(i);
+        QCOMPARE(PtuAdvisor::percentile(v, 95), 95.0);
+        QCOMPARE(PtuAdvisor::percentile(v, 99), 99.0);
+        QCOMPARE(PtuAdvisor::percentile(v, 50), 50.0);
+        QCOMPARE(PtuAdvisor::percentile(v, 100), 100.0);
+        QCOMPARE(PtuAdvisor::percentile({}, 95), 0.0);
+        QCOMPARE(PtuAdvisor::percentile({7}, 99), 7.0);
+    }
+
+    void ptusFor_data()
+    {
+        QTest::addColumn<double>("tpm");
+        QTest::addColumn<bool>("isGlobal");
+        QTest::addColumn<double>("target");
+        QTest::addColumn<int>("ptus");
+        // 2,500 TPM per PTU at 80 % = 2,000 usable per PTU.
+        QTest::newRow("75 -> 100 on the 50 grid") << 150000.0 << false << 0.8 << 100;
+        QTest::newRow("exactly 50") << 100000.0 << false << 0.8 << 50;
+        QTest::newRow("idle -> minimum") << 0.0 << false << 0.8 << 50;
+        QTest::newRow("101 -> 150") << 202000.0 << false << 0.8 << 150;
+        QTest::newRow("global 20") << 40000.0 << true << 0.8 << 20;
+        QTest::newRow("global 20.5 -> 25") << 41000.0 << true << 0.8 << 25;
+        QTest::newRow("global at 100 %") << 50000.0 << true << 1.0 << 20;
+    }
+    void ptusFor()
+    {
+        QFETCH(double, tpm);
+        QFETCH(bool, isGlobal);
+        QFETCH(double, target);
+        QFETCH(int, ptus);
+        QCOMPARE(PtuAdvisor::ptusFor(tpm, isGlobal ? global() : regional(), target), ptus);
+    }
+
+    void adviseKnownTraffic()
+    {
+        PtuAdvisorInput in;
+        in.minutes = knownDay();
+        in.ptu = regional();
+        in.payg.input = 2750000; // $2.75 / 1M
+        in.payg.output = 11000000;
+        in.currentPtus = 100;
+        in.targetUtilization = 0.8;
+        in.percentile = 95;
+        in.billing = PtuBilling::MonthlyReservation;
+        const PtuAdvice a = PtuAdvisor::advise(in);
+        QCOMPARE(a.observedMinutes, 1440);
+        QCOMPARE(a.p95Tpm, 80000.0);     // 50k + 3 x 10k: 95 % of minutes are quiet
+        QCOMPARE(a.p99Tpm, 240000.0);    // 150k + 3 x 30k
+        QCOMPARE(a.recommendedPtus, 50); // 80,000 / 2,000 = 40 -> minimum 50
+        QCOMPARE(a.currentMonthly.micros, qint64(26000000000));
+        QCOMPARE(a.rightSizedMonthly.micros, qint64(13000000000));
+        // A day costs 1,368 x $0.2475 + 72 x $0.7425 = $392.04; x 730 h / 24 h = $11,924.55.
+        QCOMPARE(a.paygMonthly.micros, qint64(11924550000));
+        // Spillover: 50 PTU (p50 at 100 % = 32 -> 50) serve 125,000; busy minutes spill
+        // 115/240 of their tokens (71,875 in, 14,375 out = $0.35578125), 72 a day:
+        // $25.61625 a day x 730 / 24 = $779.1609375 -> $779.160938.
+        QCOMPARE(a.spilloverPtus, 50);
+        QCOMPARE(a.spilloverPaygMonthly.micros, qint64(779160938));
+        QCOMPARE(a.ptuPlusSpilloverMonthly.micros, qint64(13779160938));
+        // Break-even: $260 / (2,500 x 43,800 x $392.04 / 126,720,000 weighted) = 0.76749...
+        QVERIFY(std::abs(a.breakEvenUtilization - 0.767491) < 1e-5);
+        QCOMPARE(a.currentUtilizationAtSized, 0.32);
+        QVERIFY(a.assumptions.size() >= 6);
+        QVERIFY(a.assumptions.join(' ').contains(QLatin1String("p95")));
+
+        in.percentile = 99;
+        QCOMPARE(PtuAdvisor::advise(in).recommendedPtus, 150); // 240,000 / 2,000 = 120 -> 150
+    }
+
+    void noTraffic()
+    {
+        PtuAdvisorInput in;
+        in.ptu = regional();
+        in.payg.input = 2750000;
+        in.payg.output = 11000000;
+        const PtuAdvice a = PtuAdvisor::advise(in);
+        QCOMPARE(a.recommendedPtus, 50);
+        QCOMPARE(a.paygMonthly.micros, qint64(0));
+        QVERIFY(std::isinf(a.breakEvenUtilization));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_PtuAdvisor)
+#include "tst_ptuadvisor.moc"

@@ -1,0 +1,296 @@
+#include "replaytestdata.h"
+#include "routing/replayengine.h"
+
+#include <QFutureWatcher>
+#include <QSignalSpy>
+#include <QtTest/QtTest>
+#include <cmath>
+
+using namespace isc;
+
+Q_DECLARE_METATYPE(isc::RoutingPolicy)
+
+namespace {
+
+const QString kSource = QStringLiteral("demo-azure");
+
+bool close(double a, double b, double rel = 1e-9)
+{
+    return std::abs(a - b) <= rel * std::max(1.0, std::max(std::abs(a), std::abs(b)));
+}
+
+RoutingRule rule(const QString& target, RuleCondition when = {})
+{
+    return RoutingRule{QString(), when, target};
+}
+
+RoutingPolicy policy(const QString& name, QVector<RoutingRule> rules)
+{
+    RoutingPolicy p;
+    p.name = name;
+    p.rules = std::move(rules);
+    return p;
+}
+
+RuleCondition fromDeployment(const QString& name)
+{
+    RuleCondition c;
+    c.tags = QStringList{name};
+    return c;
+}
+
+/// The demo fleet plus a local llama server that recorded nothing (a target to route to).
+TrafficWindow demoWindow(int minutes, qint64 from = test::kReplayTuesday)
+{
+    TrafficWindow w = test::windowFromModel(emu::TrafficModel(42), kSource, from, minutes);
+    DeploymentTraffic& llama = w.addDeployment(QStringLiteral("vllm"), QStringLiteral("llama"));
+    llama.connectionKind = QStringLiteral("prometheus");
+    llama.routeClass = RouteClass::Local;
+    for (double& v : llama.ttftMs)
+        v = 120;
+    w.derive();
+    return w;
+}
+
+const TargetFigures& target(const ReplaySummary& s, const QString& name)
+{
+    for (const TargetFigures& t : s.targets) {
+        if (t.name == name)
+            return t;
+    }
+    static const TargetFigures none;
+    return none;
+}
+
+} // namespace
+
+class tst_ReplayEngine : public QObject
+{
+    Q_OBJECT
+private:
+    TrafficWindow m_window = demoWindow(2 * 1440);
+
+private slots:
+    void identityReproducesTheRecord()
+    {
+        const ReplaySummary actual = ReplayEngine::actual(m_window, ReplayPricing::builtin());
+        ReplayOptions opt;
+        const ReplaySummary replayed = ReplayEngine::replay(m_window, opt);
+        QVERIFY(actual.total.cost.micros > 0);
+        // Equal to the micro-dollar, up to one per target from rounding.
+        QVERIFY2(std::abs(actual.total.cost.micros - replayed.total.cost.micros) <=
+                     m_window.deployments.size(),
+                 qPrintable(QStringLiteral("%1 vs %2")
+                                .arg(actual.total.cost.micros)
+                                .arg(replayed.total.cost.micros)));
+        QCOMPARE(actual.targets.size(), replayed.targets.size());
+        for (int i = 0; i < actual.targets.size(); ++i) {
+            const RouteFigures& a = actual.targets[i].figures;
+            const RouteFigures& r = replayed.targets[i].figures;
+            const QByteArray name = actual.targets[i].name.toUtf8();
+            QVERIFY2(close(a.requests, r.requests), name);
+            QVERIFY2(close(a.servedRequests, r.servedRequests), name);
+            QVERIFY2(close(a.requests429, r.requests429), name);
+            QVERIFY2(close(a.spilloverOut, r.spilloverOut), name);
+            QVERIFY2(close(a.spilloverIn, r.spilloverIn), name);
+            QVERIFY2(close(a.promptTokens, r.promptTokens), name);
+            QVERIFY2(close(a.outputTokens, r.outputTokens), name);
+            QVERIFY2(close(a.ttftMs, r.ttftMs), name);
+            QVERIFY2(close(a.ttltMs, r.ttltMs), name);
+            QCOMPARE(a.minutes429, r.minutes429);
+        }
+        QVERIFY(target(actual, QStringLiteral("gpt-4o-ptu")).figures.requests429 > 0);
+        QVERIFY(target(actual, QStringLiteral("gpt-4o-std")).figures.spilloverIn > 0);
+        QVERIFY(close(actual.spilloverRate, replayed.spilloverRate));
+        QCOMPARE(replayed.requestsPerRule.size(), 1);
+        QVERIFY(close(replayed.requestsPerRule[0], actual.total.requests));
+    }
+
+    void conservation_data()
+    {
+        QTest::addColumn<RoutingPolicy>("policy");
+        RuleCondition small;
+        small.maxPromptTokens = 1000;
+        RuleCondition busy;
+        busy.utilizationTarget = QStringLiteral("gpt-4o-ptu");
+        busy.utilizationAbovePct = 95;
+        busy.models = QStringList{QStringLiteral("gpt-4o")};
+        RuleCondition night;
+        night.fromMinute = 0;
+        night.toMinute = 6 * 60;
+        QTest::newRow("identity") << RoutingPolicy::identity();
+        QTest::newRow("all to mini") << policy("mini", {rule(QStringLiteral("gpt-4o-mini"))});
+        QTest::newRow("std onto ptu") << policy(
+            "ptu",
+            {rule(QStringLiteral("gpt-4o-ptu"), fromDeployment(QStringLiteral("gpt-4o-std")))});
+        QTest::newRow("small prompts local")
+            << policy("local", {rule(QStringLiteral("vllm/llama"), small)});
+        QTest::newRow("spill early") << policy("spill", {rule(QStringLiteral("gpt-41-dz"), busy)});
+        QTest::newRow("nights to batch")
+            << policy("night", {rule(QStringLiteral("gpt-4o-mini-batch"), night)});
+    }
+    void conservation()
+    {
+        QFETCH(RoutingPolicy, policy);
+        ReplayOptions opt;
+        opt.policy = policy;
+        const ReplaySummary s = ReplayEngine::replay(m_window, opt);
+        const ReplaySummary actual = ReplayEngine::actual(m_window, opt.pricing);
+        // Tokens in equal tokens routed, and each routed token is served, rejected or failed.
+        QVERIFY(s.demandPromptTokens > 0);
+        QVERIFY(close(s.demandPromptTokens, actual.demandPromptTokens));
+        QVERIFY(close(s.routedPromptTokens, s.demandPromptTokens));
+        QVERIFY(close(s.routedOutputTokens, s.demandOutputTokens));
+        QVERIFY(close(s.total.promptTokens + s.rejectedPromptTokens + s.failedPromptTokens,
+                      s.demandPromptTokens));
+        QVERIFY(close(s.total.outputTokens + s.rejectedOutputTokens + s.failedOutputTokens,
+                      s.demandOutputTokens));
+        // Requests too, and the rules account for every one.
+        QVERIFY(close(s.total.requests, actual.total.requests));
+        double perRule = 0;
+        for (double r : s.requestsPerRule)
+            perRule += r;
+        QVERIFY(close(perRule, s.total.requests));
+        // The per-minute series add up to the totals.
+        double perMinute = 0;
+        for (const QVector<float>& route : s.requestsPerMinute) {
+            QCOMPARE(route.size(), m_window.minutes());
+            for (float v : route)
+                perMinute += v;
+        }
+        QVERIFY(close(perMinute, s.total.requests, 1e-5));
+        double routeCost = 0;
+        for (const RouteFigures& r : s.routes)
+            routeCost += r.cost.toUnits();
+        QVERIFY(close(routeCost, s.total.cost.toUnits()));
+    }
+
+    void movingLoadChangesTheOutcome()
+    {
+        const ReplaySummary actual = ReplayEngine::actual(m_window, ReplayPricing::builtin());
+        ReplayOptions opt;
+        // Off the PTU: no 429s there any more, the standard deployment serves (and costs) more.
+        opt.policy = policy("off ptu", {rule(QStringLiteral("gpt-4o-std"),
+                                             fromDeployment(QStringLiteral("gpt-4o-ptu")))});
+        const ReplaySummary off = ReplayEngine::replay(m_window, opt);
+        QCOMPARE(target(off, QStringLiteral("gpt-4o-ptu")).figures.requests, 0.0);
+        QCOMPARE(target(off, QStringLiteral("gpt-4o-ptu")).figures.requests429, 0.0);
+        QCOMPARE(target(off, QStringLiteral("gpt-4o-ptu")).figures.cost,
+                 target(actual, QStringLiteral("gpt-4o-ptu")).figures.cost); // reserved anyway
+        QVERIFY(target(off, QStringLiteral("gpt-4o-std")).figures.cost >
+                target(actual, QStringLiteral("gpt-4o-std")).figures.cost);
+        QVERIFY(off.total.cost > actual.total.cost);
+
+        // Onto the PTU: the capacity model projects more 429 minutes than recorded.
+        opt.policy = policy("onto ptu", {rule(QStringLiteral("gpt-4o-ptu"),
+                                              fromDeployment(QStringLiteral("gpt-4o-std")))});
+        const ReplaySummary onto = ReplayEngine::replay(m_window, opt);
+        QVERIFY(target(onto, QStringLiteral("gpt-4o-ptu")).figures.minutes429 >
+                target(actual, QStringLiteral("gpt-4o-ptu")).figures.minutes429);
+        QVERIFY(onto.total.spilloverOut > actual.total.spilloverOut);
+    }
+
+    void localRouteAndShares()
+    {
+        RuleCondition small;
+        small.maxPromptTokens = 1000;
+        ReplayOptions opt;
+        opt.policy = policy("local", {rule(QStringLiteral("llama"), small)});
+        const ReplaySummary actual = ReplayEngine::actual(m_window, opt.pricing);
+        const ReplaySummary s = ReplayEngine::replay(m_window, opt);
+        QCOMPARE(actual.localShare, 0.0);
+        // gpt-4o-mini (900-token prompts) and the batch deployment (600) move; the rest stay.
+        QVERIFY(s.localShare > 0.5);
+        QVERIFY(close(s.localShare + s.cloudShare, 1.0));
+        QCOMPARE(s.routes[int(RouteClass::Local)].cost.micros, 0);
+        QVERIFY(s.total.cost < actual.total.cost);
+        QVERIFY(s.routes[int(RouteClass::Local)].ttftMs > 0);
+        QCOMPARE(s.routes[int(RouteClass::Local)].ttftMs, 120.0);
+    }
+
+    void promptSizeDistribution()
+    {
+        // Half the mini's prompts are a fifth of the mean, half 1.8x: only the small half moves.
+        TrafficWindow w = m_window;
+        const int mini = w.indexOf(QStringLiteral("gpt-4o-mini"));
+        w.deployments[mini].promptSizes = {{0.5, 0.2}, {0.5, 1.8}};
+        RuleCondition small;
+        small.maxPromptTokens = 800;
+        small.models = QStringList{QStringLiteral("gpt-4o-mini")};
+        ReplayOptions opt;
+        opt.policy = policy("small", {rule(QStringLiteral("llama"), small)});
+        opt.policy.rules[0].when.tags = QStringList{QStringLiteral("gpt-4o-mini")};
+        const ReplaySummary s = ReplayEngine::replay(w, opt);
+        const double miniRequests =
+            ReplayEngine::actual(w, opt.pricing).targets[mini].figures.requests;
+        QVERIFY(close(target(s, QStringLiteral("llama")).figures.requests, miniRequests / 2));
+        QVERIFY(close(s.routedPromptTokens, s.demandPromptTokens));
+        // The small half carries 10 % of the mini's prompt tokens.
+        const double llamaPrompt = target(s, QStringLiteral("llama")).figures.promptTokens;
+        const double miniPrompt =
+            ReplayEngine::actual(w, opt.pricing).targets[mini].figures.promptTokens;
+        QVERIFY2(std::abs(llamaPrompt / miniPrompt - 0.1) < 0.01,
+                 qPrintable(QString::number(llamaPrompt / miniPrompt)));
+    }
+
+    void baselineIsTheDearestPayPerTokenModel()
+    {
+        const ReplaySummary actual = ReplayEngine::actual(m_window, test::listPricing());
+        QVERIFY2(
+            actual.baseline.contains(QLatin1String("gpt-4o (deployment demo-azure/gpt-4o-std)")),
+            qPrintable(actual.baseline));
+        const double expected =
+            (actual.demandPromptTokens * 2.5 + actual.demandOutputTokens * 10.0) / 1e6;
+        QVERIFY(close(actual.baselineCost.toUnits(), expected, 1e-6));
+        QCOMPARE(actual.costAvoided(), actual.baselineCost - actual.total.cost);
+        QVERIFY(!actual.pricingNote.isEmpty());
+        const QJsonObject json = actual.toJson();
+        QVERIFY(json.contains(QLatin1String("costAvoidedUsd")));
+        QVERIFY(
+            json.value(QLatin1String("routes")).toObject().contains(QLatin1String("provisioned")));
+    }
+
+    void cancelViaProgress()
+    {
+        int calls = 0;
+        const ReplaySummary s = ReplayEngine::replay(m_window, ReplayOptions{}, [&](int permille) {
+            ++calls;
+            return permille < 400;
+        });
+        QVERIFY(s.cancelled);
+        QCOMPARE(calls, 2); // at 0 and 500 permille of a two-day window
+    }
+
+    void runsOnTheThreadPool()
+    {
+        auto window = std::make_shared<const TrafficWindow>(m_window);
+        QFutureWatcher<ReplayResult> watcher;
+        QSignalSpy finished(&watcher, &QFutureWatcher<ReplayResult>::finished);
+        QSignalSpy progress(&watcher, &QFutureWatcher<ReplayResult>::progressValueChanged);
+        watcher.setFuture(ReplayEngine::start(window, ReplayOptions{}));
+        QVERIFY(finished.wait(30000));
+        QVERIFY(!watcher.isCanceled());
+        QCOMPARE(watcher.future().resultCount(), 1);
+        const ReplayResult r = watcher.result();
+        QVERIFY(std::abs(r.actual.total.cost.micros - r.replayed.total.cost.micros) <= 10);
+        QCOMPARE(watcher.progressMaximum(), 1000);
+        QCOMPARE(watcher.progressValue(), 1000);
+    }
+
+    void cancelOnTheThreadPool()
+    {
+        auto window = std::make_shared<const TrafficWindow>(demoWindow(20 * 1440));
+        QFutureWatcher<ReplayResult> watcher;
+        QSignalSpy finished(&watcher, &QFutureWatcher<ReplayResult>::finished);
+        // Cancel at the first progress report: the replay stops at its next day boundary.
+        connect(&watcher, &QFutureWatcher<ReplayResult>::progressValueChanged, &watcher,
+                [&watcher](int) { watcher.cancel(); });
+        watcher.setFuture(ReplayEngine::start(window, ReplayOptions{}));
+        QVERIFY(finished.wait(30000));
+        QVERIFY(watcher.isCanceled());
+        QCOMPARE(watcher.future().resultCount(), 0);
+    }
+};
+
+QTEST_MAIN(tst_ReplayEngine)
+#include "tst_replayengine.moc"

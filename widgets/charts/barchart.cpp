@@ -1,0 +1,255 @@
+#include "charts/barchart.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QLabel>
+#include <QLegend>
+#include <QLineSeries>
+#include <QStackedBarSeries>
+#include <QVBoxLayout>
+#include <QValueAxis>
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+
+namespace isc {
+namespace {
+
+const QColor kPalette[] = {QColor(0x4E79A7), QColor(0xF28E2B), QColor(0x59A14F), QColor(0xE15759),
+                           QColor(0x76B7B2), QColor(0xEDC948), QColor(0xB07AA1), QColor(0xFF9DA7),
+                           QColor(0x9C755F), QColor(0xBAB0AC)};
+const QColor kThresholdColor(0xB03A2E);
+const QColor kTextColor(0x303030);
+const QColor kGridColor(0xE4E4E4);
+
+/// A round axis maximum at or above `v` (1, 2, 2.5, 5 x 10^n).
+double niceMax(double v)
+{
+    if (v <= 0)
+        return 1;
+    const double exp = std::pow(10.0, std::floor(std::log10(v)));
+    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+        if (m * exp >= v * 1.0001)
+            return m * exp;
+    }
+    return 10 * exp;
+}
+
+} // namespace
+
+struct BarChart::Private
+{
+    BarChartData data;
+    QChart* chart = nullptr;
+    QChartView* view = nullptr;
+    QLabel* empty = nullptr;
+    double axisMax = 0;
+    bool isEmpty = true;
+};
+
+BarChart::BarChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Private>())
+{
+    d->chart = new QChart;
+    d->chart->setBackgroundVisible(false);
+    d->chart->setMargins(QMargins(4, 4, 4, 4));
+    d->chart->legend()->setAlignment(Qt::AlignBottom);
+    d->chart->legend()->setLabelColor(kTextColor);
+    d->chart->legend()->setMarkerShape(QLegend::MarkerShapeRectangle);
+    d->chart->setAnimationOptions(QChart::NoAnimation);
+    d->view = new QChartView(d->chart, this);
+    d->view->setRenderHint(QPainter::Antialiasing);
+    d->view->setFrameShape(QFrame::NoFrame);
+    d->empty = new QLabel(this);
+    d->empty->setAlignment(Qt::AlignCenter);
+    d->empty->setWordWrap(true);
+    d->empty->setStyleSheet(QStringLiteral("color: #606060; padding: 12px;"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(d->view, 1);
+    layout->addWidget(d->empty, 1);
+    d->view->hide();
+    d->empty->setText(tr("No data"));
+}
+
+BarChart::~BarChart() = default;
+
+void BarChart::setData(const BarChartData& data)
+{
+    d->data = data;
+    QChart* chart = d->chart;
+    chart->removeAllSeries();
+    for (QAbstractAxis* axis : chart->axes()) {
+        chart->removeAxis(axis);
+        delete axis;
+    }
+
+    QFont titleFont = font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.1);
+    titleFont.setBold(true);
+    chart->setTitleFont(titleFont);
+    chart->setTitleBrush(kTextColor);
+    chart->setTitle(data.note.isEmpty()
+                        ? data.title
+                        : QStringLiteral("%1  <span style='font-weight:normal; color:#606060'>"
+                                         "%2</span>")
+                              .arg(data.title.toHtmlEscaped(), data.note.toHtmlEscaped()));
+    QFont axisFont = font();
+    axisFont.setPointSizeF(axisFont.pointSizeF() * 0.9);
+    chart->legend()->setFont(axisFont);
+
+    // Nothing to draw: no categories, or every value is zero.
+    bool any = false;
+    for (const BarChartData::Set& s : data.sets) {
+        for (double v : s.values)
+            any = any || (std::isfinite(v) && v != 0);
+    }
+    d->isEmpty = data.categories.isEmpty() || !any;
+    if (d->isEmpty) {
+        d->axisMax = 0;
+        d->empty->setText(QStringLiteral("<b>%1</b><br>%2")
+                              .arg(data.title.toHtmlEscaped(),
+                                   (data.emptyMessage.isEmpty() ? tr("No data in this range.")
+                                                                : data.emptyMessage)
+                                       .toHtmlEscaped()));
+        d->view->hide();
+        d->empty->show();
+        return;
+    }
+
+    QAbstractBarSeries* series = data.stacked
+                                     ? static_cast<QAbstractBarSeries*>(new QStackedBarSeries)
+                                     : static_cast<QAbstractBarSeries*>(new QBarSeries);
+    QVector<double> sums(data.categories.size(), 0.0);
+    double top = 0;
+    int n = 0;
+    for (const BarChartData::Set& s : data.sets) {
+        auto* set = new QBarSet(s.name);
+        const QColor c = s.color.isValid() ? s.color : kPalette[n % std::size(kPalette)];
+        set->setColor(c);
+        set->setBorderColor(c.darker(115));
+        for (int i = 0; i < data.categories.size(); ++i) {
+            const double v = std::isfinite(s.values.value(i)) ? s.values.value(i) : 0.0;
+            *set << v;
+            sums[i] += v;
+            top = std::max(top, data.stacked ? sums[i] : v);
+        }
+        series->append(set);
+        ++n;
+    }
+    series->setBarWidth(data.stacked ? 0.7 : 0.8);
+    chart->addSeries(series);
+
+    auto* x = new QBarCategoryAxis;
+    x->append(data.categories);
+    x->setLabelsFont(axisFont);
+    x->setLabelsColor(kTextColor);
+    x->setGridLineVisible(false);
+    x->setTitleText(data.categoryAxisTitle);
+    x->setTitleFont(axisFont);
+    x->setTitleVisible(!data.categoryAxisTitle.isEmpty());
+    chart->addAxis(x, Qt::AlignBottom);
+    series->attachAxis(x);
+
+    auto* y = new QValueAxis;
+    if (data.threshold)
+        top = std::max(top, *data.threshold);
+    d->axisMax = niceMax(top);
+    y->setRange(0, d->axisMax);
+    y->setTickCount(6);
+    y->setLabelFormat(d->axisMax >= 10 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
+    y->setLabelsFont(axisFont);
+    y->setLabelsColor(kTextColor);
+    y->setGridLineColor(kGridColor);
+    y->setTitleText(data.valueAxisTitle);
+    y->setTitleFont(axisFont);
+    y->setTitleBrush(kTextColor);
+    chart->addAxis(y, Qt::AlignLeft);
+    series->attachAxis(y);
+
+    if (data.threshold) {
+        // A line across the plot on a hidden 0..1 x axis sharing the value axis.
+        auto* line = new QLineSeries;
+        line->setName(data.thresholdLabel);
+        line->append(0, *data.threshold);
+        line->append(1, *data.threshold);
+        QPen pen(kThresholdColor);
+        pen.setStyle(Qt::DashLine);
+        pen.setWidthF(1.5);
+        line->setPen(pen);
+        chart->addSeries(line);
+        auto* hx = new QValueAxis;
+        hx->setRange(0, 1);
+        hx->setVisible(false);
+        chart->addAxis(hx, Qt::AlignTop);
+        line->attachAxis(hx);
+        line->attachAxis(y);
+    }
+    chart->legend()->setVisible(data.sets.size() > 1 || data.threshold.has_value());
+    d->empty->hide();
+    d->view->show();
+}
+
+const BarChartData& BarChart::data() const
+{
+    return d->data;
+}
+
+int BarChart::setCount() const
+{
+    return d->isEmpty ? 0 : int(d->data.sets.size());
+}
+
+QStringList BarChart::setNames() const
+{
+    QStringList names;
+    if (!d->isEmpty) {
+        for (const BarChartData::Set& s : d->data.sets)
+            names << s.name;
+    }
+    return names;
+}
+
+int BarChart::categoryCount() const
+{
+    return d->isEmpty ? 0 : int(d->data.categories.size());
+}
+
+double BarChart::valueAxisMax() const
+{
+    return d->axisMax;
+}
+
+QString BarChart::valueAxisTitle() const
+{
+    return d->data.valueAxisTitle;
+}
+
+bool BarChart::hasThreshold() const
+{
+    return !d->isEmpty && d->data.threshold.has_value();
+}
+
+bool BarChart::isEmpty() const
+{
+    return d->isEmpty;
+}
+
+QString BarChart::stateMessage() const
+{
+    return d->isEmpty ? d->empty->text() : QString();
+}
+
+QSize BarChart::sizeHint() const
+{
+    return {480, 260};
+}
+
+QSize BarChart::minimumSizeHint() const
+{
+    return {240, 160};
+}
+
+} // namespace isc

@@ -1,0 +1,510 @@
+#include "replaypage.h"
+
+#include "core/units.h"
+#include "core/whenready.h"
+#include "itemmodels/replaycomparisonmodel.h"
+#include "itemmodels/routingrulesmodel.h"
+#include "policyeditor.h"
+#include "routestackchart.h"
+#include "store/samplestore.h"
+#include "timerangepicker.h"
+
+#include <QDateTime>
+#include <QFileDialog>
+#include <QFrame>
+#include <QFutureWatcher>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPointer>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStyledItemDelegate>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace isc {
+
+namespace {
+
+struct LoadedWindow
+{
+    std::shared_ptr<const TrafficWindow> window;
+    QString error;
+};
+
+QFrame* card(QWidget* content, QWidget* parent)
+{
+    auto* frame = new QFrame(parent);
+    frame->setObjectName(QStringLiteral("ReplayCard"));
+    frame->setStyleSheet(QStringLiteral("#ReplayCard { background: white; border: 1px solid "
+                                        "#dcdfe3; border-radius: 4px; }"));
+    auto* l = new QVBoxLayout(frame);
+    l->setContentsMargins(6, 6, 6, 6);
+    l->addWidget(content);
+    return frame;
+}
+
+/// Bold route headings; the change column green when better, red when worse.
+class ComparisonDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        if (index.data(ReplayComparisonModel::SectionRole).toBool()) {
+            option->font.setBold(true);
+            option->backgroundBrush = QColor(0xF3F4F6);
+        }
+        if (index.column() == ReplayComparisonModel::Change) {
+            const int s = index.data(ReplayComparisonModel::SentimentRole).toInt();
+            if (s != 0)
+                option->palette.setColor(QPalette::Text,
+                                         s > 0 ? QColor(0x067647) : QColor(0xB42318));
+        }
+    }
+};
+
+QString rangeText(TimeRange r)
+{
+    const QLocale locale;
+    const QString fmt = QStringLiteral("ddd d MMM, HH:mm");
+    return ReplayPage::tr("Replays %1 – %2 (local time), minute by minute")
+        .arg(locale.toString(QDateTime::fromSecsSinceEpoch(r.from), fmt),
+             locale.toString(QDateTime::fromSecsSinceEpoch(r.to), fmt));
+}
+
+} // namespace
+
+struct ReplayPage::Private
+{
+    ReplayPage* q = nullptr;
+    QPointer<SampleStore> store;
+    Workspace workspace;
+    QString path;
+    ReplayPricing pricing;
+    PtuSizingLookup sizing;
+    TimeRangePicker* picker = nullptr;
+    QLabel* rangeLabel = nullptr;
+    PolicyEditor* editor = nullptr;
+    QPushButton* run = nullptr;
+    QPushButton* cancel = nullptr;
+    QPushButton* save = nullptr;
+    QPushButton* revert = nullptr;
+    QProgressBar* progress = nullptr;
+    QLabel* status = nullptr;
+    QLabel* note = nullptr;
+    RouteStackChart* recorded = nullptr;
+    RouteStackChart* replayed = nullptr;
+    ReplayComparisonModel* comparison = nullptr;
+    QFutureWatcher<ReplayResult>* watcher = nullptr;
+    std::shared_ptr<const TrafficWindow> window;
+    TimeRange windowRange;
+    ReplayResult result;
+    quint64 generation = 0;
+    bool running = false;
+    bool loaded = false;
+
+    RoutingPolicy workspacePolicy() const
+    {
+        if (workspace.routingPolicy.isEmpty())
+            return RoutingPolicy::identity();
+        QString error;
+        const auto p = RoutingPolicy::fromJsonObject(workspace.routingPolicy, &error);
+        return p ? *p : RoutingPolicy::identity();
+    }
+
+    void setRunning(bool on)
+    {
+        running = on;
+        run->setEnabled(!on);
+        cancel->setEnabled(on);
+        progress->setVisible(on);
+    }
+
+    void setStatus(const QString& text) { status->setText(text); }
+
+    void finishWithoutResult(const QString& text)
+    {
+        setRunning(false);
+        setStatus(text);
+        emit q->loaded();
+    }
+
+    bool start()
+    {
+        const quint64 gen = ++generation;
+        if (watcher->isRunning())
+            watcher->cancel();
+        loaded = false;
+        setRunning(true);
+        progress->setRange(0, 0); // busy while reading
+        const TimeRange range = picker->range();
+        if (window && windowRange == range) {
+            replay(gen);
+            return true;
+        }
+        setStatus(ReplayPage::tr("Reading the range from the history…"));
+        if (!store) {
+            finishWithoutResult(ReplayPage::tr("No history database is open."));
+            return false;
+        }
+        SampleStore* s = store;
+        auto future = QtConcurrent::run([s, range, conns = workspace.connections] {
+            LoadedWindow out;
+            auto w = std::make_shared<TrafficWindow>();
+            if (TrafficWindow::load(*s, range, conns, w.get(), &out.error))
+                out.window = std::move(w);
+            return out;
+        });
+        whenReady(q, future, [this, gen, range](const LoadedWindow& r) {
+            if (gen != generation)
+                return;
+            if (!r.window) {
+                finishWithoutResult(r.error);
+                return;
+            }
+            window = r.window;
+            windowRange = range;
+            editor->setKnownTargets(window->targetNames());
+            replay(gen);
+        });
+        return true;
+    }
+
+    void replay(quint64 gen)
+    {
+        if (gen != generation)
+            return;
+        if (window->deployments.isEmpty()) {
+            finishWithoutResult(ReplayPage::tr("No deployments with traffic in this range: pick "
+                                               "a range the collector has recorded."));
+            return;
+        }
+        if (editor->model()->hasBlockingIssue()) {
+            finishWithoutResult(ReplayPage::tr("Fix the policy's problems (listed under the "
+                                               "rules) to replay it."));
+            return;
+        }
+        ReplayOptions options;
+        options.policy = editor->policy();
+        options.pricing = pricing;
+        options.sizing = sizing;
+        progress->setRange(0, 1000);
+        progress->setValue(0);
+        setStatus(ReplayPage::tr("Replaying %1 minutes of %2 deployments…")
+                      .arg(window->minutes())
+                      .arg(window->deployments.size()));
+        watcher->setFuture(ReplayEngine::start(window, options));
+    }
+
+    void show(const ReplayResult& r)
+    {
+        result = r;
+        loaded = true;
+        setRunning(false);
+        comparison->setResult(r);
+        const QString unit = ReplayPage::tr("requests/min");
+        recorded->setData(r.actual.range, r.actual.requestsPerMinute, r.actual.spilloverPerMinute,
+                          unit, ReplayPage::tr("Spillover"));
+        replayed->setData(r.replayed.range, r.replayed.requestsPerMinute,
+                          r.replayed.spilloverPerMinute, unit, ReplayPage::tr("Spillover"));
+        const double max = std::max(recorded->dataMaximum(), replayed->dataMaximum());
+        recorded->setFixedMaximum(max);
+        replayed->setFixedMaximum(max);
+        const Money delta = r.replayed.total.cost - r.actual.total.cost;
+        setStatus(ReplayPage::tr("“%1”: %2 instead of %3 (%4%5).")
+                      .arg(r.replayed.policyName.isEmpty() ? ReplayPage::tr("unnamed policy")
+                                                           : r.replayed.policyName,
+                           r.replayed.total.cost.format(2), r.actual.total.cost.format(2),
+                           delta.micros > 0 ? QStringLiteral("+") : QString(), delta.format(2)));
+        QString text = ReplayPage::tr("Prices: %1").arg(r.actual.pricingNote);
+        if (!r.actual.baseline.isEmpty())
+            text +=
+                ReplayPage::tr(" Cost avoided is against the baseline: %1").arg(r.actual.baseline);
+        text += ReplayPage::tr(" Projected 429s use each PTU deployment's reserved capacity; "
+                               "latencies are the observed ones of the deployment that serves.");
+        note->setText(text);
+        emit q->loaded();
+    }
+};
+
+ReplayPage::ReplayPage(SampleStore* store, Workspace workspace, QString workspacePath,
+                       ReplayPricing pricing, PtuSizingLookup sizing, QWidget* parent)
+    : QWidget(parent), d(std::make_unique<Private>())
+{
+    d->q = this;
+    d->store = store;
+    d->workspace = std::move(workspace);
+    d->path = std::move(workspacePath);
+    d->pricing = std::move(pricing);
+    d->sizing = std::move(sizing);
+    setObjectName(QStringLiteral("ReplayPage"));
+    setAccessibleName(tr("What-if replay"));
+    setAutoFillBackground(true);
+    QPalette pal = palette();
+    pal.setColor(QPalette::Window, QColor(0xF3F4F6));
+    setPalette(pal);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(16, 12, 16, 16);
+    layout->setSpacing(10);
+    auto* header = new QHBoxLayout;
+    auto* titleBox = new QVBoxLayout;
+    titleBox->setSpacing(0);
+    auto* title = new QLabel(tr("What-if replay"), this);
+    QFont titleFont = title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.6);
+    titleFont.setBold(true);
+    title->setFont(titleFont);
+    d->rangeLabel = new QLabel(this);
+    d->rangeLabel->setStyleSheet(QStringLiteral("color: #606060;"));
+    titleBox->addWidget(title);
+    titleBox->addWidget(d->rangeLabel);
+    header->addLayout(titleBox);
+    header->addStretch(1);
+    d->picker = new TimeRangePicker(this);
+    header->addWidget(d->picker);
+    layout->addLayout(header);
+
+    // Left: the policy. Right: run controls, charts, table.
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    auto* left = new QWidget(split);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    auto* policyTitle =
+        new QLabel(tr("<b>Routing policy</b> — the first rule that matches wins"), left);
+    d->editor = new PolicyEditor(left);
+    d->revert = new QPushButton(tr("Re&vert to workspace policy"), left);
+    d->save = new QPushButton(tr("&Save to workspace…"), left);
+    auto* policyButtons = new QHBoxLayout;
+    policyButtons->addWidget(d->revert);
+    policyButtons->addStretch(1);
+    policyButtons->addWidget(d->save);
+    leftLayout->addWidget(policyTitle);
+    leftLayout->addWidget(d->editor, 1);
+    leftLayout->addLayout(policyButtons);
+
+    auto* right = new QWidget(split);
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    auto* controls = new QHBoxLayout;
+    d->run = new QPushButton(tr("&Replay range"), right);
+    d->run->setDefault(true);
+    d->cancel = new QPushButton(tr("&Cancel"), right);
+    d->cancel->setEnabled(false);
+    d->progress = new QProgressBar(right);
+    d->progress->setRange(0, 1000);
+    d->progress->setTextVisible(false);
+    d->progress->setMaximumWidth(220);
+    d->progress->setVisible(false);
+    d->status = new QLabel(tr("Pick a range and press Replay."), right);
+    d->status->setWordWrap(true);
+    controls->addWidget(d->run);
+    controls->addWidget(d->cancel);
+    controls->addWidget(d->progress);
+    controls->addWidget(d->status, 1);
+    rightLayout->addLayout(controls);
+    auto* charts = new QHBoxLayout;
+    d->recorded = new RouteStackChart(right);
+    d->recorded->setTitle(tr("Recorded: requests per route"));
+    d->replayed = new RouteStackChart(right);
+    d->replayed->setTitle(tr("Replayed: requests per route"));
+    d->recorded->clear(tr("Not replayed yet"));
+    d->replayed->clear(tr("Not replayed yet"));
+    charts->addWidget(card(d->recorded, right), 1);
+    charts->addWidget(card(d->replayed, right), 1);
+    rightLayout->addLayout(charts, 2);
+    d->comparison = new ReplayComparisonModel(this);
+    auto* table = new QTableView(right);
+    table->setModel(d->comparison);
+    table->setItemDelegate(new ComparisonDelegate(table));
+    table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 6);
+    table->setSelectionMode(QAbstractItemView::NoSelection);
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    table->horizontalHeader()->setSectionResizeMode(ReplayComparisonModel::Metric,
+                                                    QHeaderView::ResizeToContents);
+    table->setAccessibleName(tr("Recorded and replayed figures"));
+    rightLayout->addWidget(table, 3);
+    d->note = new QLabel(right);
+    d->note->setWordWrap(true);
+    d->note->setStyleSheet(QStringLiteral("color: #606060;"));
+    rightLayout->addWidget(d->note);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    layout->addWidget(split, 1);
+
+    d->watcher = new QFutureWatcher<ReplayResult>(this);
+    connect(d->watcher, &QFutureWatcher<ReplayResult>::progressValueChanged, d->progress,
+            &QProgressBar::setValue);
+    connect(d->watcher, &QFutureWatcher<ReplayResult>::finished, this, [this] {
+        if (d->watcher->isCanceled() || d->watcher->future().resultCount() == 0)
+            return; // cancelReplay() already said so
+        d->show(d->watcher->result());
+    });
+    connect(d->run, &QPushButton::clicked, this, [this] { runReplay(); });
+    connect(d->cancel, &QPushButton::clicked, this, [this] { cancelReplay(); });
+    connect(d->revert, &QPushButton::clicked, this,
+            [this] { d->editor->setPolicy(d->workspacePolicy()); });
+    connect(d->save, &QPushButton::clicked, this, [this] {
+        QString target = d->path;
+        if (target.isEmpty() || d->workspace.demo) {
+            target = QFileDialog::getSaveFileName(this, tr("Save Workspace As"),
+                                                  QStringLiteral("workspace.json"),
+                                                  tr("Inferscope workspaces (*.json)"));
+            if (target.isEmpty())
+                return;
+        }
+        QString error;
+        if (!savePolicy(target, &error))
+            d->setStatus(error);
+    });
+    connect(d->editor, &PolicyEditor::policyChanged, this,
+            [this] { d->save->setEnabled(!d->editor->model()->hasBlockingIssue()); });
+    connect(d->picker, &TimeRangePicker::rangeChanged, this,
+            [this](TimeRange r) { d->rangeLabel->setText(rangeText(r)); });
+    d->rangeLabel->setText(rangeText(d->picker->range()));
+    d->editor->setPolicy(d->workspacePolicy());
+}
+
+ReplayPage::~ReplayPage()
+{
+    if (d->watcher->isRunning()) {
+        d->watcher->cancel();
+        d->watcher->waitForFinished();
+    }
+}
+
+void ReplayPage::setWorkspace(const Workspace& workspace, const QString& path,
+                              const ReplayPricing& pricing, PtuSizingLookup sizing)
+{
+    d->workspace = workspace;
+    d->path = path;
+    d->pricing = pricing;
+    d->sizing = std::move(sizing);
+    d->window.reset(); // kinds and route classes may have changed
+}
+
+void ReplayPage::setTimeRange(TimeRange range)
+{
+    d->picker->setCustomRange(range);
+}
+
+TimeRange ReplayPage::timeRange() const
+{
+    return d->picker->range();
+}
+
+bool ReplayPage::runReplay()
+{
+    return d->start();
+}
+
+void ReplayPage::cancelReplay()
+{
+    if (!d->running)
+        return;
+    ++d->generation; // a window still loading is dropped too
+    d->watcher->cancel();
+    d->setRunning(false);
+    d->setStatus(tr("Replay cancelled."));
+    emit cancelled();
+}
+
+bool ReplayPage::isRunning() const
+{
+    return d->running;
+}
+
+bool ReplayPage::isLoaded() const
+{
+    return d->loaded;
+}
+
+const ReplayResult& ReplayPage::result() const
+{
+    return d->result;
+}
+
+QString ReplayPage::statusText() const
+{
+    return d->status->text();
+}
+
+bool ReplayPage::savePolicy(const QString& path, QString* error)
+{
+    const QString target = path.isEmpty() ? d->path : path;
+    if (target.isEmpty()) {
+        *error = tr("Choose a file to save the workspace to.");
+        return false;
+    }
+    Workspace out = d->workspace;
+    out.routingPolicy = d->editor->policy().toJsonObject();
+    if (out.demo && target != d->path) {
+        // A saved copy of the demo is the user's own workspace, as on the Connections page.
+        out.demo = false;
+        out.name = tr("My workspace");
+    }
+    if (!out.save(target, error))
+        return false;
+    d->workspace = out;
+    d->path = target;
+    d->setStatus(tr("Policy saved to %1.").arg(target));
+    emit workspaceSaved(out, target);
+    return true;
+}
+
+PolicyEditor* ReplayPage::policyEditor() const
+{
+    return d->editor;
+}
+
+ReplayComparisonModel* ReplayPage::comparisonModel() const
+{
+    return d->comparison;
+}
+
+QProgressBar* ReplayPage::progressBar() const
+{
+    return d->progress;
+}
+
+QPushButton* ReplayPage::runButton() const
+{
+    return d->run;
+}
+
+QPushButton* ReplayPage::cancelButton() const
+{
+    return d->cancel;
+}
+
+TimeRangePicker* ReplayPage::rangePicker() const
+{
+    return d->picker;
+}
+
+RouteStackChart* ReplayPage::recordedChart() const
+{
+    return d->recorded;
+}
+
+RouteStackChart* ReplayPage::replayedChart() const
+{
+    return d->replayed;
+}
+
+void ReplayPage::refresh()
+{
+    d->window.reset();
+    runReplay();
+}
+
+} // namespace isc
