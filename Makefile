@@ -6,7 +6,8 @@ ARGS   ?=
 
 # Debian bookworm packages the build, the tests and the offscreen renderer need.
 DEPS := g++ cmake ninja-build ccache pkg-config qt6-base-dev qt6-charts-dev libqt6sql6-sqlite \
-        qt6-qpa-plugins libsqlite3-dev libgl-dev fonts-dejavu-core clang-format qtkeychain-qt6-dev
+        qt6-qpa-plugins libqt6opengl6-dev libxkbcommon-dev libsqlite3-dev libgl-dev fonts-dejavu-core \
+        clang-format qtkeychain-qt6-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "lazypage.h"
 #include "session.h"
 
 #include "cost/costengine.h"
@@ -69,55 +70,62 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
 
     m_overview = new OverviewPage(session->store());
     addPage(QStringLiteral("overview"), tr("Overview"), m_overview);
-    auto* capacity = new CapacityPage(session->store(), session->workspace());
-    addPage(QStringLiteral("capacity"), tr("Capacity"), capacity);
-    auto* cost = new CostPage(session->store(), session->workspace());
-    addPage(QStringLiteral("cost"), tr("Cost"), cost);
-    // Price overrides and the budget live in the workspace: save it as Connections does.
-    connect(cost, &CostPage::priceSettingsChanged, this,
-            [this](const QJsonArray& overrides, const QJsonObject& budget) {
-                Workspace ws = m_session->workspace();
-                ws.priceOverrides = overrides;
-                ws.budget = budget;
-                const QString path = m_session->workspacePath();
-                QString error;
-                if (!path.isEmpty() && !ws.save(path, &error))
-                    QMessageBox::warning(this, tr("Inferscope"), error);
-                m_session->applyWorkspace(ws, path);
-            });
-    connect(session, &Session::collectorReplaced, this, [this, cost, capacity] {
-        cost->setWorkspace(m_session->workspace());
-        capacity->setWorkspace(m_session->workspace());
+    // The other pages are built when first opened: each starts its own queries, and at start-up
+    // the store's thread belongs to the page on screen.
+    addLazyPage(QStringLiteral("capacity"), tr("Capacity"), [this] {
+        auto* capacity = new CapacityPage(m_session->store(), m_session->workspace());
+        connect(m_session, &Session::collectorReplaced, capacity,
+                [this, capacity] { capacity->setWorkspace(m_session->workspace()); });
+        return capacity;
     });
-    auto* playground = new PlaygroundPage(session->store(), session->workspace());
-    addPage(QStringLiteral("playground"), tr("Playground"), playground);
-    // Routing and what-if replay price like the Cost page: the catalog with the overrides.
-    auto routingPrices = [](const Workspace& ws) {
-        const PriceCatalog catalog = catalogWithOverrides(ws.priceOverrides, nullptr);
-        return std::make_pair(
-            ReplayPricing::fromCatalog(CostEngine(catalog)),
-            PtuSizingLookup(
-                [catalog](const QString& model, const QString& version, const QString& sku) {
-                    return catalogSizing(catalog, model, version, sku);
-                }));
-    };
-    const auto prices = routingPrices(session->workspace());
-    auto* routing =
-        new RoutingPage(session->store(), session->workspace().connections, prices.first);
-    addPage(QStringLiteral("routing"), tr("Routing"), routing);
-    auto* replay = new ReplayPage(session->store(), session->workspace(), session->workspacePath(),
-                                  prices.first, prices.second);
-    addPage(QStringLiteral("replay"), tr("What-if replay"), replay);
-    connect(replay, &ReplayPage::workspaceSaved, session, &Session::applyWorkspace);
-    connect(session, &Session::collectorReplaced, this, [this, routing, replay, routingPrices] {
-        const Workspace& ws = m_session->workspace();
-        const auto p = routingPrices(ws);
-        routing->setWorkspace(ws.connections, p.first);
-        replay->setWorkspace(ws, m_session->workspacePath(), p.first, p.second);
+    addLazyPage(QStringLiteral("cost"), tr("Cost"), [this] {
+        auto* cost = new CostPage(m_session->store(), m_session->workspace());
+        // Price overrides and the budget live in the workspace: save it as Connections does.
+        connect(cost, &CostPage::priceSettingsChanged, this,
+                [this](const QJsonArray& overrides, const QJsonObject& budget) {
+                    Workspace ws = m_session->workspace();
+                    ws.priceOverrides = overrides;
+                    ws.budget = budget;
+                    const QString path = m_session->workspacePath();
+                    QString error;
+                    if (!path.isEmpty() && !ws.save(path, &error))
+                        QMessageBox::warning(this, tr("Inferscope"), error);
+                    m_session->applyWorkspace(ws, path);
+                });
+        connect(m_session, &Session::collectorReplaced, cost,
+                [this, cost] { cost->setWorkspace(m_session->workspace()); });
+        return cost;
     });
+    addLazyPage(QStringLiteral("playground"), tr("Playground"), [this] {
+        auto* playground = new PlaygroundPage(m_session->store(), m_session->workspace());
+        connect(m_session, &Session::collectorReplaced, playground,
+                [this, playground] { playground->setWorkspace(m_session->workspace()); });
+        return playground;
+    });
+    addLazyPage(QStringLiteral("routing"), tr("Routing"), [this] {
+        const auto p = routingPrices(m_session->workspace());
+        auto* routing =
+            new RoutingPage(m_session->store(), m_session->workspace().connections, p.first);
+        connect(m_session, &Session::collectorReplaced, routing, [this, routing] {
+            routing->setWorkspace(m_session->workspace().connections,
+                                  routingPrices(m_session->workspace()).first);
+        });
+        return routing;
+    });
+    addLazyPage(QStringLiteral("replay"), tr("What-if replay"), [this] {
+        const auto p = routingPrices(m_session->workspace());
+        auto* replay = new ReplayPage(m_session->store(), m_session->workspace(),
+                                      m_session->workspacePath(), p.first, p.second);
+        connect(replay, &ReplayPage::workspaceSaved, m_session, &Session::applyWorkspace);
+        connect(m_session, &Session::collectorReplaced, replay, [this, replay] {
+            const auto prices = routingPrices(m_session->workspace());
+            replay->setWorkspace(m_session->workspace(), m_session->workspacePath(), prices.first,
+                                 prices.second);
+        });
+        return replay;
+    });
+    // Connections is built now: it follows every source's health from the start.
     m_connections = new ConnectionsPage(session->workspace(), session->workspacePath());
-    connect(m_connections, &ConnectionsPage::workspaceSaved, playground,
-            [playground](const Workspace& workspace) { playground->setWorkspace(workspace); });
     addPage(QStringLiteral("connections"), tr("Connections"), m_connections);
     connect(m_connections, &ConnectionsPage::workspaceSaved, session, &Session::applyWorkspace);
     // Keys typed on the Connections page go to the OS keychain (or this session only).
@@ -127,6 +135,10 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
                 done(ok, error.isEmpty() ? tr("The key is stored in the OS keychain.") : error);
             });
         });
+    // It follows the workspace as last applied, whichever page saved it.
+    connect(session, &Session::collectorReplaced, this, [this] {
+        m_connections->setWorkspace(m_session->workspace(), m_session->workspacePath());
+    });
     connect(session, &Session::collectorReplaced, this, [this](Collector* collector) {
         m_status->clear();
         follow(collector);
@@ -152,6 +164,23 @@ void MainWindow::follow(Collector* collector)
     m_connections->setCollector(collector);
 }
 
+std::pair<ReplayPricing, PtuSizingLookup> MainWindow::routingPrices(const Workspace& ws)
+{
+    // Routing and what-if replay price like the Cost page: the catalog with the overrides.
+    const PriceCatalog catalog = catalogWithOverrides(ws.priceOverrides, nullptr);
+    return std::make_pair(ReplayPricing::fromCatalog(CostEngine(catalog), ptuBillingOf(ws.budget)),
+                          PtuSizingLookup([catalog](const QString& model, const QString& version,
+                                                    const QString& sku) {
+                              return catalogSizing(catalog, model, version, sku);
+                          }));
+}
+
+void MainWindow::addLazyPage(const QString& id, const QString& title,
+                             std::function<QWidget*()> factory)
+{
+    addPage(id, title, new LazyPage(std::move(factory)));
+}
+
 void MainWindow::addPage(const QString& id, const QString& title, QWidget* page)
 {
     m_pageIds.append(id);
@@ -173,7 +202,12 @@ bool MainWindow::showPage(const QString& name)
 QWidget* MainWindow::pageWidget(const QString& name) const
 {
     const int index = m_pageIds.indexOf(name);
-    return index < 0 ? nullptr : m_stack->widget(index);
+    if (index < 0)
+        return nullptr;
+    QWidget* w = m_stack->widget(index);
+    if (auto* lazy = qobject_cast<LazyPage*>(w))
+        return lazy->page();
+    return w;
 }
 
 QString MainWindow::currentPage() const

@@ -1,7 +1,12 @@
 #pragma once
 
+#include "routing/capacitymodel.h"
+#include "routing/replaypricing.h"
+
 #include <QMainWindow>
 #include <QStringList>
+#include <functional>
+#include <utility>
 
 class QListWidget;
 class QStackedWidget;
@@ -11,6 +16,7 @@ class Collector;
 class ConnectionsPage;
 class OverviewPage;
 class SourceStatusBar;
+struct Workspace;
 } // namespace isc
 
 namespace isc::app {
@@ -38,6 +44,10 @@ protected:
 
 private:
     void addPage(const QString& id, const QString& title, QWidget* page);
+    /// A page built the first time it is opened (LazyPage).
+    void addLazyPage(const QString& id, const QString& title, std::function<QWidget*()> factory);
+    /// The prices and PTU sizing the Routing and replay pages use for `ws`.
+    static std::pair<ReplayPricing, PtuSizingLookup> routingPrices(const Workspace& ws);
     void buildMenus();
     void restoreSettings();
     void saveSettings() const;

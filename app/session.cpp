@@ -8,8 +8,10 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonObject>
 #include <QSettings>
 #include <QThread>
+#include <QThreadPool>
 
 namespace isc::app {
 namespace {
@@ -41,6 +43,9 @@ Session::~Session()
     if (m_collector)
         m_collector->stop();
     m_collector.reset();
+    // Page queries run on the global pool and block on store futures: let them finish while the
+    // store's thread still answers, or they would read a cancelled future.
+    QThreadPool::globalInstance()->waitForDone();
     m_store.reset();
     if (m_emulatorThread) {
         // The emulator's sockets belong to its thread: delete it there, then end the thread.
@@ -87,6 +92,8 @@ bool Session::open(const Options& options, QString* error)
         m_workspace =
             Workspace::demoWorkspace(m_emulator->baseUrl(), emu::Emulator::accountResourceId());
         m_workspace.routingPolicy = RoutingPolicy::demoDefault().toJsonObject();
+        // A demo budget a little under the fleet's usual month, so the burn-down has a story.
+        m_workspace.budget = QJsonObject{{QStringLiteral("monthlyUsd"), QStringLiteral("140000")}};
     }
 
     QString dbPath = options.dbPath;

@@ -42,8 +42,8 @@ DemoBanner::DemoBanner(Kind kind, const QString& text, QWidget* parent) : QFrame
 
 QString DemoBanner::demoText()
 {
-    return tr("Demo data: a built-in emulator plays a Contoso Azure OpenAI account. "
-              "Nothing here is real.");
+    return tr("Demo data: a built-in emulator plays a demo fleet (Azure OpenAI, OpenAI, Anthropic "
+              "and local servers). Nothing here is real.");
 }
 
 void DemoBanner::setText(const QString& text)

@@ -2,20 +2,32 @@
 
 #include <QDateTime>
 #include <QHBoxLayout>
+#include <QIcon>
 #include <QLabel>
+#include <QMenu>
+#include <QPainter>
+#include <QPixmap>
 #include <QProgressBar>
+#include <QToolButton>
 
 namespace isc {
 namespace {
+
+constexpr int kFailingWidth = 420; // px a failing source's text may take before it is elided
 
 QString clock(qint64 ts)
 {
     return QDateTime::fromSecsSinceEpoch(ts).toString(QStringLiteral("HH:mm:ss"));
 }
 
+QString nameOf(const SourceHealth& h)
+{
+    return h.displayName.isEmpty() ? h.source : h.displayName;
+}
+
 QString describe(const SourceHealth& h)
 {
-    QString text = h.displayName.isEmpty() ? h.source : h.displayName;
+    QString text = nameOf(h);
     switch (h.state) {
     case SourceHealth::State::Idle:
         return text + QStringLiteral(": idle");
@@ -36,25 +48,48 @@ QString describe(const SourceHealth& h)
     return text;
 }
 
-QString dotColour(SourceHealth::State s)
+QColor dotColour(SourceHealth::State s)
 {
     switch (s) {
     case SourceHealth::State::Polling:
-        return QStringLiteral("#2e7d32");
+        return QColor(0x2e7d32);
     case SourceHealth::State::Failing:
-        return QStringLiteral("#c62828");
+        return QColor(0xc62828);
     default:
-        return QStringLiteral("#9e9e9e");
+        return QColor(0x9e9e9e);
     }
+}
+
+QIcon dot(const QColor& colour)
+{
+    QPixmap pixmap(12, 12);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(colour);
+    painter.drawEllipse(QRectF(1, 1, 10, 10));
+    return QIcon(pixmap);
 }
 
 } // namespace
 
 SourceStatusBar::SourceStatusBar(QWidget* parent)
-    : QWidget(parent), m_progress(new QProgressBar(this))
+    : QWidget(parent), m_summary(new QToolButton(this)), m_menu(new QMenu(this)),
+      m_progress(new QProgressBar(this))
 {
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 0, 4, 0);
+    layout->setSpacing(12);
+    m_summary->setAutoRaise(true);
+    m_summary->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_summary->setPopupMode(QToolButton::InstantPopup);
+    m_summary->setMenu(m_menu);
+    m_summary->setAccessibleName(tr("Sources"));
+    // The popup arrow would suggest a drop-down field; the button reads as a status line.
+    m_summary->setStyleSheet(QStringLiteral("QToolButton::menu-indicator { image: none; }"));
+    m_summary->hide();
+    layout->addWidget(m_summary);
     layout->addStretch(1);
     m_progress->setMaximumWidth(260);
     m_progress->setTextVisible(true);
@@ -65,28 +100,108 @@ SourceStatusBar::SourceStatusBar(QWidget* parent)
 
 void SourceStatusBar::setHealth(const SourceHealth& health)
 {
+    if (!m_health.contains(health.source))
+        m_order << health.source;
     m_health.insert(health.source, health);
-    QLabel* label = m_labels.value(health.source);
-    if (!label) {
-        label = new QLabel(this);
-        label->setTextFormat(Qt::RichText);
-        auto* box = static_cast<QHBoxLayout*>(layout());
-        box->insertWidget(m_labels.size(), label);
-        m_labels.insert(health.source, label);
-    }
-    const QString text = describe(health);
-    label->setText(QStringLiteral("<span style='color:%1'>&#9679;</span> %2")
-                       .arg(dotColour(health.state), text.toHtmlEscaped()));
-    label->setToolTip(
-        health.lastError.isEmpty() ? text : QStringLiteral("Last error: %1").arg(health.lastError));
-    label->setAccessibleName(text);
+    updateView();
 }
 
 void SourceStatusBar::clear()
 {
-    qDeleteAll(m_labels);
-    m_labels.clear();
+    qDeleteAll(m_failing);
+    m_failing.clear();
     m_health.clear();
+    m_order.clear();
+    updateView();
+}
+
+void SourceStatusBar::updateView()
+{
+    int ok = 0, starting = 0, backfilling = 0, idle = 0, failing = 0, warned = 0;
+    m_menu->clear();
+    QString tip;
+    for (const QString& id : std::as_const(m_order)) {
+        const SourceHealth h = m_health.value(id);
+        switch (h.state) {
+        case SourceHealth::State::Polling:
+            ++ok;
+            break;
+        case SourceHealth::State::Connecting:
+            ++starting;
+            break;
+        case SourceHealth::State::Backfilling:
+            ++backfilling;
+            break;
+        case SourceHealth::State::Idle:
+            ++idle;
+            break;
+        case SourceHealth::State::Failing:
+            ++failing;
+            break;
+        }
+        const QString text = describe(h);
+        const QColor colour = dotColour(h.state);
+        QString line = QStringLiteral("<span style='color:%1'>&#9679;</span> %2")
+                           .arg(colour.name(), text.toHtmlEscaped());
+        QAction* action = m_menu->addAction(dot(colour), text);
+        if (!h.warning.isEmpty()) {
+            ++warned;
+            line += QStringLiteral("<br>&nbsp;&nbsp;&nbsp;%1")
+                        .arg(tr("Warning: %1").arg(h.warning).toHtmlEscaped());
+            action->setToolTip(h.warning);
+        }
+        tip += (tip.isEmpty() ? QString() : QStringLiteral("<br>")) + line;
+
+        // Failing sources stay spelled out in the bar itself, not only behind the summary.
+        QLabel* label = m_failing.value(id);
+        if (h.state != SourceHealth::State::Failing) {
+            if (label) {
+                m_failing.remove(id);
+                delete label;
+            }
+            continue;
+        }
+        if (!label) {
+            label = new QLabel(this);
+            label->setTextFormat(Qt::RichText);
+            static_cast<QHBoxLayout*>(layout())->insertWidget(1 + int(m_failing.size()), label);
+            m_failing.insert(id, label);
+            label->show(); // now, not on the next event loop turn
+        }
+        const QString shown = label->fontMetrics().elidedText(text, Qt::ElideRight, kFailingWidth);
+        label->setText(QStringLiteral("<span style='color:%1'>&#9679;</span> %2")
+                           .arg(colour.name(), shown.toHtmlEscaped()));
+        label->setToolTip(h.lastError.isEmpty()
+                              ? text
+                              : tr("%1 is failing. Last error: %2").arg(nameOf(h), h.lastError));
+        label->setAccessibleName(text);
+    }
+
+    const int total = int(m_order.size());
+    m_summary->setVisible(total > 0);
+    if (total == 0)
+        return;
+    QStringList parts;
+    if (ok > 0)
+        parts << tr("%1 OK").arg(ok);
+    if (backfilling > 0)
+        parts << tr("%1 backfilling").arg(backfilling);
+    if (starting > 0)
+        parts << tr("%1 connecting").arg(starting);
+    if (idle > 0)
+        parts << tr("%1 idle").arg(idle);
+    if (failing > 0)
+        parts << tr("%1 failing").arg(failing);
+    if (warned > 0)
+        parts << tr("%n with a warning", "", warned);
+    const QString states = parts.join(QStringLiteral(", "));
+    m_summary->setText(total == 1 ? tr("1 source: %1").arg(states)
+                                  : tr("%1 sources: %2").arg(total).arg(states));
+    m_summary->setIcon(dot(failing > 0                  ? dotColour(SourceHealth::State::Failing)
+                           : ok == total && warned == 0 ? dotColour(SourceHealth::State::Polling)
+                                                        : QColor(0xe0a000)));
+    m_summary->setToolTip(tip);
+    m_summary->setAccessibleDescription(tr("Click for each source's state."));
 }
 
 void SourceStatusBar::setBackfillProgress(int done, int total)
@@ -105,6 +220,21 @@ QString SourceStatusBar::entryText(const QString& source) const
 {
     const auto it = m_health.find(source);
     return it == m_health.end() ? QString() : describe(*it);
+}
+
+QString SourceStatusBar::summaryText() const
+{
+    return m_summary->isHidden() ? QString() : m_summary->text();
+}
+
+QStringList SourceStatusBar::failingTexts() const
+{
+    QStringList texts;
+    for (const QString& id : m_order) {
+        if (const QLabel* label = m_failing.value(id))
+            texts << label->accessibleName();
+    }
+    return texts;
 }
 
 } // namespace isc

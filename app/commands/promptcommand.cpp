@@ -7,6 +7,7 @@
 #include "playground/chatwire.h"
 #include "playground/playgroundtargets.h"
 #include "playground/runrecord.h"
+#include "playground/runresult.h"
 #include "sources/credentialprovider.h"
 #include "store/samplestore.h"
 
@@ -16,9 +17,12 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
 #include <QSettings>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 namespace isc::app {
 namespace {
@@ -107,6 +111,19 @@ bool workspaceTarget(const QString& name, const Workspace& ws, ChatTarget* t, QS
                             "connection with an inference endpoint")
                  .arg(name);
     return false;
+}
+
+// The stderr metrics line: "cost" is a number in USD or null when no price exists (never $0);
+// the words ("$0.000123", "no price") go in "cost_text". The stored history keeps toJson().
+QJsonObject metricsLine(const RunResult& r)
+{
+    QJsonObject o = r.toJson();
+    const std::optional<Money>& cost = r.metrics.cost;
+    const QJsonValue usd = cost ? QJsonValue(cost->toUnits()) : QJsonValue(QJsonValue::Null);
+    o.insert(QStringLiteral("cost"), usd);
+    o.insert(QStringLiteral("cost_usd"), usd);
+    o.insert(QStringLiteral("cost_text"), cost ? cost->format(6) : QStringLiteral("no price"));
+    return o;
 }
 
 } // namespace
@@ -204,7 +221,7 @@ int runPrompt(const Invocation& inv)
         std::fputs("\n", stdout);
     std::fflush(stdout);
     std::fprintf(stderr, "%s\n",
-                 QJsonDocument(result.toJson()).toJson(QJsonDocument::Compact).constData());
+                 QJsonDocument(metricsLine(result)).toJson(QJsonDocument::Compact).constData());
     if (!inv.dbPath.isEmpty()) {
         // The Playground's redaction setting holds here too: metrics only when it is off.
         const bool keepText =

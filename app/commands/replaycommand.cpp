@@ -103,12 +103,14 @@ int replayReport(const Invocation& inv, QByteArray* out, QStringList* warnings, 
         return 1;
     QVector<Connection> connections;
     QJsonArray priceOverrides;
+    QJsonObject costSettings; // the workspace's budget object: its PTU pricing basis
     if (!inv.workspacePath.isEmpty()) {
         const auto ws = Workspace::load(inv.workspacePath, error);
         if (!ws)
             return 1;
         connections = ws->connections;
         priceOverrides = ws->priceOverrides;
+        costSettings = ws->budget;
     }
 
     SampleStore store;
@@ -163,14 +165,18 @@ int replayReport(const Invocation& inv, QByteArray* out, QStringList* warnings, 
         return 2;
     }
 
-    // Priced like the Cost page: the catalog with the workspace's overrides, PTUs hourly.
+    // Priced like the Cost page: the catalog with the workspace's overrides, PTUs on the
+    // workspace's basis (a monthly reservation unless it says otherwise).
     QString pricingWarning;
     const PriceCatalog catalog = catalogWithOverrides(priceOverrides, &pricingWarning);
     if (!pricingWarning.isEmpty())
         warnings->append(pricingWarning);
     ReplayOptions options;
     options.policy = *policy;
-    options.pricing = ReplayPricing::fromCatalog(CostEngine(catalog));
+    const PtuBilling billing = ptuBillingOf(costSettings, &pricingWarning);
+    if (!pricingWarning.isEmpty() && !warnings->contains(pricingWarning))
+        warnings->append(pricingWarning);
+    options.pricing = ReplayPricing::fromCatalog(CostEngine(catalog), billing);
     options.sizing = [catalog](const QString& model, const QString& version, const QString& sku) {
         return catalogSizing(catalog, model, version, sku);
     };

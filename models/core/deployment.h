@@ -17,6 +17,9 @@ struct Deployment
     int capacity = 0;    ///< PTUs on provisioned SKUs, thousands of tokens/min otherwise
     QString spilloverTo; ///< spillover deployment name, empty when none
     QString state;       ///< provisioningState, e.g. "Succeeded"
+    /// properties.versionUpgradeOption, e.g. "OnceNewDefaultVersionAvailable", "NoAutoUpgrade";
+    /// empty when the provider does not say (initialised so positional initialisers may omit it)
+    QString upgradeOption{};
 
     /// True for the reserved-capacity SKUs (*ProvisionedManaged).
     bool isProvisioned() const { return sku.endsWith(QLatin1String("ProvisionedManaged")); }
@@ -27,7 +30,7 @@ struct Deployment
     {
         return source == o.source && name == o.name && model == o.model && version == o.version &&
                sku == o.sku && capacity == o.capacity && spilloverTo == o.spilloverTo &&
-               state == o.state;
+               state == o.state && upgradeOption == o.upgradeOption;
     }
 };
 

@@ -20,6 +20,7 @@ struct SourceHealth
     int backfillDone = 0;   ///< chunks done
     int backfillTotal = 0;  ///< chunks planned, 0 when not backfilling
     qint64 latencyMs = -1;  ///< response time of the last answered request, -1 = none yet
+    QString warning;        ///< a standing problem that does not stop polling, in words
 };
 
 /// A short word for the state, for labels ("polling", "failing", ...).

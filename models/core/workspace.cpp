@@ -372,6 +372,10 @@ Workspace Workspace::demoWorkspace(const QUrl& emulatorBase, const QString& reso
         k.displayName = QLatin1String(local.name);
         k.endpoint = emulatorBase.resolved(QUrl(QLatin1String(local.path)));
         k.pollIntervalSeconds = 15;
+        // Marks them as the emulator's: only a demo server can be scraped at a past instant,
+        // so only these backfill (PrometheusSource).
+        if (k.kind == QLatin1String("prometheus"))
+            k.credential.kind = SecretRef::Kind::Demo;
         ws.connections.append(k);
     }
     return ws;

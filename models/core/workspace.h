@@ -78,7 +78,10 @@ struct Workspace
     QVector<Connection> connections;
     /// User price overrides (enterprise discounts), as PriceCatalog::applyOverrides() reads them.
     QJsonArray priceOverrides;
-    /// Budgets, e.g. {"monthlyUsd": "25000"} (models/cost reads it).
+    /// Budgets and cost settings, e.g. {"monthlyUsd": "25000", "ptuBilling": "monthly"}: the
+    /// monthly budget, and the pricing basis of provisioned (PTU) deployments on the Cost and
+    /// Capacity pages, "hourly", "monthly" or "yearly" (reservation; monthly when absent).
+    /// Edited in the price editor (widgets/pages/costpage.h reads it).
     QJsonObject budget;
     /// The routing policy (models/routing RoutingPolicy JSON), empty when none.
     QJsonObject routingPolicy;

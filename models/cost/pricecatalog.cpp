@@ -401,6 +401,24 @@ PriceLookup PriceCatalog::lookup(const QString& provider, const QString& model,
                 how = before;
         }
     }
+    // A fine-tune ("gpt-4o-mini-2024-07-18.ft-0a1b2c", deployed as version "1" on Standard) has
+    // no entry of its own: its tokens cost the fine-tuned rates of its base model and version.
+    // Provisioned fine-tunes are priced by PTU time, which the FineTuned entries do not give.
+    QString ftBase, ftVersion;
+    if (!ok && !sku.endsWith(QLatin1String("ProvisionedManaged")) &&
+        splitFineTunedModel(model, &ftBase, &ftVersion)) {
+        const PriceLookup::Match before = how;
+        if (how == PriceLookup::Match::Exact)
+            how = PriceLookup::Match::FineTuned;
+        ok = attempt(ftBase, ftVersion, QStringLiteral("FineTuned"));
+        if (ok)
+            why << QStringLiteral("%1 is a fine-tune of %2%3: priced at the catalog's fine-tuned "
+                                  "rates for it.")
+                       .arg(model, ftBase,
+                            ftVersion.isEmpty() ? QString() : QStringLiteral(" ") + ftVersion);
+        else
+            how = before;
+    }
     if (!ok && sku != QLatin1String("default") && provider != QLatin1String("azure-openai")) {
         how = PriceLookup::Match::DefaultTier;
         ok = attempt(model, version, QStringLiteral("default"));

@@ -68,6 +68,7 @@ struct PriceLookup
         DatedSuffix, ///< "gpt-4o-2024-08-06" matched the entry for "gpt-4o"
         BatchSku,    ///< a *Batch SKU priced at the batch rate of its *Standard entry
         DefaultTier, ///< unknown service tier, priced at the default tier
+        FineTuned,   ///< "gpt-4o-mini-2024-07-18.ft-…" priced at its base's "FineTuned" entry
     };
     Match match = Match::None;
     std::optional<PriceEntry> entry;
@@ -93,6 +94,8 @@ public:
     bool applyOverrides(const QByteArray& json, QString* error);
 
     /// Finds the price of provider/model/version/sku; fallbacks are documented in PriceLookup.
+    /// A fine-tuned model (splitFineTunedModel()) on a pay-per-token SKU without an entry of its
+    /// own is priced at the "FineTuned" entry of its base model and version.
     PriceLookup lookup(const QString& provider, const QString& model, const QString& version,
                        const QString& sku) const;
 

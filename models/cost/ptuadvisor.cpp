@@ -72,6 +72,7 @@ double PtuAdvisor::weighted(const MinuteTokens& m, const PtuPrices& ptu)
 PtuAdvice PtuAdvisor::advise(const PtuAdvisorInput& in)
 {
     PtuAdvice a;
+    a.paygPriced = in.payg.input.has_value() && in.payg.output.has_value();
     const PtuPrices& ptu = in.ptu;
     const int n = int(in.minutes.size());
     a.observedMinutes = n;
@@ -108,17 +109,26 @@ PtuAdvice PtuAdvisor::advise(const PtuAdvisorInput& in)
                               qint64(std::llround(double(m.output) * share)), in.payg);
     }
     a.spilloverPtuMonthly = PtuCost::monthlyCost(a.spilloverPtus, ptu, in.billing);
-    a.spilloverPaygMonthly = monthly(overflow, n);
-    a.ptuPlusSpilloverMonthly = a.spilloverPtuMonthly + a.spilloverPaygMonthly;
+    if (!a.paygPriced) {
+        // Unknown, not free: nothing priced at pay-per-token rates may read as $0.
+        a.paygMonthly = {};
+        a.spilloverPaygMonthly = {};
+        a.ptuPlusSpilloverMonthly = {};
+        a.breakEvenUtilization = std::numeric_limits<double>::quiet_NaN();
+    } else {
+        a.spilloverPaygMonthly = monthly(overflow, n);
+        a.ptuPlusSpilloverMonthly = a.spilloverPtuMonthly + a.spilloverPaygMonthly;
+    }
 
     // Break-even: the utilization at which a PTU's month costs what its tokens would.
     const double paygPerWeighted =
         weightedSum > 0 ? double(static_cast<qint64>(paygAll / 1000000)) / weightedSum : 0;
     const double ptuMonth = double(PtuCost::monthlyCost(1, ptu, in.billing).micros);
     const double tokensPerPtuMonth = double(ptu.inputTpmPerPtu) * double(kMinutesPerMonth);
-    a.breakEvenUtilization = paygPerWeighted > 0 && tokensPerPtuMonth > 0
-                                 ? ptuMonth / (tokensPerPtuMonth * paygPerWeighted)
-                                 : std::numeric_limits<double>::infinity();
+    if (a.paygPriced)
+        a.breakEvenUtilization = paygPerWeighted > 0 && tokensPerPtuMonth > 0
+                                     ? ptuMonth / (tokensPerPtuMonth * paygPerWeighted)
+                                     : std::numeric_limits<double>::infinity();
 
     QStringList& s = a.assumptions;
     s << QStringLiteral("Traffic: the %1 observed minutes (%2 days, idle minutes included), "
@@ -137,9 +147,14 @@ PtuAdvice PtuAdvisor::advise(const PtuAdvisorInput& in)
              .arg(ptu.increment);
     s << QStringLiteral("PTU price: %1 (%2 per PTU a month).")
              .arg(ptuBillingName(in.billing), PtuCost::monthlyCost(1, ptu, in.billing).format(2));
-    s << QStringLiteral("Pay-per-token: %1 input, %2 output; cached input is not discounted.")
-             .arg(formatPricePerMillion(in.payg.input.value_or(0)),
-                  formatPricePerMillion(in.payg.output.value_or(0)));
+    if (a.paygPriced)
+        s << QStringLiteral("Pay-per-token: %1 input, %2 output; cached input is not discounted.")
+                 .arg(formatPricePerMillion(*in.payg.input),
+                      formatPricePerMillion(*in.payg.output));
+    else
+        s << QStringLiteral("Pay-per-token: no price in the catalog, so the pay-per-token and "
+                            "PTU + spillover options and the break-even are not priced (add a "
+                            "price override to compare them).");
     s << QStringLiteral("PTU + spillover: PTUs sized for the %1 minute at 100 %; tokens above "
                         "that capacity spill to a standard deployment at pay-per-token prices.")
              .arg(pName(in.spilloverPercentile));

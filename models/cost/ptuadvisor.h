@@ -32,6 +32,10 @@ struct PtuAdvisorInput
 /// The advisor's answer; every Money is per average month (730 hours).
 struct PtuAdvice
 {
+    /// False when the input had no pay-per-token price (input and output): paygMonthly,
+    /// spilloverPaygMonthly, ptuPlusSpilloverMonthly and breakEvenUtilization are then unknown
+    /// (zero and NaN here) and must be shown as "no price", never as $0.
+    bool paygPriced = false;
     int observedMinutes = 0;
     double p95Tpm = 0;   ///< weighted tokens per minute (input + weight x output), p95 minute
     double p99Tpm = 0;   ///< same, p99 minute

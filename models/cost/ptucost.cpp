@@ -2,6 +2,7 @@
 
 #include <QDate>
 #include <QDateTime>
+#include <QJsonValue>
 #include <algorithm>
 
 namespace isc {
@@ -32,6 +33,29 @@ QString ptuBillingName(PtuBilling billing)
         return QStringLiteral("yearly reservation");
     }
     return {};
+}
+
+QString ptuBillingKey(PtuBilling billing)
+{
+    switch (billing) {
+    case PtuBilling::Hourly:
+        return QStringLiteral("hourly");
+    case PtuBilling::MonthlyReservation:
+        return QStringLiteral("monthly");
+    case PtuBilling::YearlyReservation:
+        return QStringLiteral("yearly");
+    }
+    return {};
+}
+
+std::optional<PtuBilling> ptuBillingFromKey(const QString& key)
+{
+    for (const PtuBilling b :
+         {PtuBilling::Hourly, PtuBilling::MonthlyReservation, PtuBilling::YearlyReservation}) {
+        if (key.trimmed().compare(ptuBillingKey(b), Qt::CaseInsensitive) == 0)
+            return b;
+    }
+    return std::nullopt;
 }
 
 qint64 PtuCost::ptuSeconds(int ptus, const TimeRange& window)
@@ -100,6 +124,21 @@ Money PtuCost::monthlyCost(int ptus, const PtuPrices& prices, PtuBilling billing
     if (billing == PtuBilling::YearlyReservation && prices.yearlyMicros)
         return Money::mulDiv(ptus, *prices.yearlyMicros, 12);
     return Money::fromMicros(qint64(ptus) * prices.hourlyMicros * kHoursPerMonth);
+}
+
+PtuBilling ptuBillingOf(const QJsonObject& costSettings, QString* warning)
+{
+    const QJsonValue v = costSettings.value(QLatin1String("ptuBilling"));
+    if (v.isUndefined() || v.isNull())
+        return kDefaultPtuBilling;
+    if (const std::optional<PtuBilling> b = ptuBillingFromKey(v.toString()))
+        return *b;
+    if (warning)
+        *warning = QStringLiteral("The workspace's PTU pricing basis \"%1\" is not \"hourly\", "
+                                  "\"monthly\" or \"yearly\"; provisioned deployments are priced "
+                                  "at the %2 rate.")
+                       .arg(v.toVariant().toString(), ptuBillingName(kDefaultPtuBilling));
+    return kDefaultPtuBilling;
 }
 
 } // namespace isc

@@ -4,8 +4,10 @@
 #include "cost/money.h"
 #include "cost/pricecatalog.h"
 
+#include <QJsonObject>
 #include <QString>
 #include <QVector>
+#include <optional>
 
 namespace isc {
 
@@ -59,5 +61,16 @@ TimeRange utcDayOf(qint64 ts);
 
 /// Words for a billing mode: "hourly", "monthly reservation", "yearly reservation".
 QString ptuBillingName(PtuBilling billing);
+
+/// The pricing basis a workspace stores ("ptuBilling" of its cost settings): "hourly",
+/// "monthly", "yearly".
+QString ptuBillingKey(PtuBilling billing);
+/// The billing mode of a stored key (case-insensitive); nullopt for any other text.
+std::optional<PtuBilling> ptuBillingFromKey(const QString& key);
+/// What a customer with a PTU deployment most likely pays: a monthly reservation.
+constexpr PtuBilling kDefaultPtuBilling = PtuBilling::MonthlyReservation;
+/// The basis a workspace's cost settings (its budget object, {"ptuBilling": "monthly"}) choose;
+/// kDefaultPtuBilling when unset. An unknown value gives the default and sets `warning`.
+PtuBilling ptuBillingOf(const QJsonObject& costSettings, QString* warning = nullptr);
 
 } // namespace isc

@@ -2,6 +2,7 @@
 
 #include "emulator/chattext.h"
 #include "emulator/emulatorkeys.h"
+#include "emulator/localserverservice.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -327,12 +328,16 @@ void ChatService::serve(const HttpServerRequest& req, HttpServerResponder& r,
         } else if (rt.local == QLatin1String("vllm")) {
             baseTtft = 120;
             baseTbt = 12;
+            model = LocalServerModel::vllmProfile().model; // one served model, whatever is asked
         } else if (rt.local == QLatin1String("llamacpp")) {
             baseTtft = 200;
             baseTbt = 25;
+            model = LocalServerModel::llamaCppProfile().model;
         } else if (rt.local == QLatin1String("ollama")) {
             baseTtft = 250;
             baseTbt = 30;
+            if (model.isEmpty())
+                model = QStringLiteral("llama3.2:3b");
         }
         const double load = TrafficModel::demandEnvelope(minute, false);
         ttft = baseTtft * (0.7 + 0.6 * load);
@@ -343,9 +348,9 @@ void ChatService::serve(const HttpServerRequest& req, HttpServerResponder& r,
     }
     const double speed = speedFactor(req);
 
-    const QStringList tokens = chatAnswerTokens(seed, prompt, maxTokens);
+    const QStringList tokens = chatAnswerTokens(seed, model, prompt, maxTokens);
     const bool capped = maxTokens > 0 && tokens.size() >= maxTokens &&
-                        chatAnswerTokens(seed, prompt, 0).size() > tokens.size();
+                        chatAnswerTokens(seed, model, prompt, 0).size() > tokens.size();
     const bool outputFiltered =
         rt.wire == Wire::Azure && prompt.contains(QLatin1String(kFilterOutputWord));
     const int sent = outputFiltered ? std::min<int>(5, int(tokens.size())) : int(tokens.size());

@@ -26,9 +26,10 @@ quint64 chatHash(quint64 seed, const QString& text)
     return h;
 }
 
-QStringList chatAnswerTokens(quint64 seed, const QString& prompt, int maxTokens)
+QStringList chatAnswerTokens(quint64 seed, const QString& model, const QString& prompt,
+                             int maxTokens)
 {
-    quint64 h = chatHash(seed, prompt);
+    quint64 h = chatHash(chatHash(seed, model), prompt);
     const int total = 24 + int(h % 41);
     QStringList out;
     bool sentenceStart = true;

@@ -5,9 +5,11 @@
 
 namespace isc::emu {
 
-/// The emulator's answer to `prompt`: 24..64 pieces, one token each ("The", " fleet", "."),
-/// a pure function of (seed, prompt), cut to `maxTokens` (<= 0: no cap).
-QStringList chatAnswerTokens(quint64 seed, const QString& prompt, int maxTokens);
+/// The emulator's answer to `prompt` from `model`: 24..64 pieces, one token each ("The",
+/// " fleet", "."), a pure function of (seed, model, prompt), cut to `maxTokens` (<= 0: no cap).
+/// Each model answers differently, so side-by-side runs can be told apart.
+QStringList chatAnswerTokens(quint64 seed, const QString& model, const QString& prompt,
+                             int maxTokens);
 
 /// Prompt tokens as the emulator bills them: about 4 characters a token plus 4 per message.
 int emulatedPromptTokens(const QStringList& messageContents);

@@ -68,7 +68,9 @@ std::optional<Reply> refusal(const HttpServerRequest& req, const QString& apiVer
 
 struct Emulator::Private
 {
-    explicit Private(quint64 seed) : traffic(seed), services(makeEmulatorServices(traffic)) {}
+    Private(quint64 seed, QVector<FleetDeployment> fleet)
+        : traffic(seed, std::move(fleet)), services(makeEmulatorServices(traffic))
+    {}
 
     TrafficModel traffic;
     std::vector<std::unique_ptr<EmulatorService>> services;
@@ -117,7 +119,12 @@ Reply Emulator::Private::route(const HttpServerRequest& req, const QMap<QString,
                     QStringLiteral("The resource '%1' was not found.").arg(req.path()));
 }
 
-Emulator::Emulator(quint64 seed, QObject* parent) : QObject(parent), d(new Private(seed))
+Emulator::Emulator(quint64 seed, QObject* parent)
+    : Emulator(seed, TrafficModel::demoFleet(), parent)
+{}
+
+Emulator::Emulator(quint64 seed, QVector<FleetDeployment> fleet, QObject* parent)
+    : QObject(parent), d(new Private(seed, std::move(fleet)))
 {
     d->server.setParent(this); // follows the emulator to its thread; destroyed with d first
     d->server.setHandler([this](const HttpServerRequest& req, HttpServerResponder& r) {

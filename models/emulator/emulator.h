@@ -18,6 +18,9 @@ class Emulator : public QObject
     Q_OBJECT
 public:
     explicit Emulator(quint64 seed, QObject* parent = nullptr);
+    /// An account serving `fleet` instead of the demo fleet (e.g. with a fine-tune, which the
+    /// demo lacks); the other providers stay the demo's.
+    Emulator(quint64 seed, QVector<FleetDeployment> fleet, QObject* parent = nullptr);
     ~Emulator() override;
 
     /// Listens on `address:port` (0 = any free port). Returns false with `error` set on failure.

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace isc::emu {
 namespace {
@@ -37,6 +38,36 @@ QByteArray modelsJson(const QString& model, const QString& owner, qint64 created
                         {QStringLiteral("owned_by"), owner}};
     return QJsonDocument(QJsonObject{{QStringLiteral("object"), QStringLiteral("list")},
                                      {QStringLiteral("data"), QJsonArray{m}}})
+        .toJson(QJsonDocument::Compact);
+}
+
+// The instant of `x-inferscope-at` (s UTC), or nullopt with `problem` in words.
+std::optional<qint64> parseAt(const QByteArray& value, qint64 now, QString* problem)
+{
+    const QByteArray v = value.trimmed();
+    bool ok = false;
+    const qint64 at = v.toLongLong(&ok);
+    if (!ok || at < 0) {
+        *problem = QStringLiteral("x-inferscope-at must be whole seconds since the Unix epoch "
+                                  "(e.g. %1), not '%2'")
+                       .arg(now)
+                       .arg(QString::fromLatin1(v.left(40)));
+        return std::nullopt;
+    }
+    if (at > now) {
+        *problem = QStringLiteral("x-inferscope-at %1 is %2 s in the future of the emulator's "
+                                  "clock (%3): a server's counters only know the past")
+                       .arg(at)
+                       .arg(at - now)
+                       .arg(now);
+        return std::nullopt;
+    }
+    return at;
+}
+
+QByteArray detailJson(const QString& detail)
+{
+    return QJsonDocument(QJsonObject{{QStringLiteral("detail"), detail}})
         .toJson(QJsonDocument::Compact);
 }
 
@@ -143,21 +174,71 @@ LocalTotals LocalServerModel::totalsAt(qint64 t) const
     tot.queue.bounds = requestLatencyBuckets();
     for (LocalHistogram* h : {&tot.ttft, &tot.itl, &tot.e2e, &tot.queue})
         h->counts.fill(0, h->bounds.size() + 1);
-    for (qint64 m = tot.processStart; m < t; m += 60) {
+    advance(&tot, tot.processStart, t);
+    return tot;
+}
+
+void LocalServerModel::advance(LocalTotals* tot, qint64 from, qint64 to) const
+{
+    // Requests are sorted within a minute and finish inside it, so minute by minute is the
+    // global finishing order: advancing in steps adds the same terms in the same order.
+    for (qint64 m = floorTo(from, 60); m < to; m += 60) {
         for (const LocalRequest& r : requestsIn(m)) {
-            if (r.finishedAt >= t)
+            if (r.finishedAt < from)
+                continue;
+            if (r.finishedAt >= to)
                 break;
-            (r.hitLength ? tot.requestsLength : tot.requestsStop) += 1;
-            tot.promptTokens += r.promptTokens;
-            tot.generationTokens += r.completionTokens;
-            tot.ttft.observe(r.ttftSeconds);
-            tot.e2e.observe(r.e2eSeconds);
-            tot.queue.observe(r.queueSeconds);
+            (r.hitLength ? tot->requestsLength : tot->requestsStop) += 1;
+            tot->promptTokens += r.promptTokens;
+            tot->generationTokens += r.completionTokens;
+            tot->ttft.observe(r.ttftSeconds);
+            tot->e2e.observe(r.e2eSeconds);
+            tot->queue.observe(r.queueSeconds);
             if (r.completionTokens > 1)
-                tot.itl.observe(r.itlSeconds, r.completionTokens - 1);
+                tot->itl.observe(r.itlSeconds, r.completionTokens - 1);
+            tot->promptSeconds += r.ttftSeconds - r.queueSeconds;
+            tot->predictSeconds += r.itlSeconds * r.completionTokens;
         }
     }
-    return tot;
+}
+
+LocalTotalsCache::LocalTotalsCache(LocalServerModel model, int capacity)
+    : m_model(std::move(model)), m_capacity(std::max(1, capacity))
+{}
+
+LocalTotals LocalTotalsCache::totalsAt(qint64 t)
+{
+    const qint64 start = m_model.processStart(t);
+    int best = -1;
+    for (int i = 0; i < m_entries.size(); ++i) {
+        const Entry& e = m_entries.at(i);
+        if (e.totals.processStart == start && e.t <= t && (best < 0 || e.t > m_entries.at(best).t))
+            best = i;
+    }
+    if (best >= 0) {
+        ++m_hits;
+        Entry& e = m_entries[best];
+        m_model.advance(&e.totals, e.t, t);
+        e.t = t;
+        e.lastUse = ++m_uses;
+        return e.totals;
+    }
+    ++m_misses;
+    if (m_entries.size() < m_capacity) {
+        m_entries.append(Entry{});
+        best = static_cast<int>(m_entries.size()) - 1;
+    } else {
+        best = 0; // the least recently used one makes room
+        for (int i = 1; i < m_entries.size(); ++i) {
+            if (m_entries.at(i).lastUse < m_entries.at(best).lastUse)
+                best = i;
+        }
+    }
+    Entry& e = m_entries[best];
+    e.t = t;
+    e.totals = m_model.totalsAt(t);
+    e.lastUse = ++m_uses;
+    return e.totals;
 }
 
 int LocalServerModel::runningAt(qint64 t) const
@@ -201,7 +282,8 @@ QVector<double> LocalServerModel::requestLatencyBuckets()
 
 LocalServerService::LocalServerService(const TrafficModel& traffic)
     : m_vllm(traffic.seed(), LocalServerModel::vllmProfile()),
-      m_llamaCpp(traffic.seed(), LocalServerModel::llamaCppProfile())
+      m_llamaCpp(traffic.seed(), LocalServerModel::llamaCppProfile()), m_vllmTotals(m_vllm),
+      m_llamaCppTotals(m_llamaCpp)
 {}
 
 bool LocalServerService::accepts(const HttpServerRequest& req) const
@@ -214,22 +296,38 @@ void LocalServerService::serve(const HttpServerRequest& req, HttpServerResponder
                                const ServiceContext& ctx)
 {
     const QString path = req.path();
-    const QList<HttpServerHeader> text = {
-        {"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}};
+    QList<HttpServerHeader> text = {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}};
     if (req.method != "GET") {
         r.respondJson(405, R"({"detail":"Method Not Allowed"})");
         return;
     }
+    qint64 at = ctx.nowUtc;
+    QList<HttpServerHeader> echo;
+    if (req.hasHeader(atHeader)) {
+        QString problem;
+        const std::optional<qint64> asked = parseAt(req.header(atHeader), ctx.nowUtc, &problem);
+        if (!asked) {
+            r.respondJson(400, detailJson(problem));
+            return;
+        }
+        at = *asked;
+        echo.append({QByteArray(atHeader), QByteArray::number(at)});
+    }
+    text += echo;
     if (path == kVllmPrefix + QLatin1String("metrics")) {
-        r.respond(200, text, vllmMetrics(ctx.nowUtc));
+        r.respond(200, text, vllmExposition(at, m_vllmTotals.totalsAt(at)));
     } else if (path == kLlamaPrefix + QLatin1String("metrics")) {
-        r.respond(200, text, llamaCppMetrics(ctx.nowUtc));
+        r.respond(200, text, llamaCppExposition(at, m_llamaCppTotals.totalsAt(at)));
     } else if (path == kVllmPrefix + QLatin1String("v1/models")) {
-        r.respondJson(200, modelsJson(m_vllm.profile().model, QStringLiteral("vllm"),
-                                      m_vllm.processStart(ctx.nowUtc)));
+        r.respondJson(
+            200,
+            modelsJson(m_vllm.profile().model, QStringLiteral("vllm"), m_vllm.processStart(at)),
+            echo);
     } else if (path == kLlamaPrefix + QLatin1String("v1/models")) {
-        r.respondJson(200, modelsJson(m_llamaCpp.profile().model, QStringLiteral("llamacpp"),
-                                      m_llamaCpp.processStart(ctx.nowUtc)));
+        r.respondJson(200,
+                      modelsJson(m_llamaCpp.profile().model, QStringLiteral("llamacpp"),
+                                 m_llamaCpp.processStart(at)),
+                      echo);
     } else {
         r.respondJson(404, R"({"detail":"Not Found"})");
     }
@@ -237,7 +335,16 @@ void LocalServerService::serve(const HttpServerRequest& req, HttpServerResponder
 
 QByteArray LocalServerService::vllmMetrics(qint64 t) const
 {
-    const LocalTotals tot = m_vllm.totalsAt(t);
+    return vllmExposition(t, m_vllm.totalsAt(t));
+}
+
+QByteArray LocalServerService::llamaCppMetrics(qint64 t) const
+{
+    return llamaCppExposition(t, m_llamaCpp.totalsAt(t));
+}
+
+QByteArray LocalServerService::vllmExposition(qint64 t, const LocalTotals& tot) const
+{
     const QString model = m_vllm.profile().model;
     const PrometheusExposition::Labels base = {{QStringLiteral("engine"), QStringLiteral("0")},
                                                {QStringLiteral("model_name"), model}};
@@ -313,18 +420,10 @@ QByteArray LocalServerService::vllmMetrics(qint64 t) const
     return e.text();
 }
 
-QByteArray LocalServerService::llamaCppMetrics(qint64 t) const
+QByteArray LocalServerService::llamaCppExposition(qint64 t, const LocalTotals& tot) const
 {
-    const LocalTotals tot = m_llamaCpp.totalsAt(t);
-    double promptSeconds = 0, predictSeconds = 0;
-    for (qint64 m = tot.processStart; m < t; m += 60) {
-        for (const LocalRequest& r : m_llamaCpp.requestsIn(m)) {
-            if (r.finishedAt >= t)
-                break;
-            promptSeconds += r.ttftSeconds - r.queueSeconds;
-            predictSeconds += r.itlSeconds * r.completionTokens;
-        }
-    }
+    const double promptSeconds = tot.promptSeconds;
+    const double predictSeconds = tot.predictSeconds;
     const int running = m_llamaCpp.runningAt(t);
     const double kv = m_llamaCpp.kvCacheUsageAt(t);
     PrometheusExposition e;

@@ -42,6 +42,11 @@ struct LocalHistogram
     qint64 count = 0;
 
     void observe(double value, qint64 weight = 1);
+
+    bool operator==(const LocalHistogram& o) const
+    {
+        return bounds == o.bounds && counts == o.counts && sum == o.sum && count == o.count;
+    }
 };
 
 /// Everything a local server's counters say at one instant: sums over the requests finished
@@ -54,6 +59,17 @@ struct LocalTotals
     qint64 promptTokens = 0;
     qint64 generationTokens = 0;
     LocalHistogram ttft, e2e, itl, queue;
+    double promptSeconds = 0;  ///< prompt processing time (TTFT minus queue time), s: llama.cpp
+    double predictSeconds = 0; ///< generation time, s: llama.cpp
+
+    bool operator==(const LocalTotals& o) const
+    {
+        return processStart == o.processStart && requestsStop == o.requestsStop &&
+               requestsLength == o.requestsLength && promptTokens == o.promptTokens &&
+               generationTokens == o.generationTokens && ttft == o.ttft && e2e == o.e2e &&
+               itl == o.itl && queue == o.queue && promptSeconds == o.promptSeconds &&
+               predictSeconds == o.predictSeconds;
+    }
 };
 
 /// A local server's traffic as a pure function of (seed, minute): requests per minute follow
@@ -81,6 +97,10 @@ public:
     QVector<LocalRequest> requestsIn(qint64 minuteTs) const;
     /// The counters at `t` (s UTC): requests finished in [processStart(t), t).
     LocalTotals totalsAt(qint64 t) const;
+    /// Adds to `totals` the requests finished in [from, to) (s UTC), in the order totalsAt()
+    /// adds them (so the sums are bit-identical). `from` must not precede totals->processStart,
+    /// and the process must not restart in (from, to].
+    void advance(LocalTotals* totals, qint64 from, qint64 to) const;
     /// Requests in flight at `t` (Little's law over the minute's load).
     int runningAt(qint64 t) const;
     /// Requests queued at `t`.
@@ -102,8 +122,45 @@ private:
     LocalServerProfile m_profile;
 };
 
+/// LocalServerModel::totalsAt() for callers asking for instants mostly in increasing order (a
+/// backfill scrapes every 5 minutes, the live poll every 15 s): keeps the last few answers and
+/// advances the latest earlier one of the same process lifetime, so an ask costs the minutes
+/// advanced instead of up to 6 h of minutes. Answers are identical to totalsAt(). Not
+/// thread-safe (the emulator's services live on its thread).
+class LocalTotalsCache
+{
+public:
+    explicit LocalTotalsCache(LocalServerModel model, int capacity = 4);
+
+    /// Equal to model().totalsAt(t) (s UTC).
+    LocalTotals totalsAt(qint64 t);
+
+    const LocalServerModel& model() const { return m_model; }
+    /// Asks answered by advancing a kept answer.
+    int hits() const { return m_hits; }
+    /// Asks computed from the process start (nothing kept of the same lifetime at or before t).
+    int misses() const { return m_misses; }
+
+private:
+    struct Entry
+    {
+        qint64 t = 0;
+        LocalTotals totals;
+        quint64 lastUse = 0;
+    };
+    LocalServerModel m_model;
+    int m_capacity = 4;
+    QVector<Entry> m_entries;
+    quint64 m_uses = 0;
+    int m_hits = 0;
+    int m_misses = 0;
+};
+
 /// The demo's local servers: `/local/vllm/metrics` (vLLM 0.6+ families), `/local/vllm/v1/models`,
 /// `/local/llamacpp/metrics` (llama-server --metrics), `/local/llamacpp/v1/models`.
+/// Demo backfill: a request carrying `x-inferscope-at: <unix seconds>` is answered as the
+/// server would have answered at that instant (never later than the emulator's clock; a future
+/// or malformed value gets 400), and the answer echoes the header. Real servers keep no history.
 class LocalServerService : public EmulatorService
 {
 public:
@@ -121,9 +178,17 @@ public:
     const LocalServerModel& vllm() const { return m_vllm; }
     const LocalServerModel& llamaCpp() const { return m_llamaCpp; }
 
+    /// The request header naming the instant to answer for.
+    static constexpr char atHeader[] = "x-inferscope-at";
+
 private:
+    QByteArray vllmExposition(qint64 t, const LocalTotals& tot) const;
+    QByteArray llamaCppExposition(qint64 t, const LocalTotals& tot) const;
+
     LocalServerModel m_vllm;
     LocalServerModel m_llamaCpp;
+    LocalTotalsCache m_vllmTotals;
+    LocalTotalsCache m_llamaCppTotals;
 };
 
 } // namespace isc::emu

@@ -80,6 +80,10 @@ const QVector<MetricDef>& metricDefs()
         {MetricId::Availability, "AzureOpenAIAvailabilityRate", "Availability Rate",
          "Availability percentage: (total calls - server errors) / total calls.",
          "Azure OpenAI - HTTP", "Percent", "Average", Kind::Sampled, Scope::All, kAvailabilityDims},
+        {MetricId::FineTunedTrainingHours, "FineTunedTrainingHours",
+         "Processed FineTuned Training Hours",
+         "Number of training hours processed on an Azure OpenAI fine-tuned model.",
+         "Azure OpenAI - Usage", "Count", "Total", Kind::Additive, Scope::FineTuned, kTokenDims},
     };
     return defs;
 }
@@ -112,6 +116,8 @@ bool inScope(Scope scope, const FleetDeployment& d)
         return !isBatchSku(d.sku);
     case Scope::Provisioned:
         return isProvisionedSku(d.sku);
+    case Scope::FineTuned:
+        return TrafficModel::isFineTuned(d);
     }
     return false;
 }

@@ -22,10 +22,11 @@ enum class MetricId {
     CacheMatchRate,
     ActiveTokens,
     Availability,
+    FineTunedTrainingHours,
 };
 
 /// Which deployments report a metric.
-enum class Scope { All, Interactive, Provisioned };
+enum class Scope { All, Interactive, Provisioned, FineTuned };
 
 /// Additive metrics sum over requests (late minutes fill in); sampled ones are final on arrival.
 enum class Kind { Additive, Sampled };

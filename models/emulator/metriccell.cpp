@@ -142,6 +142,17 @@ Measure measureCell(const MetricDef& def, const MetricCell& cell, const MinuteTr
             return {};
         return gauge(std::round(10000.0 * (1.0 - t.requests5xx / total)) / 100.0);
     }
+    case MetricId::FineTunedTrainingHours: {
+        // Hours, not requests: one sample of the minute's training time (0 = no data).
+        Measure m;
+        const double hours = traffic.trainingHours(cell.deployment, minute);
+        if (hours > 0) {
+            m.total = hours;
+            m.count = 1;
+            m.min = m.max = hours;
+        }
+        return m;
+    }
     }
     return {};
 }

@@ -66,6 +66,13 @@ QString planMetric(const TrafficModel& traffic, const MetricDef& def, const Metr
         c.group = it.value();
         plan->cells.append(c);
     }
+    // An unfiltered, unsplit metric no deployment reports (no fine-tunes: FineTunedTrainingHours)
+    // still gets its one timeseries, with no values, as on Azure.
+    if (plan->series.isEmpty() && plan->splitDims.isEmpty() && clauses->isEmpty()) {
+        Series s;
+        s.buckets.resize(bucketCount);
+        plan->series.append(s);
+    }
     plan->minute.resize(plan->series.size());
     return {};
 }

@@ -168,6 +168,21 @@ double TrafficModel::streamingShare(int deploymentIndex) const
     return 0.6;
 }
 
+bool TrafficModel::isFineTuned(const FleetDeployment& d)
+{
+    return d.model.indexOf(QLatin1String(".ft-")) > 0;
+}
+
+double TrafficModel::trainingHours(int deploymentIndex, qint64 minuteTs) const
+{
+    if (deploymentIndex < 0 || deploymentIndex >= m_fleet.size() ||
+        !isFineTuned(m_fleet[deploymentIndex]))
+        return 0;
+    const qint64 m = floorTo(minuteTs, 60);
+    const qint64 secondOfDay = m - floorTo(m, 86400);
+    return secondOfDay >= kTrainingFromSecond && secondOfDay < kTrainingToSecond ? 1.0 / 60.0 : 0.0;
+}
+
 TrafficModel::Base TrafficModel::base(int i, qint64 m) const
 {
     const FleetDeployment& d = m_fleet[i];

@@ -100,6 +100,18 @@ public:
     /// Share of a deployment's requests that stream (StreamType "Streaming"), 0..1.
     double streamingShare(int deploymentIndex) const;
 
+    /// True for a fine-tuned deployment: its model is named "<base>-<version>.ft-<id>", as Azure
+    /// names fine-tunes (the Capacity page's fine-tuning card lists exactly these).
+    static bool isFineTuned(const FleetDeployment& d);
+    /// FineTunedTrainingHours of deployment `deploymentIndex` in the minute starting at
+    /// `minuteTs` (s UTC), in hours: a fine-tune's nightly retraining job runs from
+    /// kTrainingFromSecond to kTrainingToSecond of each UTC day, 1/60 h a minute. 0 for every
+    /// other minute and for deployments that are not fine-tunes (the demo fleet has none).
+    double trainingHours(int deploymentIndex, qint64 minuteTs) const;
+    /// The nightly retraining window of fine-tunes, seconds after 00:00 UTC: [01:00, 03:00).
+    static constexpr qint64 kTrainingFromSecond = 3600;
+    static constexpr qint64 kTrainingToSecond = 3 * 3600;
+
     /// Gpt-4o PTU sizing: weighted input tokens per minute one PTU serves.
     static constexpr double kTokensPerPtuPerMinute = 2500;
     /// Gpt-4o PTU sizing: one output token weighs as this many input tokens (the price

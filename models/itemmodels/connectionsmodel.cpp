@@ -5,6 +5,14 @@
 namespace isc {
 namespace {
 
+/// The last error, else the standing warning, in words.
+QString problemText(const SourceHealth& h)
+{
+    if (!h.lastError.isEmpty())
+        return h.lastError;
+    return h.warning.isEmpty() ? QString() : ConnectionsModel::tr("Warning: %1").arg(h.warning);
+}
+
 QString timeText(qint64 utc)
 {
     if (utc <= 0)
@@ -117,7 +125,7 @@ QVariant ConnectionsModel::data(const QModelIndex& index, int role) const
     if (role == StateRole)
         return known ? static_cast<int>(h->state) : -1;
     if (role == Qt::ToolTipRole && index.column() == Error && known)
-        return h->lastError;
+        return problemText(*h);
     if (role != Qt::DisplayRole)
         return {};
     switch (static_cast<Column>(index.column())) {
@@ -140,7 +148,7 @@ QVariant ConnectionsModel::data(const QModelIndex& index, int role) const
     case Interval:
         return tr("%1 s").arg(c.pollIntervalSeconds);
     case Error:
-        return known ? h->lastError : QString();
+        return known ? problemText(*h) : QString();
     }
     return {};
 }
@@ -167,7 +175,7 @@ QVariant ConnectionsModel::headerData(int section, Qt::Orientation orientation, 
     case Interval:
         return tr("Poll every");
     case Error:
-        return tr("Last error");
+        return tr("Last error or warning");
     }
     return {};
 }

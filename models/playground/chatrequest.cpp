@@ -48,11 +48,19 @@ bool ChatRequest::setParam(const QString& key, const QString& value, QString* er
         return false;
     };
     bool ok = false;
-    if (k == QLatin1String("temperature") || k == QLatin1String("top_p")) {
+    if (k == QLatin1String("temperature")) {
         const double v = value.toDouble(&ok);
         if (!ok || v < 0 || v > 2)
             return fail(QStringLiteral("a number between 0 and 2"));
-        (k == QLatin1String("temperature") ? temperature : topP) = v;
+        temperature = v;
+        return true;
+    }
+    if (k == QLatin1String("top_p")) {
+        // A probability mass: the APIs reject anything outside 0-1.
+        const double v = value.toDouble(&ok);
+        if (!ok || v < 0 || v > 1)
+            return fail(QStringLiteral("a number between 0 and 1"));
+        topP = v;
         return true;
     }
     if (k == QLatin1String("max_tokens")) {

@@ -4,7 +4,9 @@
 #include "playground/runrecord.h"
 #include "playground/tokenestimator.h"
 #include "routing/policyevaluator.h"
+#include "routing/routeclass.h"
 #include "routing/routingpolicy.h"
+#include "routing/trafficwindow.h"
 
 #include <algorithm>
 
@@ -46,6 +48,8 @@ QVector<PlaygroundTarget> playgroundTargets(const Workspace& workspace,
                 t.label = QStringLiteral("%1 (%2, %3)").arg(d.name, d.model, d.sku);
                 t.chat.name = d.name;
                 t.chat.deployment = d.name;
+                t.model = d.model;
+                t.tags = {d.name, c.id, routeClassName(classifyRoute(c, d))};
                 out.append(t);
             }
         } else if (c.kind == QLatin1String("openai") || c.kind == QLatin1String("anthropic")) {
@@ -64,6 +68,8 @@ QVector<PlaygroundTarget> playgroundTargets(const Workspace& workspace,
                 t.label = QStringLiteral("%1 · %2").arg(model, c.displayName);
                 t.chat.name = model;
                 t.chat.model = model;
+                t.model = model;
+                t.tags = {model, c.id, routeClassName(classifyRoute(c.kind, {}, c.routeClass))};
                 out.append(t);
             }
         } else if (c.kind == QLatin1String("prometheus") || c.kind == QLatin1String("ollama") ||
@@ -81,6 +87,8 @@ QVector<PlaygroundTarget> playgroundTargets(const Workspace& workspace,
             t.id = c.id;
             t.label = c.displayName;
             t.chat.name = c.displayName;
+            t.model = t.chat.model;
+            t.tags = {c.id, routeClassName(classifyRoute(c.kind, {}, c.routeClass))};
             t.keyVariable = c.inferenceCredential.kind == SecretRef::Kind::Env
                                 ? c.inferenceCredential.name
                                 : QString();
@@ -141,8 +149,74 @@ QString autoUnavailableReason(const QJsonObject& policy)
     return {};
 }
 
+namespace {
+
+/// The target a policy target name ("deployment", "connection/deployment", or for a local
+/// server "connection" or "connection/model") points at; `model` gets the model a local server
+/// is asked for. Null when none does.
+const PlaygroundTarget* resolveTarget(const QString& name, const QVector<PlaygroundTarget>& targets,
+                                      QString* model)
+{
+    for (const PlaygroundTarget& t : targets) {
+        if (t.id == name || (!t.chat.deployment.isEmpty() && t.chat.deployment == name))
+            return &t;
+    }
+    for (const PlaygroundTarget& t : targets) {
+        if (t.provider == QLatin1String("local") &&
+            name.startsWith(t.connection + QLatin1Char('/'))) {
+            *model = name.mid(t.connection.size() + 1);
+            return &t;
+        }
+    }
+    return nullptr;
+}
+
+/// The target the request asks for by name: a deployment, a target id or a model.
+const PlaygroundTarget* requestedTarget(const QString& requested,
+                                        const QVector<PlaygroundTarget>& targets)
+{
+    if (requested.isEmpty())
+        return nullptr;
+    QString ignored;
+    if (const PlaygroundTarget* t = resolveTarget(requested, targets, &ignored))
+        return t;
+    for (const PlaygroundTarget& t : targets) {
+        if (t.model.compare(requested, Qt::CaseInsensitive) == 0)
+            return &t;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+AutoInputs liveRouterInputs(const TrafficWindow& window)
+{
+    AutoInputs out;
+    for (const DeploymentTraffic& d : window.deployments) {
+        for (qsizetype m = d.utilizationPct.size() - 1; m >= 0; --m) {
+            if (d.utilizationPct[m] >= 0) {
+                out.utilizationPct.insert(d.name, d.utilizationPct[m]);
+                out.utilizationPct.insert(d.key(), d.utilizationPct[m]);
+                out.liveAsOf = std::max(out.liveAsOf, window.range.from + 60 * qint64(m));
+                break;
+            }
+        }
+        double requests = 0, failed = 0;
+        for (qsizetype m = 0; m < d.requests.size(); ++m) {
+            requests += d.requests[m];
+            failed += d.requests429[m] + d.requests5xx[m];
+        }
+        if (requests > 0) {
+            out.errorRatePct.insert(d.name, 100.0 * failed / requests);
+            out.errorRatePct.insert(d.key(), 100.0 * failed / requests);
+        }
+    }
+    return out;
+}
+
 AutoChoice chooseAutoTarget(const QJsonObject& policyJson, const ChatRequest& request,
-                            const QVector<PlaygroundTarget>& targets, int minuteOfDay)
+                            const AutoInputs& inputs, const QVector<PlaygroundTarget>& targets,
+                            int minuteOfDay)
 {
     AutoChoice choice;
     const QString unavailable = autoUnavailableReason(policyJson);
@@ -152,29 +226,52 @@ AutoChoice chooseAutoTarget(const QJsonObject& policyJson, const ChatRequest& re
     }
     QString error;
     const PolicyEvaluator evaluator(*RoutingPolicy::fromJsonObject(policyJson, &error));
+    const QString requested = inputs.requested.isEmpty() ? request.model : inputs.requested;
+    const PlaygroundTarget* asked = requestedTarget(requested, targets);
     RequestContext ctx;
     ctx.promptTokens = double(estimatePromptTokens(request));
-    ctx.model = request.model;
     ctx.minuteOfDay = minuteOfDay;
+    ctx.utilizationPct = inputs.utilizationPct;
+    ctx.errorRatePct = inputs.errorRatePct;
+    if (asked) {
+        // Asked for a deployment: rules see its model, and "$origin" is that deployment.
+        ctx.model = asked->model.isEmpty() ? requested : asked->model;
+        ctx.tags = asked->tags;
+        if (!ctx.tags.contains(requested))
+            ctx.tags.prepend(requested);
+        ctx.origin = asked->id;
+    } else {
+        ctx.model = requested;
+        if (!requested.isEmpty())
+            ctx.tags = QStringList{requested};
+    }
     const RoutingDecision decision = evaluator.evaluate(ctx);
-    const QString rule =
+    choice.ruleName =
         decision.ruleIndex >= 0 ? evaluator.policy().rules.at(decision.ruleIndex).name : QString();
-    choice.ruleName = rule;
-    if (decision.target == RoutingPolicy::kOrigin || decision.target.isEmpty()) {
-        choice.reason = QStringLiteral("%1 keeps the request where it was sent, and a playground "
-                                       "prompt has no origin: pick a target instead.")
-                            .arg(rule.isEmpty() ? QStringLiteral("The policy's fallback")
-                                                : QStringLiteral("Rule \"%1\"").arg(rule));
+    if (decision.ruleIndex >= 0 && choice.ruleName.isEmpty())
+        choice.ruleName = QStringLiteral("rule %1").arg(decision.ruleIndex + 1);
+    if (decision.target.isEmpty() || decision.target == RoutingPolicy::kOrigin) {
+        const QString who = choice.ruleName.isEmpty()
+                                ? QStringLiteral("The policy's fallback")
+                                : QStringLiteral("Rule \"%1\"").arg(choice.ruleName);
+        choice.reason =
+            requested.isEmpty()
+                ? QStringLiteral("%1 keeps the request where it was sent: type the model or "
+                                 "deployment it asks for (e.g. gpt-4o) in the pane's model "
+                                 "field, or pick a target.")
+                      .arg(who)
+                : QStringLiteral("%1 keeps the request where it was sent, and \"%2\" is not "
+                                 "a target of this workspace: pick a target instead.")
+                      .arg(who, requested);
         return choice;
     }
-    for (const PlaygroundTarget& t : targets) {
-        const QString tail = t.id.section(QLatin1Char('/'), 1);
-        if (t.id == decision.target || tail == decision.target) {
-            choice.ok = true;
-            choice.targetId = t.id;
-            choice.reason = decision.reason;
-            return choice;
-        }
+    QString model;
+    if (const PlaygroundTarget* t = resolveTarget(decision.target, targets, &model)) {
+        choice.ok = true;
+        choice.targetId = t->id;
+        choice.model = model;
+        choice.reason = decision.reason;
+        return choice;
     }
     choice.reason = QStringLiteral("The policy chose %1 (%2), which is not a target of this "
                                    "workspace.")

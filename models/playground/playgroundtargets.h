@@ -5,6 +5,7 @@
 #include "playground/chatclient.h"
 #include "playground/chattarget.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QVector>
 #include <functional>
@@ -12,6 +13,7 @@
 namespace isc {
 
 class CostEngine;
+struct TrafficWindow;
 
 /// One entry of the playground's target picker.
 struct PlaygroundTarget
@@ -21,6 +23,8 @@ struct PlaygroundTarget
     QString connection;  ///< connection id
     QString provider;    ///< price catalog provider: "azure-openai", "openai", "anthropic", "local"
     QString keyVariable; ///< environment variable for `curl` exports; empty = no key
+    QString model;       ///< the model it serves, for routing rules ("gpt-4o"); may be empty
+    QStringList tags;    ///< routing tags: deployment or model, connection id, route class
     ChatTarget chat;
 };
 
@@ -45,14 +49,33 @@ struct AutoChoice
     bool ok = false;
     QString targetId; ///< a PlaygroundTarget::id of `targets`
     QString ruleName; ///< the rule that matched; empty = the fallback
+    QString model;    ///< the model to ask a local server for ("conn/model" targets); else empty
     QString reason;   ///< in words: the rule and why, or why nothing could be chosen
 };
 
+/// What the router knows besides the prompt: the model or deployment the request asks for (the
+/// Auto pane's model field; it also names the origin for "$origin") and the live PTU
+/// utilization and 429/5xx share per deployment, keyed by deployment name and by
+/// "connection/deployment".
+struct AutoInputs
+{
+    QString requested;
+    QHash<QString, double> utilizationPct; ///< percent of the reserved PTUs, newest minute
+    QHash<QString, double> errorRatePct;   ///< 429 + 5xx share of requests, recent minutes
+    qint64 liveAsOf = 0;                   ///< s UTC of the live figures; 0 = none known
+};
+
+/// The live figures of `window` (a few recent minutes): each deployment's newest recorded PTU
+/// utilization and its 429 + 5xx share of requests over the window.
+AutoInputs liveRouterInputs(const TrafficWindow& window);
+
 /// Routes `request` by the workspace's routing policy (PolicyEvaluator) to one of `targets`
 /// at `minuteOfDay` (UTC). Policy targets name a deployment ("gpt-4o-ptu") or
-/// "connection/deployment".
+/// "connection/deployment". The requested name matches a target's deployment or model; when it
+/// does, the target's deployment, connection and route class become the request's tags.
 AutoChoice chooseAutoTarget(const QJsonObject& policy, const ChatRequest& request,
-                            const QVector<PlaygroundTarget>& targets, int minuteOfDay);
+                            const AutoInputs& inputs, const QVector<PlaygroundTarget>& targets,
+                            int minuteOfDay);
 
 /// Why Auto cannot be offered (no policy, or it does not parse); empty when it can.
 QString autoUnavailableReason(const QJsonObject& policy);

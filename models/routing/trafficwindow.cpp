@@ -195,7 +195,13 @@ bool TrafficWindow::load(SampleStore& store, TimeRange range,
         *error = QStringLiteral("The replay window is empty: pick a range of at least a minute.");
         return false;
     }
-    const Deployments inventory = store.deployments().result();
+    QFuture<Deployments> inventoryJob = store.deployments();
+    inventoryJob.waitForFinished();
+    if (inventoryJob.resultCount() == 0) { // the store closed under us
+        *error = QStringLiteral("The history database was closed.");
+        return false;
+    }
+    const Deployments inventory = inventoryJob.result();
     QStringList sources;
     for (const Deployment& d : inventory) {
         if (!sources.contains(d.source))
@@ -226,7 +232,11 @@ bool TrafficWindow::load(SampleStore& store, TimeRange range,
         q.range = w.range;
         q.step = 60;
         q.now = w.range.to;
-        QueryResult r = store.query(q).result();
+        QFuture<QueryResult> job = store.query(q);
+        job.waitForFinished();
+        QueryResult r = job.resultCount() > 0 ? job.result() : QueryResult{};
+        if (job.resultCount() == 0)
+            r.error = QStringLiteral("The history database was closed.");
         if (!r.error.isEmpty() && failure.isEmpty())
             failure = r.error;
         return r.series;

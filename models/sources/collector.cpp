@@ -31,6 +31,7 @@ struct Collector::Private
         bool backfillFinished = false; // the source said so
         int pendingWrites = 0;         // writes and gap records not landed yet
         bool polled = false;           // a poll of the current cycle landed
+        QString warning;               // the source's latest warning, shown with its health
     };
 
     Collector* q = nullptr;
@@ -146,7 +147,22 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
         added.source = src;
         d->sources.append(added);
 
-        connect(src, &Source::healthChanged, this, &Collector::healthChanged);
+        connect(src, &Source::healthChanged, this, [this, src](SourceHealth h) {
+            if (const Private::Entry* entry = d->find(src))
+                h.warning = entry->warning;
+            emit healthChanged(h);
+        });
+        // A warning (e.g. an unknown metric name) does not stop polling; it stays beside the
+        // source's health until the source is replaced.
+        connect(src, &Source::warning, this, [this, src](const QString& message) {
+            Private::Entry* entry = d->find(src);
+            if (!entry)
+                return;
+            entry->warning = message;
+            SourceHealth h = src->health();
+            h.warning = message;
+            emit healthChanged(h);
+        });
         connect(src, &Source::inventoryReady, this, [this, id = c.id](const Deployments& deps) {
             if (d->store)
                 d->store->saveDeployments(id, deps);
@@ -166,6 +182,8 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
                               qPrintable(src->connection().id), qPrintable(r.error));
                     // Polling worked but storing did not: the user sees it beside the source.
                     SourceHealth h = src->health();
+                    if (const Private::Entry* entry = d->find(src))
+                        h.warning = entry->warning;
                     h.state = SourceHealth::State::Failing;
                     h.lastError = QStringLiteral("could not store the data: %1").arg(r.error);
                     emit healthChanged(h);
@@ -295,8 +313,10 @@ void Collector::setClock(std::function<qint64()> nowUtc)
 QVector<SourceHealth> Collector::health() const
 {
     QVector<SourceHealth> out;
-    for (const auto& s : d->sources)
+    for (const auto& s : d->sources) {
         out.append(s.source->health());
+        out.last().warning = s.warning;
+    }
     return out;
 }
 

@@ -58,7 +58,11 @@ ConnectionTestResult judge(const Connection& c, const HttpResponse& r)
                           .arg(who);
         break;
     case HttpError::Kind::Throttled:
-        out.summary = QStringLiteral("Rate-limited: %1").arg(r.error.message);
+        // "rate-limited until 14:02:10 UTC" is already the sentence: say it once.
+        if (r.error.message.startsWith(QLatin1String("rate-limited"), Qt::CaseInsensitive))
+            out.summary = QLatin1String("Rate-limited") + r.error.message.mid(12);
+        else
+            out.summary = QStringLiteral("Rate-limited: %1").arg(r.error.message);
         break;
     case HttpError::Kind::Tls:
         out.summary = QStringLiteral("TLS error: %1").arg(r.error.message);

@@ -131,6 +131,11 @@ QFuture<QueryResult> SampleStore::query(SeriesQuery q)
     return m_worker->post<QueryResult>([q](StoreDatabase& db) { return db.query(q); });
 }
 
+QFuture<bool> SampleStore::checkpoint()
+{
+    return m_worker->post<bool>([](StoreDatabase& db) { return db.checkpoint(); });
+}
+
 QFuture<void> SampleStore::applyRetention(qint64 now)
 {
     return m_worker->post<void>([now](StoreDatabase& db) { db.applyRetention(now); });

@@ -38,6 +38,10 @@ public:
     /// nothing of the batch remains and a gap marker records why.
     QFuture<WriteReport> write(PollBatch batch);
 
+    /// Copies everything written so far from the write-ahead log into the database file (after
+    /// a bulk load, before a copy of the file). False when part of it was held back or on damage.
+    QFuture<bool> checkpoint();
+
     /// Records that a source has no data for a window (a failed poll).
     QFuture<void> recordGap(GapMarker gap);
 

@@ -10,8 +10,11 @@
 #include <QFileInfo>
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <sqlite3.h>
+#include <thread>
 
 namespace isc {
 namespace {
@@ -45,6 +48,14 @@ const char* const kCreateDeployments =
     "CREATE TABLE IF NOT EXISTS deployments(source TEXT NOT NULL, name TEXT NOT NULL, "
     "model TEXT NOT NULL DEFAULT '', version TEXT NOT NULL DEFAULT '', sku TEXT NOT NULL "
     "DEFAULT '', capacity INTEGER NOT NULL DEFAULT 0, spillover_to TEXT NOT NULL DEFAULT '', "
+    "state TEXT NOT NULL DEFAULT '', upgrade_option TEXT NOT NULL DEFAULT '', "
+    "PRIMARY KEY(source, name)) WITHOUT ROWID";
+// The deployments table of schemas 2 and 3, as the migration from schema 1 creates it (the
+// migration to 4 then adds its upgrade_option).
+const char* const kCreateDeploymentsV2 =
+    "CREATE TABLE IF NOT EXISTS deployments(source TEXT NOT NULL, name TEXT NOT NULL, "
+    "model TEXT NOT NULL DEFAULT '', version TEXT NOT NULL DEFAULT '', sku TEXT NOT NULL "
+    "DEFAULT '', capacity INTEGER NOT NULL DEFAULT 0, spillover_to TEXT NOT NULL DEFAULT '', "
     "state TEXT NOT NULL DEFAULT '', PRIMARY KEY(source, name)) WITHOUT ROWID";
 
 // Schema 1 (Inferscope 0.0.x): samples keyed by milliseconds with nullable values, no units, no
@@ -69,8 +80,13 @@ const char* const kMigrate1to2[] = {
     kCreateGapsIndex,
     kCreateRollup5m,
     kCreateRollup1h,
-    kCreateDeployments,
+    kCreateDeploymentsV2,
     kCreateMeta,
+};
+
+// Schema 3 -> 4: properties.versionUpgradeOption of each deployment (empty until re-read).
+const char* const kMigrate3to4[] = {
+    "ALTER TABLE deployments ADD COLUMN upgrade_option TEXT NOT NULL DEFAULT ''",
 };
 
 const char* const kRebuild5m =
@@ -199,6 +215,107 @@ struct FiveMinuteBucket
     bool full = false;
 };
 
+/// Copies the write-ahead log into the database file on its own thread and connection, so a
+/// write never waits for a checkpoint's reads, writes and disk flushes (SQLite's advice for WAL:
+/// checkpoint from a separate thread). The writer's WAL hook wakes it every kCheckpointPages.
+class Checkpointer
+{
+public:
+    ~Checkpointer() { stop(); }
+
+    /// Asks for a passive checkpoint soon; starts the thread on first use. Any thread.
+    void request(const QByteArray& path)
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        if (m_disabled)
+            return;
+        m_pending = true;
+        if (!m_thread.joinable()) {
+            m_quit = false;
+            m_thread = std::thread([this, path] { run(path); });
+        }
+        m_wake.notify_one();
+    }
+    /// Returns once no checkpoint runs or is pending.
+    void waitIdle()
+    {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_idle.wait(lock, [this] { return !m_thread.joinable() || (!m_pending && !m_running); });
+    }
+    /// No more checkpoints (a damaged file stays as found); waits for a running one.
+    void disable()
+    {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_disabled = true;
+        m_pending = false;
+        m_idle.wait(lock, [this] { return !m_running; });
+    }
+    /// Ends the thread and closes its connection; request() starts afresh (enable() first).
+    void stop()
+    {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_quit = true;
+            m_wake.notify_one();
+        }
+        if (m_thread.joinable())
+            m_thread.join();
+        m_pending = m_running = false;
+    }
+    void enable()
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_disabled = false;
+    }
+
+private:
+    void run(const QByteArray& path)
+    {
+        sqlite3* db = nullptr;
+        if (sqlite3_open_v2(path.constData(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                            nullptr) == SQLITE_OK) {
+            // The writer's connection checkpoints on close; this one never does.
+            sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+        }
+        std::unique_lock<std::mutex> lock(m_mutex);
+        for (;;) {
+            m_wake.wait(lock, [this] { return m_quit || m_pending; });
+            if (m_quit)
+                break;
+            m_pending = false;
+            if (!m_disabled && db) {
+                m_running = true;
+                lock.unlock();
+                // Passive: never blocks the writer or readers; what it cannot copy yet waits
+                // for the next request.
+                sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+                lock.lock();
+                m_running = false;
+            }
+            m_idle.notify_all();
+        }
+        m_running = false;
+        m_idle.notify_all();
+        lock.unlock();
+        sqlite3_close_v2(db);
+    }
+
+    std::thread m_thread;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::condition_variable m_idle;
+    bool m_pending = false;
+    bool m_running = false;
+    bool m_quit = false;
+    bool m_disabled = false;
+};
+
+/// WAL pages after which the background checkpointer is woken (SQLite's default threshold).
+constexpr int kCheckpointPages = 1000;
+/// WAL pages after which the writer checkpoints itself: a checkpointer that cannot keep up (or
+/// is held back by a long reader) must not let the log grow without bound.
+constexpr int kWalLimitPages = 65536;
+
 struct SeriesInfo
 {
     qint64 id = 0;
@@ -266,6 +383,18 @@ struct StoreDatabase::Private
     bool damaged = false; ///< damage was found: writes are refused until the next open()
     std::function<void(const QString&)> onDamaged;
     mutable int failedRc = SQLITE_OK; ///< the code behind the last lastError(), for noteFailure()
+    Checkpointer checkpointer;        ///< copies the WAL into the file beside the writer
+
+    /// After each commit (SQLite's WAL hook): wakes the checkpointer past kCheckpointPages.
+    static int walHook(void* self, sqlite3* conn, const char* schema, int pages)
+    {
+        auto* p = static_cast<Private*>(self);
+        if (pages >= kWalLimitPages)
+            sqlite3_wal_checkpoint_v2(conn, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        else if (pages >= kCheckpointPages)
+            p->checkpointer.request(QFile::encodeName(p->path));
+        return SQLITE_OK;
+    }
 
     /// The message of the failure just seen; remembers its code for noteFailure().
     QString lastError() const
@@ -340,6 +469,7 @@ struct StoreDatabase::Private
 
     void closeDb()
     {
+        checkpointer.stop();
         for (Stmt* s :
              {&insertSample, &findSeries, &insertSeries, &updateUnit, &rollup5m, &rollup1h, &put5m,
               &put1h, &insertGap, &insertSampleChunk, &put5mChunk, &put1hChunk})
@@ -694,7 +824,8 @@ void StoreDatabase::Private::markDamaged(const QString& message)
     damaged = true;
     // Keep the file as found for the move aside: no checkpoint copies the WAL into it.
     sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-    sqlite3_wal_autocheckpoint(db, 0);
+    sqlite3_wal_autocheckpoint(db, 0); // also drops walHook()
+    checkpointer.disable();
     QFile marker(StoreDatabase::damageMarkerPath(path));
     if (marker.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
         marker.write(
@@ -739,15 +870,28 @@ bool StoreDatabase::Private::configureAndMigrate(OpenReport* r, bool* created)
         if (version == 0) {
             for (const QString& sql : StoreDatabase::schemaStatements())
                 ok = ok && exec(sql.toUtf8().constData(), &error);
-        } else if (version == 1 || version == 2) {
+        } else if (version >= 1 && version <= 3) {
             if (version == 1) {
                 for (const char* sql : kMigrate1to2)
                     ok = ok && exec(sql, &error);
                 ok = ok && exec(kRebuild5m, &error) && exec(kRebuild1h, &error);
             }
-            // 2 -> 3: the playground's run history.
-            for (const QString& sql : StoreRuns::schemaStatements())
-                ok = ok && exec(sql.toUtf8().constData(), &error);
+            if (version <= 2) {
+                // 2 -> 3: the playground's run history.
+                for (const QString& sql : StoreRuns::schemaStatements())
+                    ok = ok && exec(sql.toUtf8().constData(), &error);
+            }
+            // 3 -> 4: the deployments' upgrade option, unless the table has it already (a
+            // current file whose version was rewound).
+            const bool hasUpgradeOption =
+                scalar("SELECT count(*) FROM pragma_table_info('deployments') WHERE name = "
+                       "'upgrade_option'",
+                       &rc)
+                    .toInt() > 0;
+            if (!hasUpgradeOption) {
+                for (const char* sql : kMigrate3to4)
+                    ok = ok && exec(sql, &error);
+            }
         } else {
             ok = false;
             error = QStringLiteral("schema %1 is unknown").arg(version);
@@ -771,6 +915,9 @@ bool StoreDatabase::Private::configureAndMigrate(OpenReport* r, bool* created)
         version = StoreDatabase::SchemaVersion;
     }
     r->schemaVersion = version;
+    // Checkpoints run beside the writer from now on (walHook()) instead of inside its commits.
+    checkpointer.enable();
+    sqlite3_wal_hook(db, &Private::walHook, this);
     if (!prepareStatements()) {
         r->message =
             QStringLiteral("The history database %1 is not usable: %2.").arg(path, lastError());
@@ -1076,6 +1223,19 @@ void StoreDatabase::recordGap(GapMarker gap)
         d->noteFailure(QStringLiteral("recording a gap failed"), d->lastError());
 }
 
+bool StoreDatabase::checkpoint()
+{
+    if (!d->db || d->damaged)
+        return false;
+    d->checkpointer.waitIdle();
+    int logPages = 0, copied = 0;
+    const int rc =
+        sqlite3_wal_checkpoint_v2(d->db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &logPages, &copied);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        d->noteFailure(QStringLiteral("a checkpoint failed"), d->lastError());
+    return rc == SQLITE_OK && logPages == copied;
+}
+
 bool StoreDatabase::rebuildRollups(QString* error)
 {
     QString e;
@@ -1260,8 +1420,8 @@ void StoreDatabase::saveDeployments(const QString& source, const Deployments& de
     Stmt del, ins;
     bool ok = del.prepare(d->db, "DELETE FROM deployments WHERE source = ?1") &&
               ins.prepare(d->db, "INSERT OR REPLACE INTO deployments(source, name, model, "
-                                 "version, sku, capacity, spillover_to, state) VALUES(?1, ?2, "
-                                 "?3, ?4, ?5, ?6, ?7, ?8)");
+                                 "version, sku, capacity, spillover_to, state, upgrade_option) "
+                                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     if (ok) {
         del.bind(1, source);
         ok = del.step() == SQLITE_DONE;
@@ -1278,6 +1438,7 @@ void StoreDatabase::saveDeployments(const QString& source, const Deployments& de
         ins.bind(6, dep.capacity);
         ins.bind(7, dep.spilloverTo);
         ins.bind(8, dep.state);
+        ins.bind(9, dep.upgradeOption);
         ok = ins.step() == SQLITE_DONE;
     }
     if (!ok)
@@ -1294,8 +1455,8 @@ Deployments StoreDatabase::deployments(const QString& source)
     Stmt s;
     if (!d->db ||
         !s.prepare(d->db, "SELECT source, name, model, version, sku, capacity, spillover_to, "
-                          "state FROM deployments WHERE ?1 = '' OR source = ?1 ORDER BY source, "
-                          "name"))
+                          "state, upgrade_option FROM deployments WHERE ?1 = '' OR source = ?1 "
+                          "ORDER BY source, name"))
         return out;
     s.bind(1, source);
     int rc;
@@ -1309,6 +1470,7 @@ Deployments StoreDatabase::deployments(const QString& source)
         dep.capacity = int(s.int64(5));
         dep.spilloverTo = s.text(6);
         dep.state = s.text(7);
+        dep.upgradeOption = s.text(8);
         out.append(dep);
     }
     if (rc != SQLITE_DONE)

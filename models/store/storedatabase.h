@@ -16,8 +16,9 @@ namespace isc {
 class StoreDatabase
 {
 public:
-    /// The schema version this build writes; older ones are migrated on open().
-    static constexpr int SchemaVersion = 3;
+    /// The schema version this build writes; older ones are migrated on open() (2: rollups and
+    /// deployments, 3: the playground's runs, 4: the deployments' upgrade option).
+    static constexpr int SchemaVersion = 4;
 
     StoreDatabase();
     ~StoreDatabase();
@@ -62,6 +63,10 @@ public:
     bool isDamaged() const;
     /// Called on this object's thread with the user's message when damage is first found.
     void setDamageHandler(std::function<void(const QString& message)> handler);
+
+    /// Copies the whole write-ahead log into the database file and empties the log (after a bulk
+    /// load, before a copy of the file); false when a reader held part of it back or on damage.
+    bool checkpoint();
 
     /// Recomputes every rollup from raw samples (migrations, and after a benchmark switched
     /// maintenance off). Returns false with `error` set on failure.

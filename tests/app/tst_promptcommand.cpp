@@ -90,21 +90,27 @@ private slots:
         const QString prompt = QStringLiteral("What is TTFT?");
         const Run r = run({"--demo", "--target", target, "--param", "max_tokens=12", prompt});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const QString expected = emu::chatAnswerTokens(42, prompt, 12).join(QString());
-        QCOMPARE(QString::fromUtf8(r.out).trimmed(), expected);
         const QJsonObject m = r.metrics();
+        const QString expected =
+            emu::chatAnswerTokens(42, m.value("model").toString(), prompt, 12).join(QString());
+        QCOMPARE(QString::fromUtf8(r.out).trimmed(), expected);
         QCOMPARE(m.value("http_status").toInt(), 200);
         QCOMPARE(m.value("tokens_out").toInt(), 12);
         QCOMPARE(m.value("tokens_estimated").toBool(), false);
         QVERIFY(m.value("ttft_ms").toDouble() > 0);
         QVERIFY(m.value("total_ms").toDouble() >= m.value("ttft_ms").toDouble());
         QVERIFY(m.value("tokens_per_s").toDouble() > 0);
+        // "cost" is a number in USD or null, never text; the words are beside it.
+        QVERIFY(m.contains("cost"));
         if (priced) {
-            QVERIFY(m.value("cost_usd").toDouble() > 0);
-            QVERIFY(m.value("cost").toString().startsWith(QLatin1Char('$')));
+            QVERIFY2(m.value("cost").isDouble(), r.err.constData());
+            QVERIFY(m.value("cost").toDouble() > 0);
+            QCOMPARE(m.value("cost_usd").toDouble(), m.value("cost").toDouble());
+            QVERIFY(m.value("cost_text").toString().startsWith(QLatin1Char('$')));
         } else {
+            QVERIFY2(m.value("cost").isNull(), r.err.constData());
             QVERIFY(m.value("cost_usd").isNull());
-            QCOMPARE(m.value("cost").toString(), QStringLiteral("no price"));
+            QCOMPARE(m.value("cost_text").toString(), QStringLiteral("no price"));
         }
         QVERIFY(m.value("error").isNull());
     }
@@ -166,7 +172,9 @@ private slots:
                 env);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(QString::fromUtf8(r.out).trimmed(),
-                 emu::chatAnswerTokens(7, QStringLiteral("Be brief.\nhello"), 0).join(QString()));
+                 emu::chatAnswerTokens(7, r.metrics().value("model").toString(),
+                                       QStringLiteral("Be brief.\nhello"), 0)
+                     .join(QString()));
         QCOMPARE(r.metrics().value("region").toString(), QStringLiteral("Sweden Central"));
         QVERIFY(!r.err.contains(emu::Emulator::demoToken().toUtf8())); // never print the key
 

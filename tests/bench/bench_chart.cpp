@@ -181,6 +181,27 @@ int main(int argc, char** argv)
         rawCount += s.points.size();
     }
 
+    if (argc > 2 && qstrcmp(argv[1], "--query-only") == 0) {
+        // Profiling aid (perf): only the store query, N times.
+        SeriesQuery q = benchQuery(range);
+        q.pixelWidth = kPixelWidth;
+        QVector<double> times;
+        for (int i = 0; i < QByteArray(argv[2]).toInt(); ++i)
+            times.push_back(timeMs([&] { store.query(q).waitForFinished(); }));
+        std::printf("query only: median %.2f ms of %d\n", median(times), int(times.size()));
+        return 0;
+    }
+    if (argc > 2 && qstrcmp(argv[1], "--ours-only") == 0) {
+        // Profiling aid (perf): only our chart path, N times.
+        QVector<double> times;
+        for (int i = 0; i < QByteArray(argv[2]).toInt(); ++i)
+            times.push_back(ourPath(&store, range));
+        std::printf("ours only: median %.2f ms of %d; set-up %.1f, query + snapshot %.1f, layout "
+                    "%.1f, paint %.1f\n",
+                    median(times), int(times.size()), median(s_setupMs), median(s_dataMs),
+                    median(s_applyMs), median(s_paintMs));
+        return 0;
+    }
     QVector<double> queryOnly;
     for (int i = 0; i < kRuns; ++i) {
         SeriesQuery q = benchQuery(range);

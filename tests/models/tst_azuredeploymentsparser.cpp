@@ -52,6 +52,7 @@ private slots:
         QTest::addColumn<int>("capacity");
         QTest::addColumn<QString>("spillover");
         QTest::addColumn<QString>("state");
+        QTest::addColumn<QString>("upgradeOption");
         QTest::addColumn<bool>("provisioned");
         QTest::addColumn<bool>("batch");
 
@@ -59,17 +60,20 @@ private slots:
                                             << "gpt-4o"
                                             << "2024-11-20"
                                             << "ProvisionedManaged" << 100 << "gpt-4o-dz"
-                                            << "Succeeded" << true << false;
+                                            << "Succeeded"
+                                            << "NoAutoUpgrade" << true << false;
         QTest::newRow("global standard") << 1 << "gpt-4o-mini"
                                          << "gpt-4o-mini"
                                          << "2024-07-18"
                                          << "GlobalStandard" << 450 << ""
-                                         << "Succeeded" << false << false;
+                                         << "Succeeded"
+                                         << "OnceNewDefaultVersionAvailable" << false << false;
         QTest::newRow("batch, creating") << 2 << "gpt-4o-batch"
                                          << "gpt-4o-mini"
                                          << "2024-07-18"
                                          << "GlobalBatch" << 1000 << ""
-                                         << "Creating" << false << true;
+                                         << "Creating"
+                                         << "" << false << true; // no versionUpgradeOption
     }
     void fields()
     {
@@ -81,6 +85,7 @@ private slots:
         QFETCH(int, capacity);
         QFETCH(QString, spillover);
         QFETCH(QString, state);
+        QFETCH(QString, upgradeOption);
         QFETCH(bool, provisioned);
         QFETCH(bool, batch);
 
@@ -96,6 +101,7 @@ private slots:
         QCOMPARE(d.capacity, capacity);
         QCOMPARE(d.spilloverTo, spillover);
         QCOMPARE(d.state, state);
+        QCOMPARE(d.upgradeOption, upgradeOption);
         QCOMPARE(d.isProvisioned(), provisioned);
         QCOMPARE(d.isBatch(), batch);
     }

@@ -2,6 +2,7 @@
 #include "emulator/aciservice.h"
 #include "emulator/emulator.h"
 #include "emulator/loopbackhttpserver.h"
+#include "itemmodels/capacityquery.h"
 #include "net/httpclient.h"
 #include "sources/azure/azuresource.h"
 #include "sources/collector.h"
@@ -16,6 +17,8 @@
 #include <QTemporaryDir>
 #include <QUrlQuery>
 #include <QtTest/QtTest>
+#include <algorithm>
+#include <cmath>
 #include <memory>
 
 using namespace isc;
@@ -213,7 +216,8 @@ private slots:
         QCOMPARE(groups.size(), 4);
         for (const auto& g : groups)
             QVERIFY(g.metrics.size() <= 20);
-        QCOMPARE(AzureSource::metricNames().size(), 10);
+        QCOMPARE(AzureSource::metricNames().size(), 11);
+        QVERIFY(AzureSource::metricNames().contains(QStringLiteral("FineTunedTrainingHours")));
         QCOMPARE(AzureSource::dimensionNames(),
                  QStringList({QStringLiteral("ModelDeploymentName"), QStringLiteral("StatusCode"),
                               QStringLiteral("IsSpillover")}));
@@ -805,6 +809,94 @@ private slots:
                  m_emu->traffic().fleet().size());
         QCOMPARE(store.deployments(QStringLiteral("west")).result().size(),
                  west.traffic().fleet().size());
+    }
+
+    // A fine-tune's FineTunedTrainingHours travel the real path (emulator, Azure Monitor call,
+    // parser, collector, store) beside its deployment and its upgrade option, and reach the
+    // Capacity page's query under the deployment's name.
+    void fineTunedTrainingHoursReachTheStore()
+    {
+        // The demo fleet has no fine-tune: this account adds one.
+        QVector<emu::FleetDeployment> fleet = emu::TrafficModel::demoFleet();
+        emu::FleetDeployment ft;
+        ft.name = QStringLiteral("gpt-4o-mini-ft");
+        ft.model = QStringLiteral("gpt-4o-mini-2024-07-18.ft-0a1b2c");
+        ft.version = QStringLiteral("1");
+        ft.sku = QStringLiteral("Standard");
+        ft.capacity = 20;
+        ft.peakRequestsPerMin = 5;
+        ft.promptTokensPerRequest = 600;
+        ft.completionTokensPerRequest = 120;
+        ft.baseTtftMs = 300;
+        ft.baseTbtMs = 12;
+        fleet.append(ft);
+        const qint64 day = 1788220800; // 2026-09-01T00:00:00Z
+        // 03:30:30 UTC: the night's retraining (01:00-03:00) is complete on the emulator.
+        const qint64 now = day + 3 * 3600 + 1830;
+        emu::Emulator account(kSeed, fleet);
+        QVERIFY(account.listen());
+        account.setClock([now] { return now; });
+
+        Workspace ws;
+        ws.name = QStringLiteral("fine-tune");
+        ws.connections = {connectionTo(account.baseUrl(), emu::Emulator::accountResourceId())};
+        QTemporaryDir dir;
+        SampleStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("ft.sqlite"))).result().usable());
+        Collector collector(ws, &store);
+        collector.setClock([now] { return now; });
+        QSignalSpy finished(&collector, &Collector::backfillFinished);
+        QSignalSpy cycle(&collector, &Collector::pollCycleFinished);
+        collector.start(4 * 3600);
+        QVERIFY(finished.wait(30000));
+        QVERIFY(cycle.wait(30000) || !cycle.isEmpty());
+        collector.stop();
+
+        const int index = account.traffic().indexOf(ft.name);
+        QVERIFY(index >= 0);
+        double expected = 0;
+        for (qint64 m = day; m < day + 4 * 3600; m += 60)
+            expected += account.traffic().trainingHours(index, m);
+        QVERIFY(std::abs(expected - 2.0) < 1e-9); // two hours of training
+
+        SeriesQuery q;
+        q.metric = QStringLiteral("FineTunedTrainingHours");
+        q.source = QStringLiteral("demo-azure");
+        q.groupBy = QStringLiteral("ModelDeploymentName");
+        q.range = {day, floorTo(now, 60)};
+        q.step = 60;
+        q.reduce = Reduce::Sum;
+        q.now = now;
+        const QueryResult r = store.query(q).result();
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QCOMPARE(r.series.size(), 1); // only the fine-tune trains
+        QCOMPARE(r.series.first().name, ft.name);
+        double stored = 0;
+        for (const QPointF& p : r.series.first().points)
+            stored += std::isfinite(p.y()) ? p.y() : 0;
+        QVERIFY2(std::abs(stored - expected) < 1e-9, qPrintable(QString::number(stored, 'g', 17)));
+
+        // The inventory landed with it, upgrade options included.
+        const Deployments inventory = store.deployments(QStringLiteral("demo-azure")).result();
+        QCOMPARE(inventory.size(), fleet.size());
+        const auto storedFt = std::find_if(inventory.cbegin(), inventory.cend(),
+                                           [&](const Deployment& d) { return d.name == ft.name; });
+        QVERIFY(storedFt != inventory.cend());
+        QCOMPARE(storedFt->model, ft.model);
+        QCOMPARE(storedFt->upgradeOption, QStringLiteral("OnceNewDefaultVersionAvailable"));
+        for (const Deployment& d : inventory) {
+            if (d.isProvisioned())
+                QCOMPARE(d.upgradeOption, QStringLiteral("NoAutoUpgrade"));
+        }
+
+        // The Capacity page's query joins the hours to the fine-tuned deployment by its name.
+        CapacityRequest req;
+        req.range = q.range;
+        req.connections = ws.connections;
+        const CapacityResult capacity = CapacityQuery::start(&store, req).result();
+        QCOMPARE(capacity.fineTuning.size(), 1);
+        QCOMPARE(capacity.fineTuning.first().name, ft.name);
+        QVERIFY(std::abs(capacity.fineTuning.first().trainingHours - expected) < 1e-9);
     }
 
     void cleanupTestCase() { m_emu.reset(); }

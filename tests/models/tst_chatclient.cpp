@@ -66,12 +66,14 @@ private:
         return finished.first().first().value<RunResult>();
     }
 
-    static QString expectedText(const ChatRequest& r)
+    /// What the emulator answers to `r` from `model` (the model it reports it ran).
+    static QString expectedText(const ChatRequest& r, const QString& model)
     {
         QStringList contents;
         for (const ChatMessage& m : r.messages)
             contents << m.content;
-        return emu::chatAnswerTokens(42, contents.join(QLatin1Char('\n')), 0).join(QString());
+        return emu::chatAnswerTokens(42, model, contents.join(QLatin1Char('\n')), 0)
+            .join(QString());
     }
 
     static int expectedPromptTokens(const ChatRequest& r)
@@ -112,7 +114,8 @@ private slots:
         QString deltas;
         const RunResult res = runOnce(client, target(kind), r, &deltas);
         QVERIFY2(res.ok(), qPrintable(res.error));
-        QCOMPARE(res.text, expectedText(r));
+        QVERIFY(!res.model.isEmpty());
+        QCOMPARE(res.text, expectedText(r, res.model));
         QCOMPARE(deltas, res.text);
         QCOMPARE(res.metrics.httpStatus, 200);
         QVERIFY(!res.metrics.usage.estimated);
@@ -312,10 +315,13 @@ private slots:
 
     void deterministicPerSeed()
     {
-        const QStringList a = emu::chatAnswerTokens(42, QStringLiteral("p"), 0);
-        QCOMPARE(emu::chatAnswerTokens(42, QStringLiteral("p"), 0), a);
-        QVERIFY(emu::chatAnswerTokens(43, QStringLiteral("p"), 0) != a);
-        QCOMPARE(emu::chatAnswerTokens(42, QStringLiteral("p"), 5), a.mid(0, 5));
+        const QString m = QStringLiteral("gpt-4o");
+        const QStringList a = emu::chatAnswerTokens(42, m, QStringLiteral("p"), 0);
+        QCOMPARE(emu::chatAnswerTokens(42, m, QStringLiteral("p"), 0), a);
+        QVERIFY(emu::chatAnswerTokens(43, m, QStringLiteral("p"), 0) != a);
+        QVERIFY(emu::chatAnswerTokens(42, QStringLiteral("gpt-4o-mini"), QStringLiteral("p"), 0) !=
+                a);
+        QCOMPARE(emu::chatAnswerTokens(42, m, QStringLiteral("p"), 5), a.mid(0, 5));
     }
 };
 

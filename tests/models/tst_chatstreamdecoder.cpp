@@ -213,6 +213,54 @@ private slots:
         QVERIFY(key && version);
     }
 
+    // ChatRequest::setParam: what each key accepts, and the words when it does not.
+    void setParam_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<bool>("accepted");
+        QTest::addColumn<QString>("errorPart");
+        QTest::newRow("temperature 0.5") << "temperature"
+                                         << "0.5" << true << "";
+        QTest::newRow("temperature 2") << "temperature"
+                                       << "2" << true << "";
+        QTest::newRow("temperature 2.1") << "temperature"
+                                         << "2.1" << false << "between 0 and 2";
+        QTest::newRow("temperature text") << "temperature"
+                                          << "hot" << false << "temperature";
+        QTest::newRow("top_p 0") << "top_p"
+                                 << "0" << true << "";
+        QTest::newRow("top_p 1") << "top_p"
+                                 << "1" << true << "";
+        QTest::newRow("top_p 1.5") << "top_p"
+                                   << "1.5" << false << "between 0 and 1";
+        QTest::newRow("top_p negative") << "top_p"
+                                        << "-0.1" << false << "between 0 and 1";
+        QTest::newRow("max_tokens 0") << "max_tokens"
+                                      << "0" << false << "positive integer";
+        QTest::newRow("unknown key") << "colour"
+                                     << "red" << false << "unknown parameter";
+    }
+    void setParam()
+    {
+        QFETCH(QString, key);
+        QFETCH(QString, value);
+        QFETCH(bool, accepted);
+        QFETCH(QString, errorPart);
+        ChatRequest r = ChatRequest::fromPrompt(QString(), QStringLiteral("Hi"));
+        QString error;
+        QCOMPARE(r.setParam(key, value, &error), accepted);
+        if (accepted)
+            QVERIFY2(error.isEmpty(), qPrintable(error));
+        else
+            QVERIFY2(error.contains(errorPart), qPrintable(error));
+        if (key == QLatin1String("top_p")) {
+            QCOMPARE(r.topP.has_value(), accepted); // a refused value is not kept
+            if (accepted)
+                QCOMPARE(*r.topP, value.toDouble());
+        }
+    }
+
     void contentFilterError()
     {
         const ChatErrorInfo info = parseChatError(

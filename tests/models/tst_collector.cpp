@@ -173,10 +173,13 @@ private slots:
                      3600); // the stored hour covers the older half: only the newest hour is read
         QVERIFY(finished.wait(60000));
         QVERIFY(!progress.isEmpty());
-        // One chunk per source with history (a Prometheus scrape or Ollama has none).
+        // One chunk per source with history: Ollama has none, and a Prometheus scrape only in
+        // the demo (the emulator's servers can be scraped as they were).
         const auto historyless =
             std::count_if(ws.connections.cbegin(), ws.connections.cend(), [](const Connection& c) {
-                return c.kind == QLatin1String("prometheus") || c.kind == QLatin1String("ollama");
+                return c.kind == QLatin1String("ollama") ||
+                       (c.kind == QLatin1String("prometheus") &&
+                        c.credential.kind != SecretRef::Kind::Demo);
             });
         QCOMPARE(progress.last().at(1).toInt(), ws.connections.size() - historyless);
         QVERIFY(store.extent(QStringLiteral("demo-azure")).result().newest > before.newest);
@@ -236,6 +239,31 @@ private slots:
                                                             "could not store the data: ");
                                              }),
                                  30000);
+        collector.stop();
+    }
+
+    // A metric name Azure does not know is a warning: polling goes on and the health says so.
+    void unknownMetricNameIsAWarningInHealth()
+    {
+        Workspace ws =
+            Workspace::demoWorkspace(m_emu->baseUrl(), emu::Emulator::accountResourceId());
+        const auto aci =
+            std::find_if(ws.connections.cbegin(), ws.connections.cend(),
+                         [](const Connection& c) { return c.kind == "azure-monitor"; });
+        QVERIFY(aci != ws.connections.cend());
+        ws.connections = {*aci};
+        ws.connections[0].metrics.append(QStringLiteral("NoSuchMetric"));
+        Collector collector(ws, nullptr);
+        collector.setClock([] { return kNow; });
+        QSignalSpy health(&collector, &Collector::healthChanged);
+        collector.start(3600);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !collector.health().isEmpty() &&
+                collector.health().first().warning.contains(QStringLiteral("NoSuchMetric")),
+            10000);
+        const auto last = health.last().at(0).value<SourceHealth>();
+        QVERIFY2(last.warning.contains(QStringLiteral("NoSuchMetric")), qPrintable(last.warning));
+        QVERIFY(last.state != SourceHealth::State::Failing);
         collector.stop();
     }
 

@@ -76,6 +76,39 @@ private slots:
         QCOMPARE(model.rowOf(QStringLiteral("o")), 1);
     }
 
+    void errorColumnShowsTheErrorElseTheWarning_data()
+    {
+        QTest::addColumn<QString>("error");
+        QTest::addColumn<QString>("warning");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("none") << ""
+                              << ""
+                              << "";
+        QTest::newRow("warning only") << ""
+                                      << "unknown metric Foo"
+                                      << "Warning: unknown metric Foo";
+        QTest::newRow("error wins") << "HTTP 500"
+                                    << "unknown metric Foo"
+                                    << "HTTP 500";
+    }
+
+    void errorColumnShowsTheErrorElseTheWarning()
+    {
+        QFETCH(QString, error);
+        QFETCH(QString, warning);
+        QFETCH(QString, shown);
+        ConnectionsModel model;
+        model.setConnections({make(QStringLiteral("a"), QStringLiteral("azure-monitor"))});
+        SourceHealth h;
+        h.source = QStringLiteral("a");
+        h.state = SourceHealth::State::Polling;
+        h.lastError = error;
+        h.warning = warning;
+        model.updateHealth(h);
+        QCOMPARE(model.index(0, ConnectionsModel::Error).data().toString(), shown);
+        QCOMPARE(model.index(0, ConnectionsModel::Error).data(Qt::ToolTipRole).toString(), shown);
+    }
+
     void kindTitles()
     {
         for (const QString& kind : connectionKinds())

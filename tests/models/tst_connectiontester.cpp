@@ -1,9 +1,13 @@
 #include "emulator/emulator.h"
+#include "emulator/loopbackhttpserver.h"
 #include "net/httpclient.h"
 #include "sources/connectiontester.h"
 
+#include <QDateTime>
 #include <QSignalSpy>
+#include <QSslSocket>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QtTest/QtTest>
 #include <memory>
 #include <optional>
@@ -114,6 +118,91 @@ private slots:
         QCOMPARE(r.httpStatus, status);
         if (status > 0)
             QVERIFY(r.latencyMs >= 0);
+    }
+
+    // A 429 names the moment the server allows the next request, whichever header says it.
+    void rateLimitedUntil_data()
+    {
+        QTest::addColumn<QByteArray>("header");
+        QTest::addColumn<QByteArray>("value");
+        QTest::addColumn<int>("waitSeconds");
+        QTest::newRow("retry-after-ms")
+            << QByteArray("retry-after-ms") << QByteArray("30000") << 30;
+        QTest::newRow("x-ms-retry-after-ms")
+            << QByteArray("x-ms-retry-after-ms") << QByteArray("45000") << 45;
+        QTest::newRow("retry-after seconds") << QByteArray("retry-after") << QByteArray("20") << 20;
+        QTest::newRow("retry-after above the cap")
+            << QByteArray("retry-after") << QByteArray("600") << 600;
+    }
+    void rateLimitedUntil()
+    {
+        QFETCH(QByteArray, header);
+        QFETCH(QByteArray, value);
+        QFETCH(int, waitSeconds);
+        emu::LoopbackHttpServer server;
+        int requests = 0;
+        server.setHandler([&](const emu::HttpServerRequest&, emu::HttpServerResponder& r) {
+            ++requests;
+            r.respondJson(429,
+                          "{\"error\":{\"message\":\"Rate limit reached\","
+                          "\"type\":\"rate_limit_exceeded\"}}",
+                          {{header, value}});
+        });
+        QVERIFY(server.listen());
+        Connection c;
+        c.id = QStringLiteral("o");
+        c.kind = QStringLiteral("openai");
+        c.endpoint = server.serverUrl().resolved(QUrl(QStringLiteral("/v1")));
+        c.credential.kind = SecretRef::Kind::Env;
+        const qint64 before = QDateTime::currentSecsSinceEpoch();
+        const ConnectionTestResult r = run(c, fixed(QStringLiteral("sk-admin-x")));
+        const qint64 after = QDateTime::currentSecsSinceEpoch();
+        QVERIFY(!r.ok);
+        QCOMPARE(r.httpStatus, 429);
+        QCOMPARE(requests, 1); // a test reports now; it does not wait and retry
+        QVERIFY2(r.summary.contains(QLatin1String("rate-limited until"), Qt::CaseInsensitive),
+                 qPrintable(r.summary));
+        // T is when the server said, not now: one of the seconds the answer could have named.
+        bool named = false;
+        for (qint64 t = before + waitSeconds; t <= after + waitSeconds + 1; ++t) {
+            const QString hms =
+                QDateTime::fromSecsSinceEpoch(t, Qt::UTC).toString(QStringLiteral("HH:mm:ss"));
+            named = named || r.summary.contains(hms);
+        }
+        QVERIFY2(named, qPrintable(r.summary));
+        QVERIFY(r.latencyMs >= 0);
+    }
+
+    // https:// to a port that speaks plain HTTP: the handshake fails, and the words say TLS.
+    void tlsFailureInWords()
+    {
+        if (!QSslSocket::supportsSsl())
+            QSKIP("this Qt has no TLS backend");
+        QTcpServer plain;
+        QVERIFY(plain.listen(QHostAddress::LocalHost));
+        int connections = 0;
+        connect(&plain, &QTcpServer::newConnection, this, [&] {
+            while (QTcpSocket* s = plain.nextPendingConnection()) {
+                ++connections;
+                // Answers the ClientHello as an HTTP server would, and keeps the line open.
+                connect(s, &QTcpSocket::readyRead, s, [s] {
+                    s->readAll();
+                    s->write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+                });
+            }
+        });
+        Connection c;
+        c.id = QStringLiteral("p");
+        c.kind = QStringLiteral("prometheus");
+        c.endpoint = QUrl(QStringLiteral("https://127.0.0.1:%1/metrics").arg(plain.serverPort()));
+        const ConnectionTestResult r = run(c, SecretProvider());
+        QVERIFY(connections > 0);
+        QVERIFY(!r.ok);
+        QCOMPARE(r.httpStatus, 0);
+        QCOMPARE(r.latencyMs, qint64(-1));
+        QVERIFY2(r.summary.startsWith(QLatin1String("TLS error")), qPrintable(r.summary));
+        QVERIFY2(r.summary.contains(QLatin1String("secure connection to 127.0.0.1")),
+                 qPrintable(r.summary));
     }
 
     void urls_data()

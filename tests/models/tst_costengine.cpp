@@ -202,6 +202,37 @@ private slots:
         QCOMPARE(r.total.micros, qint64(4150000));
     }
 
+    // Azure lists a fine-tune as model "gpt-4o-mini-2024-07-18.ft-abc123", version "1": its
+    // tokens are priced at the catalog's fine-tuned gpt-4o-mini rates, not left unpriced.
+    void fineTunedDeploymentTokens()
+    {
+        const CostEngine engine(PriceCatalog::builtin());
+        const Deployments inv = {dep(QStringLiteral("ft-mini"),
+                                     QStringLiteral("gpt-4o-mini-2024-07-18.ft-abc123"),
+                                     QStringLiteral("1"), QStringLiteral("Standard"), 1)};
+        UsageItem u = usage(QStringLiteral("azure-openai"), QStringLiteral("gpt-4o-mini"),
+                            TokenUsage::fromPrompt(1000000, 200000, 100000, 500));
+        u.source = QStringLiteral("azure-conn");
+        u.deployment = QStringLiteral("ft-mini");
+        const CostReport r = engine.price({u}, inv, {1767225600, 1767225600 + 86400});
+        QCOMPARE(r.items.size(), 1);
+        const CostItem& c = r.items.first();
+        QVERIFY2(c.priced, qPrintable(c.notes.join(QLatin1Char(' '))));
+        QCOMPARE(c.match, PriceLookup::Match::FineTuned);
+        // 800,000 x $0.165 + 200,000 x $0.0825 + 100,000 x $0.66 = 0.132 + 0.0165 + 0.066.
+        QCOMPARE(c.total.micros, qint64(214500));
+        QCOMPARE(sumLines(c), c.total);
+        QCOMPARE(c.lines.size(), 3);
+        QCOMPARE(c.lines[0].amount.micros, qint64(132000));
+        QCOMPARE(c.lines[1].amount.micros, qint64(16500));
+        QCOMPARE(c.lines[2].amount.micros, qint64(66000));
+        // Cached tokens saved 200,000 x ($0.165 - $0.0825).
+        QCOMPARE(c.cacheSavings.micros, qint64(16500));
+        QVERIFY(c.notes.join(QLatin1Char(' ')).contains(QLatin1String("fine-tune")));
+        QCOMPARE(r.unpricedItems, 0);
+        QCOMPARE(r.total.micros, qint64(214500));
+    }
+
     void provisionedIsTimeNotTokens()
     {
         const CostEngine engine(small());

@@ -565,7 +565,8 @@ private slots:
                                       "AzureOpenAIProvisionedManagedUtilizationV2",
                                       "AzureOpenAIContextTokensCacheMatchRate",
                                       "ActiveTokens",
-                                      "AzureOpenAIAvailabilityRate"};
+                                      "AzureOpenAIAvailabilityRate",
+                                      "FineTunedTrainingHours"};
         QStringList names;
         for (const auto& v : a.json.value("value").toArray()) {
             const QJsonObject d = v.toObject();

@@ -1,12 +1,17 @@
+#include "core/timerange.h"
 #include "emulator/emulator.h"
 #include "emulator/localserverservice.h"
 #include "emulator/prometheusexposition.h"
 #include "net/httpclient.h"
 #include "sources/prometheus/prometheusparser.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QtTest/QtTest>
 #include <cmath>
+#include <memory>
+#include <optional>
 
 using namespace isc;
 using namespace isc::emu;
@@ -34,6 +39,34 @@ double sampleValue(const prometheus::ExpositionParseResult& r, const QString& na
     return std::nan("");
 }
 
+// The start of a process lifetime of `model`, at or after `from`, that lasts at least 3 h.
+qint64 longLifetime(const LocalServerModel& model, qint64 from)
+{
+    const qint64 block = LocalServerModel::restartBlockSeconds;
+    for (qint64 b = floorTo(from, block);; b += block) {
+        const qint64 r = model.restartInBlock(b);
+        if (model.restartInBlock(b + block) - r >= 3 * 3600)
+            return r;
+    }
+}
+
+// GET `url` with `headers`; a default response (status 0) when nothing came back in time.
+HttpResponse fetch(HttpClient& http, const QUrl& url, const QList<HttpHeader>& headers = {})
+{
+    HttpRequest req;
+    req.url = url;
+    req.headers = headers;
+    req.maxRetries = 0;
+    // Shared: a late answer after a timeout must not write into a finished stack frame.
+    auto answer = std::make_shared<std::optional<HttpResponse>>();
+    const quint64 id = http.send(req, &http, [answer](const HttpResponse& r) { *answer = r; });
+    if (!QTest::qWaitFor([answer] { return answer->has_value(); }, 10000)) {
+        http.cancel(id);
+        return {};
+    }
+    return **answer;
+}
+
 } // namespace
 
 class tst_LocalServerService : public QObject
@@ -48,6 +81,12 @@ private slots:
     void exposition_data();
     void exposition();
     void servedOverHttp();
+    void totalsCacheMatchesTotalsAt_data();
+    void totalsCacheMatchesTotalsAt();
+    void historyOverHttp_data();
+    void historyOverHttp();
+    void badHistoryHeader_data();
+    void badHistoryHeader();
 };
 
 void tst_LocalServerService::deterministic()
@@ -216,6 +255,138 @@ void tst_LocalServerService::servedOverHttp()
         QVERIFY2(got.body.contains(c.contains), c.path);
         if (QByteArray(c.path).endsWith("metrics"))
             QVERIFY(got.header("content-type").startsWith("text/plain; version=0.0.4"));
+    }
+}
+
+void tst_LocalServerService::totalsCacheMatchesTotalsAt_data()
+{
+    QTest::addColumn<bool>("vllm");
+    QTest::addColumn<QVector<qint64>>("instants");
+    QTest::addColumn<int>("hits");
+    QTest::addColumn<int>("misses");
+    for (const bool vllm : {true, false}) {
+        const LocalServerModel model(kSeed, vllm ? LocalServerModel::vllmProfile()
+                                                 : LocalServerModel::llamaCppProfile());
+        const char* name = vllm ? "vllm" : "llama.cpp";
+        const qint64 r = longLifetime(model, kDay + 12 * 3600); // lives on for >= 3 h
+        const qint64 next = model.restartInBlock(r + LocalServerModel::restartBlockSeconds);
+        QVector<qint64> steps; // a backfill chunk: one miss, then only hits
+        for (int i = 0; i < 12; ++i)
+            steps.append(r + 3600 + 300 * i);
+        QTest::addRow("%s: 5-minute steps", name) << vllm << steps << 11 << 1;
+        // The process restarts at `next`: its counters start afresh (a miss), then advance.
+        QTest::addRow("%s: across a restart", name)
+            << vllm << QVector<qint64>{next - 600, next - 300, next, next + 60, next + 120} << 3
+            << 2;
+        QTest::addRow("%s: mid-minute, same instant twice", name)
+            << vllm << QVector<qint64>{r + 1817, r + 1877, r + 1877, r + 2000} << 3 << 1;
+        QTest::addRow("%s: backwards", name)
+            << vllm << QVector<qint64>{r + 7200, r + 3600, r + 3000} << 0 << 3;
+        // A backfill and the live poll interleaved: each advances its own kept answer.
+        QTest::addRow("%s: backfill and live interleaved", name)
+            << vllm << QVector<qint64>{r + 600, r + 9000, r + 900, r + 9015, r + 1200, r + 9030}
+            << 4 << 2;
+    }
+}
+
+void tst_LocalServerService::totalsCacheMatchesTotalsAt()
+{
+    QFETCH(bool, vllm);
+    QFETCH(QVector<qint64>, instants);
+    QFETCH(int, hits);
+    QFETCH(int, misses);
+    const LocalServerModel model(kSeed, vllm ? LocalServerModel::vllmProfile()
+                                             : LocalServerModel::llamaCppProfile());
+    LocalTotalsCache cache(model);
+    for (const qint64 t : instants) {
+        const LocalTotals cached = cache.totalsAt(t);
+        const LocalTotals direct = model.totalsAt(t);
+        // Bit-identical, sums of doubles included: the same terms added in the same order.
+        QVERIFY2(cached == direct,
+                 qPrintable(QStringLiteral("at %1: %2 requests cached, %3 direct")
+                                .arg(t)
+                                .arg(cached.requestsStop + cached.requestsLength)
+                                .arg(direct.requestsStop + direct.requestsLength)));
+    }
+    QCOMPARE(cache.hits(), hits);
+    QCOMPARE(cache.misses(), misses);
+}
+
+void tst_LocalServerService::historyOverHttp_data()
+{
+    QTest::addColumn<bool>("vllm");
+    QTest::newRow("vllm") << true;
+    QTest::newRow("llama.cpp") << false;
+}
+
+void tst_LocalServerService::historyOverHttp()
+{
+    QFETCH(bool, vllm);
+    TrafficModel traffic(kSeed);
+    const LocalServerService service(traffic); // the reference: no cache involved
+    const LocalServerModel& model = vllm ? service.vllm() : service.llamaCpp();
+    const qint64 r = longLifetime(model, kDay + 12 * 3600);
+    const qint64 next = model.restartInBlock(r + LocalServerModel::restartBlockSeconds);
+    const qint64 now = next + 1800;
+    Emulator emulator(kSeed);
+    QVERIFY(emulator.listen());
+    emulator.setClock([now] { return now; });
+    HttpClient http;
+    const QUrl url = emulator.baseUrl().resolved(QUrl(
+        vllm ? QStringLiteral("/local/vllm/metrics") : QStringLiteral("/local/llamacpp/metrics")));
+    // 5-minute steps (a miss, then hits), across the restart at `next`, backwards (a miss),
+    // mid-minute, and the emulator's own now.
+    QVector<qint64> instants;
+    for (qint64 t = next - 1200; t <= next + 600; t += 300)
+        instants.append(t);
+    instants += QVector<qint64>{r + 3600, r + 3617, next + 1799, now};
+    for (const qint64 t : instants) {
+        const HttpResponse got = fetch(http, url, {{"x-inferscope-at", QByteArray::number(t)}});
+        QVERIFY2(got.ok(), qPrintable(got.error.message));
+        QCOMPARE(got.status, 200);
+        QCOMPARE(got.header("x-inferscope-at"), QByteArray::number(t));
+        QVERIFY(got.header("content-type").startsWith("text/plain; version=0.0.4"));
+        const QByteArray expected = vllm ? service.vllmMetrics(t) : service.llamaCppMetrics(t);
+        QVERIFY2(got.body == expected, qPrintable(QStringLiteral("exposition at %1").arg(t)));
+    }
+    // Without the header: now, and no echo.
+    const HttpResponse live = fetch(http, url);
+    QCOMPARE(live.status, 200);
+    QVERIFY(live.header("x-inferscope-at").isEmpty());
+    QVERIFY(live.body == (vllm ? service.vllmMetrics(now) : service.llamaCppMetrics(now)));
+}
+
+void tst_LocalServerService::badHistoryHeader_data()
+{
+    const qint64 now = kDay + 14 * 3600;
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("a minute ahead") << QByteArray::number(now + 60) << "60 s in the future";
+    QTest::newRow("milliseconds") << QByteArray::number(now * 1000) << "in the future";
+    QTest::newRow("words") << QByteArray("yesterday") << "whole seconds since the Unix epoch";
+    QTest::newRow("fraction") << QByteArray::number(now) + ".5"
+                              << "whole seconds";
+    QTest::newRow("negative") << QByteArray("-60") << "whole seconds";
+    QTest::newRow("ISO date") << QByteArray("2026-09-01T14:00:00Z") << "not '2026-09-01T14:00:00Z'";
+}
+
+void tst_LocalServerService::badHistoryHeader()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(QString, message);
+    const qint64 now = kDay + 14 * 3600;
+    Emulator emulator(kSeed);
+    QVERIFY(emulator.listen());
+    emulator.setClock([now] { return now; });
+    HttpClient http;
+    for (const char* path : {"/local/vllm/metrics", "/local/llamacpp/metrics"}) {
+        const HttpResponse got = fetch(http, emulator.baseUrl().resolved(QUrl(QLatin1String(path))),
+                                       {{"x-inferscope-at", value}});
+        QCOMPARE(got.status, 400);
+        const QString detail =
+            QJsonDocument::fromJson(got.body).object().value(QLatin1String("detail")).toString();
+        QVERIFY2(detail.contains(message), qPrintable(detail));
+        QVERIFY(got.header("x-inferscope-at").isEmpty());
     }
 }
 

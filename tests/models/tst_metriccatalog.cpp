@@ -41,8 +41,8 @@ private slots:
             QVERIFY(!QString::fromLatin1(def.description).isEmpty());
             QVERIFY(QString::fromLatin1(def.category).startsWith(QLatin1String("Azure OpenAI - ")));
         }
-        QCOMPARE(names.size(), 13);
-        QCOMPARE(ids.size(), 13);
+        QCOMPARE(names.size(), 14);
+        QCOMPARE(ids.size(), 14);
     }
 
     void findsMetricsByName_data()
@@ -92,6 +92,9 @@ private slots:
         QTest::newRow("availability") << "AzureOpenAIAvailabilityRate"
                                       << "Percent"
                                       << "Average" << false << 4;
+        QTest::newRow("fine-tune training") << "FineTunedTrainingHours"
+                                            << "Count"
+                                            << "Total" << true << 2;
     }
     void describesMetrics()
     {
@@ -166,6 +169,29 @@ private slots:
         QCOMPARE(inScope(Scope::Provisioned, d), provisioned);
         QCOMPARE(isProvisionedSku(sku), provisioned);
         QCOMPARE(isBatchSku(sku), !interactive);
+        QVERIFY(!inScope(Scope::FineTuned, d)); // its model is no fine-tune
+    }
+
+    // Only fine-tunes ("<base>-<version>.ft-<id>") report FineTunedTrainingHours.
+    void fineTunedScope_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<bool>("fineTuned");
+        QTest::newRow("azure fine-tune") << "gpt-4o-mini-2024-07-18.ft-0a1b2c" << true;
+        QTest::newRow("base model") << "gpt-4o-mini" << false;
+        QTest::newRow("no base name") << ".ft-0a1b2c" << false;
+    }
+    void fineTunedScope()
+    {
+        QFETCH(QString, model);
+        QFETCH(bool, fineTuned);
+        FleetDeployment d = deploymentWithSku(QStringLiteral("Standard"));
+        d.model = model;
+        QCOMPARE(inScope(Scope::FineTuned, d), fineTuned);
+        QVERIFY(inScope(Scope::All, d));
+        const MetricDef* def = findMetric(QStringLiteral("FineTunedTrainingHours"));
+        QVERIFY(def);
+        QCOMPARE(inScope(def->scope, d), fineTuned);
     }
 };
 

@@ -336,6 +336,40 @@ private slots:
         QVERIFY(!gap.reason.contains(QLatin1String("sk-admin-wrong")));
     }
 
+    // The Connections page shows the response time of the last answered request.
+    void latencyAfterPoll_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<bool>("answered");
+        QTest::newRow("good key") << emu::Emulator::demoToken() << true;
+        QTest::newRow("wrong key (401 is an answer)") << QStringLiteral("sk-admin-wrong") << true;
+        QTest::newRow("no key (nothing sent)") << QString() << false;
+    }
+    void latencyAfterPoll()
+    {
+        QFETCH(QString, key);
+        QFETCH(bool, answered);
+        HttpClient http;
+        auto src = makeSource(&http, base(), fixedKey(key));
+        QCOMPARE(src->health().latencyMs, qint64(-1));
+        QSignalSpy health(src.get(), &Source::healthChanged);
+        QSignalSpy batches(src.get(), &Source::batchReady);
+        QSignalSpy gaps(src.get(), &Source::pollFailed);
+        src->pollNow();
+        QTRY_VERIFY_WITH_TIMEOUT(!batches.isEmpty() || !gaps.isEmpty(), 10000);
+        QCOMPARE(batches.isEmpty(), key != emu::Emulator::demoToken());
+        QVERIFY(!health.isEmpty());
+        const SourceHealth sent = health.last().at(0).value<SourceHealth>();
+        if (answered) {
+            QVERIFY2(src->health().latencyMs >= 0,
+                     qPrintable(QString::number(src->health().latencyMs)));
+            QCOMPARE(sent.latencyMs, src->health().latencyMs); // the page sees it too
+        } else {
+            QCOMPARE(src->health().latencyMs, qint64(-1));
+            QCOMPARE(sent.latencyMs, qint64(-1));
+        }
+    }
+
     // Paging forced with small pages; minutes for the last 2 h, hours before that.
     void backfillSumsEqualTheFleet()
     {

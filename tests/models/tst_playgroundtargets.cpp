@@ -1,6 +1,8 @@
 #include "cost/costengine.h"
 #include "cost/pricecatalog.h"
 #include "playground/playgroundtargets.h"
+#include "routing/routingpolicy.h"
+#include "routing/trafficwindow.h"
 
 #include <QJsonArray>
 #include <QtTest/QtTest>
@@ -123,11 +125,100 @@ private slots:
         QFETCH(QString, rule);
         const auto targets = playgroundTargets(demo(), inventory(), {});
         const AutoChoice c =
-            chooseAutoTarget(policy(), ChatRequest::fromPrompt({}, prompt), targets, 600);
+            chooseAutoTarget(policy(), ChatRequest::fromPrompt({}, prompt), {}, targets, 600);
         QVERIFY2(c.ok, qPrintable(c.reason));
         QCOMPARE(c.targetId, target);
         QCOMPARE(c.ruleName, rule);
         QVERIFY(!c.reason.isEmpty());
+    }
+
+    // The shipped demo policy in the Playground: the requested model, the tags of the deployment
+    // it names and the live PTU utilization all take part, as they do in a replay.
+    void demoPolicy_data()
+    {
+        QTest::addColumn<QString>("requested");
+        QTest::addColumn<int>("promptChars");
+        QTest::addColumn<double>("ptuUtilization");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<QString>("target");
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("rule");
+        const QString local = QStringLiteral("Small mini prompts run locally");
+        const QString spill = QStringLiteral("PTU busy: spill over early");
+        const QString ptu = QStringLiteral("gpt-4o on reserved capacity");
+        const QString llama = QStringLiteral("meta-llama/Llama-3.1-8B-Instruct");
+        QTest::newRow("mini, short: local")
+            << "gpt-4o-mini" << 200 << 50.0 << true << "demo-vllm" << llama << local;
+        QTest::newRow("mini, long: where it was sent")
+            << "gpt-4o-mini" << 8000 << 50.0 << true << "demo-azure/gpt-4o-mini"
+            << ""
+            << "";
+        QTest::newRow("gpt-4o, PTU calm")
+            << "gpt-4o" << 200 << 60.0 << true << "demo-azure/gpt-4o-ptu"
+            << "" << ptu;
+        QTest::newRow("gpt-4o, PTU busy")
+            << "gpt-4o" << 200 << 97.0 << true << "demo-azure/gpt-4o-std"
+            << "" << spill;
+        QTest::newRow("by deployment name")
+            << "gpt-4o-ptu" << 200 << 99.0 << true << "demo-azure/gpt-4o-std"
+            << "" << spill;
+        QTest::newRow("nothing asked") << "" << 200 << 50.0 << false << ""
+                                       << ""
+                                       << "";
+        QTest::newRow("unknown name") << "no-such-model" << 200 << 50.0 << false << ""
+                                      << ""
+                                      << "";
+    }
+    void demoPolicy()
+    {
+        QFETCH(QString, requested);
+        QFETCH(int, promptChars);
+        QFETCH(double, ptuUtilization);
+        QFETCH(bool, ok);
+        QFETCH(QString, target);
+        QFETCH(QString, model);
+        QFETCH(QString, rule);
+        Deployments deps = inventory();
+        deps[1].name = QStringLiteral("gpt-4o-mini"); // the demo fleet's names
+        Deployment std = deps[0];
+        std.name = QStringLiteral("gpt-4o-std");
+        std.sku = QStringLiteral("Standard");
+        deps.append(std);
+        const auto targets = playgroundTargets(demo(), deps, {});
+        AutoInputs inputs;
+        inputs.requested = requested;
+        inputs.utilizationPct.insert(QStringLiteral("gpt-4o-ptu"), ptuUtilization);
+        const AutoChoice c =
+            chooseAutoTarget(RoutingPolicy::demoDefault().toJsonObject(),
+                             ChatRequest::fromPrompt({}, QString(promptChars, QLatin1Char('x'))),
+                             inputs, targets, 600);
+        QVERIFY2(c.ok == ok, qPrintable(c.reason));
+        QVERIFY(!c.reason.isEmpty());
+        if (!ok) {
+            QVERIFY(c.reason.contains(QLatin1String("model field")) ||
+                    c.reason.contains(requested));
+            return;
+        }
+        QCOMPARE(c.targetId, target);
+        QCOMPARE(c.model, model);
+        QCOMPARE(c.ruleName, rule);
+    }
+
+    void liveInputsFromAWindow()
+    {
+        TrafficWindow w;
+        w.range = TimeRange{6000, 6000 + 3 * 60};
+        DeploymentTraffic& d =
+            w.addDeployment(QStringLiteral("demo-azure"), QStringLiteral("gpt-4o-ptu"));
+        d.utilizationPct = {90, 104, -1}; // the newest minute has not arrived yet
+        d.requests = {100, 100, 0};
+        d.requests429 = {0, 30, 0};
+        d.requests5xx = {0, 10, 0};
+        const AutoInputs live = liveRouterInputs(w);
+        QCOMPARE(live.utilizationPct.value(QStringLiteral("gpt-4o-ptu")), 104.0);
+        QCOMPARE(live.utilizationPct.value(QStringLiteral("demo-azure/gpt-4o-ptu")), 104.0);
+        QCOMPARE(live.errorRatePct.value(QStringLiteral("gpt-4o-ptu")), 20.0);
+        QCOMPARE(live.liveAsOf, qint64(6060));
     }
 
     void autoUnavailableWithoutPolicy()
@@ -135,7 +226,7 @@ private slots:
         QVERIFY(autoUnavailableReason({}).contains(QLatin1String("has none")));
         QVERIFY(autoUnavailableReason(policy()).isEmpty());
         const AutoChoice c =
-            chooseAutoTarget({}, ChatRequest::fromPrompt({}, QStringLiteral("x")), {}, 0);
+            chooseAutoTarget({}, ChatRequest::fromPrompt({}, QStringLiteral("x")), {}, {}, 0);
         QVERIFY(!c.ok);
         QVERIFY(!c.reason.isEmpty());
     }

@@ -167,6 +167,74 @@ private slots:
             QVERIFY2(!l.explanation.isEmpty(), "every fallback and miss explains itself");
     }
 
+    // Azure names a fine-tune "<base>-<version>.ft-<id>" and deploys it as version "1" on a
+    // pay-per-token SKU: it is priced at its base's FineTuned entry, never "no price".
+    void fineTunedModels_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("version");
+        QTest::addColumn<QString>("sku");
+        QTest::addColumn<int>("match");
+        QTest::addColumn<QString>("entryModel");
+        QTest::newRow("standard") << "gpt-4o-mini-2024-07-18.ft-abc123"
+                                  << "1"
+                                  << "Standard" << int(PriceLookup::Match::FineTuned)
+                                  << "gpt-4o-mini";
+        QTest::newRow("global standard")
+            << "gpt-4o-mini-2024-07-18.ft-0a1b2c"
+            << ""
+            << "GlobalStandard" << int(PriceLookup::Match::FineTuned) << "gpt-4o-mini";
+        QTest::newRow("base version without a FineTuned entry")
+            << "gpt-4o-mini-2023-01-01.ft-abc123"
+            << "1"
+            << "Standard" << int(PriceLookup::Match::None) << "";
+        QTest::newRow("provisioned fine-tune")
+            << "gpt-4o-mini-2024-07-18.ft-abc123"
+            << "1"
+            << "ProvisionedManaged" << int(PriceLookup::Match::None) << "";
+        QTest::newRow("base model itself") << "gpt-4o-mini"
+                                           << "2024-07-18"
+                                           << "Standard" << int(PriceLookup::Match::None) << "";
+    }
+    void fineTunedModels()
+    {
+        QFETCH(QString, model);
+        QFETCH(QString, version);
+        QFETCH(QString, sku);
+        QFETCH(int, match);
+        QFETCH(QString, entryModel);
+        const PriceLookup l =
+            PriceCatalog::builtin().lookup(QStringLiteral("azure-openai"), model, version, sku);
+        QCOMPARE(int(l.match), match);
+        QCOMPARE(l.found(), !entryModel.isEmpty());
+        QVERIFY(!l.explanation.isEmpty());
+        if (!l.found())
+            return;
+        QCOMPARE(l.entry->model, entryModel);
+        QCOMPARE(l.entry->sku, QStringLiteral("FineTuned"));
+        QCOMPARE(l.entry->version, QStringLiteral("2024-07-18"));
+        QVERIFY(l.explanation.contains(model));
+    }
+
+    // An override naming the fine-tune itself wins over its base's FineTuned entry.
+    void fineTuneOverrideWins()
+    {
+        PriceCatalog c = PriceCatalog::builtin();
+        QString error;
+        QVERIFY2(c.applyOverrides("[{\"provider\":\"azure-openai\",\"model\":"
+                                  "\"gpt-4o-mini-2024-07-18.ft-abc123\",\"version\":\"1\","
+                                  "\"sku\":\"Standard\",\"input\":\"0.20\",\"output\":"
+                                  "\"0.80\"}]",
+                                  &error),
+                 qPrintable(error));
+        const PriceLookup l = c.lookup(QStringLiteral("azure-openai"),
+                                       QStringLiteral("gpt-4o-mini-2024-07-18.ft-abc123"),
+                                       QStringLiteral("1"), QStringLiteral("Standard"));
+        QCOMPARE(l.match, PriceLookup::Match::Exact);
+        QCOMPARE(*l.entry->tokens.input, qint64(200000));
+        QVERIFY(l.entry->overridden);
+    }
+
     void overridesDiscountAndMark()
     {
         PriceCatalog c = small();

@@ -1,4 +1,5 @@
 #include "core/labels.h"
+#include "core/timerange.h"
 #include "emulator/emulator.h"
 #include "emulator/localserverservice.h"
 #include "emulator/loopbackhttpserver.h"
@@ -7,9 +8,11 @@
 #include "sources/prometheus/prometheussource.h"
 #include "testsupport.h"
 
+#include <QSet>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QtTest/QtTest>
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -91,6 +94,11 @@ private slots:
     void failures_data();
     void failures();
     void unreadableScrape();
+    void demoBackfill_data();
+    void demoBackfill();
+    void nonDemoBackfillAsksNoHistory_data();
+    void nonDemoBackfillAsksNoHistory();
+    void demoBackfillRefusesServerWithoutHistory();
 
 private:
     // One scrape at `t`: moves both clocks, polls, returns the batch.
@@ -313,6 +321,211 @@ void tst_PrometheusSource::unreadableScrape()
     QVERIFY(failed.wait(5000));
     const QString reason = failed.first().at(0).value<GapMarker>().reason;
     QVERIFY2(reason.contains("cannot read") && reason.contains("line 1"), qPrintable(reason));
+}
+
+void tst_PrometheusSource::demoBackfill_data()
+{
+    QTest::addColumn<bool>("vllm");
+    QTest::addColumn<QString>("metric");
+    QTest::addColumn<qint64>("chunkSeconds");
+    QTest::addColumn<bool>("acrossRestart");
+    QTest::newRow("vLLM requests, one chunk")
+        << true << "Requests" << PrometheusSource::defaultBackfillChunkSeconds << false;
+    QTest::newRow("vLLM requests, 30-minute chunks") << true << "Requests" << qint64(1800) << false;
+    QTest::newRow("vLLM requests, across a restart") << true << "Requests" << qint64(1800) << true;
+    QTest::newRow("llama.cpp output tokens, 45-minute chunks")
+        << false << "OutputTokens" << qint64(2700) << false;
+}
+
+// A demo connection backfills through HTTP (x-inferscope-at), the parser and a fresh
+// ScrapeAccumulator per chunk: what it stores over a window is what the server finished there.
+void tst_PrometheusSource::demoBackfill()
+{
+    QFETCH(bool, vllm);
+    QFETCH(QString, metric);
+    QFETCH(qint64, chunkSeconds);
+    QFETCH(bool, acrossRestart);
+    const emu::LocalServerModel model(kSeed, vllm ? emu::LocalServerModel::vllmProfile()
+                                                  : emu::LocalServerModel::llamaCppProfile());
+    constexpr qint64 span = 2 * 3600;
+    constexpr qint64 block = emu::LocalServerModel::restartBlockSeconds;
+    qint64 from = floorTo(kBusy, 3600);
+    qint64 restart = 0;
+    if (acrossRestart) {
+        // A window whose second hour holds a restart, and no other restart.
+        for (qint64 b = floorTo(kBusy, block);; b += block) {
+            restart = model.restartInBlock(b);
+            from = floorTo(restart, 3600) - 3600;
+            if (model.processStart(from) == model.processStart(restart - 1))
+                break;
+        }
+    } else {
+        while (model.processStart(from) != model.processStart(from + span))
+            from += 3600;
+    }
+    // What the server finished in the window, and (across a restart) what finished in the
+    // last step before it: those die with the old process's counters, so at most that is lost.
+    double expected = 0, lostAtMost = 0;
+    for (qint64 m = from; m < from + span; m += 60) {
+        for (const auto& req : model.requestsIn(m)) {
+            const double w = metric == QLatin1String("Requests") ? 1.0 : req.completionTokens;
+            expected += w;
+            if (acrossRestart && req.finishedAt < restart &&
+                req.finishedAt >= restart - PrometheusSource::backfillStepSeconds)
+                lostAtMost += w;
+        }
+    }
+    QVERIFY(expected > 100);
+    m_now = from + span + 600;
+
+    HttpClient http;
+    Connection c = connectionTo(
+        vllm ? QStringLiteral("demo-vllm") : QStringLiteral("demo-llamacpp"),
+        m_emu->baseUrl().resolved(QUrl(vllm ? QStringLiteral("/local/vllm/metrics")
+                                            : QStringLiteral("/local/llamacpp/metrics"))));
+    c.credential.kind = SecretRef::Kind::Demo;
+    PrometheusSource src(c, &http, {});
+    src.setClock([this] { return m_now; });
+    src.setBackfillChunkSeconds(chunkSeconds);
+    QVector<PollBatch> chunks;
+    connect(&src, &Source::batchReady, &src, [&](const PollBatch& b) {
+        if (src.isBackfilling())
+            chunks.append(b);
+    });
+    QSignalSpy batches(&src, &Source::batchReady);
+    QSignalSpy progress(&src, &Source::backfillProgress);
+    QSignalSpy finished(&src, &Source::backfillFinished);
+    QSignalSpy failed(&src, &Source::pollFailed);
+    src.start({{from, from + span}});
+    QVERIFY(src.isBackfilling());
+    QCOMPARE(src.health().state, SourceHealth::State::Backfilling);
+    QVERIFY(finished.wait(60000));
+    QVERIFY(!src.isBackfilling());
+    QCOMPARE(failed.size(), 0);
+
+    // Newest chunk first, each one batch (one transaction) for its own window.
+    const int planned = static_cast<int>((span + chunkSeconds - 1) / chunkSeconds);
+    QCOMPARE(chunks.size(), planned);
+    QCOMPARE(progress.first().at(0).toInt(), 0);
+    QCOMPARE(progress.first().at(1).toInt(), planned);
+    QCOMPARE(progress.last().at(0).toInt(), planned);
+    double stored = 0;
+    QSet<qint64> minutes;
+    for (int i = 0; i < chunks.size(); ++i) {
+        const PollBatch& b = chunks.at(i);
+        QCOMPARE(b.window.to, from + span - i * chunkSeconds);
+        QCOMPARE(b.window.from, std::max(from, b.window.to - chunkSeconds));
+        for (const auto& s : b.series) {
+            for (const auto& p : s.samples) {
+                QVERIFY(b.window.contains(p.ts));
+                if (s.key.metric == metric && s.key.aggregation == QLatin1String("total")) {
+                    stored += p.value;
+                    minutes.insert(p.ts);
+                }
+            }
+        }
+    }
+    QCOMPARE(minutes.size(), static_cast<int>(span / 60)); // every minute of the window
+    // Exact but for rounding (the increases are spread over minutes in fractions), less what
+    // a restart took with it.
+    const double eps = 1e-6 * expected;
+    QVERIFY2(stored <= expected + eps && stored >= expected - lostAtMost - eps,
+             qPrintable(QStringLiteral("stored %1, finished in the window %2, lost at most %3")
+                            .arg(stored, 0, 'f', 3)
+                            .arg(expected, 0, 'f', 0)
+                            .arg(lostAtMost, 0, 'f', 0)));
+
+    // Then live polling starts with its own accumulator: its first scrape is a baseline.
+    QTRY_VERIFY(batches.size() > chunks.size());
+    QVERIFY(!hasMetric(batches.last().at(0).value<PollBatch>(), metric));
+    QCOMPARE(src.health().state, SourceHealth::State::Polling);
+}
+
+void tst_PrometheusSource::nonDemoBackfillAsksNoHistory_data()
+{
+    QTest::addColumn<int>("credential");
+    QTest::newRow("no credential") << static_cast<int>(SecretRef::Kind::None);
+    QTest::newRow("environment variable") << static_cast<int>(SecretRef::Kind::Env);
+}
+
+// A real server ignores x-inferscope-at and answers with its current counters: a connection
+// outside the demo never asks for history.
+void tst_PrometheusSource::nonDemoBackfillAsksNoHistory()
+{
+    QFETCH(int, credential);
+    emu::TrafficModel traffic(kSeed);
+    const emu::LocalServerService service(traffic);
+    const QByteArray body = service.vllmMetrics(kBusy);
+    int requests = 0;
+    bool askedHistory = false;
+    emu::LoopbackHttpServer server;
+    server.setHandler([&](const emu::HttpServerRequest& req, emu::HttpServerResponder& r) {
+        ++requests;
+        askedHistory = askedHistory || req.hasHeader("x-inferscope-at");
+        r.respond(200, {{"Content-Type", "text/plain; version=0.0.4"}}, body);
+    });
+    QVERIFY(server.listen());
+    Connection c =
+        connectionTo(QStringLiteral("my-vllm"), server.serverUrl().resolved(QUrl("/metrics")));
+    c.credential.kind = static_cast<SecretRef::Kind>(credential);
+    SecretProvider secret;
+    if (c.credential.kind == SecretRef::Kind::Env) {
+        c.credential.name = QStringLiteral("MY_VLLM_TOKEN");
+        secret = [](QString*) { return QStringLiteral("test-token"); };
+    }
+    HttpClient http;
+    PrometheusSource src(c, &http, secret);
+    src.setClock([this] { return m_now; });
+    QSignalSpy finished(&src, &Source::backfillFinished);
+    QSignalSpy progress(&src, &Source::backfillProgress);
+    QSignalSpy batches(&src, &Source::batchReady);
+    src.start({{kBusy - 7200, kBusy}});
+    QCOMPARE(finished.size(), 1); // at once
+    QCOMPARE(progress.size(), 0);
+    QVERIFY(!src.isBackfilling());
+    QVERIFY(batches.wait(5000)); // the live scrape
+    QCOMPARE(requests, 1);
+    QVERIFY(!askedHistory);
+}
+
+// A demo connection pointed at a server that ignores the header (no echo) stores nothing of
+// what it answers, records the gap and asks no further.
+void tst_PrometheusSource::demoBackfillRefusesServerWithoutHistory()
+{
+    emu::TrafficModel traffic(kSeed);
+    const emu::LocalServerService service(traffic);
+    const QByteArray body = service.vllmMetrics(kBusy);
+    int historyRequests = 0;
+    emu::LoopbackHttpServer server;
+    server.setHandler([&](const emu::HttpServerRequest& req, emu::HttpServerResponder& r) {
+        if (req.hasHeader("x-inferscope-at"))
+            ++historyRequests;
+        r.respond(200, {{"Content-Type", "text/plain; version=0.0.4"}}, body);
+    });
+    QVERIFY(server.listen());
+    Connection c =
+        connectionTo(QStringLiteral("demo-vllm"), server.serverUrl().resolved(QUrl("/metrics")));
+    c.credential.kind = SecretRef::Kind::Demo;
+    HttpClient http;
+    PrometheusSource src(c, &http, {});
+    src.setClock([this] { return m_now; });
+    src.setBackfillChunkSeconds(1800);
+    int backfilledBatches = 0;
+    connect(&src, &Source::batchReady, &src, [&] {
+        if (src.isBackfilling())
+            ++backfilledBatches;
+    });
+    QSignalSpy finished(&src, &Source::backfillFinished);
+    QSignalSpy failed(&src, &Source::pollFailed);
+    src.start({{kBusy - 7200, kBusy}});
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(historyRequests, 1);
+    QCOMPARE(backfilledBatches, 0);
+    QCOMPARE(failed.size(), 1);
+    const auto gap = failed.first().at(0).value<GapMarker>();
+    QCOMPARE(gap.window.from, kBusy - 1800);
+    QCOMPARE(gap.window.to, kBusy);
+    QVERIFY2(gap.reason.contains("did not answer as of"), qPrintable(gap.reason));
 }
 
 QTEST_GUILESS_MAIN(tst_PrometheusSource)

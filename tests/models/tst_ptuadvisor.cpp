@@ -92,6 +92,7 @@ private slots:
         in.percentile = 95;
         in.billing = PtuBilling::MonthlyReservation;
         const PtuAdvice a = PtuAdvisor::advise(in);
+        QVERIFY(a.paygPriced);
         QCOMPARE(a.observedMinutes, 1440);
         QCOMPARE(a.p95Tpm, 80000.0);     // 50k + 3 x 10k: 95 % of minutes are quiet
         QCOMPARE(a.p99Tpm, 240000.0);    // 150k + 3 x 30k
@@ -114,6 +115,30 @@ private slots:
 
         in.percentile = 99;
         QCOMPARE(PtuAdvisor::advise(in).recommendedPtus, 150); // 240,000 / 2,000 = 120 -> 150
+    }
+
+    // Without a pay-per-token price the options priced at it are unknown, never $0; the
+    // sizing and the PTU prices do not need it.
+    void noPayPerTokenPrice()
+    {
+        PtuAdvisorInput in;
+        in.minutes = knownDay();
+        in.ptu = regional();
+        in.currentPtus = 100;
+        const PtuAdvice a = PtuAdvisor::advise(in);
+        QVERIFY(!a.paygPriced);
+        QCOMPARE(a.recommendedPtus, 50);
+        QCOMPARE(a.currentMonthly.micros, qint64(26000000000));
+        QCOMPARE(a.spilloverPtus, 50);
+        QCOMPARE(a.spilloverPtuMonthly.micros, qint64(13000000000));
+        QVERIFY(std::isnan(a.breakEvenUtilization));
+        QVERIFY(a.assumptions.join(' ').contains(QLatin1String("no price")));
+        QVERIFY(!a.assumptions.join(' ').contains(QLatin1String("$0.00")));
+        // Half a price is no price either.
+        in.payg.input = 2750000;
+        QVERIFY(!PtuAdvisor::advise(in).paygPriced);
+        in.payg.output = 11000000;
+        QVERIFY(PtuAdvisor::advise(in).paygPriced);
     }
 
     void noTraffic()

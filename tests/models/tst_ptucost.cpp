@@ -31,6 +31,33 @@ class tst_PtuCost : public QObject
 {
     Q_OBJECT
 private slots:
+    // The workspace stores the pricing basis of PTUs as a key; anything else is refused.
+    void billingKeys_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<bool>("known");
+        QTest::addColumn<PtuBilling>("billing");
+        QTest::newRow("hourly") << "hourly" << true << PtuBilling::Hourly;
+        QTest::newRow("monthly") << "monthly" << true << PtuBilling::MonthlyReservation;
+        QTest::newRow("yearly, any case") << " Yearly" << true << PtuBilling::YearlyReservation;
+        QTest::newRow("words are not keys") << "monthly reservation" << false << PtuBilling::Hourly;
+        QTest::newRow("empty") << "" << false << PtuBilling::Hourly;
+    }
+    void billingKeys()
+    {
+        QFETCH(QString, key);
+        QFETCH(bool, known);
+        QFETCH(PtuBilling, billing);
+        const std::optional<PtuBilling> b = ptuBillingFromKey(key);
+        QCOMPARE(b.has_value(), known);
+        if (!known)
+            return;
+        QCOMPARE(*b, billing);
+        QVERIFY(ptuBillingFromKey(ptuBillingKey(billing)) == b); // round trip
+        QVERIFY(ptuBillingName(billing).startsWith(ptuBillingKey(billing)));
+        QCOMPARE(kDefaultPtuBilling, PtuBilling::MonthlyReservation);
+    }
+
     void cost_data()
     {
         QTest::addColumn<int>("ptus");

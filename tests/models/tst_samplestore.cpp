@@ -67,6 +67,19 @@ public:
     {
         return scalar(QStringLiteral("SELECT count(*) FROM ") + table).toLongLong();
     }
+    bool exec(const QString& sql) const
+    {
+        QSqlQuery q(QSqlDatabase::database(m_name));
+        return q.exec(sql);
+    }
+    /// True when `table` has a column called `column`.
+    bool hasColumn(const QString& table, const QString& column) const
+    {
+        return scalar(QStringLiteral("SELECT count(*) FROM pragma_table_info('%1') WHERE name = "
+                                     "'%2'")
+                          .arg(table, column))
+                   .toInt() == 1;
+    }
 
 private:
     static inline int s_counter = 0;
@@ -269,6 +282,7 @@ private slots:
         }
         // WITHOUT ROWID tables have no rowid column to select.
         QVERIFY(!db.scalar(QStringLiteral("SELECT rowid FROM samples")).isValid());
+        QVERIFY(db.hasColumn(QStringLiteral("deployments"), QStringLiteral("upgrade_option")));
     }
 
     void writeBeforeOpenFails()
@@ -329,7 +343,55 @@ private slots:
             1770.0);
         QCOMPARE(db.scalar(QStringLiteral("SELECT unit FROM series WHERE id = 1")).toString(),
                  QString());
+        QVERIFY(db.hasColumn(QStringLiteral("deployments"), QStringLiteral("upgrade_option")));
         verifyRollupsMatchRaw(path);
+    }
+
+    // Schema 3 (no upgrade option): the column is added on open, stored rows and samples kept.
+    void migratesVersion3()
+    {
+        const QString path = dbPath(QStringLiteral("v3.sqlite"));
+        {
+            SampleStore store;
+            QVERIFY(store.open(path).result().usable());
+            QVERIFY(store.write(batch({series("M", {}, minutes(kNow, {1, 2}))})).result().ok);
+        }
+        {
+            Inspector db(path);
+            QVERIFY(db.exec(QStringLiteral("DROP TABLE deployments")));
+            QVERIFY(db.exec(QStringLiteral(
+                "CREATE TABLE deployments(source TEXT NOT NULL, name TEXT NOT NULL, model TEXT "
+                "NOT NULL DEFAULT '', version TEXT NOT NULL DEFAULT '', sku TEXT NOT NULL DEFAULT "
+                "'', capacity INTEGER NOT NULL DEFAULT 0, spillover_to TEXT NOT NULL DEFAULT '', "
+                "state TEXT NOT NULL DEFAULT '', PRIMARY KEY(source, name)) WITHOUT ROWID")));
+            QVERIFY(db.exec(QStringLiteral(
+                "INSERT INTO deployments VALUES('az', 'gpt-4o-ptu', 'gpt-4o', '2024-11-20', "
+                "'ProvisionedManaged', 100, 'gpt-4o-std', 'Succeeded')")));
+            QVERIFY(db.exec(QStringLiteral("PRAGMA user_version = 3")));
+            QVERIFY(!db.hasColumn(QStringLiteral("deployments"), QStringLiteral("upgrade_option")));
+        }
+        {
+            SampleStore store;
+            const OpenReport r = store.open(path).result();
+            QCOMPARE(r.status, OpenReport::Status::Opened);
+            QCOMPARE(r.schemaVersion, StoreDatabase::SchemaVersion);
+            const Deployments kept = store.deployments(QStringLiteral("az")).result();
+            QCOMPARE(kept.size(), 1);
+            QCOMPARE(kept[0].name, QStringLiteral("gpt-4o-ptu"));
+            QCOMPARE(kept[0].capacity, 100);
+            QCOMPARE(kept[0].spilloverTo, QStringLiteral("gpt-4o-std"));
+            QCOMPARE(kept[0].upgradeOption, QString()); // unknown until the next inventory read
+            Deployment next = kept[0];
+            next.upgradeOption = QStringLiteral("NoAutoUpgrade");
+            store.saveDeployments(QStringLiteral("az"), {next}).waitForFinished();
+            QCOMPARE(store.deployments(QStringLiteral("az")).result(), (Deployments{next}));
+        }
+        Inspector db(path);
+        QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(),
+                 StoreDatabase::SchemaVersion);
+        QCOMPARE(db.count(QStringLiteral("samples")), 2);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT upgrade_option FROM deployments")).toString(),
+                 QStringLiteral("NoAutoUpgrade"));
     }
 
     void refusesNewerSchema()
@@ -1103,14 +1165,17 @@ private slots:
                      QStringLiteral("GlobalStandard"),
                      450,
                      QString(),
-                     QStringLiteral("Succeeded")};
+                     QStringLiteral("Succeeded"),
+                     QStringLiteral("OnceNewDefaultVersionAvailable")};
         Deployment b = a;
         b.name = QStringLiteral("gpt-4o-ptu");
+        b.upgradeOption = QStringLiteral("NoAutoUpgrade");
         b.sku = QStringLiteral("ProvisionedManaged");
         b.capacity = 50;
         b.spilloverTo = QStringLiteral("gpt-4o");
         Deployment c = a;
         c.source = QStringLiteral("s2");
+        c.upgradeOption.clear(); // not every deployment says
         store->saveDeployments(QStringLiteral("s1"), {a, b}).waitForFinished();
         store->saveDeployments(QStringLiteral("s2"), {c}).waitForFinished();
         QCOMPARE(store->deployments(QStringLiteral("s1")).result(), (Deployments{a, b}));

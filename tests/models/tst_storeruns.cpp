@@ -102,11 +102,17 @@ private slots:
             SampleStore store;
             const OpenReport r = store.open(path).result();
             QCOMPARE(r.status, OpenReport::Status::Opened);
-            QCOMPARE(r.schemaVersion, 3);
+            QCOMPARE(r.schemaVersion, StoreDatabase::SchemaVersion);
             QVERIFY(store.saveRun(run(QStringLiteral("t"), 1000)).result().ok);
             QCOMPARE(store.listRuns().result().size(), 1);
         }
-        QCOMPARE(scalarOn(path, QStringLiteral("PRAGMA user_version")).toInt(), 3);
+        QCOMPARE(scalarOn(path, QStringLiteral("PRAGMA user_version")).toInt(),
+                 StoreDatabase::SchemaVersion);
+        // The later migrations ran too (4: the deployments' upgrade option).
+        QCOMPARE(scalarOn(path, QStringLiteral("SELECT count(*) FROM pragma_table_info("
+                                               "'deployments') WHERE name = 'upgrade_option'"))
+                     .toInt(),
+                 1);
         QCOMPARE(scalarOn(path, QStringLiteral("SELECT count(*) FROM samples")).toInt(), 1);
         QCOMPARE(scalarOn(path, QStringLiteral("SELECT count(*) FROM runs")).toInt(), 1);
     }

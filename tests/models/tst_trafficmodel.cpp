@@ -63,6 +63,45 @@ private slots:
         QCOMPARE(fleet[4].sku, QStringLiteral("GlobalBatch"));
     }
 
+    // A fine-tune's nightly retraining: 1/60 h a minute from 01:00 to 03:00 UTC; nothing for
+    // the demo fleet, which has no fine-tune.
+    void trainingHoursOfFineTunes_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<qint64>("minute");
+        QTest::addColumn<double>("hours");
+        const QString ft = QStringLiteral("gpt-4o-mini-2024-07-18.ft-0a1b2c");
+        QTest::newRow("00:59, before") << ft << kTuesday + 59 * 60 << 0.0;
+        QTest::newRow("01:00, first minute") << ft << kTuesday + 3600 << 1.0 / 60.0;
+        QTest::newRow("02:59:30, last minute") << ft << kTuesday + 3 * 3600 - 30 << 1.0 / 60.0;
+        QTest::newRow("03:00, after") << ft << kTuesday + 3 * 3600 << 0.0;
+        QTest::newRow("Saturday 02:00") << ft << kSaturday + 2 * 3600 << 1.0 / 60.0;
+        QTest::newRow("not a fine-tune")
+            << QStringLiteral("gpt-4o-mini") << kTuesday + 2 * 3600 << 0.0;
+    }
+    void trainingHoursOfFineTunes()
+    {
+        QFETCH(QString, model);
+        QFETCH(qint64, minute);
+        QFETCH(double, hours);
+        FleetDeployment d;
+        d.name = QStringLiteral("ft");
+        d.model = model;
+        d.version = QStringLiteral("1");
+        d.sku = QStringLiteral("Standard");
+        d.capacity = 10;
+        const TrafficModel tm(42, {d});
+        QCOMPARE(TrafficModel::isFineTuned(d), model.contains(QLatin1String(".ft-")));
+        QCOMPARE(tm.trainingHours(0, minute), hours);
+        QCOMPARE(tm.trainingHours(1, minute), 0.0); // no such deployment
+
+        const TrafficModel demo(42);
+        for (int i = 0; i < demo.fleet().size(); ++i) {
+            QVERIFY(!TrafficModel::isFineTuned(demo.fleet()[i]));
+            QCOMPARE(demo.trainingHours(i, minute), 0.0);
+        }
+    }
+
     void determinism()
     {
         const TrafficModel a(42), b(42), c(43);

@@ -3,8 +3,13 @@
 #include "itemmodels/connectionsmodel.h"
 #include "pages/connectionspage.h"
 
+#include <QApplication>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest/QtTest>
 #include <memory>
 
@@ -52,6 +57,57 @@ private slots:
         QCOMPARE(finished.at(0).at(1).toBool(), ok);
         QVERIFY2(finished.at(0).at(2).toString().contains(mentions),
                  qPrintable(finished.at(0).at(2).toString()));
+    }
+
+    // The Cost page saves prices and the budget into the same workspace file: a later save on
+    // this page must keep them, and a workspace applied meanwhile must keep unsaved edits.
+    void savingKeepsWhatOtherPagesSaved()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("workspace.json"));
+        Workspace ws =
+            Workspace::demoWorkspace(m_emu->baseUrl(), emu::Emulator::accountResourceId());
+        ws.demo = false;
+        QString error;
+        QVERIFY2(ws.save(path, &error), qPrintable(error));
+        ConnectionsPage page(ws, path);
+
+        auto* table = page.findChild<QTableView*>();
+        QVERIFY(table);
+        const int last = page.model()->rowCount() - 1;
+        const QString removedId = page.model()->connections().at(last).id;
+        table->setCurrentIndex(page.model()->index(last, 0));
+        QPushButton* remove = nullptr;
+        QPushButton* save = nullptr;
+        for (QPushButton* b : page.findChildren<QPushButton*>()) {
+            if (b->text().contains(QStringLiteral("Remove")))
+                remove = b;
+            if (b->text().contains(QStringLiteral("Save")))
+                save = b;
+        }
+        QVERIFY(remove && save);
+        QTimer::singleShot(0, this, [] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (box)
+                box->button(QMessageBox::Yes)->click();
+        });
+        remove->click();
+        QCOMPARE(page.model()->rowCount(), last);
+
+        Workspace latest = ws;
+        latest.budget = QJsonObject{{QStringLiteral("monthlyUsd"), 1500}};
+        page.setWorkspace(latest, path);
+        QCOMPARE(page.model()->rowCount(), last); // the unsaved removal survives
+
+        QSignalSpy saved(&page, &ConnectionsPage::workspaceSaved);
+        save->click();
+        QCOMPARE(saved.size(), 1);
+        const auto reread = Workspace::load(path, &error);
+        QVERIFY2(reread, qPrintable(error));
+        QCOMPARE(reread->budget, latest.budget);
+        QCOMPARE(reread->connections.size(), last);
+        for (const Connection& c : reread->connections)
+            QVERIFY(c.id != removedId);
     }
 
     void dialogValidatesWithTheWorkspaceRules_data()

@@ -1,7 +1,10 @@
 #include "charts/barchart.h"
 #include "core/labels.h"
+#include "cost/ptucost.h"
+#include "emulator/trafficmodel.h"
 #include "itemmodels/costtablemodel.h"
 #include "kpitile.h"
+#include "pages/capacitypage.h"
 #include "pages/costpage.h"
 #include "store/samplestore.h"
 
@@ -32,10 +35,13 @@ Label dep(const QString& name)
     return {QStringLiteral("ModelDeploymentName"), name};
 }
 
-Workspace workspace()
+/// The test workspace; PTUs priced `ptuBilling` ("hourly" keeps the figures below simple).
+Workspace workspace(const QString& ptuBilling = QStringLiteral("hourly"))
 {
     Workspace ws;
     ws.name = QStringLiteral("test");
+    if (!ptuBilling.isEmpty())
+        ws.budget.insert(QStringLiteral("ptuBilling"), ptuBilling);
     Connection az;
     az.id = QStringLiteral("az");
     az.kind = QStringLiteral("azure-openai");
@@ -68,7 +74,8 @@ private slots:
                        QStringLiteral("ProvisionedManaged"),
                        50,
                        QStringLiteral("std"),
-                       QStringLiteral("Succeeded")};
+                       QStringLiteral("Succeeded"),
+                       QStringLiteral("NoAutoUpgrade")};
         Deployment std{az,
                        QStringLiteral("std"),
                        QStringLiteral("gpt-4o"),
@@ -76,7 +83,8 @@ private slots:
                        QStringLiteral("Standard"),
                        100,
                        {},
-                       QStringLiteral("Succeeded")};
+                       QStringLiteral("Succeeded"),
+                       QStringLiteral("OnceNewDefaultVersionAvailable")};
         m_store->saveDeployments(az, {ptu, std}).waitForFinished();
         PollBatch a;
         a.source = az;
@@ -144,6 +152,11 @@ private slots:
         QVERIFY2(page.notesText().contains(QStringLiteral("reported $5.80, computed $5.75")),
                  qPrintable(page.notesText()));
         QVERIFY(page.notesText().contains(QStringLiteral("Days are UTC")));
+        // The PTU line says its basis beside the figure.
+        QCOMPARE(page.billing(), PtuBilling::Hourly);
+        QCOMPARE(page.spendersModel()->text(0, 11).section(QLatin1Char(','), 0, 0),
+                 QStringLiteral("hourly"));
+        QVERIFY(page.billingText().contains(QStringLiteral("hourly rate")));
         // No budget: a clear empty state.
         QVERIFY(page.burnDownChart()->isEmpty());
         QVERIFY(page.burnDownChart()->stateMessage().contains(QStringLiteral("budget")));
@@ -209,7 +222,8 @@ private slots:
     void budgetAndOverrides()
     {
         Workspace ws = workspace();
-        ws.budget = QJsonObject{{QStringLiteral("monthlyUsd"), QStringLiteral("10000")}};
+        ws.budget = QJsonObject{{QStringLiteral("monthlyUsd"), QStringLiteral("10000")},
+                                {QStringLiteral("ptuBilling"), QStringLiteral("hourly")}};
         // 50 % off the PTU-hour: the PTU deployment costs $2,400.
         ws.priceOverrides =
             QJsonArray{QJsonObject{{QStringLiteral("provider"), QStringLiteral("azure-openai")},
@@ -230,6 +244,88 @@ private slots:
         const QModelIndex ptuCost = page.spendersModel()->index(0, 8);
         QVERIFY(ptuCost.data(CostTableModel::OverrideRole).toBool());
         QVERIFY(page.notesText().contains(QStringLiteral("override")));
+    }
+
+    // One pricing basis for PTUs on both pages: the demo's 100-PTU deployment costs the same
+    // month on the Cost page (a whole UTC month; hourly: Azure's 730-hour month) as in the
+    // Capacity page's advisor, and both say the basis in words.
+    void ptuBasisIsOneSettingForBothPages_data()
+    {
+        QTest::addColumn<QString>("basis"); // the workspace's ptuBilling; empty = unset
+        QTest::addColumn<int>("billing");
+        QTest::addColumn<qint64>("hours"); // the Cost page's range from 2026-01-01
+        QTest::addColumn<qint64>("micros");
+        // 100 PTU x $260 per PTU-month, January being 744 of its own 744 hours.
+        QTest::newRow("default: monthly reservation")
+            << QString() << int(PtuBilling::MonthlyReservation) << qint64(744)
+            << qint64(26'000'000'000);
+        QTest::newRow("monthly") << "monthly" << int(PtuBilling::MonthlyReservation) << qint64(744)
+                                 << qint64(26'000'000'000);
+        // 100 PTU x $2,652 / 12.
+        QTest::newRow("yearly") << "yearly" << int(PtuBilling::YearlyReservation) << qint64(744)
+                                << qint64(22'100'000'000);
+        // 100 PTU x 730 h x $2.
+        QTest::newRow("hourly") << "hourly" << int(PtuBilling::Hourly) << qint64(730)
+                                << qint64(146'000'000'000);
+        // A typo is reported and priced like the default, on both pages alike.
+        QTest::newRow("unknown") << "montly" << int(PtuBilling::MonthlyReservation) << qint64(744)
+                                 << qint64(26'000'000'000);
+    }
+    void ptuBasisIsOneSettingForBothPages()
+    {
+        QFETCH(QString, basis);
+        QFETCH(int, billing);
+        QFETCH(qint64, hours);
+        QFETCH(qint64, micros);
+        const emu::FleetDeployment demo = emu::TrafficModel::demoFleet().first();
+        QCOMPARE(demo.capacity, 100);
+        QVERIFY(demo.sku.endsWith(QLatin1String("ProvisionedManaged")));
+        Deployment ptu;
+        ptu.source = QStringLiteral("az");
+        ptu.name = demo.name;
+        ptu.model = demo.model;
+        ptu.version = demo.version;
+        ptu.sku = demo.sku;
+        ptu.capacity = demo.capacity;
+        ptu.spilloverTo = demo.spilloverTo;
+        ptu.state = QStringLiteral("Succeeded");
+        QTemporaryDir dir;
+        SampleStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("ptu.sqlite"))).result().usable());
+        store.saveDeployments(ptu.source, {ptu}).waitForFinished();
+        const Workspace ws = workspace(basis);
+        const auto now = [] { return kDay0 + 31 * kDay; };
+
+        CostPage cost(&store, ws);
+        cost.setClock(now);
+        QSignalSpy costLoaded(&cost, &CostPage::loaded);
+        cost.setTimeRange({kDay0, kDay0 + hours * 3600});
+        QVERIFY(costLoaded.wait(10000));
+        while (costLoaded.wait(300)) {
+        }
+        CapacityPage capacity(&store, ws);
+        capacity.setClock(now);
+        QSignalSpy capacityLoaded(&capacity, &CapacityPage::loaded);
+        capacity.setTimeRange({kDay0, kDay0 + kDay});
+        QVERIFY(capacityLoaded.wait(15000));
+        while (capacityLoaded.wait(300)) {
+        }
+
+        QCOMPARE(int(cost.billing()), billing);
+        QCOMPARE(int(capacity.billing()), billing);
+        const CostReport& r = cost.rangeResult().report;
+        QCOMPARE(r.items.size(), 1);
+        QVERIFY(r.items.first().provisioned);
+        QCOMPARE(r.items.first().total.micros, micros);
+        QCOMPARE(capacity.advice().size(), 1);
+        QCOMPARE(capacity.advice().first().currentMonthly.micros, micros);
+
+        const QString words = ptuBillingName(PtuBilling(billing));
+        QVERIFY2(cost.billingText().contains(words), qPrintable(cost.billingText()));
+        QVERIFY2(capacity.billingText().contains(words), qPrintable(capacity.billingText()));
+        QVERIFY(cost.notesText().contains(words));
+        QVERIFY(cost.spendChart()->data().note.contains(words));
+        QVERIFY(capacity.adviceChart()->data().note.contains(words));
     }
 
 private:

@@ -16,6 +16,9 @@ private slots:
         QCOMPARE(banner.kind(), DemoBanner::Kind::Demo);
         QVERIFY(banner.text().startsWith(QStringLiteral("Demo data:")));
         QVERIFY(banner.text().contains(QStringLiteral("Nothing here is real.")));
+        // The demo is a whole fleet, not one Azure account.
+        for (const char* provider : {"Azure OpenAI", "OpenAI", "Anthropic", "local servers"})
+            QVERIFY2(banner.text().contains(QLatin1String(provider)), provider);
         QCOMPARE(banner.accessibleName(), QStringLiteral("Demo data notice"));
     }
 

@@ -106,7 +106,8 @@ Deployments knownDeployments()
                    QStringLiteral("ProvisionedManaged"),
                    100,
                    QStringLiteral("gpt-4o-mini"),
-                   QStringLiteral("Succeeded")};
+                   QStringLiteral("Succeeded"),
+                   QStringLiteral("NoAutoUpgrade")};
     Deployment mini{kSource,
                     QStringLiteral("gpt-4o-mini"),
                     QStringLiteral("gpt-4o-mini"),
@@ -114,7 +115,8 @@ Deployments knownDeployments()
                     QStringLiteral("GlobalStandard"),
                     500,
                     {},
-                    QStringLiteral("Succeeded")};
+                    QStringLiteral("Succeeded"),
+                    QStringLiteral("OnceNewDefaultVersionAvailable")};
     return {ptu, mini};
 }
 

@@ -1,7 +1,9 @@
 #include "sourcestatusbar.h"
 
 #include <QLabel>
+#include <QMenu>
 #include <QProgressBar>
+#include <QToolButton>
 #include <QtTest/QtTest>
 
 using namespace isc;
@@ -55,8 +57,98 @@ private slots:
         bar.setHealth(b);
         a.state = SourceHealth::State::Polling;
         bar.setHealth(a);
-        QCOMPARE(bar.findChildren<QLabel*>().size(), 2);
+        QCOMPARE(bar.summaryText(), QStringLiteral("2 sources: 1 OK, 1 idle"));
         QVERIFY(bar.entryText(QStringLiteral("missing")).isEmpty());
+        bar.clear();
+        QVERIFY(bar.summaryText().isEmpty());
+    }
+
+    void summarisesStates_data()
+    {
+        QTest::addColumn<QList<int>>("states");
+        QTest::addColumn<QString>("summary");
+        const int polling = int(SourceHealth::State::Polling);
+        const int failing = int(SourceHealth::State::Failing);
+        const int backfilling = int(SourceHealth::State::Backfilling);
+        QTest::newRow("one") << QList<int>{polling} << "1 source: 1 OK";
+        QTest::newRow("seven ok") << QList<int>(7, polling) << "7 sources: 7 OK";
+        QTest::newRow("mixed") << QList<int>{polling, backfilling, failing, polling}
+                               << "4 sources: 2 OK, 1 backfilling, 1 failing";
+    }
+    void summarisesStates()
+    {
+        QFETCH(QList<int>, states);
+        QFETCH(QString, summary);
+        SourceStatusBar bar;
+        for (int i = 0; i < states.size(); ++i) {
+            SourceHealth h;
+            h.source = QStringLiteral("s%1").arg(i);
+            h.displayName = QStringLiteral("Source %1 (demo)").arg(i);
+            h.state = SourceHealth::State(states[i]);
+            bar.setHealth(h);
+        }
+        QCOMPARE(bar.summaryText(), summary);
+        // The tooltip lists every source with its state in words.
+        auto* button = bar.findChild<QToolButton*>();
+        QVERIFY(button);
+        for (int i = 0; i < states.size(); ++i)
+            QVERIFY(button->toolTip().contains(QStringLiteral("Source %1 (demo): ").arg(i)));
+        QCOMPARE(button->menu()->actions().size(), states.size());
+    }
+
+    void failingSourcesStaySpelledOut()
+    {
+        SourceStatusBar bar;
+        bar.resize(1440, 30);
+        bar.show();
+        SourceHealth ok;
+        ok.state = SourceHealth::State::Polling;
+        for (int i = 0; i < 6; ++i) {
+            ok.source = QStringLiteral("ok%1").arg(i);
+            ok.displayName = QStringLiteral("A source with a long name %1 (demo)").arg(i);
+            bar.setHealth(ok);
+        }
+        // Healthy sources fold into the summary: no label of their own.
+        QCOMPARE(bar.findChildren<QLabel*>().size(), 0);
+
+        SourceHealth bad;
+        bad.source = QStringLiteral("vllm");
+        bad.displayName = QStringLiteral("Local vLLM (demo)");
+        bad.state = SourceHealth::State::Failing;
+        bad.lastError = QStringLiteral("Connection refused by 127.0.0.1:8000: is the server "
+                                       "running? Start it or fix the endpoint on the "
+                                       "Connections page, then wait for the next poll.");
+        bar.setHealth(bad);
+        QCOMPARE(bar.summaryText(), QStringLiteral("7 sources: 6 OK, 1 failing"));
+        QCOMPARE(bar.failingTexts(),
+                 QStringList{QStringLiteral("Local vLLM (demo): ") + bad.lastError});
+        const auto labels = bar.findChildren<QLabel*>();
+        QCOMPARE(labels.size(), 1);
+        QVERIFY(labels.first()->isVisible());
+        QVERIFY(labels.first()->text().contains(QStringLiteral("Local vLLM (demo): Connection")));
+        QVERIFY(labels.first()->toolTip().contains(bad.lastError));
+        // Everything fits: nothing pushed past the bar's right edge.
+        QVERIFY(labels.first()->geometry().right() <= bar.width());
+
+        bad.state = SourceHealth::State::Polling;
+        bad.lastError.clear();
+        bar.setHealth(bad);
+        QVERIFY(bar.failingTexts().isEmpty());
+        QCOMPARE(bar.findChildren<QLabel*>().size(), 0);
+        QCOMPARE(bar.summaryText(), QStringLiteral("7 sources: 7 OK"));
+    }
+
+    void warningsCounted()
+    {
+        SourceStatusBar bar;
+        SourceHealth h;
+        h.source = QStringLiteral("east");
+        h.displayName = QStringLiteral("Contoso East");
+        h.state = SourceHealth::State::Polling;
+        h.warning = QStringLiteral("The token expires in 3 days.");
+        bar.setHealth(h);
+        QCOMPARE(bar.summaryText(), QStringLiteral("1 source: 1 OK, 1 with a warning"));
+        QVERIFY(bar.findChild<QToolButton*>()->toolTip().contains(h.warning));
     }
 
     void progressShowsOnlyWhileBackfilling()

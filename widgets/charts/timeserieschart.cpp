@@ -819,6 +819,11 @@ ChartModel* TimeSeriesChart::model() const
     return d->model;
 }
 
+void TimeSeriesChart::setLegendAlignment(Qt::Alignment alignment)
+{
+    d->chart->legend()->setAlignment(alignment);
+}
+
 void TimeSeriesChart::setColorHint(const QString& colorKey, const QColor& color)
 {
     d->hints.insert(colorKey, color);

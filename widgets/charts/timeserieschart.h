@@ -37,6 +37,9 @@ public:
 
     /// Fixes the colour of every series whose colour key (e.g. "429") matches.
     void setColorHint(const QString& colorKey, const QColor& color);
+    /// Where the legend sits: Qt::AlignBottom (the default, one row) or Qt::AlignRight (one
+    /// entry per line, for many or long series names).
+    void setLegendAlignment(Qt::Alignment alignment);
 
     /// Number of displayed series (a series broken by gaps still counts once).
     int seriesCount() const;

@@ -1,8 +1,10 @@
 #include "priceeditordialog.h"
 
+#include "cost/ptucost.h"
 #include "itemmodels/costpricemodel.h"
 #include "pages/costpage.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -65,6 +67,19 @@ PriceEditorDialog::PriceEditorDialog(PriceCatalog base, const QJsonArray& overri
     m_budget->setText(budget.value(QLatin1String("monthlyUsd")).toVariant().toString());
     m_budget->setAccessibleName(tr("Monthly budget in US dollars"));
     form->addRow(tr("Monthly &budget (USD, per UTC calendar month):"), m_budget);
+    // One basis for provisioned deployments, used by the Cost and the Capacity page alike.
+    m_ptuBilling = new QComboBox(this);
+    for (const PtuBilling b :
+         {PtuBilling::Hourly, PtuBilling::MonthlyReservation, PtuBilling::YearlyReservation})
+        m_ptuBilling->addItem(ptuBillingName(b), ptuBillingKey(b));
+    const PtuBilling billing =
+        ptuBillingFromKey(budget.value(QLatin1String("ptuBilling")).toString())
+            .value_or(kDefaultPtuBilling);
+    m_ptuBilling->setCurrentIndex(m_ptuBilling->findData(ptuBillingKey(billing)));
+    m_ptuBilling->setAccessibleName(tr("PTU pricing basis"));
+    m_ptuBilling->setToolTip(tr("How provisioned (PTU) deployments are priced on the Cost and "
+                                "Capacity pages: what your agreement pays."));
+    form->addRow(tr("&PTU pricing basis:"), m_ptuBilling);
     row->addLayout(form);
     layout->addLayout(row);
 
@@ -82,6 +97,9 @@ PriceEditorDialog::PriceEditorDialog(PriceCatalog base, const QJsonArray& overri
     connect(m_table->itemDelegate(), &QAbstractItemDelegate::closeEditor, this,
             [this] { m_message->setText(m_model->lastError()); });
     connect(m_budget, &QLineEdit::textChanged, this, &PriceEditorDialog::validateBudget);
+    connect(m_ptuBilling, &QComboBox::currentIndexChanged, this, [this] {
+        m_budgetObject.insert(QStringLiteral("ptuBilling"), m_ptuBilling->currentData().toString());
+    });
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     validateBudget();

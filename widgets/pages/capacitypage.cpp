@@ -13,9 +13,9 @@
 
 #include <QComboBox>
 #include <QDateTime>
-#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QHelpEvent>
 #include <QLabel>
 #include <QLocale>
 #include <QPointer>
@@ -23,8 +23,10 @@
 #include <QScrollBar>
 #include <QTableView>
 #include <QTimer>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <limits>
 
 namespace isc {
 namespace {
@@ -40,6 +42,30 @@ QString pct(double v, int decimals = 0)
 QString usd(Money m)
 {
     return m.format(0);
+}
+
+/// properties.versionUpgradeOption in a few words, and what it means for the deployment.
+TableCell upgradeCell(const QString& option)
+{
+    if (option.isEmpty())
+        return TableCell::plain(CapacityPage::tr("not reported"),
+                                CapacityPage::tr("The deployments list gave no "
+                                                 "versionUpgradeOption for this deployment."));
+    QString text = option, meaning;
+    if (option == QLatin1String("OnceNewDefaultVersionAvailable")) {
+        text = CapacityPage::tr("new default");
+        meaning = CapacityPage::tr("Azure moves it to each new default version of the model.");
+    } else if (option == QLatin1String("OnceCurrentVersionExpired")) {
+        text = CapacityPage::tr("at expiry");
+        meaning = CapacityPage::tr("Azure moves it to the default version when this version "
+                                   "retires.");
+    } else if (option == QLatin1String("NoAutoUpgrade")) {
+        text = CapacityPage::tr("no auto-upgrade");
+        meaning = CapacityPage::tr("Never upgraded automatically: it stops serving when this "
+                                   "version retires unless it is moved by hand.");
+    }
+    return TableCell::plain(
+        text, meaning.isEmpty() ? option : QStringLiteral("%1 (%2)").arg(meaning, option));
 }
 
 QFrame* card(QWidget* parent, QVBoxLayout** layout)
@@ -70,30 +96,121 @@ QLabel* note(QWidget* parent)
     return l;
 }
 
-QTableView* table(CostTableModel* model, QWidget* parent)
+/// A warning line above a table: wrapped, in the layout, hidden while there is nothing to say.
+QLabel* banner(QWidget* parent)
 {
-    auto* v = new QTableView(parent);
-    v->setModel(model);
-    v->setItemDelegate(new CostTableDelegate(v));
-    v->setSelectionBehavior(QAbstractItemView::SelectRows);
-    v->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    v->verticalHeader()->hide();
-    v->verticalHeader()->setDefaultSectionSize(kRowHeight);
-    v->horizontalHeader()->setStretchLastSection(true);
-    v->setAlternatingRowColors(true);
-    v->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
-    return v;
+    auto* l = new QLabel(parent);
+    l->setWordWrap(true);
+    l->setTextFormat(Qt::RichText);
+    l->setStyleSheet(QStringLiteral("background: #FDECEA; border: 1px solid #F1B0A8; "
+                                    "border-radius: 3px; padding: 4px 8px; color: #7A1E12;"));
+    l->hide();
+    return l;
 }
 
-/// Tables as tall as their rows (up to `maxRows`): the page scrolls, not each table.
-void fitHeight(QTableView* v, int maxRows)
+/// A table as tall as its rows (up to `maxRows`, then it scrolls itself): the page scrolls, not
+/// each table. Columns fit their contents up to a cap (longer text is elided and its cell shows
+/// the whole text as a tooltip); the horizontal scroll bar appears only when the columns do not
+/// fit, and the height makes room for it then.
+class FitTable : public QTableView
 {
-    const int rows = std::clamp(v->model()->rowCount(), 1, maxRows);
-    const int h = v->horizontalHeader()->sizeHint().height() + rows * kRowHeight + 4 +
-                  (v->horizontalScrollBar()->isVisible() ? 14 : 0);
-    v->setFixedHeight(h);
-    v->resizeColumnsToContents();
-}
+public:
+    static constexpr int kMaxColumnWidth = 240; // px; longer cells are elided
+
+    FitTable(CostTableModel* model, int maxRows, QWidget* parent)
+        : QTableView(parent), m_maxRows(maxRows)
+    {
+        setModel(model);
+        setItemDelegate(new CostTableDelegate(this));
+        setSelectionBehavior(QAbstractItemView::SelectRows);
+        setEditTriggers(QAbstractItemView::NoEditTriggers);
+        setTextElideMode(Qt::ElideRight);
+        setWordWrap(false);
+        verticalHeader()->hide();
+        verticalHeader()->setDefaultSectionSize(kRowHeight);
+        verticalHeader()->setMinimumSectionSize(kRowHeight);
+        horizontalHeader()->setStretchLastSection(false);
+        setAlternatingRowColors(true);
+        setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+        setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+        setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    }
+
+    /// Sizes the columns to the new contents and the height to the new rows.
+    void fit()
+    {
+        m_widths.clear();
+        m_contentWidth = 0;
+        for (int c = 0; c < horizontalHeader()->count(); ++c) {
+            const int w =
+                std::min(std::max(sizeHintForColumn(c), horizontalHeader()->sectionSizeHint(c)),
+                         kMaxColumnWidth);
+            m_widths << w;
+            m_contentWidth += w;
+        }
+        spread();
+        m_overflow = overflows();
+        updateGeometry();
+    }
+
+    QSize sizeHint() const override { return {QTableView::sizeHint().width(), fittedHeight()}; }
+    QSize minimumSizeHint() const override
+    {
+        return {QTableView::minimumSizeHint().width(), fittedHeight()};
+    }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override
+    {
+        QTableView::resizeEvent(event);
+        spread();
+        if (overflows() != m_overflow) {
+            m_overflow = !m_overflow;
+            updateGeometry();
+        }
+    }
+
+    bool viewportEvent(QEvent* event) override
+    {
+        if (event->type() == QEvent::ToolTip) {
+            const auto* help = static_cast<QHelpEvent*>(event);
+            const QModelIndex index = indexAt(help->pos());
+            const QString text = index.data().toString();
+            if (index.isValid() && index.data(Qt::ToolTipRole).toString().isEmpty() &&
+                fontMetrics().horizontalAdvance(text) + 8 > visualRect(index).width()) {
+                QToolTip::showText(help->globalPos(), text, viewport(), visualRect(index));
+                return true;
+            }
+        }
+        return QTableView::viewportEvent(event);
+    }
+
+private:
+    bool overflows() const { return m_contentWidth > viewport()->width(); }
+
+    /// Columns at their content widths, the room left over shared out evenly.
+    void spread()
+    {
+        const int n = int(m_widths.size());
+        const int extra = n > 0 ? std::max(0, viewport()->width() - m_contentWidth) : 0;
+        for (int c = 0; c < n; ++c)
+            setColumnWidth(c, m_widths[c] + extra / n + (c == n - 1 ? extra % n : 0));
+    }
+
+    int fittedHeight() const
+    {
+        const int rows = std::clamp(model() ? model()->rowCount() : 0, 1, m_maxRows);
+        int h = 2 * frameWidth() + horizontalHeader()->sizeHint().height() + rows * kRowHeight;
+        if (m_overflow)
+            h += horizontalScrollBar()->sizeHint().height();
+        return h;
+    }
+
+    int m_maxRows;
+    QVector<int> m_widths;  ///< px each column needs, capped at kMaxColumnWidth
+    int m_contentWidth = 0; ///< their sum
+    bool m_overflow = false;
+};
 
 } // namespace
 
@@ -107,25 +224,27 @@ struct CapacityPage::Private
     std::function<qint64()> clock;
     double target = 0.8;
     double percentile = 95;
-    PtuBilling billing = PtuBilling::MonthlyReservation;
+    PtuBilling billing = kDefaultPtuBilling; ///< the workspace's, shared with the Cost page
 
     TimeRangePicker* picker = nullptr;
     QLabel* rangeLabel = nullptr;
     QComboBox* targetBox = nullptr;
     QComboBox* percentileBox = nullptr;
-    QComboBox* billingBox = nullptr;
     CostTableModel* load = nullptr;
     CostTableModel* adviceTable = nullptr;
     CostTableModel* quota = nullptr;
     CostTableModel* lifecycleTable = nullptr;
     CostTableModel* fineTune = nullptr;
-    QTableView *loadView = nullptr, *adviceView = nullptr, *quotaView = nullptr,
-               *lifecycleView = nullptr, *fineTuneView = nullptr;
+    FitTable *loadView = nullptr, *adviceView = nullptr, *quotaView = nullptr,
+             *lifecycleView = nullptr, *fineTuneView = nullptr;
     BarChart* utilization = nullptr;
     BarChart* adviceChart = nullptr;
     QLabel* loadNote = nullptr;
+    QLabel* billingNote = nullptr;
     QLabel* assumptions = nullptr;
+    QLabel* quotaBanner = nullptr;
     QLabel* quotaNote = nullptr;
+    QLabel* lifecycleBanner = nullptr;
     QLabel* lifecycleNote = nullptr;
     QLabel* fineTuneNote = nullptr;
     RefreshThrottle* throttle = nullptr;
@@ -256,7 +375,7 @@ void CapacityPage::Private::updateLoad()
     chart.sets = {p50, p95, max};
     load->setTable(headers, rows);
     utilization->setData(chart);
-    fitHeight(loadView, 4);
+    loadView->fit();
     loadNote->setText(rows.isEmpty()
                           ? CapacityPage::tr("No provisioned deployments in the inventory.")
                           : CapacityPage::tr("At 100 % and over, Azure answers 429; with spillover "
@@ -279,7 +398,7 @@ void CapacityPage::Private::updateAdvice()
     QVector<QVector<TableCell>> rows;
     BarChartData chart;
     chart.title = CapacityPage::tr("Monthly cost by option");
-    chart.note = CapacityPage::tr("%1, %2 target, %3")
+    chart.note = CapacityPage::tr("%1, %2 target, PTUs at the %3 rate")
                      .arg(pName, pct(target * 100), ptuBillingName(billing));
     chart.valueAxisTitle = CapacityPage::tr("USD per month");
     chart.stacked = false;
@@ -289,6 +408,7 @@ void CapacityPage::Private::updateAdvice()
         CapacityPage::tr("The advisor needs a provisioned deployment with recorded traffic "
                          "and a PTU price in the catalog.");
     QStringList assumed;
+    QStringList unpricedPayg; // deployments whose pay-per-token options have no price
     for (const ProvisionedLoad& p : std::as_const(result.provisioned)) {
         const Deployment& dep = p.deployment;
         const PriceLookup ptu = engine.catalog().lookup(kAzure, dep.model, dep.version, dep.sku);
@@ -327,6 +447,23 @@ void CapacityPage::Private::updateAdvice()
             c.override = overrideUsed;
             return c;
         };
+        // Without a pay-per-token price those options are unknown: "no price", never $0.
+        const QString noPaygTip =
+            CapacityPage::tr("No pay-per-token price for %1 %2 in the catalog; add one in the "
+                             "price editor (Cost page) to compare.")
+                .arg(dep.model, dep.version);
+        auto paygMoney = [&](Money m, const QString& tip) {
+            if (a.paygPriced)
+                return money(m, tip);
+            TableCell c = TableCell::plain(CapacityPage::tr("no price"), noPaygTip);
+            c.warning = true;
+            return c;
+        };
+        if (!a.paygPriced)
+            unpricedPayg << dep.name;
+        const QString ptuTip = CapacityPage::tr("PTUs at the %1 rate (the workspace's pricing "
+                                                "basis)")
+                                   .arg(ptuBillingName(billing));
         TableCell rec = TableCell::number(
             QString::number(a.recommendedPtus), a.recommendedPtus,
             CapacityPage::tr("Minimum %1, increment %2, %3 input tokens/min per PTU")
@@ -341,24 +478,26 @@ void CapacityPage::Private::updateAdvice()
                 CapacityPage::tr("Weighted: input + %1 x output").arg(in.ptu.outputTokenWeight)),
             TableCell::number(QString::number(dep.capacity), dep.capacity),
             rec,
-            money(a.currentMonthly),
-            money(a.rightSizedMonthly),
-            money(a.paygMonthly, payg.found()
-                                     ? CapacityPage::tr("At %1 %2 prices").arg(dep.model, paygSku)
-                                     : CapacityPage::tr("No pay-per-token price found")),
-            money(a.ptuPlusSpilloverMonthly,
-                  CapacityPage::tr("%1 PTUs + the overflow at pay-per-token prices")
-                      .arg(a.spilloverPtus)),
-            TableCell::number(
-                a.breakEvenUtilization > 1 ? CapacityPage::tr("never")
-                                           : pct(100 * a.breakEvenUtilization),
-                a.breakEvenUtilization,
-                CapacityPage::tr("Average utilization above which PTUs cost less than "
-                                 "pay-per-token"))};
+            money(a.currentMonthly, ptuTip),
+            money(a.rightSizedMonthly, ptuTip),
+            paygMoney(a.paygMonthly, CapacityPage::tr("At %1 %2 prices").arg(dep.model, paygSku)),
+            paygMoney(a.ptuPlusSpilloverMonthly,
+                      CapacityPage::tr("%1 PTUs + the overflow at pay-per-token prices")
+                          .arg(a.spilloverPtus)),
+            a.paygPriced
+                ? TableCell::number(a.breakEvenUtilization > 1 ? CapacityPage::tr("never")
+                                                               : pct(100 * a.breakEvenUtilization),
+                                    a.breakEvenUtilization,
+                                    CapacityPage::tr("Average utilization above which PTUs cost "
+                                                     "less than pay-per-token"))
+                : paygMoney({}, {})};
         BarChartData::Set s;
         s.name = dep.name;
+        // No bar (NaN), not a $0 bar, for an option without a price.
+        const double none = std::numeric_limits<double>::quiet_NaN();
         s.values = {a.currentMonthly.toUnits(), a.rightSizedMonthly.toUnits(),
-                    a.paygMonthly.toUnits(), a.ptuPlusSpilloverMonthly.toUnits()};
+                    a.paygPriced ? a.paygMonthly.toUnits() : none,
+                    a.paygPriced ? a.ptuPlusSpilloverMonthly.toUnits() : none};
         chart.sets << s;
         for (const QString& line : a.assumptions) {
             if (!assumed.contains(line))
@@ -377,9 +516,12 @@ void CapacityPage::Private::updateAdvice()
     assumed.prepend(
         CapacityPage::tr("Demand per minute = requests sent, 429s included, x that minute's tokens "
                          "per served request (rejected calls never show up as tokens)."));
+    if (!unpricedPayg.isEmpty())
+        chart.note += CapacityPage::tr("; no pay-per-token price for %1")
+                          .arg(unpricedPayg.join(QStringLiteral(", ")));
     adviceTable->setTable(headers, rows);
     adviceChart->setData(chart);
-    fitHeight(adviceView, 4);
+    adviceView->fit();
     QString html = QStringLiteral("<ul style='margin:0'>");
     for (const QString& a : std::as_const(assumed))
         html += QStringLiteral("<li>%1</li>").arg(a.toHtmlEscaped());
@@ -413,20 +555,22 @@ void CapacityPage::Private::updateQuota()
     }
     quota->setTable(headers, rows);
     quotaView->setVisible(!rows.isEmpty());
-    fitHeight(quotaView, 5);
+    quotaView->fit();
+    quotaBanner->setText(
+        CapacityPage::tr("%n quota(s) at or over 80 %: new deployments or capacity increases "
+                         "there may be refused.",
+                         "", warnings)
+            .toHtmlEscaped());
+    quotaBanner->setVisible(warnings > 0);
     if (rows.isEmpty())
         quotaNote->setText(
             CapacityPage::tr("No quota readings stored yet. The Azure source reads each "
                              "location's quota (usages API) about hourly; readings appear here "
                              "after its first read."));
     else
-        quotaNote->setText(
-            (warnings > 0 ? QStringLiteral("<span style='color:#B03A2E'><b>%1</b></span> ")
-                                .arg(CapacityPage::tr("%n quota(s) at or over 80 %.", "", warnings))
-                          : QString()) +
-            CapacityPage::tr(
-                "Units as Azure counts them: thousands of tokens per minute on standard SKUs, PTUs "
-                "on provisioned ones. Newest reading in the range."));
+        quotaNote->setText(CapacityPage::tr(
+            "Units as Azure counts them: thousands of tokens per minute on standard SKUs, PTUs "
+            "on provisioned ones. Newest reading in the range."));
 }
 
 void CapacityPage::Private::updateLifecycle()
@@ -480,6 +624,9 @@ void CapacityPage::Private::updateLifecycle()
         }
         TableCell status = TableCell::plain(shortText, a.text);
         status.warning = warn;
+        TableCell upgrade = upgradeCell(dep.upgradeOption);
+        // Near retirement, a deployment that is never upgraded is the one that stops serving.
+        upgrade.warning = warn && dep.upgradeOption == QLatin1String("NoAutoUpgrade");
         rows << QVector<TableCell>{
             TableCell::plain(dep.name, sourceName(dep.source)),
             TableCell::plain(dep.model),
@@ -490,29 +637,26 @@ void CapacityPage::Private::updateLifecycle()
             TableCell::number(dep.isProvisioned() ? CapacityPage::tr("%1 PTU").arg(dep.capacity)
                                                   : CapacityPage::tr("%1k TPM").arg(dep.capacity),
                               dep.capacity),
-            TableCell::plain(CapacityPage::tr("not recorded"),
-                             CapacityPage::tr("The deployments inventory does not store "
-                                              "versionUpgradeOption yet."))};
+            upgrade};
     }
     lifecycleTable->setTable(headers, rows);
-    fitHeight(lifecycleView, 7);
-    QString text;
-    if (!warned.isEmpty())
-        text = QStringLiteral("<span style='color:#B03A2E'><b>%1</b></span> ")
-                   .arg(CapacityPage::tr(
-                            "%n deployment(s) within %1 days of retirement or past it: %2.", "",
-                            int(warned.size()))
-                            .arg(LifecycleCatalog::kWarnDays)
-                            .arg(warned.join(QStringLiteral(", "))));
-    text += CapacityPage::tr(
-                "Dates from Microsoft's retirement table (lifecycle catalog as of %1); * = not "
-                "confirmed as current. Microsoft has moved these dates before.")
-                .arg(lifecycle.asOf());
-    if (result.inventory.isEmpty())
-        text = CapacityPage::tr(
-            "No deployments in the inventory yet (Azure OpenAI connections list theirs on "
-            "the first poll).");
-    lifecycleNote->setText(text);
+    lifecycleView->fit();
+    lifecycleBanner->setText(
+        CapacityPage::tr("%n deployment(s) within %1 days of retirement or past it: %2. Plan "
+                         "the move to the replacement model (hover a status for details).",
+                         "", int(warned.size()))
+            .arg(LifecycleCatalog::kWarnDays)
+            .arg(warned.join(QStringLiteral(", ")))
+            .toHtmlEscaped());
+    lifecycleBanner->setVisible(!warned.isEmpty());
+    lifecycleNote->setText(
+        result.inventory.isEmpty()
+            ? CapacityPage::tr("No deployments in the inventory yet (Azure OpenAI connections "
+                               "list theirs on the first poll).")
+            : CapacityPage::tr("Dates from Microsoft's retirement table (lifecycle catalog as of "
+                               "%1); * = not confirmed as current. Microsoft has moved these "
+                               "dates before.")
+                  .arg(lifecycle.asOf()));
 }
 
 void CapacityPage::Private::updateFineTuning()
@@ -566,7 +710,7 @@ void CapacityPage::Private::updateFineTuning()
     }
     fineTune->setTable(headers, rows);
     fineTuneView->setVisible(!rows.isEmpty());
-    fitHeight(fineTuneView, 4);
+    fineTuneView->fit();
     const PriceLookup example =
         engine.catalog().lookup(kAzure, QStringLiteral("gpt-4o-mini"), QStringLiteral("2024-07-18"),
                                 QStringLiteral("FineTuned"));
@@ -634,12 +778,6 @@ CapacityPage::CapacityPage(SampleStore* store, Workspace workspace, QWidget* par
     d->targetBox->setCurrentIndex(2);
     d->percentileBox =
         combo(tr("Si&ze for:"), {tr("p95 minute"), tr("p99 minute")}, tr("Percentile sized for"));
-    d->billingBox =
-        combo(tr("&Billing:"),
-              {ptuBillingName(PtuBilling::Hourly), ptuBillingName(PtuBilling::MonthlyReservation),
-               ptuBillingName(PtuBilling::YearlyReservation)},
-              tr("PTU billing"));
-    d->billingBox->setCurrentIndex(1);
     header->addSpacing(8);
     d->picker = new TimeRangePicker(this);
     header->addWidget(d->picker);
@@ -653,9 +791,11 @@ CapacityPage::CapacityPage(SampleStore* store, Workspace workspace, QWidget* par
     scroll->setWidget(content);
     scroll->viewport()->setAutoFillBackground(false);
     outer->addWidget(scroll, 1);
-    auto* grid = new QGridLayout(content);
-    grid->setContentsMargins(0, 0, 0, 0);
-    grid->setSpacing(10);
+    // One column of full-width cards: the wide tables keep all their columns in view at
+    // 1440 px, and the page scrolls rather than squeezing a table or overlapping its notes.
+    auto* column = new QVBoxLayout(content);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(10);
 
     d->load = new CostTableModel(this);
     d->adviceTable = new CostTableModel(this);
@@ -666,69 +806,75 @@ CapacityPage::CapacityPage(SampleStore* store, Workspace workspace, QWidget* par
     QVBoxLayout* l = nullptr;
     QFrame* loadCard = card(content, &l);
     l->addWidget(heading(tr("Provisioned deployments"), loadCard));
-    d->loadView = table(d->load, loadCard);
+    d->loadView = new FitTable(d->load, 8, loadCard);
     d->loadView->setAccessibleName(tr("Provisioned deployments"));
     l->addWidget(d->loadView);
-    d->utilization = new BarChart(loadCard);
-    d->utilization->setFixedHeight(250);
-    l->addWidget(d->utilization);
     d->loadNote = note(loadCard);
     l->addWidget(d->loadNote);
-    auto* left = new QVBoxLayout;
-    left->setSpacing(10);
-    left->addWidget(loadCard);
+    column->addWidget(loadCard);
+
+    // The two charts side by side, each under the table it draws.
+    auto* charts = new QHBoxLayout;
+    charts->setSpacing(10);
+    QFrame* utilizationCard = card(content, &l);
+    d->utilization = new BarChart(utilizationCard);
+    d->utilization->setFixedHeight(250);
+    l->addWidget(d->utilization);
+    charts->addWidget(utilizationCard, 1);
+    QFrame* costCard = card(content, &l);
+    d->adviceChart = new BarChart(costCard);
+    d->adviceChart->setFixedHeight(250);
+    l->addWidget(d->adviceChart);
+    charts->addWidget(costCard, 1);
+    column->addLayout(charts);
 
     QFrame* adviceCard = card(content, &l);
     l->addWidget(heading(tr("PTU advisor"), adviceCard));
-    d->adviceView = table(d->adviceTable, adviceCard);
+    d->billingNote = note(adviceCard);
+    d->billingNote->setAccessibleName(tr("PTU pricing basis"));
+    l->addWidget(d->billingNote);
+    d->adviceView = new FitTable(d->adviceTable, 8, adviceCard);
     d->adviceView->setAccessibleName(tr("PTU advisor"));
     l->addWidget(d->adviceView);
-    d->adviceChart = new BarChart(adviceCard);
-    d->adviceChart->setFixedHeight(250);
-    l->addWidget(d->adviceChart);
-    left->addWidget(adviceCard);
-    left->addStretch(1);
-    grid->addLayout(left, 0, 0);
+    l->addSpacing(4);
+    l->addWidget(heading(tr("PTU advisor: how it sizes"), adviceCard));
+    d->assumptions = note(adviceCard);
+    d->assumptions->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    l->addWidget(d->assumptions);
+    column->addWidget(adviceCard);
 
-    auto* right = new QVBoxLayout;
-    right->setSpacing(10);
     QFrame* lifecycleCard = card(content, &l);
     l->addWidget(heading(tr("Deployments and lifecycle"), lifecycleCard));
-    d->lifecycleView = table(d->lifecycleTable, lifecycleCard);
+    d->lifecycleBanner = banner(lifecycleCard);
+    l->addWidget(d->lifecycleBanner);
+    d->lifecycleView = new FitTable(d->lifecycleTable, 12, lifecycleCard);
     d->lifecycleView->setAccessibleName(tr("Deployments and lifecycle"));
     l->addWidget(d->lifecycleView);
     d->lifecycleNote = note(lifecycleCard);
     l->addWidget(d->lifecycleNote);
-    right->addWidget(lifecycleCard);
+    column->addWidget(lifecycleCard);
 
     QFrame* quotaCard = card(content, &l);
     l->addWidget(heading(tr("Quota per region and SKU"), quotaCard));
-    d->quotaView = table(d->quota, quotaCard);
+    d->quotaBanner = banner(quotaCard);
+    l->addWidget(d->quotaBanner);
+    d->quotaView = new FitTable(d->quota, 10, quotaCard);
     d->quotaView->setAccessibleName(tr("Quota"));
     l->addWidget(d->quotaView);
     d->quotaNote = note(quotaCard);
     l->addWidget(d->quotaNote);
-    right->addWidget(quotaCard);
+    column->addWidget(quotaCard);
 
     QFrame* ftCard = card(content, &l);
     l->addWidget(heading(tr("Fine-tuning"), ftCard));
-    d->fineTuneView = table(d->fineTune, ftCard);
+    d->fineTuneView = new FitTable(d->fineTune, 6, ftCard);
     d->fineTuneView->setAccessibleName(tr("Fine-tuning"));
+    d->fineTuneView->hide();
     l->addWidget(d->fineTuneView);
     d->fineTuneNote = note(ftCard);
     l->addWidget(d->fineTuneNote);
-    right->addWidget(ftCard);
-
-    QFrame* assumptionsCard = card(content, &l);
-    l->addWidget(heading(CapacityPage::tr("PTU advisor: how it sizes"), assumptionsCard));
-    d->assumptions = note(assumptionsCard);
-    d->assumptions->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    l->addWidget(d->assumptions);
-    right->addWidget(assumptionsCard);
-    right->addStretch(1);
-    grid->addLayout(right, 0, 1);
-    grid->setColumnStretch(0, 1);
-    grid->setColumnStretch(1, 1);
+    column->addWidget(ftCard);
+    column->addStretch(1);
 
     d->throttle = new RefreshThrottle([this] { d->runNow(); }, 2000, this);
     connect(d->picker, &TimeRangePicker::rangeChanged, this, [this](TimeRange r) {
@@ -743,8 +889,6 @@ CapacityPage::CapacityPage(SampleStore* store, Workspace workspace, QWidget* par
             [this](int i) { setTargetUtilization(0.6 + 0.1 * i); });
     connect(d->percentileBox, &QComboBox::activated, this,
             [this](int i) { setPercentile(i == 0 ? 95 : 99); });
-    connect(d->billingBox, &QComboBox::activated, this,
-            [this](int i) { setBilling(PtuBilling(i)); });
     if (store) {
         connect(store, &SampleStore::dataChanged, this, [this](const QString&, TimeRange window) {
             const TimeRange r = d->picker->range();
@@ -767,6 +911,11 @@ void CapacityPage::setWorkspace(const Workspace& workspace)
 {
     d->workspace = workspace;
     d->engine = costEngineFor(workspace, nullptr);
+    d->billing = workspacePtuBilling(workspace);
+    d->billingNote->setText(
+        tr("Monthly figures price PTUs at the <b>%1</b> rate: the workspace's pricing basis, the "
+           "same as on the Cost page (change it under Cost, Prices and budget…).")
+            .arg(ptuBillingName(d->billing)));
     refresh();
 }
 
@@ -804,14 +953,6 @@ void CapacityPage::setPercentile(double percentile)
 double CapacityPage::percentile() const
 {
     return d->percentile;
-}
-
-void CapacityPage::setBilling(PtuBilling billing)
-{
-    d->billing = billing;
-    d->billingBox->setCurrentIndex(int(billing));
-    if (d->loaded)
-        d->updateAdvice();
 }
 
 PtuBilling CapacityPage::billing() const
@@ -885,14 +1026,23 @@ QString CapacityPage::assumptionsText() const
     return d->assumptions->text();
 }
 
+QString CapacityPage::billingText() const
+{
+    return d->billingNote->text();
+}
+
 QString CapacityPage::quotaText() const
 {
-    return d->quotaNote->text();
+    return d->quotaBanner->isHidden()
+               ? d->quotaNote->text()
+               : d->quotaBanner->text() + QLatin1Char(' ') + d->quotaNote->text();
 }
 
 QString CapacityPage::lifecycleText() const
 {
-    return d->lifecycleNote->text();
+    return d->lifecycleBanner->isHidden()
+               ? d->lifecycleNote->text()
+               : d->lifecycleBanner->text() + QLatin1Char(' ') + d->lifecycleNote->text();
 }
 
 QString CapacityPage::fineTuneText() const

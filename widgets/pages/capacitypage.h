@@ -28,7 +28,8 @@ public:
     CapacityPage(SampleStore* store, Workspace workspace, QWidget* parent = nullptr);
     ~CapacityPage() override;
 
-    /// Follows an edited workspace (connections, price overrides); refreshes.
+    /// Follows an edited workspace (connections, price overrides, the PTU pricing basis);
+    /// refreshes.
     void setWorkspace(const Workspace& workspace);
 
     void setTimeRange(TimeRange range);
@@ -39,7 +40,8 @@ public:
     /// The minute the advisor sizes for: 95 or 99; recomputes the advice.
     void setPercentile(double percentile);
     double percentile() const;
-    void setBilling(PtuBilling billing);
+    /// How PTUs are priced: the workspace's setting (workspacePtuBilling()), the same as on the
+    /// Cost page; changed in the price editor, not here.
     PtuBilling billing() const;
     /// Replaces the clock (s UTC) for the lifecycle warnings, for tests.
     void setClock(std::function<qint64()> nowUtc);
@@ -59,6 +61,8 @@ public:
     BarChart* utilizationChart() const;
     BarChart* adviceChart() const;
     QString assumptionsText() const;
+    /// The pricing basis of PTUs in words, as the advisor states it beside its figures.
+    QString billingText() const;
     QString quotaText() const;
     QString lifecycleText() const;
     QString fineTuneText() const;

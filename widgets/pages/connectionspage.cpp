@@ -280,6 +280,19 @@ const Workspace& ConnectionsPage::workspace() const
     return d->workspace;
 }
 
+void ConnectionsPage::setWorkspace(Workspace workspace, QString workspacePath)
+{
+    // Unsaved connection edits survive; everything else (prices, budget, policy) is the latest.
+    if (d->dirty)
+        workspace.connections = d->model->connections();
+    else
+        d->model->setConnections(workspace.connections);
+    d->workspace = std::move(workspace);
+    d->path = std::move(workspacePath);
+    d->save->setText(d->path.isEmpty() || d->workspace.demo ? tr("&Save As…") : tr("&Save"));
+    d->save->setShortcut(QKeySequence::Save);
+}
+
 void ConnectionsPage::testConnection(int row)
 {
     if (row < 0 || row >= d->model->rowCount())

@@ -36,6 +36,9 @@ public:
 
     ConnectionsModel* model() const;
     const Workspace& workspace() const;
+    /// Takes the workspace as saved elsewhere (prices, budget, policy); keeps unsaved edits of
+    /// the connections.
+    void setWorkspace(Workspace workspace, QString workspacePath);
     /// Tests the connection in `row`; the answer shows under the table and in testFinished().
     void testConnection(int row);
 

@@ -156,6 +156,11 @@ std::optional<Money> workspaceBudget(const Workspace& workspace)
     return m;
 }
 
+PtuBilling workspacePtuBilling(const Workspace& workspace, QString* warning)
+{
+    return ptuBillingOf(workspace.budget, warning);
+}
+
 struct CostPage::Private
 {
     CostPage* q = nullptr;
@@ -163,11 +168,14 @@ struct CostPage::Private
     Workspace workspace;
     CostEngine engine{PriceCatalog::builtin()};
     QString overrideWarning;
+    PtuBilling billing = kDefaultPtuBilling; ///< the workspace's, shared with the Capacity page
+    QString billingWarning;
     std::function<qint64()> clock;
     GroupBy groupBy = GroupBy::Deployment;
 
     TimeRangePicker* picker = nullptr;
     QLabel* rangeLabel = nullptr;
+    QLabel* basisLabel = nullptr;
     QComboBox* groupBox = nullptr;
     QVector<KpiTile*> tiles;
     BarChart* spend = nullptr;
@@ -238,6 +246,7 @@ void CostPage::Private::runNow()
         req.range = r;
         req.kindBySource = kinds();
         req.inventory = inventory;
+        req.billing = billing;
         req.bucketSeconds = bucketSeconds;
         // The month (and the 7 days before today, for the forecast's daily rate), UTC days.
         CostQueryRequest m = req;
@@ -356,8 +365,9 @@ void CostPage::Private::updateTiles(const CostForecast& f, std::optional<Money> 
                             ? CostPage::tr("%n item(s) without a price", "", r.unpricedItems)
                             : CostPage::tr("%1 requests").arg(countText(r.requests)),
                         r.unpricedItems > 0 ? -1 : 0);
-    spendTile->setDetail(
-        CostPage::tr("Tokens x catalog prices, plus PTU hours, over the selected range."));
+    spendTile->setDetail(CostPage::tr("Tokens x catalog prices, plus PTU time at the %1 rate, "
+                                      "over the selected range.")
+                             .arg(ptuBillingName(billing)));
 
     tiles[1]->setValueText(usd(f.today));
     tiles[1]->setStatus(KpiTile::Status::Normal);
@@ -389,8 +399,9 @@ void CostPage::Private::updateTiles(const CostForecast& f, std::optional<Money> 
                            : CostPage::tr("no requests"),
                        0);
     tiles[4]->setStatus(r.requests > 0 ? KpiTile::Status::Normal : KpiTile::Status::NoData);
-    tiles[4]->setDetail(CostPage::tr("Cost in the range / requests in the range (PTU hours "
-                                     "included)."));
+    tiles[4]->setDetail(CostPage::tr("Cost in the range / requests in the range (PTU time "
+                                     "included, at the %1 rate).")
+                            .arg(ptuBillingName(billing)));
 
     tiles[5]->setValueText(usd(r.cacheSavings + r.batchSavings));
     tiles[5]->setTrend(
@@ -404,7 +415,8 @@ void CostPage::Private::updateSpend()
 {
     BarChartData data;
     data.title = CostPage::tr("Spend over time");
-    data.note = bucketSeconds < kDay ? CostPage::tr("per hour") : CostPage::tr("per UTC day");
+    data.note = (bucketSeconds < kDay ? CostPage::tr("per hour") : CostPage::tr("per UTC day")) +
+                CostPage::tr(", PTUs at the %1 rate").arg(ptuBillingName(billing));
     data.valueAxisTitle = CostPage::tr("USD");
     if (bucketSeconds < kDay) {
         data.categoryAxisTitle =
@@ -522,6 +534,8 @@ void CostPage::Private::updateTable()
         row << TableCell::number(c.tokens.requests > 0 ? usd(per1k) : QStringLiteral("—"),
                                  double(per1k.micros));
         QStringList pricing;
+        if (c.provisioned)
+            pricing << ptuBillingName(billing);
         if (c.overridden)
             pricing << CostPage::tr("override");
         if (c.priced && !c.confirmed)
@@ -548,13 +562,15 @@ void CostPage::Private::updateNotes(const CostForecast& f)
     QString text =
         CostPage::tr("<b>How:</b> tokens stored per deployment x the price catalog (as of %1)%2; "
                      "cached tokens are priced once, at the cached rate; provisioned deployments "
-                     "cost PTUs x hours (%3) whatever the traffic, and their spillover is priced "
-                     "on the standard deployment. <b>Forecast:</b> %4 <b>Days are UTC</b> for "
-                     "billing; times on this page are local (%5). Local servers are not priced.")
+                     "cost PTUs x time at the <b>%3</b> rate whatever the traffic (the "
+                     "workspace's PTU pricing basis, the same on the Capacity page), and their "
+                     "spillover is priced on the standard deployment. <b>Forecast:</b> %4 "
+                     "<b>Days are UTC</b> for billing; times on this page are local (%5). Local "
+                     "servers are not priced.")
             .arg(engine.catalog().asOf(),
                  overridden > 0 ? CostPage::tr(" with %n workspace override(s)", "", overridden)
                                 : QString(),
-                 ptuBillingName(PtuBilling::Hourly), f.method.toHtmlEscaped(), utcOffsetText());
+                 ptuBillingName(billing), f.method.toHtmlEscaped(), utcOffsetText());
     if (!overrideWarning.isEmpty())
         text += QStringLiteral("<br><span style='color:#B03A2E'>%1</span>")
                     .arg(overrideWarning.toHtmlEscaped());
@@ -622,8 +638,12 @@ CostPage::CostPage(SampleStore* store, Workspace workspace, QWidget* parent)
     title->setFont(titleFont);
     d->rangeLabel = new QLabel(this);
     d->rangeLabel->setStyleSheet(QStringLiteral("color: #606060;"));
+    d->basisLabel = new QLabel(this);
+    d->basisLabel->setStyleSheet(QStringLiteral("color: #606060;"));
+    d->basisLabel->setAccessibleName(tr("PTU pricing basis"));
     titleBox->addWidget(title);
     titleBox->addWidget(d->rangeLabel);
+    titleBox->addWidget(d->basisLabel);
     header->addLayout(titleBox);
     header->addStretch(1);
     auto* groupLabel = new QLabel(tr("&Stack by:"), this);
@@ -765,8 +785,19 @@ void CostPage::setWorkspace(const Workspace& workspace)
     d->workspace = workspace;
     d->overrideWarning.clear();
     d->engine = costEngineFor(workspace, &d->overrideWarning);
-    d->warning->setText(d->overrideWarning);
-    d->warning->setVisible(!d->overrideWarning.isEmpty());
+    d->billingWarning.clear();
+    d->billing = workspacePtuBilling(workspace, &d->billingWarning);
+    d->basisLabel->setText(tr("Provisioned (PTU) deployments priced at the %1 rate: the "
+                              "workspace's setting, also used by the Capacity page (Prices and "
+                              "budget…).")
+                               .arg(ptuBillingName(d->billing)));
+    QStringList warnings;
+    for (const QString& w : {d->overrideWarning, d->billingWarning}) {
+        if (!w.isEmpty())
+            warnings << w;
+    }
+    d->warning->setText(warnings.join(QLatin1Char('\n')));
+    d->warning->setVisible(!warnings.isEmpty());
     refresh();
 }
 
@@ -847,6 +878,16 @@ QVector<KpiTile*> CostPage::tiles() const
 QString CostPage::notesText() const
 {
     return d->reported->text() + QLatin1Char('\n') + d->notes->text();
+}
+
+PtuBilling CostPage::billing() const
+{
+    return d->billing;
+}
+
+QString CostPage::billingText() const
+{
+    return d->basisLabel->text();
 }
 
 void CostPage::refresh()

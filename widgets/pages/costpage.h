@@ -3,6 +3,7 @@
 #include "core/timerange.h"
 #include "core/workspace.h"
 #include "cost/costquery.h"
+#include "cost/ptucost.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -70,6 +71,10 @@ public:
     QVector<KpiTile*> tiles() const;
     /// The text under the tables (method, reported vs computed, UTC note).
     QString notesText() const;
+    /// How provisioned deployments are priced (the workspace's setting).
+    PtuBilling billing() const;
+    /// The pricing basis of PTUs in words, as the page states it beside its figures.
+    QString billingText() const;
 
     /// Writes what the page shows as CSV: the spend chart's buckets by group, then every item
     /// of the top-spenders table. False with `error` in words when the file cannot be written.
@@ -101,5 +106,9 @@ private:
 CostEngine costEngineFor(const Workspace& workspace, QString* warning);
 /// The monthly budget of a workspace ({"monthlyUsd": "25000"}); nullopt when none is set.
 std::optional<Money> workspaceBudget(const Workspace& workspace);
+/// The pricing basis of provisioned deployments a workspace chose ({"ptuBilling": "monthly"} in
+/// its budget object), one setting for the Cost and Capacity pages; kDefaultPtuBilling (a
+/// monthly reservation) when unset. An unknown value gives the default and sets `warning`.
+PtuBilling workspacePtuBilling(const Workspace& workspace, QString* warning = nullptr);
 
 } // namespace isc

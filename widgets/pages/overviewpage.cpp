@@ -268,6 +268,8 @@ OverviewPage::OverviewPage(SampleStore* store, QWidget* parent)
         connect(model, &ChartModel::loaded, this, [this] { d->checkLoaded(); });
         ++n;
     }
+    // Ten or more deployments and models: a bottom row would cut every name to "gpt-...".
+    d->charts[0]->setLegendAlignment(Qt::AlignRight);
     TimeSeriesChart* requests = d->charts[1];
     requests->setColorHint(QStringLiteral("2xx"), QColor(0x59A14F));
     requests->setColorHint(QStringLiteral("429"), QColor(0xF28E2B));

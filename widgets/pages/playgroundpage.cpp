@@ -7,6 +7,7 @@
 #include "net/httpclient.h"
 #include "playground/runrecord.h"
 #include "playgroundpane.h"
+#include "routing/trafficwindow.h"
 #include "sources/credentialprovider.h"
 #include "store/samplestore.h"
 
@@ -34,8 +35,10 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace isc {
 namespace {
@@ -78,6 +81,8 @@ struct PlaygroundPage::Private
     Deployments inventory;
     QVector<PlaygroundTarget> targets;
     QString autoReason;
+    AutoInputs live;             ///< recent PTU utilization and error rates, for Auto's rules
+    QFuture<AutoInputs> liveJob; ///< reads the store: finished before the page dies
     QList<HttpHeader> requestHeaders;
 
     // Inputs.
@@ -135,6 +140,7 @@ struct PlaygroundPage::Private
     void removePane(PlaygroundPane* pane);
     void applyTargets();
     void loadTargets(std::function<void()> then);
+    void refreshLive();
     void syncVariables();
     QHash<QString, QString> variableValues() const;
     bool buildRequest(ChatRequest* out, QString* error) const;
@@ -482,9 +488,29 @@ void PlaygroundPage::Private::loadTargets(std::function<void()> then)
     whenReady(q, store->deployments(), [this, then = std::move(then)](const Deployments& deps) {
         inventory = deps;
         applyTargets();
+        refreshLive();
         if (then)
             then();
     });
+}
+
+void PlaygroundPage::Private::refreshLive()
+{
+    if (autoReason.size() > 0)
+        return; // no policy: nothing reads the figures
+    // The last 15 minutes: Azure's newest minutes arrive a few minutes late.
+    const qint64 now = QDateTime::currentSecsSinceEpoch() / 60 * 60;
+    const TimeRange range{now - 15 * 60, now};
+    SampleStore* s = store;
+    if (liveJob.isRunning())
+        return; // the last refresh is still reading
+    liveJob = QtConcurrent::run([s, range, conns = workspace.connections] {
+        TrafficWindow w;
+        QString error;
+        return TrafficWindow::load(*s, range, conns, &w, &error) ? liveRouterInputs(w)
+                                                                 : AutoInputs{};
+    });
+    whenReady(q, liveJob, [this](const AutoInputs& inputs) { live = inputs; });
 }
 
 void PlaygroundPage::Private::syncVariables()
@@ -868,6 +894,11 @@ PlaygroundPage::PlaygroundPage(SampleStore* store, Workspace workspace, QWidget*
             setPaneTargets(remembered);
     });
     reloadHistory();
+    // Auto's utilization and health rules read minute metrics: a minute's refresh is enough.
+    auto* liveTimer = new QTimer(this);
+    liveTimer->setInterval(60 * 1000);
+    connect(liveTimer, &QTimer::timeout, this, [this] { d->refreshLive(); });
+    liveTimer->start();
 }
 
 PlaygroundPage::~PlaygroundPage()
@@ -875,6 +906,7 @@ PlaygroundPage::~PlaygroundPage()
     // Panes die before the HTTP client (both children): cancel first so nothing calls back.
     for (PlaygroundPane* p : std::as_const(d->panes))
         p->cancel();
+    d->liveJob.waitForFinished(); // it uses the store, which may go right after us
 }
 
 void PlaygroundPage::setWorkspace(const Workspace& workspace)
@@ -946,14 +978,20 @@ bool PlaygroundPage::runAll()
         const QString id = pane->selectedTarget();
         const PlaygroundTarget* target = nullptr;
         QString note;
+        ChatRequest r = request;
         if (id == PlaygroundPane::kAuto) {
-            const AutoChoice choice =
-                chooseAutoTarget(d->workspace.routingPolicy, request, d->targets, minuteOfDay);
+            // In an Auto pane the model field names what the request asks for, not what is sent.
+            AutoInputs inputs = d->live;
+            inputs.requested = pane->modelOverride();
+            const AutoChoice choice = chooseAutoTarget(d->workspace.routingPolicy, request, inputs,
+                                                       d->targets, minuteOfDay);
             if (!choice.ok) {
                 pane->showProblem(choice.reason);
                 continue;
             }
             target = d->findTarget(choice.targetId);
+            if (!choice.model.isEmpty())
+                r.model = choice.model;
             note = choice.ruleName.isEmpty()
                        ? tr("Auto chose %1 (the policy's fallback): %2")
                              .arg(target->chat.name, choice.reason)
@@ -968,8 +1006,7 @@ bool PlaygroundPage::runAll()
         }
         PlaygroundTarget t = *target;
         t.chat.extraHeaders += d->requestHeaders;
-        ChatRequest r = request;
-        if (!pane->modelOverride().isEmpty())
+        if (id != PlaygroundPane::kAuto && !pane->modelOverride().isEmpty())
             r.model = pane->modelOverride();
         ++d->running;
         ++started;

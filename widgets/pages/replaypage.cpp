@@ -108,6 +108,7 @@ struct ReplayPage::Private
     quint64 generation = 0;
     bool running = false;
     bool loaded = false;
+    QFuture<QStringList> knownTargetsJob; ///< reads the store: finished before the page dies
 
     RoutingPolicy workspacePolicy() const
     {
@@ -133,6 +134,38 @@ struct ReplayPage::Private
         setRunning(false);
         setStatus(text);
         emit q->loaded();
+    }
+
+    /// The editor's known targets before the first replay: every deployment with traffic in the
+    /// last day and every deployment of the inventory, so a valid policy is not flagged.
+    void loadKnownTargets()
+    {
+        if (!store)
+            return;
+        SampleStore* s = store;
+        const qint64 now = QDateTime::currentSecsSinceEpoch() / 60 * 60;
+        const TimeRange range{now - 86400, now};
+        knownTargetsJob = QtConcurrent::run([s, range, conns = workspace.connections] {
+            TrafficWindow w;
+            QString error;
+            QStringList names;
+            if (TrafficWindow::load(*s, range, conns, &w, &error))
+                names = w.targetNames();
+            QFuture<Deployments> inventory = s->deployments();
+            inventory.waitForFinished();
+            for (const Deployment& d :
+                 inventory.resultCount() > 0 ? inventory.result() : Deployments{}) {
+                names << d.source + QLatin1Char('/') + d.name;
+                if (!names.contains(d.name))
+                    names << d.name;
+            }
+            names.removeDuplicates();
+            return names;
+        });
+        whenReady(q, knownTargetsJob, [this](const QStringList& names) {
+            if (!window) // a replay's window knows better
+                editor->setKnownTargets(names);
+        });
     }
 
     bool start()
@@ -372,6 +405,7 @@ ReplayPage::ReplayPage(SampleStore* store, Workspace workspace, QString workspac
             [this](TimeRange r) { d->rangeLabel->setText(rangeText(r)); });
     d->rangeLabel->setText(rangeText(d->picker->range()));
     d->editor->setPolicy(d->workspacePolicy());
+    d->loadKnownTargets();
 }
 
 ReplayPage::~ReplayPage()
@@ -380,6 +414,7 @@ ReplayPage::~ReplayPage()
         d->watcher->cancel();
         d->watcher->waitForFinished();
     }
+    d->knownTargetsJob.waitForFinished(); // it uses the store, which may go right after us
 }
 
 void ReplayPage::setWorkspace(const Workspace& workspace, const QString& path,
@@ -390,6 +425,7 @@ void ReplayPage::setWorkspace(const Workspace& workspace, const QString& path,
     d->pricing = pricing;
     d->sizing = std::move(sizing);
     d->window.reset(); // kinds and route classes may have changed
+    d->loadKnownTargets();
 }
 
 void ReplayPage::setTimeRange(TimeRange range)

@@ -56,6 +56,7 @@ DeploymentsParseResult parseDeploymentsResponse(const QByteArray& body, const QS
         dep.capacity = sku.value(QLatin1String("capacity")).toInt();
         dep.spilloverTo = props.value(QLatin1String("spilloverDeploymentName")).toString();
         dep.state = props.value(QLatin1String("provisioningState")).toString();
+        dep.upgradeOption = props.value(QLatin1String("versionUpgradeOption")).toString();
         result.deployments.append(dep);
     }
     result.ok = true;

@@ -14,7 +14,8 @@ struct DeploymentsParseResult
     Deployments deployments;
 };
 
-/// Parses `GET .../accounts/{account}/deployments` (value[] with sku and properties.model).
+/// Parses `GET .../accounts/{account}/deployments` (value[] with sku, properties.model and
+/// properties.versionUpgradeOption).
 DeploymentsParseResult parseDeploymentsResponse(const QByteArray& body, const QString& source);
 
 } // namespace isc::azure

@@ -746,7 +746,9 @@ QVector<AzureSource::MetricGroup> AzureSource::metricGroups()
         {{QStringLiteral("AzureOpenAIRequests")},
          QStringLiteral("Total"),
          {deployment, QStringLiteral("StatusCode"), QStringLiteral("IsSpillover")}},
-        {{QStringLiteral("ProcessedPromptTokens"), QStringLiteral("GeneratedTokens")},
+        // Training hours of fine-tunes share the tokens' call: a total per deployment too.
+        {{QStringLiteral("ProcessedPromptTokens"), QStringLiteral("GeneratedTokens"),
+          QStringLiteral("FineTunedTrainingHours")},
          QStringLiteral("Total"),
          {deployment}},
         {{QStringLiteral("AzureOpenAINormalizedTTFTInMS"), QStringLiteral("AzureOpenAITTLTInMS"),

@@ -26,7 +26,8 @@ namespace isc::azure {
 /// progress, then polls the metrics at PT1M every interval with an overlapping window so
 /// late-arriving minutes are re-read (the store upserts them).
 /// Kind "azure-openai": an Azure OpenAI account (deployments inventory, the fixed metric set of
-/// metricGroups(), and about hourly the location quota as `QuotaCurrent`/`QuotaLimit`).
+/// metricGroups() including fine-tunes' `FineTunedTrainingHours`, and about hourly the location
+/// quota as `QuotaCurrent`/`QuotaLimit`).
 /// Kind "azure-monitor": any resource (e.g. a container group), polling connection().metrics
 /// each with its definition's primary aggregation.
 class AzureSource : public Source

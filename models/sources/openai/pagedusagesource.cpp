@@ -198,6 +198,8 @@ void PagedUsageSource::Private::sendPage()
         if (!cycle || cycle->generation != gen)
             return; // an answer to a cycle already decided (or cancelled)
         cycle->request = 0;
+        if (r.status > 0)
+            health.latencyMs = r.elapsedMs; // answered, even with an error: the server's time
         if (!r.ok()) {
             cycle->error = describeFailure(r);
             finishCycle();

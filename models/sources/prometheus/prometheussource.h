@@ -15,7 +15,10 @@ namespace isc::prometheus {
 /// Scrapes one local inference server's Prometheus endpoint (vLLM, llama.cpp, TGI) every
 /// pollIntervalSeconds (at least minimumPollSeconds) and stores per-minute samples under the
 /// normalised names: counter increases as totals, histograms as p50/p95/p99, gauges as
-/// averages. A scrape keeps no history, so there is nothing to backfill.
+/// averages. A scrape keeps no history, so a real server has nothing to backfill. The demo's
+/// emulated servers (credential SecretRef::Kind::Demo) answer a scrape "as of" an instant
+/// (header `x-inferscope-at`), so for them the backfill windows are scraped every
+/// backfillStepSeconds through the same parser and accumulator.
 class PrometheusSource : public Source
 {
     Q_OBJECT
@@ -26,7 +29,8 @@ public:
     ~PrometheusSource() override;
 
     const Connection& connection() const override;
-    /// Finishes the (empty) backfill at once, then scrapes now and every interval.
+    /// Demo connections: backfills `backfill` in chunks (newest first, each one batch), then
+    /// polls. Others: finishes the backfill at once. Then scrapes now and every interval.
     void start(const QVector<TimeRange>& backfill) override;
     void stop() override;
     void pollNow() override;
@@ -36,6 +40,12 @@ public:
 
     /// Shortest scrape interval in seconds; shorter settings are raised to it.
     static constexpr int minimumPollSeconds = 15;
+    /// Seconds between two scrapes of a demo backfill (within ScrapeAccumulator::maxGapMs).
+    static constexpr qint64 backfillStepSeconds = 300;
+    /// Span of one demo backfill chunk (one batch, one transaction) in seconds.
+    static constexpr qint64 defaultBackfillChunkSeconds = 6 * 3600;
+    /// For tests: the span of one backfill chunk in seconds (at least backfillStepSeconds).
+    void setBackfillChunkSeconds(qint64 seconds);
     /// The model name used for servers whose metrics carry none (llama.cpp, TGI), once known:
     /// the first id of `/v1/models` beside the metrics URL, else the connection's display name.
     QString defaultModel() const;
