@@ -92,8 +92,9 @@ bool Session::open(const Options& options, QString* error)
         m_workspace =
             Workspace::demoWorkspace(m_emulator->baseUrl(), emu::Emulator::accountResourceId());
         m_workspace.routingPolicy = RoutingPolicy::demoDefault().toJsonObject();
-        // A demo budget a little under the fleet's usual month, so the burn-down has a story.
-        m_workspace.budget = QJsonObject{{QStringLiteral("monthlyUsd"), QStringLiteral("140000")}};
+        // A demo budget a little under the fleet's usual month (about $64k with PTUs at the
+        // monthly reservation), so the burn-down has a story.
+        m_workspace.budget = QJsonObject{{QStringLiteral("monthlyUsd"), QStringLiteral("60000")}};
     }
 
     QString dbPath = options.dbPath;

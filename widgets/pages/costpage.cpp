@@ -641,11 +641,11 @@ CostPage::CostPage(SampleStore* store, Workspace workspace, QWidget* parent)
     d->basisLabel = new QLabel(this);
     d->basisLabel->setStyleSheet(QStringLiteral("color: #606060;"));
     d->basisLabel->setAccessibleName(tr("PTU pricing basis"));
+    d->basisLabel->setWordWrap(true); // wraps rather than widening the page past the window
     titleBox->addWidget(title);
     titleBox->addWidget(d->rangeLabel);
     titleBox->addWidget(d->basisLabel);
-    header->addLayout(titleBox);
-    header->addStretch(1);
+    header->addLayout(titleBox, 1);
     auto* groupLabel = new QLabel(tr("&Stack by:"), this);
     d->groupBox = new QComboBox(this);
     d->groupBox->addItems({tr("Deployment"), tr("Model"), tr("Provider")});
@@ -787,9 +787,8 @@ void CostPage::setWorkspace(const Workspace& workspace)
     d->engine = costEngineFor(workspace, &d->overrideWarning);
     d->billingWarning.clear();
     d->billing = workspacePtuBilling(workspace, &d->billingWarning);
-    d->basisLabel->setText(tr("Provisioned (PTU) deployments priced at the %1 rate: the "
-                              "workspace's setting, also used by the Capacity page (Prices and "
-                              "budget…).")
+    d->basisLabel->setText(tr("PTUs priced at the %1 rate, as on the Capacity page (Prices "
+                              "and budget…)")
                                .arg(ptuBillingName(d->billing)));
     QStringList warnings;
     for (const QString& w : {d->overrideWarning, d->billingWarning}) {

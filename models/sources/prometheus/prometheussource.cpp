@@ -432,14 +432,12 @@ void PrometheusSource::Private::onHistoryScrape(quint64 gen, const HttpResponse&
                         .arg(connection.endpoint.toDisplayString(), formatIsoUtc(at)));
         return;
     }
+    // Parsed here: a scrape is a few kB (well under a millisecond), and a round trip through
+    // the thread pool, busy with other sources' backfill, would cost more than the parse.
     const bool om = r.header("content-type").startsWith("application/openmetrics-text");
-    const QFuture<ExpositionParseResult> parsing = QtConcurrent::run([body = r.body, om] {
-        return parseExposition(body, om ? ExpositionFormat::OpenMetrics : ExpositionFormat::Auto);
-    });
-    whenReady(q, parsing, [this, gen, at](const ExpositionParseResult& parsed) {
-        if (gen == generation && chunk)
-            onHistoryParsed(gen, parsed, at);
-    });
+    onHistoryParsed(
+        gen, parseExposition(r.body, om ? ExpositionFormat::OpenMetrics : ExpositionFormat::Auto),
+        at);
 }
 
 void PrometheusSource::Private::onHistoryParsed(quint64 gen, const ExpositionParseResult& parsed,

@@ -41,7 +41,7 @@ public:
     /// Shortest scrape interval in seconds; shorter settings are raised to it.
     static constexpr int minimumPollSeconds = 15;
     /// Seconds between two scrapes of a demo backfill (within ScrapeAccumulator::maxGapMs).
-    static constexpr qint64 backfillStepSeconds = 300;
+    static constexpr qint64 backfillStepSeconds = 600;
     /// Span of one demo backfill chunk (one batch, one transaction) in seconds.
     static constexpr qint64 defaultBackfillChunkSeconds = 6 * 3600;
     /// For tests: the span of one backfill chunk in seconds (at least backfillStepSeconds).
