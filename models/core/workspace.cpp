@@ -77,8 +77,13 @@ bool Connection::operator==(const Connection& o) const
            managementEndpoint == o.managementEndpoint && resourceId == o.resourceId &&
            endpoint == o.endpoint && credential == o.credential &&
            inferenceCredential == o.inferenceCredential && auth == o.auth && metrics == o.metrics &&
-           routeClass == o.routeClass && pollIntervalSeconds == o.pollIntervalSeconds &&
-           backfillDays == o.backfillDays;
+           routeClass == o.routeClass && deploymentRouteClasses == o.deploymentRouteClasses &&
+           pollIntervalSeconds == o.pollIntervalSeconds && backfillDays == o.backfillDays;
+}
+
+QString Connection::routeClassFor(const QString& name) const
+{
+    return deploymentRouteClasses.value(name, routeClass);
 }
 
 bool Connection::isAzure() const
@@ -171,6 +176,23 @@ std::optional<Workspace> Workspace::fromJson(const QByteArray& json, QString* er
         for (const auto& m : o.value(QLatin1String("metrics")).toArray())
             c.metrics.append(m.toString());
         c.routeClass = o.value(QLatin1String("routeClass")).toString();
+        const QJsonValue perDeployment = o.value(QLatin1String("deploymentRouteClasses"));
+        if (!perDeployment.isUndefined() && !perDeployment.isObject()) {
+            *error = where + QStringLiteral(": \"deploymentRouteClasses\" must map deployment "
+                                            "names to route classes, e.g. {\"gpt-4o-mini\": "
+                                            "\"local\"}");
+            return std::nullopt;
+        }
+        const QJsonObject classes = perDeployment.toObject();
+        for (auto it = classes.begin(); it != classes.end(); ++it) {
+            if (!it.value().isString()) {
+                *error = where + QStringLiteral(": the route class of \"%1\" must be a name "
+                                                "such as \"local\"")
+                                     .arg(it.key());
+                return std::nullopt;
+            }
+            c.deploymentRouteClasses.insert(it.key(), it.value().toString());
+        }
         if (c.id.isEmpty()) {
             *error = where + QStringLiteral(": \"id\" is required");
             return std::nullopt;
@@ -274,6 +296,13 @@ QByteArray Workspace::toJson() const
             o.insert(QStringLiteral("metrics"), QJsonArray::fromStringList(c.metrics));
         if (!c.routeClass.isEmpty())
             o.insert(QStringLiteral("routeClass"), c.routeClass);
+        if (!c.deploymentRouteClasses.isEmpty()) {
+            QJsonObject classes;
+            for (auto it = c.deploymentRouteClasses.cbegin(); it != c.deploymentRouteClasses.cend();
+                 ++it)
+                classes.insert(it.key(), it.value());
+            o.insert(QStringLiteral("deploymentRouteClasses"), classes);
+        }
         conns.append(o);
     }
     QJsonObject root{{QStringLiteral("name"), name},

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
@@ -58,6 +59,12 @@ struct Connection
     ConnectionAuth auth;
     QStringList metrics; ///< azure-monitor: metric names to poll (checked against definitions)
     QString routeClass;  ///< user override of the route class (routing page); empty = inferred
+    /// Per deployment (or model) name, a route class that wins over routeClass and the SKU,
+    /// e.g. {"gpt-4o-mini": "local"} for a deployment fronting a model hosted in-house.
+    QHash<QString, QString> deploymentRouteClasses;
+    /// The route class override for deployment `name`: its own, else the connection's; empty
+    /// when none is set.
+    QString routeClassFor(const QString& name) const;
     int pollIntervalSeconds = 60;
     int backfillDays = 30;
 

@@ -69,7 +69,8 @@ QVector<PlaygroundTarget> playgroundTargets(const Workspace& workspace,
                 t.chat.name = model;
                 t.chat.model = model;
                 t.model = model;
-                t.tags = {model, c.id, routeClassName(classifyRoute(c.kind, {}, c.routeClass))};
+                t.tags = {model, c.id,
+                          routeClassName(classifyRoute(c.kind, {}, c.routeClassFor(model)))};
                 out.append(t);
             }
         } else if (c.kind == QLatin1String("prometheus") || c.kind == QLatin1String("ollama") ||

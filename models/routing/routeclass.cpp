@@ -84,7 +84,8 @@ RouteClass classifyRoute(const QString& connectionKind, const QString& sku, cons
 
 RouteClass classifyRoute(const Connection& connection, const Deployment& deployment)
 {
-    return classifyRoute(connection.kind, deployment.sku, connection.routeClass);
+    return classifyRoute(connection.kind, deployment.sku,
+                         connection.routeClassFor(deployment.name));
 }
 
 bool isCloud(RouteClass c)

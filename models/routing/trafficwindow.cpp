@@ -266,7 +266,7 @@ bool TrafficWindow::load(SampleStore& store, TimeRange range,
             }
             d.connectionKind = conn ? conn->kind : QString();
             d.routeClass = classifyRoute(conn ? conn->kind : QStringLiteral("azure-openai"), d.sku,
-                                         conn ? conn->routeClass : QString());
+                                         conn ? conn->routeClassFor(name) : QString());
             return d;
         };
         for (const Deployment& inv : inventory) {

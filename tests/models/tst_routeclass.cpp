@@ -111,6 +111,12 @@ private slots:
         QCOMPARE(classifyRoute(c, d), RouteClass::PayPerToken);
         c.routeClass = QStringLiteral("batch");
         QCOMPARE(classifyRoute(c, d), RouteClass::Batch);
+        // A deployment's own class wins over the connection's; others keep the connection's.
+        d.name = QStringLiteral("phi-in-house");
+        c.deploymentRouteClasses.insert(d.name, QStringLiteral("local"));
+        QCOMPARE(classifyRoute(c, d), RouteClass::Local);
+        d.name = QStringLiteral("gpt-4o-mini");
+        QCOMPARE(classifyRoute(c, d), RouteClass::Batch);
     }
 
     void namesRoundTrip()

@@ -64,6 +64,11 @@ private slots:
             << connectionJson(",\"pollIntervalSeconds\":1") << "pollIntervalSeconds";
         QTest::newRow("bad retention")
             << QByteArray("{\"retention\":{\"rawDays\":0}}") << "retention";
+        QTest::newRow("route classes not a map")
+            << connectionJson(",\"deploymentRouteClasses\":[\"local\"]")
+            << "deploymentRouteClasses";
+        QTest::newRow("route class not a name")
+            << connectionJson(",\"deploymentRouteClasses\":{\"phi\":3}") << "\"phi\"";
     }
     void rejects()
     {
@@ -81,6 +86,7 @@ private slots:
                                                 "/subscriptions/x/resourceGroups/y/providers/"
                                                 "Microsoft.CognitiveServices/accounts/z");
         ws.connections[0].credential = {SecretRef::Kind::Env, "MY_TOKEN"};
+        ws.connections[0].deploymentRouteClasses.insert("gpt-4o-mini", "local");
         QString error;
         const QString path = dir.filePath("ws.json");
         QVERIFY2(ws.save(path, &error), qPrintable(error));
