@@ -128,9 +128,23 @@ void ChartModel::setPixelWidth(int pixels)
     if (pixels == d->pixelWidth)
         return;
     d->pixelWidth = pixels;
-    const int before = d->queriedWidth > 0 ? d->queriedWidth : kDefaultWidth;
-    if (std::abs(pixels - before) * 10 > before)
+    if (widthNeedsNewData(d->spec.kind, d->range, d->queriedWidth, pixels))
         refresh();
+}
+
+bool ChartModel::widthNeedsNewData(ChartSpec::Kind kind, TimeRange range, int queriedWidth,
+                                   int newWidth)
+{
+    const int before = queriedWidth > 0 ? queriedWidth : kDefaultWidth;
+    const int now = newWidth > 0 ? newWidth : kDefaultWidth;
+    if (kind == ChartSpec::Kind::StackedArea) {
+        // Stacks are read at a step chosen from the width: only a new step needs new data
+        // (a legend filling in beside the plot narrows it without changing the step).
+        const qint64 duration = range.duration();
+        return niceStep(duration, std::max(1, now / 3)) !=
+               niceStep(duration, std::max(1, before / 3));
+    }
+    return std::abs(now - before) * 10 > before; // M4 for another width: 10 % is visible
 }
 
 int ChartModel::pixelWidth() const

@@ -81,6 +81,11 @@ public:
 
     /// Width of the plot area in pixels, for decimation. A change of over 10 % schedules a refresh.
     void setPixelWidth(int pixels);
+    /// Whether a chart of `kind` read for `queriedWidth` px must be read again at `newWidth`
+    /// (0 = the default width): stacks when their step changes, lines when M4's width moves by
+    /// more than 10 %.
+    static bool widthNeedsNewData(ChartSpec::Kind kind, TimeRange range, int queriedWidth,
+                                  int newWidth);
     int pixelWidth() const;
 
     /// Extra label filters ANDed into every query (e.g. ModelDeploymentName), case-insensitive

@@ -92,6 +92,32 @@ private slots:
         QCOMPARE(lines.buildQueries()[1].step, qint64(0));
     }
 
+    void widthNeedsNewData_data()
+    {
+        QTest::addColumn<bool>("stacked");
+        QTest::addColumn<qint64>("duration");
+        QTest::addColumn<int>("queried");
+        QTest::addColumn<int>("now");
+        QTest::addColumn<bool>("needed");
+        // 24 h: 600 px and 350 px both give 15-minute steps; 120 px gives hours.
+        QTest::newRow("stack, legend narrows it") << true << qint64(86400) << 600 << 350 << false;
+        QTest::newRow("stack, new step") << true << qint64(86400) << 600 << 120 << true;
+        QTest::newRow("stack, wider, same step") << true << qint64(86400) << 600 << 640 << false;
+        QTest::newRow("lines, 5 %") << false << qint64(86400) << 600 << 630 << false;
+        QTest::newRow("lines, 40 % narrower") << false << qint64(86400) << 600 << 350 << true;
+        QTest::newRow("lines, near the default") << false << qint64(86400) << 0 << 630 << false;
+    }
+    void widthNeedsNewData()
+    {
+        QFETCH(bool, stacked);
+        QFETCH(qint64, duration);
+        QFETCH(int, queried);
+        QFETCH(int, now);
+        QFETCH(bool, needed);
+        const auto kind = stacked ? ChartSpec::Kind::StackedArea : ChartSpec::Kind::Lines;
+        QCOMPARE(ChartModel::widthNeedsNewData(kind, {0, duration}, queried, now), needed);
+    }
+
     void niceStep_data()
     {
         QTest::addColumn<qint64>("duration");

@@ -150,25 +150,27 @@ struct OverviewPage::Private
     void applyRange(TimeRange range)
     {
         rangeLabel->setText(rangeText(range));
+        // The KPIs first: their second stage waits for a probe, which must not queue behind
+        // the charts' reads and then behind their painting on this thread.
+        kpis->setTimeRange(range);
         for (ChartModel* m : std::as_const(models))
             m->setTimeRange(range);
-        kpis->setTimeRange(range);
         emit q->timeRangeChanged(range);
     }
 
     void applyFilter()
     {
         const auto filter = deployments->labelFilter();
+        kpis->setLabelFilter(filter); // first, as in applyRange()
         for (ChartModel* m : std::as_const(models))
             m->setLabelFilter(filter);
-        kpis->setLabelFilter(filter);
     }
 
     void refreshAll()
     {
+        kpis->refresh(); // first, as in applyRange()
         for (ChartModel* m : std::as_const(models))
             m->refresh();
-        kpis->refresh();
     }
 
     void updateTiles()
