@@ -152,6 +152,22 @@ CapacityResult CapacityQuery::run(SampleStore* store, const CapacityRequest& req
                 }
             }
         }
+        // The region the quota was read for (an account lives in one; older readings have none).
+        SeriesQuery where;
+        where.metric = QStringLiteral("QuotaLimit");
+        where.aggregation = QStringLiteral("average");
+        where.source = source;
+        where.groupBy = QStringLiteral("location");
+        where.range = {std::min(req.range.from, req.range.to - kQuotaLookback), req.range.to};
+        where.step = 3600;
+        where.now = req.range.to;
+        QString location;
+        for (const QueriedSeries& s : fetch(where)) {
+            if (s.name != QLatin1String("(none)"))
+                location = s.name; // sorted by name: with several, the last stands
+        }
+        for (QuotaUsage& u : byName)
+            u.location = location;
         QVector<QuotaUsage> rows = byName.values().toVector();
         std::sort(rows.begin(), rows.end(),
                   [](const QuotaUsage& a, const QuotaUsage& b) { return a.quota < b.quota; });

@@ -42,10 +42,11 @@ struct ProvisionedLoad
 /// One quota of an Azure location: current use against the limit (thousands of TPM or PTUs).
 struct QuotaUsage
 {
-    QString source; ///< connection id
-    QString quota;  ///< e.g. "OpenAI.GlobalStandard.gpt-4o"
-    QString sku;    ///< parsed from the name ("GlobalStandard"), empty when it has no such part
-    QString model;  ///< parsed from the name ("gpt-4o")
+    QString source;   ///< connection id
+    QString quota;    ///< e.g. "OpenAI.GlobalStandard.gpt-4o"
+    QString sku;      ///< parsed from the name ("GlobalStandard"), empty when it has no such part
+    QString model;    ///< parsed from the name ("gpt-4o")
+    QString location; ///< the Azure region read for ("swedencentral"); empty when not recorded
     double current = 0;
     double limit = 0;
     qint64 at = 0; ///< when it was read, s UTC

@@ -143,7 +143,7 @@ QString autoUnavailableReason(const QJsonObject& policy)
 {
     if (policy.isEmpty())
         return QStringLiteral("Auto routes by the workspace's routing policy, and this workspace "
-                              "has none (set one on the Routing page).");
+                              "has none (set one on the What-if replay page).");
     QString error;
     if (!RoutingPolicy::fromJsonObject(policy, &error))
         return QStringLiteral("The workspace's routing policy does not parse: %1").arg(error);

@@ -559,6 +559,8 @@ private slots:
             QCOMPARE(s.unit, QStringLiteral("Count"));
             QCOMPARE(s.samples.size(), 1);
             QCOMPARE(s.samples.first().ts, first.window.to - 60); // inside the poll's window
+            // Labelled with the region the account lives in (read from the account).
+            QVERIFY(!labels::value(s.key.labels, QStringLiteral("location")).isEmpty());
             if (labels::value(s.key.labels, QStringLiteral("quota")) ==
                 QLatin1String("OpenAI.ProvisionedManaged.gpt-4o")) {
                 sawPtu = true;
@@ -567,7 +569,8 @@ private slots:
         }
         QVERIFY(sawPtu);
         for (const auto& s : limit) {
-            if (s.key.labels == QLatin1String("quota=OpenAI.ProvisionedManaged.gpt-4o"))
+            if (labels::value(s.key.labels, QStringLiteral("quota")) ==
+                QLatin1String("OpenAI.ProvisionedManaged.gpt-4o"))
                 QCOMPARE(s.samples.first().value, 300.0);
         }
         // The next poll within the hour does not read it again.

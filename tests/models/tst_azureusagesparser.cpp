@@ -45,6 +45,21 @@ private slots:
             QVERIFY2(r.error.contains(errorContains), qPrintable(r.error));
     }
 
+    void locationLabel()
+    {
+        const QByteArray body = test::readFixture(QStringLiteral("azure/usages.json"));
+        const auto with = azure::parseUsagesResponse(body, QStringLiteral("acc"), kTs,
+                                                     QStringLiteral("swedencentral"));
+        QVERIFY(with.ok);
+        QVERIFY(!with.series.isEmpty());
+        for (const SeriesSamples& s : with.series)
+            QCOMPARE(labels::value(s.key.labels, QStringLiteral("location")),
+                     QStringLiteral("swedencentral"));
+        const auto without = azure::parseUsagesResponse(body, QStringLiteral("acc"), kTs);
+        for (const SeriesSamples& s : without.series)
+            QVERIFY(labels::value(s.key.labels, QStringLiteral("location")).isNull());
+    }
+
     void values_data()
     {
         QTest::addColumn<QString>("quota");

@@ -147,10 +147,12 @@ private slots:
                    {dep(QStringLiteral("ptu"))}, {{kDay0, 20}, {kDay0 + 60, 40}},
                    QStringLiteral("average")),
             series(QStringLiteral("QuotaCurrent"),
-                   {{QStringLiteral("quota"), QStringLiteral("OpenAI.Standard.gpt-4o")}},
+                   {{QStringLiteral("quota"), QStringLiteral("OpenAI.Standard.gpt-4o")},
+                    {QStringLiteral("location"), QStringLiteral("swedencentral")}},
                    {{kDay0, 90}}, QStringLiteral("average")),
             series(QStringLiteral("QuotaLimit"),
-                   {{QStringLiteral("quota"), QStringLiteral("OpenAI.Standard.gpt-4o")}},
+                   {{QStringLiteral("quota"), QStringLiteral("OpenAI.Standard.gpt-4o")},
+                    {QStringLiteral("location"), QStringLiteral("swedencentral")}},
                    {{kDay0, 100}}, QStringLiteral("average")),
             series(QStringLiteral("QuotaCurrent"),
                    {{QStringLiteral("quota"), QStringLiteral("OpenAI.GlobalStandard.gpt-4.1")}},
@@ -218,6 +220,9 @@ private slots:
         QCOMPARE(page.quotaModel()->rowCount(), 2);
         QCOMPARE(page.quotaModel()->warningRows(), 1);
         QVERIFY(page.quotaText().contains(QStringLiteral("80 %")));
+        QCOMPARE(page.quotaModel()->headers().at(5), QStringLiteral("Region"));
+        for (int row = 0; row < page.quotaModel()->rowCount(); ++row)
+            QCOMPARE(page.quotaModel()->text(row, 5), QStringLiteral("swedencentral"));
 
         // Lifecycle: gpt-4o 2024-11-20 retires 2026-06-05, more than 60 days away in January.
         QCOMPARE(page.lifecycleModel()->rowCount(), 3);

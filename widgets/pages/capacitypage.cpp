@@ -530,10 +530,10 @@ void CapacityPage::Private::updateAdvice()
 
 void CapacityPage::Private::updateQuota()
 {
-    const QStringList headers = {CapacityPage::tr("SKU"),   CapacityPage::tr("Model"),
-                                 CapacityPage::tr("Used"),  CapacityPage::tr("Current"),
-                                 CapacityPage::tr("Limit"), CapacityPage::tr("Region (connection)"),
-                                 CapacityPage::tr("Quota"), CapacityPage::tr("Read at")};
+    const QStringList headers = {
+        CapacityPage::tr("SKU"),        CapacityPage::tr("Model"), CapacityPage::tr("Used"),
+        CapacityPage::tr("Current"),    CapacityPage::tr("Limit"), CapacityPage::tr("Region"),
+        CapacityPage::tr("Connection"), CapacityPage::tr("Quota"), CapacityPage::tr("Read at")};
     QVector<QVector<TableCell>> rows;
     int warnings = 0;
     for (const QuotaUsage& u : std::as_const(result.quota)) {
@@ -548,6 +548,7 @@ void CapacityPage::Private::updateQuota()
             used,
             TableCell::number(QLocale().toString(u.current, 'f', 0), u.current),
             TableCell::number(QLocale().toString(u.limit, 'f', 0), u.limit),
+            TableCell::plain(u.location.isEmpty() ? CapacityPage::tr("not recorded") : u.location),
             TableCell::plain(sourceName(u.source)),
             TableCell::plain(u.quota),
             TableCell::plain(QLocale().toString(QDateTime::fromSecsSinceEpoch(u.at),

@@ -427,7 +427,7 @@ void AzureSource::Private::fetchUsages(quint64 gen)
         }
         // The quota lands on the window's last minute, with the poll it belongs to.
         const UsagesParseResult parsed =
-            parseUsagesResponse(r.body, connection.id, cycle->window.to - 60);
+            parseUsagesResponse(r.body, connection.id, cycle->window.to - 60, location);
         quotaDone(gen, parsed.error, parsed.series);
     }));
 }

@@ -19,11 +19,13 @@ UsagesParseResult failure(const QString& error)
 }
 
 SeriesSamples quotaSeries(const QString& source, const QString& metric, const QString& quota,
-                          qint64 ts, double value)
+                          const QString& location, qint64 ts, double value)
 {
+    QList<std::pair<QString, QString>> labelSet{{QStringLiteral("quota"), quota}};
+    if (!location.isEmpty())
+        labelSet.append({QStringLiteral("location"), location});
     SeriesSamples s;
-    s.key = {source, metric, QStringLiteral("average"),
-             labels::canonical({{QStringLiteral("quota"), quota}})};
+    s.key = {source, metric, QStringLiteral("average"), labels::canonical(labelSet)};
     s.unit = QStringLiteral("Count");
     s.samples.append({ts, value});
     return s;
@@ -31,7 +33,8 @@ SeriesSamples quotaSeries(const QString& source, const QString& metric, const QS
 
 } // namespace
 
-UsagesParseResult parseUsagesResponse(const QByteArray& body, const QString& source, qint64 ts)
+UsagesParseResult parseUsagesResponse(const QByteArray& body, const QString& source, qint64 ts,
+                                      const QString& location)
 {
     QString error;
     const std::optional<QJsonObject> root = parseAzureObject(body, kService, &error);
@@ -58,10 +61,10 @@ UsagesParseResult parseUsagesResponse(const QByteArray& body, const QString& sou
             return failure(QStringLiteral("%1: usage %2 lacks a name, currentValue or limit")
                                .arg(kService)
                                .arg(i));
-        result.series.append(
-            quotaSeries(source, QStringLiteral("QuotaCurrent"), name, ts, current.toDouble()));
-        result.series.append(
-            quotaSeries(source, QStringLiteral("QuotaLimit"), name, ts, limit.toDouble()));
+        result.series.append(quotaSeries(source, QStringLiteral("QuotaCurrent"), name, location, ts,
+                                         current.toDouble()));
+        result.series.append(quotaSeries(source, QStringLiteral("QuotaLimit"), name, location, ts,
+                                         limit.toDouble()));
     }
     result.ok = true;
     return result;

@@ -18,7 +18,10 @@ struct UsagesParseResult
 
 /// Parses `GET /subscriptions/{sub}/providers/Microsoft.CognitiveServices/locations/{loc}/usages`
 /// into one sample per quota and figure at `ts` (s UTC, a minute start) for connection `source`.
-UsagesParseResult parseUsagesResponse(const QByteArray& body, const QString& source, qint64 ts);
+/// Each quota becomes QuotaCurrent / QuotaLimit samples at `ts`, labelled quota= and, when
+/// given, location= (the region the usages were read for).
+UsagesParseResult parseUsagesResponse(const QByteArray& body, const QString& source, qint64 ts,
+                                      const QString& location = {});
 
 /// The `location` of an ARM resource document (e.g. "swedencentral"); empty with `error` set
 /// in words when the body is an error or has none.
