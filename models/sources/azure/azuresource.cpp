@@ -522,20 +522,12 @@ void AzureSource::Private::finishCycle()
         emit q->pollFailed(GapMarker{connection.id, c.window, c.error, now});
     }
     if (c.backfill) {
-        ++health.backfillDone;
-        health.state =
-            c.error.isEmpty() ? SourceHealth::State::Backfilling : SourceHealth::State::Failing;
-        emitHealth();
-        emit q->backfillProgress(health.backfillDone, health.backfillTotal);
-        // Through the event loop: a chunk that fails at once must not recurse into the next.
-        const quint64 run = runId;
-        QMetaObject::invokeMethod(
-            q,
-            [this, run] {
+        q->bookBackfillChunk(
+            health, !c.error.isEmpty(), [this] { emitHealth(); },
+            [this, run = runId] {
                 if (run == runId)
                     nextChunk();
-            },
-            Qt::QueuedConnection);
+            });
         return;
     }
     setState(c.error.isEmpty() ? SourceHealth::State::Polling : SourceHealth::State::Failing);

@@ -486,20 +486,12 @@ void PrometheusSource::Private::finishChunk(const QString& error)
         health.lastError = error;
         emit q->pollFailed(GapMarker{connection.id, window, error, now});
     }
-    ++health.backfillDone;
-    health.state =
-        error.isEmpty() ? SourceHealth::State::Backfilling : SourceHealth::State::Failing;
-    emitHealth();
-    emit q->backfillProgress(health.backfillDone, health.backfillTotal);
-    // Through the event loop: a chunk that fails at once must not recurse into the next.
-    const quint64 gen = generation;
-    QMetaObject::invokeMethod(
-        q,
-        [this, gen] {
+    q->bookBackfillChunk(
+        health, !error.isEmpty(), [this] { emitHealth(); },
+        [this, gen = generation] {
             if (gen == generation)
                 nextChunk();
-        },
-        Qt::QueuedConnection);
+        });
 }
 
 void PrometheusSource::Private::finishBackfill()
