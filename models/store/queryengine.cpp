@@ -11,7 +11,8 @@ namespace isc::queryengine {
 namespace {
 
 constexpr qint64 kDay = 86400;
-constexpr Resolution kAll[] = {Resolution::Raw, Resolution::FiveMinutes, Resolution::Hour};
+constexpr Resolution kAll[] = {Resolution::Raw, Resolution::FiveMinutes, Resolution::FifteenMinutes,
+                               Resolution::Hour};
 
 qint64 seconds(Resolution r)
 {
@@ -27,6 +28,7 @@ bool covers(Resolution r, qint64 from, qint64 now, const StoreSettings& s)
         days = s.rawRetentionDays;
         break;
     case Resolution::FiveMinutes:
+    case Resolution::FifteenMinutes: // kept as long as the 5-minute rollup it is made from
         days = s.fiveMinuteRetentionDays;
         break;
     case Resolution::Hour:
@@ -47,8 +49,11 @@ Resolution chooseResolution(const TimeRange& range, int pixelWidth, qint64 now,
                 chosen = r;
         }
     }
-    while (chosen != Resolution::Hour && !covers(chosen, range.from, now, settings))
-        chosen = chosen == Resolution::Raw ? Resolution::FiveMinutes : Resolution::Hour;
+    for (int i = 0; chosen != Resolution::Hour && !covers(chosen, range.from, now, settings);) {
+        while (kAll[i] != chosen)
+            ++i;
+        chosen = kAll[i + 1];
+    }
     return chosen;
 }
 

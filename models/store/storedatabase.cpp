@@ -1,6 +1,7 @@
 #include "storedatabase.h"
 
 #include "core/labels.h"
+#include "store/packedrollup.h"
 #include "store/queryengine.h"
 #include "store/storeruns.h"
 
@@ -31,12 +32,21 @@ const char* const kCreateSeriesIndex =
 const char* const kCreateSamples =
     "CREATE TABLE samples(series_id INTEGER NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL, "
     "PRIMARY KEY(series_id, ts)) WITHOUT ROWID";
+// The 5- and 15-minute rollups: one row of packed buckets per series and hour (6 hours), see
+// packedrollup.h.
 const char* const kCreateRollup5m =
-    "CREATE TABLE IF NOT EXISTS rollup_5m(series_id INTEGER NOT NULL, ts INTEGER NOT NULL, "
-    "min REAL NOT NULL, max REAL NOT NULL, sum REAL NOT NULL, count INTEGER NOT NULL, "
-    "PRIMARY KEY(series_id, ts)) WITHOUT ROWID";
+    "CREATE TABLE IF NOT EXISTS rollup_5m(series_id INTEGER NOT NULL, start INTEGER NOT NULL, "
+    "buckets BLOB NOT NULL, PRIMARY KEY(series_id, start)) WITHOUT ROWID";
+const char* const kCreateRollup15m =
+    "CREATE TABLE IF NOT EXISTS rollup_15m(series_id INTEGER NOT NULL, start INTEGER NOT NULL, "
+    "buckets BLOB NOT NULL, PRIMARY KEY(series_id, start)) WITHOUT ROWID";
 const char* const kCreateRollup1h =
     "CREATE TABLE IF NOT EXISTS rollup_1h(series_id INTEGER NOT NULL, ts INTEGER NOT NULL, "
+    "min REAL NOT NULL, max REAL NOT NULL, sum REAL NOT NULL, count INTEGER NOT NULL, "
+    "PRIMARY KEY(series_id, ts)) WITHOUT ROWID";
+// The 5-minute rollup of schemas 2 to 4: a row per bucket.
+const char* const kCreateRollup5mV2 =
+    "CREATE TABLE IF NOT EXISTS rollup_5m(series_id INTEGER NOT NULL, ts INTEGER NOT NULL, "
     "min REAL NOT NULL, max REAL NOT NULL, sum REAL NOT NULL, count INTEGER NOT NULL, "
     "PRIMARY KEY(series_id, ts)) WITHOUT ROWID";
 const char* const kCreateGaps =
@@ -78,7 +88,7 @@ const char* const kMigrate1to2[] = {
     "ALTER TABLE gaps_v2 RENAME TO gaps",
     kCreateSeriesIndex,
     kCreateGapsIndex,
-    kCreateRollup5m,
+    kCreateRollup5mV2,
     kCreateRollup1h,
     kCreateDeploymentsV2,
     kCreateMeta,
@@ -89,25 +99,30 @@ const char* const kMigrate3to4[] = {
     "ALTER TABLE deployments ADD COLUMN upgrade_option TEXT NOT NULL DEFAULT ''",
 };
 
-const char* const kRebuild5m =
+// Schema 1's rollups, rebuilt from its samples in the layout of schemas 2 to 4 (the migration to 5
+// then packs them).
+const char* const kRebuild5mV2 =
     "INSERT OR REPLACE INTO rollup_5m(series_id, ts, min, max, sum, count) SELECT series_id, "
     "ts - ts % 300, min(value), max(value), sum(value), count(*) FROM samples GROUP BY "
     "series_id, ts - ts % 300";
-const char* const kRebuild1h =
+const char* const kRebuild1hV2 =
     "INSERT OR REPLACE INTO rollup_1h(series_id, ts, min, max, sum, count) SELECT series_id, "
     "ts - ts % 3600, min(min), max(max), sum(sum), sum(count) FROM rollup_5m GROUP BY "
     "series_id, ts - ts % 3600";
 
-// Touched buckets only: [?2, ?3) of series ?1, recomputed from raw (5 min) and from the fresh
-// 5-minute buckets (hour: the same numbers as from raw, 5x fewer rows to read).
-const char* const kRollup5m =
-    "INSERT OR REPLACE INTO rollup_5m(series_id, ts, min, max, sum, count) SELECT series_id, "
-    "ts - ts % 300, min(value), max(value), sum(value), count(*) FROM samples WHERE "
-    "series_id = ?1 AND ts >= ?2 AND ts < ?3 GROUP BY ts - ts % 300";
-const char* const kRollup1h =
+// The rollups recomputed from raw (rebuildRollups()): series_id, bucket, min, max, sum, count.
+const char* const kRawBuckets =
+    "SELECT series_id, ts - ts % %1, min(value), max(value), sum(value), count(*) FROM samples "
+    "GROUP BY 1, 2 ORDER BY 1, 2";
+const char* const kRebuild1h =
     "INSERT OR REPLACE INTO rollup_1h(series_id, ts, min, max, sum, count) SELECT series_id, "
-    "ts - ts % 3600, min(min), max(max), sum(sum), sum(count) FROM rollup_5m WHERE "
-    "series_id = ?1 AND ts >= ?2 AND ts < ?3 GROUP BY ts - ts % 3600";
+    "ts - ts % 3600, min(value), max(value), sum(value), count(*) FROM samples GROUP BY "
+    "series_id, ts - ts % 3600";
+
+// The 5-minute buckets of series ?1 in [?2, ?3), recomputed from raw.
+const char* const kFivesOfSamples =
+    "SELECT ts - ts % 300, min(value), max(value), sum(value), count(*) FROM samples WHERE "
+    "series_id = ?1 AND ts >= ?2 AND ts < ?3 GROUP BY ts - ts % 300 ORDER BY 1";
 
 const char* const kInsertSample = "INSERT INTO samples(series_id, ts, value) VALUES(?1, ?2, ?3) "
                                   "ON CONFLICT(series_id, ts) DO UPDATE SET value = excluded.value";
@@ -206,13 +221,6 @@ public:
 
 private:
     sqlite3_stmt* m_stmt = nullptr;
-};
-
-/// A 5-minute bucket a write touched; `full` when the batch held all five of its minutes.
-struct FiveMinuteBucket
-{
-    StoredBucket agg;
-    bool full = false;
 };
 
 /// Copies the write-ahead log into the database file on its own thread and connection, so a
@@ -334,6 +342,8 @@ QString rollupTable(Resolution r)
         break;
     case Resolution::FiveMinutes:
         return QStringLiteral("rollup_5m");
+    case Resolution::FifteenMinutes:
+        return QStringLiteral("rollup_15m");
     case Resolution::Hour:
         return QStringLiteral("rollup_1h");
     }
@@ -369,16 +379,19 @@ struct StoreDatabase::Private
     Stmt findSeries;
     Stmt insertSeries;
     Stmt updateUnit;
-    Stmt rollup5m;
-    Stmt rollup1h;
-    Stmt put5m;
     Stmt put1h;
-    Stmt put5mChunk;
     Stmt put1hChunk;
-    QVector<StoredBucket> scratchWhole; ///< reused by updateRollups()
+    Stmt fivesOfSamples; ///< kFivesOfSamples
+    Stmt get5mRow;
+    Stmt put5mRow;
+    Stmt get15mRow;
+    Stmt put15mRow;
+    QVector<StoredBucket> scratchWhole;     ///< reused by updateRollups()
+    QVector<StoredBucket> scratchQuarters;  ///< reused by updateRollups()
+    QVector<packedrollup::Row> scratchRows; ///< reused by updateRollups()
     Stmt insertGap;
     QVector<std::pair<qint64, double>> scratchMinutes; ///< reused by updateRollups()
-    QVector<FiveMinuteBucket> scratchFives;            ///< reused by updateRollups()
+    QVector<StoredBucket> scratchFives;                ///< reused by updateRollups()
     QVector<StoredSeries> readBuffers;                 ///< reused by query()
     bool damaged = false; ///< damage was found: writes are refused until the next open()
     std::function<void(const QString&)> onDamaged;
@@ -470,9 +483,9 @@ struct StoreDatabase::Private
     void closeDb()
     {
         checkpointer.stop();
-        for (Stmt* s :
-             {&insertSample, &findSeries, &insertSeries, &updateUnit, &rollup5m, &rollup1h, &put5m,
-              &put1h, &insertGap, &insertSampleChunk, &put5mChunk, &put1hChunk})
+        for (Stmt* s : {&insertSample, &findSeries, &insertSeries, &updateUnit, &put1h, &insertGap,
+                        &insertSampleChunk, &put1hChunk, &fivesOfSamples, &get5mRow, &put5mRow,
+                        &get15mRow, &put15mRow})
             s->finalize();
         if (db)
             sqlite3_close_v2(db);
@@ -487,20 +500,25 @@ struct StoreDatabase::Private
     {
         return insertSample.prepare(db, kInsertSample) &&
                insertSampleChunk.prepare(db, chunkInsertSql().constData()) &&
-               put5mChunk.prepare(db, chunkPutSql("rollup_5m").constData()) &&
                put1hChunk.prepare(db, chunkPutSql("rollup_1h").constData()) &&
                findSeries.prepare(db, "SELECT id, unit FROM series WHERE source = ?1 AND "
                                       "metric = ?2 AND aggregation = ?3 AND labels = ?4") &&
                insertSeries.prepare(db, "INSERT INTO series(source, metric, aggregation, "
                                         "labels, unit) VALUES(?1, ?2, ?3, ?4, ?5)") &&
                updateUnit.prepare(db, "UPDATE series SET unit = ?2 WHERE id = ?1") &&
-               rollup5m.prepare(db, kRollup5m) && rollup1h.prepare(db, kRollup1h) &&
-               put5m.prepare(db, "INSERT OR REPLACE INTO rollup_5m(series_id, ts, min, max, "
-                                 "sum, count) VALUES(?1, ?2, ?3, ?4, ?5, ?6)") &&
                put1h.prepare(db, "INSERT OR REPLACE INTO rollup_1h(series_id, ts, min, max, "
                                  "sum, count) VALUES(?1, ?2, ?3, ?4, ?5, ?6)") &&
                insertGap.prepare(db, "INSERT INTO gaps(source, from_ts, to_ts, reason, "
-                                     "recorded_at) VALUES(?1, ?2, ?3, ?4, ?5)");
+                                     "recorded_at) VALUES(?1, ?2, ?3, ?4, ?5)") &&
+               fivesOfSamples.prepare(db, kFivesOfSamples) &&
+               get5mRow.prepare(db, "SELECT buckets FROM rollup_5m WHERE series_id = ?1 AND "
+                                    "start = ?2") &&
+               put5mRow.prepare(db, "INSERT OR REPLACE INTO rollup_5m(series_id, start, buckets) "
+                                    "VALUES(?1, ?2, ?3)") &&
+               get15mRow.prepare(db, "SELECT buckets FROM rollup_15m WHERE series_id = ?1 AND "
+                                     "start = ?2") &&
+               put15mRow.prepare(db, "INSERT OR REPLACE INTO rollup_15m(series_id, start, "
+                                     "buckets) VALUES(?1, ?2, ?3)");
     }
 
     /// The id of a series, creating it (inside the current transaction) when new.
@@ -551,20 +569,6 @@ struct StoreDatabase::Private
         return true;
     }
 
-    bool runBuckets(Stmt& stmt, qint64 id, qint64 from, qint64 to, QString* error)
-    {
-        stmt.reset();
-        stmt.bind(1, id);
-        stmt.bind(2, from);
-        stmt.bind(3, to);
-        if (stmt.step() != SQLITE_DONE) {
-            *error = lastError();
-            stmt.reset();
-            return false;
-        }
-        return true;
-    }
-
     /// Writes whole rollup rows of series `id`: kPutChunk per statement, then one by one.
     bool putBuckets(Stmt& chunk, Stmt& single, qint64 id, const QVector<StoredBucket>& rows,
                     QString* error)
@@ -597,12 +601,86 @@ struct StoreDatabase::Private
         return true;
     }
 
-    /// Brings the 5-minute and hourly buckets a series' batch touched up to date. A bucket
-    /// whose every minute is in the batch holds exactly those values now (upsert replaced
-    /// the rest), so it is computed here; any other touched bucket is recomputed in SQL from
-    /// raw (5 min) or from its fresh 5-minute buckets (hour: the same numbers as from raw).
+    /// Appends the 5-minute buckets of series `id` in [from, to), recomputed from raw.
+    bool readFives(qint64 id, qint64 from, qint64 to, QVector<StoredBucket>* out, QString* error)
+    {
+        fivesOfSamples.reset();
+        fivesOfSamples.bind(1, id);
+        fivesOfSamples.bind(2, from);
+        fivesOfSamples.bind(3, to);
+        int rc;
+        while ((rc = fivesOfSamples.step()) == SQLITE_ROW) {
+            out->append({fivesOfSamples.int64(0), fivesOfSamples.real(1), fivesOfSamples.real(2),
+                         fivesOfSamples.real(3), fivesOfSamples.int64(4)});
+        }
+        if (rc != SQLITE_DONE) {
+            *error = lastError();
+            return false;
+        }
+        return true;
+    }
+
+    /// The stored packed row of series `id` at `start` into `row` (left empty when there is
+    /// none). A row of the wrong size is not trusted: it is made again from raw.
+    bool readRow(Stmt& get, const packedrollup::Layout& layout, qint64 id, qint64 start,
+                 packedrollup::Row* row, QString* error)
+    {
+        get.reset();
+        get.bind(1, id);
+        get.bind(2, start);
+        const int rc = get.step();
+        if (rc == SQLITE_DONE)
+            return true;
+        if (rc != SQLITE_ROW) {
+            *error = lastError();
+            return false;
+        }
+        sqlite3_stmt* st = get.get();
+        const bool decoded = packedrollup::decode(layout, sqlite3_column_blob(st, 0),
+                                                  sqlite3_column_bytes(st, 0), start, row);
+        get.reset(); // no read cursor left open on the table the row is written back to
+        if (decoded)
+            return true;
+        QVector<StoredBucket> fives;
+        if (!readFives(id, start, start + layout.span, &fives, error))
+            return false;
+        for (const StoredBucket& f : std::as_const(fives)) {
+            const qint64 bucket = f.ts - f.ts % layout.bucket;
+            StoredBucket& slot = (*row)[std::size_t(layout.slotOf(bucket, start))];
+            if (slot.count == 0) {
+                slot = {bucket, f.min, f.max, 0, 0};
+            }
+            slot.min = std::min(slot.min, f.min);
+            slot.max = std::max(slot.max, f.max);
+            slot.sum += f.sum;
+            slot.count += f.count;
+        }
+        return true;
+    }
+
+    bool putRow(Stmt& put, const packedrollup::Layout& layout, qint64 id, qint64 start,
+                const packedrollup::Row& row, QString* error)
+    {
+        const QByteArray blob = packedrollup::encode(layout, row);
+        put.reset();
+        put.bind(1, id);
+        put.bind(2, start);
+        sqlite3_bind_blob(put.get(), 3, blob.constData(), int(blob.size()), SQLITE_STATIC);
+        const bool ok = put.step() == SQLITE_DONE;
+        if (!ok)
+            *error = lastError();
+        put.reset();
+        return ok;
+    }
+
+    /// Brings the rollups a series' batch touched up to date. A 5-minute bucket whose every
+    /// minute is in the batch holds exactly those values now (upsert replaced the rest), so it
+    /// is computed here; any other touched bucket is recomputed from raw. Each touched hour's
+    /// packed row is then patched (or written outright when the batch filled it), and the
+    /// hour's current buckets give its hourly bucket and its touched 15-minute buckets exactly.
     bool updateRollups(qint64 id, const QVector<Sample>& samples, QString* error)
     {
+        using namespace packedrollup;
         QVector<std::pair<qint64, double>>& minutes = scratchMinutes;
         minutes.clear();
         minutes.reserve(samples.size());
@@ -612,8 +690,9 @@ struct StoreDatabase::Private
         if (!std::is_sorted(minutes.begin(), minutes.end(), byTs))
             std::stable_sort(minutes.begin(), minutes.end(), byTs);
 
-        QVector<FiveMinuteBucket>& fives = scratchFives;
+        QVector<StoredBucket>& fives = scratchFives;
         fives.clear();
+        QVector<qint64> partial;
         for (qsizetype i = 0; i < minutes.size();) {
             const qint64 bucket = minutes[i].first - minutes[i].first % 300;
             StoredBucket agg{bucket, std::numeric_limits<double>::infinity(),
@@ -629,50 +708,122 @@ struct StoreDatabase::Private
                 ++agg.count;
                 ++i;
             }
-            fives.append({agg, agg.count == 5});
-        }
-
-        QVector<qint64> partial;
-        QVector<StoredBucket>& whole = scratchWhole;
-        whole.clear();
-        for (const FiveMinuteBucket& f : std::as_const(fives)) {
-            if (f.full)
-                whole.append(f.agg);
+            if (agg.count == 5)
+                fives.append(agg);
             else
-                partial.append(f.agg.ts);
+                partial.append(bucket);
         }
-        if (!putBuckets(put5mChunk, put5m, id, whole, error))
-            return false;
-        if (!forEachRun(partial, 300, [&](qint64 from, qint64 to) {
-                return runBuckets(rollup5m, id, from, to, error);
-            }))
-            return false;
+        if (!partial.isEmpty()) {
+            if (!forEachRun(partial, 300, [&](qint64 from, qint64 to) {
+                    return readFives(id, from, to, &fives, error);
+                }))
+                return false;
+            std::sort(fives.begin(), fives.end(),
+                      [](const StoredBucket& a, const StoredBucket& b) { return a.ts < b.ts; });
+        }
 
-        partial.clear();
-        whole.clear();
+        // Hours: one packed 5-minute row each, and the hourly bucket.
+        QVector<Row>& hourRows = scratchRows;
+        hourRows.clear();
+        QVector<StoredBucket>& hours = scratchWhole;
+        hours.clear();
         for (qsizetype i = 0; i < fives.size();) {
-            const qint64 hour = floorTo(fives[i].agg.ts, 3600);
-            StoredBucket agg{hour, std::numeric_limits<double>::infinity(),
-                             -std::numeric_limits<double>::infinity(), 0, 0};
-            int full = 0;
-            for (; i < fives.size() && fives[i].agg.ts < hour + 3600; ++i) {
-                const StoredBucket& b = fives[i].agg;
-                full += fives[i].full ? 1 : 0;
-                agg.min = std::min(agg.min, b.min);
-                agg.max = std::max(agg.max, b.max);
-                agg.sum += b.sum;
-                agg.count += b.count;
-            }
-            if (full == 12)
-                whole.append(agg);
-            else
-                partial.append(hour);
+            const qint64 start = kFiveMinutes.rowStart(fives[i].ts);
+            qsizetype end = i;
+            while (end < fives.size() && fives[end].ts < start + kFiveMinutes.span)
+                ++end;
+            Row row = emptyRow(kFiveMinutes, start);
+            if (end - i < kFiveMinutes.slotCount() &&
+                !readRow(get5mRow, kFiveMinutes, id, start, &row, error))
+                return false;
+            for (qsizetype k = i; k < end; ++k)
+                row[std::size_t(kFiveMinutes.slotOf(fives[k].ts, start))] = fives[k];
+            if (!putRow(put5mRow, kFiveMinutes, id, start, row, error))
+                return false;
+            hours.append(combine(row, 0, kFiveMinutes.slotCount()));
+            hourRows.append(row);
+            i = end;
         }
-        if (!putBuckets(put1hChunk, put1h, id, whole, error))
+        if (!putBuckets(put1hChunk, put1h, id, hours, error))
             return false;
-        return forEachRun(partial, 3600, [&](qint64 from, qint64 to) {
-            return runBuckets(rollup1h, id, from, to, error);
-        });
+
+        // 15-minute buckets touched, each from its hour's current 5-minute buckets.
+        QVector<StoredBucket>& quarters = scratchQuarters;
+        quarters.clear();
+        constexpr int kFivesPerQuarter = int(kFifteenMinutes.bucket / kFiveMinutes.bucket);
+        qsizetype hour = 0;
+        for (const StoredBucket& f : std::as_const(fives)) {
+            const qint64 quarter = f.ts - f.ts % kFifteenMinutes.bucket;
+            if (!quarters.isEmpty() && quarters.constLast().ts == quarter)
+                continue;
+            while (hourRows[hour][0].ts + kFiveMinutes.span <= quarter)
+                ++hour;
+            const Row& row = hourRows[hour];
+            quarters.append(
+                combine(row, kFiveMinutes.slotOf(quarter, row[0].ts), kFivesPerQuarter));
+        }
+        for (qsizetype i = 0; i < quarters.size();) {
+            const qint64 start = kFifteenMinutes.rowStart(quarters[i].ts);
+            qsizetype end = i;
+            while (end < quarters.size() && quarters[end].ts < start + kFifteenMinutes.span)
+                ++end;
+            Row row = emptyRow(kFifteenMinutes, start);
+            if (end - i < kFifteenMinutes.slotCount() &&
+                !readRow(get15mRow, kFifteenMinutes, id, start, &row, error))
+                return false;
+            for (qsizetype k = i; k < end; ++k)
+                row[std::size_t(kFifteenMinutes.slotOf(quarters[k].ts, start))] = quarters[k];
+            if (!putRow(put15mRow, kFifteenMinutes, id, start, row, error))
+                return false;
+            i = end;
+        }
+        return true;
+    }
+
+    /// Rewrites `table` (a packed rollup) from `select`'s rows: series_id, bucket start, min,
+    /// max, sum, count, sorted by series and time. For rebuilds and migrations, inside the
+    /// caller's transaction.
+    bool fillPacked(const char* table, const packedrollup::Layout& layout, const QString& select,
+                    QString* error)
+    {
+        using namespace packedrollup;
+        const QByteArray name(table);
+        Stmt sel, put;
+        if (!exec(("DELETE FROM " + name).constData(), error))
+            return false;
+        if (!sel.prepare(db, select.toUtf8().constData()) ||
+            !put.prepare(db, ("INSERT OR REPLACE INTO " + name +
+                              "(series_id, start, buckets) VALUES(?1, ?2, ?3)")
+                                 .constData())) {
+            *error = lastError();
+            return false;
+        }
+        qint64 id = -1;
+        Row row = emptyRow(layout, 0);
+        bool pending = false;
+        int rc;
+        while ((rc = sel.step()) == SQLITE_ROW) {
+            const qint64 seriesId = sel.int64(0);
+            const qint64 bucket = sel.int64(1);
+            const qint64 start = layout.rowStart(bucket);
+            if (pending && (seriesId != id || start != row[0].ts)) {
+                if (!putRow(put, layout, id, row[0].ts, row, error))
+                    return false;
+                pending = false;
+            }
+            if (!pending) {
+                id = seriesId;
+                row = emptyRow(layout, start);
+                pending = true;
+            }
+            row[std::size_t(layout.slotOf(bucket, start))] = {bucket, sel.real(2), sel.real(3),
+                                                              sel.real(4), sel.int64(5)};
+        }
+        if (rc != SQLITE_DONE) {
+            *error = lastError();
+            return false;
+        }
+        return !pending || putRow(put, layout, id, row[0].ts, row, error);
     }
 
     bool validSample(const SeriesKey& key, const Sample& sample, QString* error) const
@@ -870,11 +1021,11 @@ bool StoreDatabase::Private::configureAndMigrate(OpenReport* r, bool* created)
         if (version == 0) {
             for (const QString& sql : StoreDatabase::schemaStatements())
                 ok = ok && exec(sql.toUtf8().constData(), &error);
-        } else if (version >= 1 && version <= 3) {
+        } else if (version >= 1 && version <= 4) {
             if (version == 1) {
                 for (const char* sql : kMigrate1to2)
                     ok = ok && exec(sql, &error);
-                ok = ok && exec(kRebuild5m, &error) && exec(kRebuild1h, &error);
+                ok = ok && exec(kRebuild5mV2, &error) && exec(kRebuild1hV2, &error);
             }
             if (version <= 2) {
                 // 2 -> 3: the playground's run history.
@@ -891,6 +1042,27 @@ bool StoreDatabase::Private::configureAndMigrate(OpenReport* r, bool* created)
             if (!hasUpgradeOption) {
                 for (const char* sql : kMigrate3to4)
                     ok = ok && exec(sql, &error);
+            }
+            // 4 -> 5: the 5-minute rollup packed an hour per row, and the 15-minute rollup made
+            // from it (unless it is packed already: a current file whose version was rewound).
+            const bool rowPerBucket =
+                scalar("SELECT count(*) FROM pragma_table_info('rollup_5m') WHERE name = 'ts'", &rc)
+                    .toInt() > 0;
+            if (rowPerBucket) {
+                ok = ok && exec("ALTER TABLE rollup_5m RENAME TO rollup_5m_v4", &error) &&
+                     exec(kCreateRollup5m, &error) && exec(kCreateRollup15m, &error) &&
+                     fillPacked("rollup_5m", packedrollup::kFiveMinutes,
+                                QStringLiteral("SELECT series_id, ts, min, max, sum, count FROM "
+                                               "rollup_5m_v4 ORDER BY 1, 2"),
+                                &error) &&
+                     fillPacked("rollup_15m", packedrollup::kFifteenMinutes,
+                                QStringLiteral("SELECT series_id, ts - ts % 900, min(min), "
+                                               "max(max), sum(sum), sum(count) FROM rollup_5m_v4 "
+                                               "GROUP BY 1, 2 ORDER BY 1, 2"),
+                                &error) &&
+                     exec("DROP TABLE rollup_5m_v4", &error);
+            } else {
+                ok = ok && exec(kCreateRollup15m, &error);
             }
         } else {
             ok = false;
@@ -938,7 +1110,7 @@ QStringList StoreDatabase::schemaStatements()
     QStringList out;
     for (const char* sql :
          {kCreateMeta, kCreateSeries, kCreateSeriesIndex, kCreateSamples, kCreateRollup5m,
-          kCreateRollup1h, kCreateGaps, kCreateGapsIndex, kCreateDeployments})
+          kCreateRollup15m, kCreateRollup1h, kCreateGaps, kCreateGapsIndex, kCreateDeployments})
         out.append(qs(sql));
     out.append(StoreRuns::schemaStatements());
     return out;
@@ -1244,9 +1416,15 @@ bool StoreDatabase::rebuildRollups(QString* error)
             *error = damagedRefusal();
         return false;
     }
-    const bool ok = d->db && d->exec("BEGIN IMMEDIATE", &e) &&
-                    d->exec("DELETE FROM rollup_5m", &e) && d->exec("DELETE FROM rollup_1h", &e) &&
-                    d->exec(kRebuild5m, &e) && d->exec(kRebuild1h, &e) && d->exec("COMMIT", &e);
+    const bool ok =
+        d->db && d->exec("BEGIN IMMEDIATE", &e) && d->exec("DELETE FROM rollup_1h", &e) &&
+        d->fillPacked("rollup_5m", packedrollup::kFiveMinutes,
+                      QString::fromLatin1(kRawBuckets).arg(packedrollup::kFiveMinutes.bucket),
+                      &e) &&
+        d->fillPacked("rollup_15m", packedrollup::kFifteenMinutes,
+                      QString::fromLatin1(kRawBuckets).arg(packedrollup::kFifteenMinutes.bucket),
+                      &e) &&
+        d->exec(kRebuild1h, &e) && d->exec("COMMIT", &e);
     if (!ok) {
         if (d->db) {
             d->noteFailure(QStringLiteral("rebuilding the rollups failed"), e);
@@ -1257,6 +1435,38 @@ bool StoreDatabase::rebuildRollups(QString* error)
     }
     return ok;
 }
+
+namespace {
+
+/// Reads the packed rollup rows of one series over `range` (statement: start, buckets).
+bool readPackedRows(Stmt& rows, const packedrollup::Layout& layout, qint64 seriesId,
+                    const TimeRange& range, QVector<StoredBucket>* out, QString* error)
+{
+    const qint64 from = floorTo(range.from, layout.bucket);
+    rows.reset();
+    rows.bind(1, seriesId);
+    rows.bind(2, layout.rowStart(from));
+    rows.bind(3, range.to);
+    sqlite3_stmt* st = rows.get();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const qint64 start = sqlite3_column_int64(st, 0);
+        if (!packedrollup::appendBuckets(layout, sqlite3_column_blob(st, 1),
+                                         sqlite3_column_bytes(st, 1), start, from, range.to, out)) {
+            *error = QStringLiteral("The history database has a malformed %1-minute rollup row "
+                                    "(series %2 at %3), so this range cannot be drawn at that "
+                                    "resolution. Nothing was changed; the next poll that "
+                                    "covers that time rewrites the row.")
+                         .arg(layout.bucket / 60)
+                         .arg(seriesId)
+                         .arg(formatIsoUtc(start));
+            return false;
+        }
+    }
+    return rc == SQLITE_DONE;
+}
+
+} // namespace
 
 QueryResult StoreDatabase::query(const SeriesQuery& q)
 {
@@ -1312,11 +1522,19 @@ QueryResult StoreDatabase::query(const SeriesQuery& q)
 
     const qint64 res = static_cast<qint64>(result.resolution);
     const bool raw = result.resolution == Resolution::Raw;
-    const QByteArray sql = raw ? QByteArray("SELECT ts, value FROM samples WHERE series_id = ?1 "
-                                            "AND ts >= ?2 AND ts < ?3")
-                               : "SELECT ts, min, max, sum, count FROM " +
-                                     rollupTable(result.resolution).toLatin1() +
-                                     " WHERE series_id = ?1 AND ts >= ?2 AND ts < ?3";
+    const bool packed = result.resolution == Resolution::FiveMinutes ||
+                        result.resolution == Resolution::FifteenMinutes;
+    const packedrollup::Layout& layout = result.resolution == Resolution::FiveMinutes
+                                             ? packedrollup::kFiveMinutes
+                                             : packedrollup::kFifteenMinutes;
+    const QByteArray table = rollupTable(result.resolution).toLatin1();
+    const QByteArray sql =
+        raw      ? QByteArray("SELECT ts, value FROM samples WHERE series_id = ?1 AND ts >= ?2 "
+                                   "AND ts < ?3")
+        : packed ? "SELECT start, buckets FROM " + table +
+                       " WHERE series_id = ?1 AND start >= ?2 AND start < ?3"
+                 : "SELECT ts, min, max, sum, count FROM " + table +
+                       " WHERE series_id = ?1 AND ts >= ?2 AND ts < ?3";
     Stmt rows;
     if (!rows.prepare(d->db, sql.constData()))
         return readFailed();
@@ -1333,6 +1551,12 @@ QueryResult StoreDatabase::query(const SeriesQuery& q)
             continue;
         series.source = selected[i].source;
         series.labels = selected[i].labels;
+        if (packed) {
+            if (!readPackedRows(rows, layout, selected[i].id, q.range, &series.buckets,
+                                &result.error))
+                return result.error.isEmpty() ? readFailed() : result;
+            continue;
+        }
         series.buckets.resize(expected);
         StoredBucket* out = series.buckets.data();
         qsizetype n = 0;
@@ -1377,9 +1601,11 @@ void StoreDatabase::applyRetention(qint64 now)
     // Whole hours only, so every remaining rollup bucket can still be recomputed from raw.
     const qint64 rawCut = floorTo(now - qint64(d->settings.rawRetentionDays) * 86400, 3600);
     const qint64 fiveCut = floorTo(now - qint64(d->settings.fiveMinuteRetentionDays) * 86400, 3600);
-    Stmt delRaw, delFive;
+    Stmt delRaw, delFive, delQuarter;
     if (!delRaw.prepare(d->db, "DELETE FROM samples WHERE series_id = ?1 AND ts < ?2") ||
-        !delFive.prepare(d->db, "DELETE FROM rollup_5m WHERE series_id = ?1 AND ts < ?2"))
+        !delFive.prepare(d->db, "DELETE FROM rollup_5m WHERE series_id = ?1 AND start <= ?2") ||
+        // Rows wholly before the cut; one that straddles it stays until it is past.
+        !delQuarter.prepare(d->db, "DELETE FROM rollup_15m WHERE series_id = ?1 AND start <= ?2"))
         return;
     const QVector<qint64> ids = d->seriesIdsOf({});
     if (!d->exec("BEGIN IMMEDIATE"))
@@ -1395,8 +1621,12 @@ void StoreDatabase::applyRetention(qint64 now)
         if (ok && d->settings.fiveMinuteRetentionDays > 0) {
             delFive.reset();
             delFive.bind(1, id);
-            delFive.bind(2, fiveCut);
+            delFive.bind(2, fiveCut - packedrollup::kFiveMinutes.span);
             ok = delFive.step() == SQLITE_DONE;
+            delQuarter.reset();
+            delQuarter.bind(1, id);
+            delQuarter.bind(2, fiveCut - packedrollup::kFifteenMinutes.span);
+            ok = ok && delQuarter.step() == SQLITE_DONE;
         }
         if (!ok)
             break;

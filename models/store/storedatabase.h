@@ -17,8 +17,9 @@ class StoreDatabase
 {
 public:
     /// The schema version this build writes; older ones are migrated on open() (2: rollups and
-    /// deployments, 3: the playground's runs, 4: the deployments' upgrade option).
-    static constexpr int SchemaVersion = 4;
+    /// deployments, 3: the playground's runs, 4: the deployments' upgrade option, 5: the
+    /// 15-minute rollup).
+    static constexpr int SchemaVersion = 5;
 
     StoreDatabase();
     ~StoreDatabase();

@@ -12,16 +12,16 @@
 
 namespace isc {
 
-/// The resolutions the store keeps: raw minutes, 5-minute and hourly rollups.
-enum class Resolution { Raw = 60, FiveMinutes = 300, Hour = 3600 };
+/// The resolutions the store keeps: raw minutes, 5-minute, 15-minute and hourly rollups.
+enum class Resolution { Raw = 60, FiveMinutes = 300, FifteenMinutes = 900, Hour = 3600 };
 
 /// Retention of each resolution, in days (hourly rollups are kept forever).
 struct StoreSettings
 {
     int rawRetentionDays = 35;
     int fiveMinuteRetentionDays = 400;
-    /// Keep the 5-minute and hourly rollups current on every write. Only benchmarks turn this
-    /// off (the rollups then go stale until StoreDatabase::rebuildRollups()).
+    /// Keep the 5-minute, 15-minute and hourly rollups current on every write. Only benchmarks turn
+    /// this off (the rollups then go stale until StoreDatabase::rebuildRollups()).
     bool maintainRollups = true;
     /// The background integrity check starts this long after open() (ms): the app leaves the
     /// first seconds to start-up; tests use 0.

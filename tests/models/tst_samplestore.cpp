@@ -1,4 +1,5 @@
 #include "core/labels.h"
+#include "store/packedrollup.h"
 #include "store/samplestore.h"
 #include "store/storedatabase.h"
 #include "testsupport.h"
@@ -128,20 +129,56 @@ bool writeFile(const QString& path, const QByteArray& bytes)
     return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
 
-/// True when both rollup tables hold exactly what a recomputation from raw gives.
+/// The buckets of a packed rollup table: series_id, ts, min, max, sum, count, sorted.
+QVector<QVariantList> packedBuckets(const Inspector& db, const QString& table)
+{
+    const packedrollup::Layout layout = table == QLatin1String("rollup_5m")
+                                            ? packedrollup::kFiveMinutes
+                                            : packedrollup::kFifteenMinutes;
+    QVector<QVariantList> out;
+    const auto rows = db.rows(
+        QStringLiteral("SELECT series_id, start, buckets FROM %1 ORDER BY 1, 2").arg(table));
+    for (const auto& r : rows) {
+        const QByteArray blob = r[2].toByteArray();
+        packedrollup::Row row;
+        if (!packedrollup::decode(layout, blob.constData(), int(blob.size()), r[1].toLongLong(),
+                                  &row))
+            return {{QStringLiteral("malformed row")}};
+        for (int i = 0; i < layout.slotCount(); ++i) {
+            const StoredBucket& b = row[std::size_t(i)];
+            if (b.count > 0)
+                out.append({r[0], b.ts, b.min, b.max, b.sum, b.count});
+        }
+    }
+    return out;
+}
+
+/// The sum of every bucket's sum in a packed rollup table.
+double packedSum(const Inspector& db, const QString& table)
+{
+    double sum = 0;
+    for (const auto& b : packedBuckets(db, table))
+        sum += b.value(4).toDouble();
+    return sum;
+}
+
+/// True when the rollups (5 min, 15 min, 1 h) hold exactly what a recomputation from raw gives.
 void verifyRollupsMatchRaw(const QString& path)
 {
     Inspector db(path);
-    for (const qint64 width : {qint64(300), qint64(3600)}) {
-        const QString table =
-            width == 300 ? QStringLiteral("rollup_5m") : QStringLiteral("rollup_1h");
+    for (const qint64 width : {qint64(300), qint64(900), qint64(3600)}) {
+        const QString table = width == 300   ? QStringLiteral("rollup_5m")
+                              : width == 900 ? QStringLiteral("rollup_15m")
+                                             : QStringLiteral("rollup_1h");
         const auto expected =
             db.rows(QStringLiteral("SELECT series_id, ts - ts % %1, min(value), max(value), "
                                    "sum(value), count(*) FROM samples GROUP BY 1, 2 ORDER BY 1, 2")
                         .arg(width));
-        const auto actual = db.rows(QStringLiteral("SELECT series_id, ts, min, max, sum, count "
-                                                   "FROM %1 ORDER BY 1, 2")
-                                        .arg(table));
+        const auto actual =
+            width < 3600 ? packedBuckets(db, table)
+                         : db.rows(QStringLiteral("SELECT series_id, ts, min, max, sum, count "
+                                                  "FROM %1 ORDER BY 1, 2")
+                                       .arg(table));
         QCOMPARE(actual.size(), expected.size());
         QVERIFY(!expected.isEmpty());
         for (int i = 0; i < expected.size(); ++i) {
@@ -272,8 +309,8 @@ private slots:
                  QStringLiteral("wal"));
         QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(),
                  StoreDatabase::SchemaVersion);
-        for (const char* table :
-             {"series", "samples", "rollup_5m", "rollup_1h", "gaps", "deployments", "meta"}) {
+        for (const char* table : {"series", "samples", "rollup_5m", "rollup_15m", "rollup_1h",
+                                  "gaps", "deployments", "meta"}) {
             QVERIFY2(
                 db.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = '%1'")
                               .arg(QLatin1String(table)))
@@ -334,8 +371,10 @@ private slots:
         QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(),
                  StoreDatabase::SchemaVersion);
         QCOMPARE(db.count(QStringLiteral("samples")), 360); // the NULL row is gone
-        QCOMPARE(db.count(QStringLiteral("rollup_5m")), 2 * 36);
+        QCOMPARE(packedBuckets(db, QStringLiteral("rollup_5m")).size(), 2 * 36);
+        QCOMPARE(db.count(QStringLiteral("rollup_5m")), 2 * 3); // a row per hour
         QCOMPARE(db.count(QStringLiteral("rollup_1h")), 2 * 3);
+        QCOMPARE(db.count(QStringLiteral("rollup_15m")), 2); // 3 hours: one 6-hour row each
         QCOMPARE(
             db.scalar(QStringLiteral("SELECT sum FROM rollup_1h WHERE series_id = 1 AND ts = %1")
                           .arg(t0))
@@ -392,6 +431,94 @@ private slots:
         QCOMPARE(db.count(QStringLiteral("samples")), 2);
         QCOMPARE(db.scalar(QStringLiteral("SELECT upgrade_option FROM deployments")).toString(),
                  QStringLiteral("NoAutoUpgrade"));
+    }
+
+    // Schema 4 (no 15-minute rollup): the rows are made from the 5-minute rollup on open.
+    void migratesVersion4()
+    {
+        const QString path = dbPath(QStringLiteral("v4.sqlite"));
+        const qint64 t = floorTo(kNow - 3 * kDay, kDay) + 5 * kHour + 7 * kMinute;
+        QVector<double> values;
+        for (int i = 0; i < 600; ++i)
+            values.append(std::sin(i / 30.0) * 100);
+        {
+            SampleStore store;
+            QVERIFY(store.open(path).result().usable());
+            QVERIFY(store
+                        .write(batch({series("M", {{"d", "a"}}, minutes(t, values)),
+                                      series("M", {{"d", "b"}}, minutes(t + kHour, values))}))
+                        .result()
+                        .ok);
+        }
+        {
+            // The rollups as schema 4 kept them: a 5-minute row per bucket, no 15-minute table.
+            Inspector db(path);
+            QVERIFY(db.exec(QStringLiteral("DROP TABLE rollup_15m")));
+            QVERIFY(db.exec(QStringLiteral("DROP TABLE rollup_5m")));
+            QVERIFY(db.exec(QStringLiteral(
+                "CREATE TABLE rollup_5m(series_id INTEGER NOT NULL, ts INTEGER NOT NULL, min REAL "
+                "NOT NULL, max REAL NOT NULL, sum REAL NOT NULL, count INTEGER NOT NULL, PRIMARY "
+                "KEY(series_id, ts)) WITHOUT ROWID")));
+            QVERIFY(db.exec(QStringLiteral(
+                "INSERT INTO rollup_5m SELECT series_id, ts - ts % 300, min(value), max(value), "
+                "sum(value), count(*) FROM samples GROUP BY 1, 2")));
+            QVERIFY(db.exec(QStringLiteral("PRAGMA user_version = 4")));
+            QCOMPARE(db.count(QStringLiteral("rollup_5m")), 2 * 121); // 05:05 .. 15:05
+        }
+        {
+            SampleStore store;
+            const OpenReport r = store.open(path).result();
+            QCOMPARE(r.status, OpenReport::Status::Opened);
+            QCOMPARE(r.schemaVersion, StoreDatabase::SchemaVersion);
+        }
+        Inspector db(path);
+        QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(),
+                 StoreDatabase::SchemaVersion);
+        QVERIFY(!db.hasColumn(QStringLiteral("rollup_5m"), QStringLiteral("ts"))); // packed
+        QCOMPARE(db.count(QStringLiteral("rollup_5m")), 2 * 11); // 10 h from 05:07 and 06:07
+        QCOMPARE(db.count(QStringLiteral("rollup_15m")), 3 + 2); // 00-06-12-18 h, 06-12-18 h
+        QCOMPARE(db.count(QStringLiteral("sqlite_master WHERE name = 'rollup_5m_v4'")), 0);
+        verifyRollupsMatchRaw(path);
+    }
+
+    // A packed row of the wrong size: the chart says so in words; the next write that touches
+    // the row makes it again from raw.
+    void malformedPackedRow_data()
+    {
+        QTest::addColumn<QString>("table");
+        QTest::addColumn<int>("width");
+        QTest::addColumn<Resolution>("resolution");
+        QTest::newRow("5 min") << QStringLiteral("rollup_5m") << 5000 << Resolution::FiveMinutes;
+        QTest::newRow("15 min") << QStringLiteral("rollup_15m") << 1000
+                                << Resolution::FifteenMinutes;
+    }
+    void malformedPackedRow()
+    {
+        QFETCH(QString, table);
+        QFETCH(int, width);
+        QFETCH(Resolution, resolution);
+        auto store = openStore();
+        const qint64 t = floorTo(kNow - 20 * kDay, kDay);
+        QVERIFY(store->write(batch({series("M", {}, minutes(t, {1, 2, 3, 4, 5, 6, 7, 8}))}))
+                    .result()
+                    .ok);
+        {
+            Inspector db(dbPath());
+            QVERIFY(db.exec(QStringLiteral("UPDATE %1 SET buckets = x'0102'").arg(table)));
+        }
+        SeriesQuery q;
+        q.metric = QStringLiteral("M");
+        q.range = {t - 10 * kDay, t + 10 * kDay};
+        q.pixelWidth = width;
+        q.now = kNow;
+        const QueryResult bad = store->query(q).result();
+        QCOMPARE(bad.resolution, resolution);
+        QVERIFY2(bad.error.contains(QLatin1String("malformed")), qPrintable(bad.error));
+        QVERIFY(store->write(batch({series("M", {}, minutes(t + 8 * kMinute, {9}))})).result().ok);
+        const QueryResult good = store->query(q).result();
+        QVERIFY2(good.error.isEmpty(), qPrintable(good.error));
+        QCOMPARE(good.series.size(), 1);
+        verifyRollupsMatchRaw(dbPath());
     }
 
     void refusesNewerSchema()
@@ -667,7 +794,8 @@ private slots:
         QCOMPARE(rows[1][1].toDouble(), 20.0);
         QCOMPARE(rows[2][1].toDouble(), 30.0);
         QCOMPARE(rows[3][1].toDouble(), 40.0);
-        QCOMPARE(db.scalar(QStringLiteral("SELECT sum FROM rollup_5m")).toDouble(), 91.0);
+        QCOMPARE(packedSum(db, QStringLiteral("rollup_5m")), 91.0);
+        QCOMPARE(packedSum(db, QStringLiteral("rollup_15m")), 91.0);
         QCOMPARE(db.scalar(QStringLiteral("SELECT count FROM rollup_1h")).toInt(), 4);
     }
 
@@ -711,7 +839,8 @@ private slots:
             QCOMPARE(db.count(QStringLiteral("series")), 1);
             QCOMPARE(db.count(QStringLiteral("samples")), 3);
             QCOMPARE(db.scalar(QStringLiteral("SELECT sum(value) FROM samples")).toDouble(), 6.0);
-            QCOMPARE(db.scalar(QStringLiteral("SELECT sum FROM rollup_5m")).toDouble(), 6.0);
+            QCOMPARE(packedSum(db, QStringLiteral("rollup_5m")), 6.0);
+            QCOMPARE(packedSum(db, QStringLiteral("rollup_15m")), 6.0);
             QCOMPARE(db.scalar(QStringLiteral("SELECT sum FROM rollup_1h")).toDouble(), 6.0);
         }
         const auto gaps = store->gaps(QStringLiteral("src"), window).result();
@@ -787,10 +916,19 @@ private slots:
         QCOMPARE(db.count(QStringLiteral("samples")), 6);
         QCOMPARE(db.scalar(QStringLiteral("SELECT min(ts) FROM samples")).toLongLong(),
                  now - 34 * kDay);
-        QCOMPARE(db.count(QStringLiteral("rollup_5m")), 3);
-        QCOMPARE(db.scalar(QStringLiteral("SELECT min(ts) FROM rollup_5m")).toLongLong(),
-                 now - 37 * kDay);
+        const auto fives = packedBuckets(db, QStringLiteral("rollup_5m"));
+        QCOMPARE(fives.size(), 3);
+        QCOMPARE(fives[0][1].toLongLong(), floorTo(now - 37 * kDay, 300));
         QCOMPARE(db.count(QStringLiteral("rollup_1h")), 4); // hourly is kept forever
+        // 15-minute rows go with the 5-minute rollup, a row once it is wholly before the cut.
+        const qint64 fiveCut = floorTo(now - 38 * kDay, kHour);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT count(*) FROM rollup_15m WHERE start + %1 <= %2")
+                               .arg(packedrollup::kFifteenMinutes.span)
+                               .arg(fiveCut))
+                     .toInt(),
+                 0);
+        QCOMPARE(db.scalar(QStringLiteral("SELECT min(start) FROM rollup_15m")).toLongLong(),
+                 packedrollup::kFifteenMinutes.rowStart(now - 37 * kDay));
         const SourceExtent e = store->extent(QStringLiteral("src")).result();
         QCOMPARE(e.oldest, now - 34 * kDay);
         QCOMPARE(e.newest, now - kDay + 2 * kMinute);
@@ -957,7 +1095,13 @@ private slots:
         QTest::newRow("7d, 2017 px")
             << qint64(7) << 7 * kDay << 2017 << qint64(0) << Resolution::Raw;
         QTest::newRow("30d, 1000 px")
-            << qint64(30) << 30 * kDay << 1000 << qint64(0) << Resolution::FiveMinutes;
+            << qint64(30) << 30 * kDay << 1000 << qint64(0) << Resolution::FifteenMinutes;
+        QTest::newRow("30d, 2880 px")
+            << qint64(30) << 30 * kDay << 2880 << qint64(0) << Resolution::FifteenMinutes;
+        QTest::newRow("30d, 2881 px")
+            << qint64(30) << 30 * kDay << 2881 << qint64(0) << Resolution::FiveMinutes;
+        QTest::newRow("15m beyond retention")
+            << qint64(500) << 30 * kDay << 1000 << qint64(0) << Resolution::Hour;
         QTest::newRow("30d, 720 px")
             << qint64(30) << 30 * kDay << 720 << qint64(0) << Resolution::Hour;
         QTest::newRow("60d, 1000 px")
@@ -1003,7 +1147,9 @@ private slots:
         QTest::addColumn<qint64>("days");
         QTest::addColumn<int>("width");
         QTest::addColumn<Resolution>("resolution");
-        QTest::newRow("30d at 1000 px (5 min)") << qint64(30) << 1000 << Resolution::FiveMinutes;
+        QTest::newRow("30d at 1000 px (15 min)")
+            << qint64(30) << 1000 << Resolution::FifteenMinutes;
+        QTest::newRow("30d at 3000 px (5 min)") << qint64(30) << 3000 << Resolution::FiveMinutes;
         QTest::newRow("30d at 500 px (hour)") << qint64(30) << 500 << Resolution::Hour;
         QTest::newRow("2d at 300 px (raw)") << qint64(2) << 300 << Resolution::FiveMinutes;
         QTest::newRow("1d at 1000 px (raw)") << qint64(1) << 1000 << Resolution::Raw;
