@@ -183,6 +183,9 @@ QVector<SeriesQuery> ChartModel::buildQueries() const
             // Stacks need aligned timestamps, which M4's per-series picks would not give.
             q.pixelWidth = 0;
             q.step = std::max(q.step, niceStep(d->range.duration(), std::max(1, width / 3)));
+            // Whole steps at both ends: no partial first or last stack, and the store can read
+            // a rollup (an exact one) instead of every minute.
+            q.range = {floorTo(q.range.from, q.step), floorTo(q.range.to + q.step - 1, q.step)};
         } else {
             q.pixelWidth = width;
         }

@@ -132,7 +132,8 @@ struct KpiModel::Private
         return std::max(kMinWindow, w);
     }
 
-    SeriesQuery base(const QString& metric, const QString& aggregation, TimeRange r) const
+    static SeriesQuery baseQuery(const QHash<QString, QString>& filter, const QString& metric,
+                                 const QString& aggregation, TimeRange r)
     {
         SeriesQuery q;
         q.metric = metric;
@@ -142,6 +143,10 @@ struct KpiModel::Private
         q.step = 60;
         q.reduce = Reduce::Sum;
         return q;
+    }
+    SeriesQuery base(const QString& metric, const QString& aggregation, TimeRange r) const
+    {
+        return baseQuery(filter, metric, aggregation, r);
     }
 
     void resetRows()
@@ -287,53 +292,44 @@ void KpiModel::refreshNow()
     d->loading = true;
     const TimeRange range = d->range;
 
-    // Stage 1: where the newest request data in the range is (any resolution will do).
+    // Stage 1: where the newest request data in the range is (any resolution will do). Stage
+    // 2, on the store's thread right after it: per-minute data around it, two windows back.
     SeriesQuery probe = d->base(kRequests, QStringLiteral("total"), range);
     probe.step = 0;
     probe.pixelWidth = 64;
-    whenReady(this, d->store->query(probe), [this, generation, range](const QueryResult& r) {
-        if (generation != d->generation)
-            return;
+    const qint64 w = d->window();
+    const auto base = [filter = d->filter](const QString& metric, const QString& aggregation,
+                                           TimeRange r) {
+        return Private::baseQuery(filter, metric, aggregation, r);
+    };
+    auto stage2 = [base, w, range](const QueryResult& r) -> QVector<SeriesQuery> {
         qint64 newest = 0;
         for (const auto& s : r.series) {
             if (!s.points.isEmpty())
                 newest = std::max(newest, qint64(s.points.back().x() / 1000.0));
         }
-        if (newest == 0) {
-            finish(generation, {});
-            return;
-        }
-        // Stage 2: per-minute data around it, two windows back.
-        const qint64 w = d->window();
+        if (newest == 0)
+            return {};
         const qint64 anchor = floorTo(newest, 60);
         // The previous window may start before the range: it is only the comparison.
         const TimeRange span{anchor - 2 * w - 3600,
                              std::min(range.to, anchor + qint64(r.step) + 3600)};
-        SeriesQuery status = d->base(kRequests, QStringLiteral("total"), span);
+        SeriesQuery status = base(kRequests, QStringLiteral("total"), span);
         status.groupBy = QStringLiteral("StatusCode");
         status.groupTransform = GroupTransform::StatusClass;
-        SeriesQuery util = d->base(kUtilization, QStringLiteral("average"), span);
+        SeriesQuery util = base(kUtilization, QStringLiteral("average"), span);
         util.groupBy = kDeploymentKey;
         util.reduce = Reduce::Avg;
-        SeriesQuery ttft = d->base(kTtft, QStringLiteral("average"), span);
+        SeriesQuery ttft = base(kTtft, QStringLiteral("average"), span);
         ttft.combine = Combine::Mean;
         ttft.reduce = Reduce::Avg;
-        const QVector<SeriesQuery> queries = {
-            status, d->base(kPrompt, QStringLiteral("total"), span),
-            d->base(kGenerated, QStringLiteral("total"), span), util, ttft};
-        auto results = std::make_shared<QVector<QueryResult>>(queries.size());
-        auto remaining = std::make_shared<int>(int(queries.size()));
-        for (int i = 0; i < queries.size(); ++i) {
-            whenReady(this, d->store->query(queries[i]),
-                      [this, generation, results, remaining, i](const QueryResult& qr) {
-                          if (generation != d->generation)
-                              return;
-                          (*results)[i] = qr;
-                          if (--*remaining == 0)
-                              finish(generation, *results);
-                      });
-        }
-    });
+        return {status, base(kPrompt, QStringLiteral("total"), span),
+                base(kGenerated, QStringLiteral("total"), span), util, ttft};
+    };
+    whenReady(this, d->store->queryThen(probe, std::move(stage2)),
+              [this, generation](const QVector<QueryResult>& results) {
+                  finish(generation, results.mid(1)); // empty when the range holds no requests
+              });
 }
 
 void KpiModel::finish(quint64 generation, const QVector<QueryResult>& results)

@@ -327,7 +327,9 @@ bool Collector::isRunning() const
 
 bool Collector::isBackfilling() const
 {
-    if (!d->running)
+    // Not pendingWrites once announced: a poll's write right after the backfill would make it
+    // "backfilling" again, after backfillFinished().
+    if (!d->running || d->backfillAnnounced)
         return false;
     for (const auto& s : d->sources) {
         if (!s.backfillFinished || s.pendingWrites > 0)

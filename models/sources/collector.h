@@ -38,7 +38,8 @@ public:
     static QVector<TimeRange> backfillWindows(const SourceExtent& stored, qint64 now, qint64 span);
     /// True between start() and stop().
     bool isRunning() const;
-    /// True while any source is still backfilling.
+    /// True from start() until backfillFinished() (while any source is still backfilling or its
+    /// last chunk is being written); the writes of the polls that follow do not count.
     bool isBackfilling() const;
 
 signals:

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 
 namespace isc::queryengine {
 namespace {
@@ -60,15 +61,22 @@ Resolution chooseResolution(const TimeRange& range, int pixelWidth, qint64 now,
 Resolution resolutionForStep(qint64 step, const TimeRange& range, qint64 now,
                              const StoreSettings& settings)
 {
+    std::optional<Resolution> exact;   // coarsest covering, dividing, not cut by the range
+    std::optional<Resolution> covered; // finest covering and dividing
     Resolution coarsest = Resolution::Raw;
     for (const Resolution r : kAll) {
-        if (step % seconds(r) != 0)
+        const qint64 width = seconds(r);
+        if (step % width != 0)
             continue;
-        if (covers(r, range.from, now, settings))
-            return r;
         coarsest = r;
+        if (!covers(r, range.from, now, settings))
+            continue;
+        if (!covered)
+            covered = r;
+        if (r == Resolution::Raw || (range.from % width == 0 && range.to % width == 0))
+            exact = r;
     }
-    return coarsest;
+    return exact ? *exact : covered ? *covered : coarsest;
 }
 
 QString statusClass(const QString& code)

@@ -36,8 +36,10 @@ namespace queryengine {
 Resolution chooseResolution(const TimeRange& range, int pixelWidth, qint64 now,
                             const StoreSettings& settings);
 
-/// Explicit step (s): the finest resolution that divides the step and whose retention covers
-/// range.from; when none does, the coarsest that divides it.
+/// Explicit step (s): the coarsest resolution that divides the step, whose retention covers
+/// range.from and whose buckets the range's ends do not cut (its steps then hold exactly the
+/// minutes they would from raw, from fewer rows); raw when it covers and no rollup fits; else
+/// the finest dividing one that covers, else the coarsest that divides the step.
 Resolution resolutionForStep(qint64 step, const TimeRange& range, qint64 now,
                              const StoreSettings& settings);
 

@@ -1066,8 +1066,11 @@ private slots:
             const QueryResult r = store->query(q).result();
             QVERIFY(r.error.isEmpty());
             QCOMPARE(r.step, step);
-            const Resolution expectedResolution =
-                now == kNow || step % 300 != 0 ? Resolution::Raw : Resolution::FiveMinutes;
+            // The range is whole hours: a 5-minute step reads the 5-minute rollup (the same
+            // numbers, fewer rows), recent or not; a 1-minute step reads raw.
+            const Resolution expectedResolution = step % 3600 == 0  ? Resolution::Hour
+                                                  : step % 300 == 0 ? Resolution::FiveMinutes
+                                                                    : Resolution::Raw;
             QCOMPARE(r.resolution, expectedResolution);
             if (r.resolution == Resolution::Raw && now != kNow)
                 continue; // a 1-minute step cannot come from rollups
@@ -1111,10 +1114,14 @@ private slots:
             << qint64(40) << kDay << 2000 << qint64(0) << Resolution::FiveMinutes;
         QTest::newRow("5m beyond retention")
             << qint64(500) << kDay << 2000 << qint64(0) << Resolution::Hour;
+        // Whole-day ranges: the coarsest rollup dividing the step gives the same numbers.
         QTest::newRow("step 5m, recent")
-            << qint64(3) << kDay << 0 << qint64(300) << Resolution::Raw;
-        QTest::newRow("step 1h, 40d ago")
-            << qint64(40) << kDay << 0 << kHour << Resolution::FiveMinutes;
+            << qint64(3) << kDay << 0 << qint64(300) << Resolution::FiveMinutes;
+        QTest::newRow("step 15m, recent")
+            << qint64(3) << kDay << 0 << qint64(900) << Resolution::FifteenMinutes;
+        QTest::newRow("step 30m, recent")
+            << qint64(3) << kDay << 0 << qint64(1800) << Resolution::FifteenMinutes;
+        QTest::newRow("step 1h, 40d ago") << qint64(40) << kDay << 0 << kHour << Resolution::Hour;
         QTest::newRow("step 1h, 500d ago") << qint64(500) << kDay << 0 << kHour << Resolution::Hour;
         QTest::newRow("step 2m, 40d ago")
             << qint64(40) << kDay << 0 << qint64(120) << Resolution::Raw;
@@ -1140,6 +1147,55 @@ private slots:
         QVERIFY(r.series.isEmpty());
         QCOMPARE(r.resolution, expected);
         QCOMPARE(r.step, step > 0 ? step : qint64(expected));
+    }
+
+    // A range whose ends cut a rollup's buckets reads the finest covered resolution instead:
+    // those buckets would bring minutes from outside the range into its first and last steps.
+    void stepResolutionNeedsWholeBuckets_data()
+    {
+        QTest::addColumn<qint64>("ageDays");
+        QTest::addColumn<qint64>("offset"); // of both ends from whole days, s
+        QTest::addColumn<qint64>("step");
+        QTest::addColumn<Resolution>("expected");
+        QTest::newRow("recent, ends at :01") << qint64(3) << qint64(60) << kHour << Resolution::Raw;
+        QTest::newRow("recent, ends at :05")
+            << qint64(3) << qint64(300) << kHour << Resolution::FiveMinutes;
+        QTest::newRow("recent, ends at :15")
+            << qint64(3) << qint64(900) << kHour << Resolution::FifteenMinutes;
+        QTest::newRow("40d ago, ends at :01")
+            << qint64(40) << qint64(60) << kHour << Resolution::FiveMinutes;
+    }
+    void stepResolutionNeedsWholeBuckets()
+    {
+        QFETCH(qint64, ageDays);
+        QFETCH(qint64, offset);
+        QFETCH(qint64, step);
+        QFETCH(Resolution, expected);
+        auto store = openStore();
+        const qint64 t = floorTo(kNow - ageDays * kDay, kHour);
+        QVERIFY(store->write(batch({series("M", {}, minutes(t, QVector<double>(180, 2.0)))}))
+                    .result()
+                    .ok);
+        SeriesQuery q;
+        q.metric = QStringLiteral("M");
+        q.range = {kNow - ageDays * kDay + offset, kNow - ageDays * kDay + kDay + offset};
+        q.step = step;
+        q.reduce = Reduce::Sum;
+        q.now = kNow;
+        const QueryResult r = store->query(q).result();
+        QVERIFY(r.error.isEmpty());
+        QCOMPARE(r.resolution, expected);
+        // The steps hold exactly the stored minutes inside the range, except beyond the raw
+        // retention: there only whole buckets remain, so the ends' buckets count whole.
+        const qint64 width = qint64(r.resolution);
+        const TimeRange read{floorTo(q.range.from, width), floorTo(q.range.to + width - 1, width)};
+        double total = 0;
+        for (const QPointF& p : r.series.value(0).points)
+            total += p.y();
+        const qint64 minutesRead =
+            std::max<qint64>(0, std::min(t + 180 * kMinute, read.to) - std::max(t, read.from)) /
+            kMinute;
+        QCOMPARE(total, 2.0 * double(minutesRead));
     }
 
     void decimatesAndKeepsSpikes_data()
@@ -1237,6 +1293,48 @@ private slots:
         q.step = 90;
         r = store->query(q).result();
         QVERIFY(!r.error.isEmpty());
+    }
+
+    // queryThen(): the follow-up queries are made from the first result on the store's thread.
+    void queryThenChainsOnTheStoreThread()
+    {
+        auto store = openStore();
+        const qint64 t = floorTo(kNow - kDay, kHour);
+        QVERIFY(store
+                    ->write(batch({series("A", {}, minutes(t, {1, 2, 3})),
+                                   series("B", {}, minutes(t + 10 * kMinute, {7, 8}))}))
+                    .result()
+                    .ok);
+        SeriesQuery first;
+        first.metric = QStringLiteral("A");
+        first.range = {t, t + kHour};
+        first.step = 60;
+        QThread* nextRanOn = nullptr;
+        const QVector<QueryResult> chained =
+            store
+                ->queryThen(first,
+                            [&nextRanOn](const QueryResult& r) {
+                                nextRanOn = QThread::currentThread();
+                                // The newest point of A decides where B is read.
+                                const qint64 newest = qint64(r.series[0].points.back().x() / 1000);
+                                SeriesQuery b;
+                                b.metric = QStringLiteral("B");
+                                b.range = {newest, newest + kHour};
+                                b.step = 60;
+                                return QVector<SeriesQuery>{b, b};
+                            })
+                .result();
+        QVERIFY(nextRanOn && nextRanOn != QThread::currentThread());
+        QCOMPARE(chained.size(), 3);
+        QCOMPARE(yValues(chained[0].series[0].points), QStringLiteral("1 2 3"));
+        QCOMPARE(yValues(chained[1].series[0].points), QStringLiteral("7 8"));
+        QCOMPARE(chained[2].series[0].points, chained[1].series[0].points);
+
+        const QVector<QueryResult> alone =
+            store->queryThen(first, [](const QueryResult&) { return QVector<SeriesQuery>{}; })
+                .result();
+        QCOMPARE(alone.size(), 1);
+        QCOMPARE(alone[0].series.size(), 1);
     }
 
     void emptyRangeOrNoDataIsNotAnError()

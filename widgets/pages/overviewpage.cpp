@@ -26,6 +26,7 @@ namespace {
 
 constexpr int kAdvanceMs = 30'000;       // "now" moves; presets slide and KPIs re-anchor
 constexpr int kInventoryDelayMs = 2'000; // deployments change rarely: fold backfill bursts
+constexpr int kFirstPaintWaitMs = 1'000; // the page's first paint waits for its data this long
 constexpr quint32 kStateMagic = 0x15C0'0E01;
 const QString kDeployment = QStringLiteral("ModelDeploymentName");
 
@@ -143,6 +144,7 @@ struct OverviewPage::Private
     QVector<KpiTile*> tiles;
     QVector<ChartModel*> models;
     QVector<TimeSeriesChart*> charts;
+    QWidget* body = nullptr; ///< the KPI tiles and the charts
     QTimer advanceTimer;
     QTimer inventoryTimer;
     bool loadedEmitted = false;
@@ -184,6 +186,7 @@ struct OverviewPage::Private
         if (loadedEmitted || !q->isLoaded())
             return;
         loadedEmitted = true;
+        body->setUpdatesEnabled(true);
         emit q->loaded();
     }
 };
@@ -247,7 +250,12 @@ OverviewPage::OverviewPage(SampleStore* store, QWidget* parent)
         d->tiles.push_back(tile);
         kpiRow->addWidget(tile);
     }
-    layout->addLayout(kpiRow);
+    // Tiles and charts live in one body whose first paint can wait for the data.
+    d->body = new QWidget(this);
+    auto* bodyLayout = new QVBoxLayout(d->body);
+    bodyLayout->setContentsMargins(0, 0, 0, 0);
+    bodyLayout->setSpacing(layout->spacing());
+    bodyLayout->addLayout(kpiRow);
 
     // Charts, 2 x 2.
     auto* grid = new QGridLayout;
@@ -282,7 +290,8 @@ OverviewPage::OverviewPage(SampleStore* store, QWidget* parent)
     grid->setRowStretch(1, 1);
     grid->setColumnStretch(0, 1);
     grid->setColumnStretch(1, 1);
-    layout->addLayout(grid, 1);
+    bodyLayout->addLayout(grid, 1);
+    layout->addWidget(d->body, 1);
 
     connect(d->kpis, &KpiModel::dataChanged, this, [this] { d->updateTiles(); });
     connect(d->kpis, &KpiModel::loaded, this, [this] { d->checkLoaded(); });
@@ -322,6 +331,15 @@ OverviewPage::OverviewPage(SampleStore* store, QWidget* parent)
     d->deployments->reload();
     d->applyRange(d->picker->range());
     d->applyFilter();
+
+    // The body's first paint waits for the first data (at most kFirstPaintWaitMs, then the
+    // charts say "Loading…"); the header and the page's background paint at once. Four empty
+    // charts painted only to be painted again a few tens of ms later cost start-up as much as
+    // painting them with their data, and each chart's result arriving on its own would repaint
+    // the body once per chart.
+    d->body->setUpdatesEnabled(false);
+    QTimer::singleShot(kFirstPaintWaitMs, d->body,
+                       [body = d->body] { body->setUpdatesEnabled(true); });
 }
 
 OverviewPage::~OverviewPage() = default;
