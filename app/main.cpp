@@ -1,6 +1,7 @@
 // Parses the command line and hands over to the command; nothing else lives here.
 #include "commandline.h"
 #include "commands/commands.h"
+#include "heaptuning.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -62,6 +63,7 @@ int main(int argc, char** argv)
                      "--screenshot FILE --page overview.\n");
         return 1;
     }
+    isc::app::tuneGuiHeap();
     QApplication app(argc, argv);
     return isc::app::runGui(*inv);
 }
