@@ -2,8 +2,10 @@
 //   ours:  store query (M4, pixelWidth=1000) -> ChartModel -> TimeSeriesChart, first paint (grab)
 //   naive: every raw point into a plain QtCharts chart with replace(), first paint (grab)
 // The naive baseline uses QtCharts directly on purpose: it is what TimeSeriesChart replaces.
+// Both run with the GUI's heap set up as the app sets it (app/heaptuning.h).
 #include "charts/timeserieschart.h"
 #include "core/labels.h"
+#include "heaptuning.h"
 #include "itemmodels/chartmodel.h"
 #include "store/samplestore.h"
 
@@ -141,6 +143,7 @@ double naivePath(const QVector<QVector<QPointF>>& raw, TimeRange range)
 
 int main(int argc, char** argv)
 {
+    isc::app::tuneGuiHeap(); // as the app's main() does
     QApplication app(argc, argv);
     QTemporaryDir dir;
     SampleStore store;
