@@ -4,6 +4,7 @@
 #include "itemmodels/chartmodel.h"
 #include "itemmodels/deploymentfiltermodel.h"
 #include "itemmodels/kpimodel.h"
+#include "kpitile.h"
 #include "pages/overviewpage.h"
 #include "store/samplestore.h"
 #include "timerangepicker.h"
@@ -224,6 +225,32 @@ private slots:
         QCOMPARE(k->index(KpiModel::PtuUtilization).data(KpiModel::TrendTextRole).toString(),
                  QStringLiteral("+27.0 pts vs 1 h earlier"));
         QCOMPARE(k->index(KpiModel::TtftAvg).data(KpiModel::TrendSentimentRole).toInt(), -1);
+    }
+
+    // The tiles and charts are not painted before their first data (one paint instead of an
+    // empty one and one per arriving chart); the header is.
+    void bodyPaintsOnceLoaded()
+    {
+        OverviewPage page(m_store);
+        page.resize(1440, 900);
+        const QList<KpiTile*> tiles = page.findChildren<KpiTile*>();
+        QVERIFY(!tiles.isEmpty());
+        QWidget* body = tiles.first()->parentWidget();
+        QVERIFY(body && body != &page);
+        QVERIFY(body->isAncestorOf(page.charts().first()));
+        QSignalSpy loaded(&page, &OverviewPage::loaded);
+        page.setTimeRange({m_t0 - 6 * kHour, m_t0});
+        QVERIFY(page.updatesEnabled());
+        QVERIFY(!body->updatesEnabled());
+        QVERIFY(loaded.wait(10000));
+        QVERIFY(body->updatesEnabled());
+
+        // Without a store nothing ever loads: the body paints after the wait ("Loading...").
+        OverviewPage empty(nullptr);
+        QWidget* emptyBody = empty.findChildren<KpiTile*>().first()->parentWidget();
+        QVERIFY(!emptyBody->updatesEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(emptyBody->updatesEnabled(), 5000);
+        QVERIFY(!empty.isLoaded());
     }
 
     void deploymentFilter()
