@@ -33,6 +33,12 @@
 
 namespace isc::app {
 
+template <typename Page> void MainWindow::followWorkspace(Page* page)
+{
+    connect(m_session, &Session::collectorReplaced, page,
+            [this, page] { page->setWorkspace(m_session->workspace()); });
+}
+
 MainWindow::MainWindow(Session* session, QWidget* parent)
     : QMainWindow(parent), m_session(session), m_nav(new QListWidget), m_stack(new QStackedWidget),
       m_status(new SourceStatusBar)
@@ -74,8 +80,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
     // the store's thread belongs to the page on screen.
     addLazyPage(QStringLiteral("capacity"), tr("Capacity"), [this] {
         auto* capacity = new CapacityPage(m_session->store(), m_session->workspace());
-        connect(m_session, &Session::collectorReplaced, capacity,
-                [this, capacity] { capacity->setWorkspace(m_session->workspace()); });
+        followWorkspace(capacity);
         return capacity;
     });
     addLazyPage(QStringLiteral("cost"), tr("Cost"), [this] {
@@ -92,14 +97,12 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
                         QMessageBox::warning(this, tr("Inferscope"), error);
                     m_session->applyWorkspace(ws, path);
                 });
-        connect(m_session, &Session::collectorReplaced, cost,
-                [this, cost] { cost->setWorkspace(m_session->workspace()); });
+        followWorkspace(cost);
         return cost;
     });
     addLazyPage(QStringLiteral("playground"), tr("Playground"), [this] {
         auto* playground = new PlaygroundPage(m_session->store(), m_session->workspace());
-        connect(m_session, &Session::collectorReplaced, playground,
-                [this, playground] { playground->setWorkspace(m_session->workspace()); });
+        followWorkspace(playground);
         return playground;
     });
     addLazyPage(QStringLiteral("routing"), tr("Routing"), [this] {

@@ -54,6 +54,9 @@ private:
     void openWorkspace();
     void reopen(const QStringList& arguments);
     void follow(Collector* collector);
+    /// A page with setWorkspace(const Workspace&) gets the workspace again whenever it is
+    /// re-applied (the collector replaced).
+    template <typename Page> void followWorkspace(Page* page);
 
     Session* m_session;
     QListWidget* m_nav;

@@ -724,26 +724,12 @@ struct StoreDatabase::Private
 
         // Hours: one packed 5-minute row each, and the hourly bucket.
         QVector<Row>& hourRows = scratchRows;
-        hourRows.clear();
+        if (!patchRows(kFiveMinutes, get5mRow, put5mRow, id, fives, &hourRows, error))
+            return false;
         QVector<StoredBucket>& hours = scratchWhole;
         hours.clear();
-        for (qsizetype i = 0; i < fives.size();) {
-            const qint64 start = kFiveMinutes.rowStart(fives[i].ts);
-            qsizetype end = i;
-            while (end < fives.size() && fives[end].ts < start + kFiveMinutes.span)
-                ++end;
-            Row row = emptyRow(kFiveMinutes, start);
-            if (end - i < kFiveMinutes.slotCount() &&
-                !readRow(get5mRow, kFiveMinutes, id, start, &row, error))
-                return false;
-            for (qsizetype k = i; k < end; ++k)
-                row[std::size_t(kFiveMinutes.slotOf(fives[k].ts, start))] = fives[k];
-            if (!putRow(put5mRow, kFiveMinutes, id, start, row, error))
-                return false;
+        for (const Row& row : std::as_const(hourRows))
             hours.append(combine(row, 0, kFiveMinutes.slotCount()));
-            hourRows.append(row);
-            i = end;
-        }
         if (!putBuckets(put1hChunk, put1h, id, hours, error))
             return false;
 
@@ -762,19 +748,32 @@ struct StoreDatabase::Private
             quarters.append(
                 combine(row, kFiveMinutes.slotOf(quarter, row[0].ts), kFivesPerQuarter));
         }
-        for (qsizetype i = 0; i < quarters.size();) {
-            const qint64 start = kFifteenMinutes.rowStart(quarters[i].ts);
+        return patchRows(kFifteenMinutes, get15mRow, put15mRow, id, quarters, nullptr, error);
+    }
+
+    /// Writes the packed rows of `layout` that `buckets` (exact, sorted by time) touch: a row the
+    /// buckets fill is written outright, any other is read, patched and written back. `written`
+    /// (when given) receives the rows as written, in time order.
+    bool patchRows(const packedrollup::Layout& layout, Stmt& get, Stmt& put, qint64 id,
+                   const QVector<StoredBucket>& buckets, QVector<packedrollup::Row>* written,
+                   QString* error)
+    {
+        if (written)
+            written->clear();
+        for (qsizetype i = 0; i < buckets.size();) {
+            const qint64 start = layout.rowStart(buckets[i].ts);
             qsizetype end = i;
-            while (end < quarters.size() && quarters[end].ts < start + kFifteenMinutes.span)
+            while (end < buckets.size() && buckets[end].ts < start + layout.span)
                 ++end;
-            Row row = emptyRow(kFifteenMinutes, start);
-            if (end - i < kFifteenMinutes.slotCount() &&
-                !readRow(get15mRow, kFifteenMinutes, id, start, &row, error))
+            packedrollup::Row row = packedrollup::emptyRow(layout, start);
+            if (end - i < layout.slotCount() && !readRow(get, layout, id, start, &row, error))
                 return false;
             for (qsizetype k = i; k < end; ++k)
-                row[std::size_t(kFifteenMinutes.slotOf(quarters[k].ts, start))] = quarters[k];
-            if (!putRow(put15mRow, kFifteenMinutes, id, start, row, error))
+                row[std::size_t(layout.slotOf(buckets[k].ts, start))] = buckets[k];
+            if (!putRow(put, layout, id, start, row, error))
                 return false;
+            if (written)
+                written->append(row);
             i = end;
         }
         return true;
