@@ -401,14 +401,19 @@ private slots:
                      double(want.cachedTokens));
             QCOMPARE(sumOf(merged, QStringLiteral("OutputTokens"), match, 0, kNow),
                      double(want.outputTokens));
-            // Minute samples after the boundary, hourly ones before it.
+            // Minute samples after the boundary; before it, each hour's total spread evenly
+            // over its minutes (the store holds per-minute values).
             const emu::CloudMinute lastMinute = fleet.at(Provider::OpenAi, i, kEnd - 60);
             QCOMPARE(sumOf(merged, QStringLiteral("OutputTokens"), match, kEnd - 60, kEnd),
                      double(lastMinute.outputTokens));
             const emu::CloudMinute hour = fleet.sum(Provider::OpenAi, i, boundary - 3600, boundary);
-            QCOMPARE(sumOf(merged, QStringLiteral("OutputTokens"), match, boundary - 3600,
-                           boundary - 3599),
-                     double(hour.outputTokens));
+            for (const qint64 minute : {boundary - 3600, boundary - 1800, boundary - 60}) {
+                QCOMPARE(sumOf(merged, QStringLiteral("OutputTokens"), match, minute, minute + 1),
+                         double(hour.outputTokens) / 60.0);
+            }
+            QCOMPARE(
+                sumOf(merged, QStringLiteral("OutputTokens"), match, boundary - 3600, boundary),
+                double(hour.outputTokens));
         }
     }
 

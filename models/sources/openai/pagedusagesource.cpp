@@ -221,7 +221,10 @@ void PagedUsageSource::Private::onPage(quint64 gen, const UsagePage& page)
         finishCycle();
         return;
     }
-    cycle->samples->add(page.series);
+    // Usage buckets are totals (an hour of history is one bucket); daily costs stay at their
+    // day's start, where the reconciliation reads them.
+    const Fetch& fetch = cycle->fetches.at(cycle->fetchIndex);
+    cycle->samples->add(page.series, fetch.report == Report::Usage ? fetch.bucketSeconds : 60);
     ++cycle->pages;
     if (page.hasMore) {
         if (page.nextPage == cycle->page || cycle->pages >= maxPagesPerReport) {

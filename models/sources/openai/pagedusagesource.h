@@ -14,7 +14,7 @@ class HttpClient;
 /// The common engine of the OpenAI and Anthropic admin sources: a usage report and a cost
 /// report, both paged with has_more / next_page cursors. Backfills newest chunk first: the last
 /// minuteHistorySeconds() in 1-minute buckets (one page of 1,440 a day), older history in
-/// 1-hour buckets (a week a page), stored as one sample at each bucket start; then polls the
+/// 1-hour buckets (a week a page), each spread evenly over its 60 minutes; then polls the
 /// last pollOverlapSeconds in 1-minute buckets every interval (the store upserts re-read
 /// minutes). Daily costs come with every backfill chunk and every costRefreshSeconds of polls.
 /// Every page of a chunk or poll lands together in one batch, or none of them does.

@@ -28,11 +28,15 @@ void SeriesAccumulator::add(const QString& metric, const QString& labels, const 
     samples.append(Sample{ts, value});
 }
 
-void SeriesAccumulator::add(const QVector<SeriesSamples>& series)
+void SeriesAccumulator::add(const QVector<SeriesSamples>& series, qint64 bucketSeconds)
 {
+    const qint64 minutes = std::max<qint64>(1, bucketSeconds / 60);
     for (const SeriesSamples& s : series) {
-        for (const Sample& p : s.samples)
-            add(s.key.metric, s.key.labels, s.unit, p.ts, p.value);
+        for (const Sample& p : s.samples) {
+            const double perMinute = p.value / double(minutes);
+            for (qint64 m = 0; m < minutes; ++m)
+                add(s.key.metric, s.key.labels, s.unit, p.ts + m * 60, perMinute);
+        }
     }
 }
 

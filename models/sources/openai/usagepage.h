@@ -44,8 +44,10 @@ public:
     /// Adds `value` at `ts` (s UTC) to the "total" series of `metric` with canonical `labels`.
     void add(const QString& metric, const QString& labels, const QString& unit, qint64 ts,
              double value);
-    /// Adds every sample of `series` (same source).
-    void add(const QVector<SeriesSamples>& series);
+    /// Adds every sample of `series` (same source). A sample of a bucket wider than a minute
+    /// (`bucketSeconds`) is the bucket's total: it is spread evenly over the bucket's minutes,
+    /// since the store holds per-minute values (a chart's "per minute" average, a range's sum).
+    void add(const QVector<SeriesSamples>& series, qint64 bucketSeconds = 60);
     /// The series collected so far, samples sorted by time.
     QVector<SeriesSamples> take();
 
