@@ -91,11 +91,15 @@ void BarChart::setData(const BarChartData& data)
     titleFont.setBold(true);
     chart->setTitleFont(titleFont);
     chart->setTitleBrush(kTextColor);
+    const bool noteLines = data.note.contains(QLatin1Char('\n'));
     chart->setTitle(data.note.isEmpty()
                         ? data.title
-                        : QStringLiteral("%1  <span style='font-weight:normal; color:#606060'>"
-                                         "%2</span>")
-                              .arg(data.title.toHtmlEscaped(), data.note.toHtmlEscaped()));
+                        : QStringLiteral("%1%2<span style='font-weight:normal; color:#606060'>"
+                                         "%3</span>")
+                              .arg(data.title.toHtmlEscaped(),
+                                   noteLines ? QStringLiteral("<br>") : QStringLiteral("  "),
+                                   data.note.toHtmlEscaped().replace(QLatin1Char('\n'),
+                                                                     QLatin1String("<br>"))));
     QFont axisFont = font();
     axisFont.setPointSizeF(axisFont.pointSizeF() * 0.9);
     chart->legend()->setFont(axisFont);

@@ -22,7 +22,9 @@ struct BarChartData
     };
 
     QString title;
-    QString note;           ///< a short line after the title
+    /// A short line after the title; a note with line breaks ('\n') starts below the title, a
+    /// line each, so a sentence is not cut to fit beside it.
+    QString note;
     QString valueAxisTitle; ///< the unit, e.g. "USD" or "% of reserved capacity"
     QString categoryAxisTitle;
     QStringList categories;

@@ -460,7 +460,8 @@ void CostPage::Private::updateBurnDown(const CostForecast& f, std::optional<Mone
     }
     const BurnDown bd =
         BurnDown::compute(Budget{workspace.name, *budget}, month.daily, queriedAt, f);
-    data.note = bd.summary;
+    // A sentence, on lines of its own: the day the budget runs out must not be cut off.
+    data.note = QString(bd.summary).replace(QLatin1String("; "), QLatin1String(";\n"));
     data.categoryAxisTitle =
         CostPage::tr("UTC day of %1")
             .arg(
