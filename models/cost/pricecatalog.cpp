@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 
+#include <algorithm>
+
 namespace isc {
 namespace detail {
 // Generated at configure time from resources/pricing/prices.json (builtinprices.cpp.in).
@@ -111,6 +113,119 @@ bool readPtu(const QJsonObject& o, PtuPrices* ptu, const QString& where, QString
     return true;
 }
 
+/// Reads {"minimum", "increment"} of deployment type `type` in a sizing row; false + `error`
+/// naming the field when one is missing or not positive.
+bool readSizingBlock(const QJsonObject& block, const QString& type, PtuPrices* ptu,
+                     const QString& where, QString* error)
+{
+    for (const char* field : {"minimum", "increment"}) {
+        const int v = block.value(QLatin1String(field)).toInt(0);
+        if (v <= 0) {
+            *error = QStringLiteral("%1: %2.%3 must be a positive whole number of PTUs")
+                         .arg(where, type, QLatin1String(field));
+            return false;
+        }
+        (qstrcmp(field, "minimum") == 0 ? ptu->minimum : ptu->increment) = v;
+    }
+    return true;
+}
+
+/// Expands the PTU tables (prices per provisioned SKU, sizing per model and deployment type)
+/// into one Azure entry per SKU and sized model, unless `entries` already has that entry.
+bool expandPtuTables(const QJsonObject& root, const QString& catalogAsOf,
+                     QVector<PriceEntry>* entries, QString* error)
+{
+    static const QStringList kTypes = {QStringLiteral("global"), QStringLiteral("dataZone"),
+                                       QStringLiteral("regional")};
+    struct Sku
+    {
+        QString sku, type, source, asOf, note;
+        bool confirmed = false;
+        PtuPrices prices;
+    };
+    QVector<Sku> skus;
+    const QJsonArray skuRows = root.value(QLatin1String("ptuSkus")).toArray();
+    for (qsizetype i = 0; i < skuRows.size(); ++i) {
+        const QJsonObject o = skuRows.at(i).toObject();
+        Sku s;
+        s.sku = o.value(QLatin1String("sku")).toString();
+        s.type = o.value(QLatin1String("deploymentType")).toString();
+        const QString where = QStringLiteral("ptuSkus %1 (%2)").arg(i).arg(s.sku);
+        if (s.sku.isEmpty() || !kTypes.contains(s.type)) {
+            *error = where + QStringLiteral(": \"sku\" and a \"deploymentType\" of global, "
+                                            "dataZone or regional are required");
+            return false;
+        }
+        if (!readPtu(o, &s.prices, where, error))
+            return false;
+        s.source = o.value(QLatin1String("source")).toString();
+        s.asOf = o.value(QLatin1String("asOf")).toString(catalogAsOf);
+        s.confirmed = o.value(QLatin1String("confirmed")).toBool(false);
+        s.note = o.value(QLatin1String("note")).toString();
+        if (s.source.isEmpty() || s.asOf.isEmpty() || s.prices.hourlyMicros <= 0) {
+            *error = where + QStringLiteral(": needs \"hourly\", a \"source\" and an "
+                                            "\"asOf\" date");
+            return false;
+        }
+        skus.append(s);
+    }
+    const QJsonArray sizingRows = root.value(QLatin1String("ptuSizing")).toArray();
+    for (qsizetype i = 0; i < sizingRows.size(); ++i) {
+        const QJsonObject o = sizingRows.at(i).toObject();
+        const QString model = o.value(QLatin1String("model")).toString();
+        const QString version = o.value(QLatin1String("version")).toString();
+        const QString where = QStringLiteral("ptuSizing %1 (%2)").arg(i).arg(model);
+        const qint64 tpm = o.value(QLatin1String("inputTpmPerPtu")).toInteger(0);
+        const double weight = o.value(QLatin1String("outputTokenWeight")).toDouble(0);
+        const QString source = o.value(QLatin1String("source")).toString();
+        const QString asOf = o.value(QLatin1String("asOf")).toString(catalogAsOf);
+        if (model.isEmpty() || tpm <= 0 || weight <= 0 || source.isEmpty() || asOf.isEmpty()) {
+            *error = where + QStringLiteral(": needs \"model\", a positive \"inputTpmPerPtu\" "
+                                            "and \"outputTokenWeight\", a \"source\" and an "
+                                            "\"asOf\" date");
+            return false;
+        }
+        for (const QString& type : kTypes) {
+            if (!o.contains(type))
+                continue;
+            PtuPrices sizing;
+            if (!readSizingBlock(o.value(type).toObject(), type, &sizing, where, error))
+                return false;
+            for (const Sku& s : std::as_const(skus)) {
+                if (s.type != type)
+                    continue;
+                const bool explicitEntry =
+                    std::any_of(entries->cbegin(), entries->cend(), [&](const PriceEntry& e) {
+                        return e.provider == QLatin1String("azure-openai") && e.model == model &&
+                               e.version == version && e.sku == s.sku;
+                    });
+                if (explicitEntry)
+                    continue;
+                PriceEntry e;
+                e.provider = QStringLiteral("azure-openai");
+                e.model = model;
+                e.version = version;
+                e.sku = s.sku;
+                PtuPrices ptu = s.prices;
+                ptu.minimum = sizing.minimum;
+                ptu.increment = sizing.increment;
+                ptu.inputTpmPerPtu = tpm;
+                ptu.outputTokenWeight = weight;
+                e.ptu = ptu;
+                e.source = s.source;
+                e.asOf = std::min(s.asOf, asOf);
+                e.confirmed = s.confirmed && o.value(QLatin1String("confirmed")).toBool(false);
+                e.note =
+                    QStringLiteral("PTU price of %1: %2 Sizing of %3 (%4): %5")
+                        .arg(s.sku, s.note.isEmpty() ? QStringLiteral("-") : s.note, model, source,
+                             o.value(QLatin1String("note")).toString(QStringLiteral("-")));
+                entries->append(e);
+            }
+        }
+    }
+    return true;
+}
+
 QString defaultTier(const QString& sku)
 {
     return sku.isEmpty() ? QStringLiteral("default") : sku;
@@ -187,6 +302,8 @@ std::optional<PriceCatalog> PriceCatalog::fromJson(const QByteArray& json, QStri
         }
         c.m_entries.append(e);
     }
+    if (!expandPtuTables(root, c.m_asOf, &c.m_entries, error))
+        return std::nullopt;
     return c;
 }
 

@@ -39,7 +39,53 @@ QString pName(double p)
     return QStringLiteral("p") + QString::number(p, 'g', 4);
 }
 
+// The cheapest option and its sentence; runs after every Money of `a` is set.
+void decide(PtuAdvice& a, int currentPtus)
+{
+    using Option = PtuAdvice::Option;
+    QVector<std::pair<Option, Money>> priced{{Option::RightSized, a.rightSizedMonthly}};
+    if (a.paygPriced) {
+        priced.append({Option::PtuPlusSpillover, a.ptuPlusSpilloverMonthly});
+        priced.append({Option::PayPerToken, a.paygMonthly});
+    }
+    // Stable: an exact tie keeps the simpler option listed first.
+    std::stable_sort(priced.begin(), priced.end(),
+                     [](const auto& x, const auto& y) { return x.second < y.second; });
+    a.cheapest = priced.first().first;
+    a.cheapestMonthly = priced.first().second;
+    QStringList savings;
+    if (priced.size() > 1)
+        savings << QStringLiteral("%1 less than %2")
+                       .arg((priced.at(1).second - a.cheapestMonthly).format(2),
+                            PtuAdvisor::optionName(priced.at(1).first, a));
+    if (currentPtus > 0 && a.currentMonthly > a.cheapestMonthly)
+        savings << QStringLiteral("%1 less than the current %2 PTUs")
+                       .arg((a.currentMonthly - a.cheapestMonthly).format(2))
+                       .arg(currentPtus);
+    const QString head = a.paygPriced ? QStringLiteral("Cheapest: %1, %2 a month")
+                                      : QStringLiteral("Cheapest priced option: %1, %2 a month");
+    a.verdict = head.arg(PtuAdvisor::optionName(a.cheapest, a), a.cheapestMonthly.format(2));
+    if (!savings.isEmpty())
+        a.verdict += QStringLiteral(" (%1)").arg(savings.join(QStringLiteral("; ")));
+    a.verdict += a.paygPriced
+                     ? QStringLiteral(".")
+                     : QStringLiteral("; pay-per-token and PTU + spillover have no price.");
+}
+
 } // namespace
+
+QString PtuAdvisor::optionName(PtuAdvice::Option option, const PtuAdvice& advice)
+{
+    switch (option) {
+    case PtuAdvice::Option::RightSized:
+        return QStringLiteral("%1 right-sized PTUs").arg(advice.recommendedPtus);
+    case PtuAdvice::Option::PtuPlusSpillover:
+        return QStringLiteral("%1 PTUs + spillover").arg(advice.spilloverPtus);
+    case PtuAdvice::Option::PayPerToken:
+        break;
+    }
+    return QStringLiteral("pay-per-token");
+}
 
 double PtuAdvisor::percentile(QVector<double> values, double p)
 {
@@ -129,6 +175,8 @@ PtuAdvice PtuAdvisor::advise(const PtuAdvisorInput& in)
         a.breakEvenUtilization = paygPerWeighted > 0 && tokensPerPtuMonth > 0
                                      ? ptuMonth / (tokensPerPtuMonth * paygPerWeighted)
                                      : std::numeric_limits<double>::infinity();
+
+    decide(a, in.currentPtus);
 
     QStringList& s = a.assumptions;
     s << QStringLiteral("Traffic: the %1 observed minutes (%2 days, idle minutes included), "

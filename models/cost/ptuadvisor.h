@@ -32,6 +32,12 @@ struct PtuAdvisorInput
 /// The advisor's answer; every Money is per average month (730 hours).
 struct PtuAdvice
 {
+    /// The options the advisor prices against each other.
+    enum class Option {
+        RightSized,       ///< recommendedPtus at the target utilization
+        PtuPlusSpillover, ///< spilloverPtus, the overflow at pay-per-token prices
+        PayPerToken,      ///< no PTUs: every token at pay-per-token prices
+    };
     /// False when the input had no pay-per-token price (input and output): paygMonthly,
     /// spilloverPaygMonthly, ptuPlusSpilloverMonthly and breakEvenUtilization are then unknown
     /// (zero and NaN here) and must be shown as "no price", never as $0.
@@ -50,7 +56,15 @@ struct PtuAdvice
     Money spilloverPaygMonthly; ///< the overflow at pay-per-token prices
     Money ptuPlusSpilloverMonthly;
     double breakEvenUtilization = 0; ///< fraction of capacity where PTU = pay-per-token; > 1: never
-    QStringList assumptions;         ///< sentences for the page
+    /// The cheapest priced option (ties go to the first in Option's order); RightSized when
+    /// the pay-per-token options have no price.
+    Option cheapest = Option::RightSized;
+    Money cheapestMonthly; ///< its cost per month
+    /// One sentence naming the cheapest option, what it saves against the runner-up and the
+    /// current PTUs, e.g. "Cheapest: pay-per-token, $11,924.55 a month ($1,075.45 less than 50
+    /// right-sized PTUs; …)."
+    QString verdict;
+    QStringList assumptions; ///< sentences for the page
 };
 
 /// Sizes provisioned throughput from observed traffic. Pure functions.
@@ -64,6 +78,8 @@ public:
     static int ptusFor(double tpm, const PtuPrices& ptu, double target);
     /// Weighted tokens of a minute: input + outputTokenWeight x output.
     static double weighted(const MinuteTokens& m, const PtuPrices& ptu);
+    /// Words for an option at the PTU counts of `advice`, e.g. "50 right-sized PTUs".
+    static QString optionName(PtuAdvice::Option option, const PtuAdvice& advice);
     /// The whole analysis.
     static PtuAdvice advise(const PtuAdvisorInput& in);
 };

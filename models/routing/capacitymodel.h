@@ -6,11 +6,11 @@
 namespace isc {
 
 /// How many tokens a PTU serves: from the price catalog when it has the model, else the
-/// gpt-4o figures the emulator uses (Microsoft's published sizing).
+/// catalog's gpt-4o figures (Microsoft's published sizing, as the emulator uses them).
 struct PtuSizing
 {
     double inputTokensPerPtuPerMinute = 2500; ///< weighted input tokens one PTU serves a minute
-    double outputTokenWeight = 4;             ///< one output token weighs this many input tokens
+    double outputTokenWeight = 3;             ///< one output token weighs this many input tokens
 };
 
 /// Looks up the sizing of a provisioned deployment's model, version and SKU (as in Deployment);

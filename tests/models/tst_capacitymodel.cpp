@@ -1,5 +1,6 @@
 #include "emulator/trafficmodel.h"
 #include "routing/capacitymodel.h"
+#include "routing/replaypricing.h"
 
 #include <QtTest/QtTest>
 #include <cmath>
@@ -24,13 +25,13 @@ private slots:
         QTest::addColumn<double>("output");
         QTest::addColumn<double>("utilization");
         QTest::addColumn<double>("rejected");
-        // 100 PTU x 2,500 = 250,000 weighted tokens a minute.
+        // 100 PTU x 2,500 = 250,000 weighted tokens a minute; an output token weighs 3.
         QTest::newRow("idle") << 100 << 0.0 << 0.0 << 0.0 << 0.0 << 0.0;
-        QTest::newRow("half") << 100 << 50.0 << 100000.0 << 6250.0 << 50.0 << 0.0;
+        QTest::newRow("half") << 100 << 50.0 << 106250.0 << 6250.0 << 50.0 << 0.0;
         QTest::newRow("exactly full") << 100 << 100.0 << 250000.0 << 0.0 << 100.0 << 0.0;
         // 125 %: a fifth of the requests are over capacity.
-        QTest::newRow("over") << 100 << 100.0 << 152500.0 << 40000.0 << 125.0 << 20.0;
-        QTest::newRow("output weighs 4") << 10 << 10.0 << 0.0 << 6250.0 << 100.0 << 0.0;
+        QTest::newRow("over") << 100 << 100.0 << 192500.0 << 40000.0 << 125.0 << 20.0;
+        QTest::newRow("output weighs 3") << 10 << 10.0 << 6250.0 << 6250.0 << 100.0 << 0.0;
         QTest::newRow("double") << 50 << 30.0 << 250000.0 << 0.0 << 200.0 << 15.0;
     }
     void utilization()
@@ -62,11 +63,13 @@ private slots:
         const emu::TrafficModel tm(42);
         const int ptu = tm.indexOf(QStringLiteral("gpt-4o-ptu"));
         QVERIFY(ptu >= 0);
-        // The emulator sizes gpt-4o like the price catalog (output weight 3); CapacityModel's
-        // default sizing (weight 4) is for models the catalog lacks, so pass the emulator's.
-        const CapacityModel cm(tm.fleet()[ptu].capacity,
-                               PtuSizing{emu::TrafficModel::kTokensPerPtuPerMinute,
-                                         emu::TrafficModel::kOutputTokenWeight});
+        // The emulator sizes its gpt-4o PTU deployment with the price catalog's gpt-4o row, which
+        // is also CapacityModel's default sizing.
+        const PtuSizing catalog = catalogSizing(PriceCatalog::builtin(), QStringLiteral("gpt-4o"),
+                                                QStringLiteral("2024-11-20"), tm.fleet()[ptu].sku);
+        QCOMPARE(catalog.inputTokensPerPtuPerMinute, emu::TrafficModel::kTokensPerPtuPerMinute);
+        QCOMPARE(catalog.outputTokenWeight, emu::TrafficModel::kOutputTokenWeight);
+        const CapacityModel cm(tm.fleet()[ptu].capacity);
         QCOMPARE(cm.capacityPerMinute(), 100 * emu::TrafficModel::kTokensPerPtuPerMinute);
         QCOMPARE(cm.sizing().outputTokenWeight, emu::TrafficModel::kOutputTokenWeight);
 

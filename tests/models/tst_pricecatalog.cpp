@@ -347,6 +347,121 @@ private slots:
         QCOMPARE(d.entries().size(), 7);
     }
 
+    // PTU sizing per deployment type and model, as Microsoft Learn's provisioned-throughput
+    // table gives it: global and data zone 15 in steps of 5; regional 50/50, or 25/25 for the
+    // mini/nano models. Every provisioned SKU of every sized model must
+    // be priced, without a line per SKU and model in the file.
+    void builtinPtuFacts_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("version");
+        QTest::addColumn<QString>("sku");
+        QTest::addColumn<int>("minimum");
+        QTest::addColumn<int>("increment");
+        QTest::addColumn<qint64>("inputTpm");
+        QTest::addColumn<double>("outputWeight");
+        const QString g = QStringLiteral("GlobalProvisionedManaged");
+        const QString dz = QStringLiteral("DataZoneProvisionedManaged");
+        const QString r = QStringLiteral("ProvisionedManaged");
+        QTest::newRow("gpt-4o global") << "gpt-4o"
+                                       << "2024-11-20" << g << 15 << 5 << qint64(2500) << 3.0;
+        QTest::newRow("gpt-4o data zone") << "gpt-4o"
+                                          << "2024-11-20" << dz << 15 << 5 << qint64(2500) << 3.0;
+        QTest::newRow("gpt-4o regional") << "gpt-4o"
+                                         << "2024-11-20" << r << 50 << 50 << qint64(2500) << 3.0;
+        QTest::newRow("gpt-4o-mini global") << "gpt-4o-mini"
+                                            << "2024-07-18" << g << 15 << 5 << qint64(37000) << 3.0;
+        QTest::newRow("gpt-4o-mini data zone")
+            << "gpt-4o-mini"
+            << "2024-07-18" << dz << 15 << 5 << qint64(37000) << 3.0;
+        QTest::newRow("gpt-4o-mini regional")
+            << "gpt-4o-mini"
+            << "2024-07-18" << r << 25 << 25 << qint64(37000) << 3.0;
+        QTest::newRow("gpt-4.1 global") << "gpt-4.1"
+                                        << "2025-04-14" << g << 15 << 5 << qint64(3000) << 4.0;
+        QTest::newRow("gpt-4.1 regional") << "gpt-4.1"
+                                          << "2025-04-14" << r << 50 << 50 << qint64(3000) << 4.0;
+        QTest::newRow("gpt-4.1-mini regional")
+            << "gpt-4.1-mini"
+            << "2025-04-14" << r << 25 << 25 << qint64(14900) << 4.0;
+        QTest::newRow("gpt-4.1-nano regional")
+            << "gpt-4.1-nano"
+            << "2025-04-14" << r << 25 << 25 << qint64(59400) << 4.0;
+    }
+    void builtinPtuFacts()
+    {
+        QFETCH(QString, model);
+        QFETCH(QString, version);
+        QFETCH(QString, sku);
+        QFETCH(int, minimum);
+        QFETCH(int, increment);
+        QFETCH(qint64, inputTpm);
+        QFETCH(double, outputWeight);
+        const PriceLookup l =
+            PriceCatalog::builtin().lookup(QStringLiteral("azure-openai"), model, version, sku);
+        QVERIFY2(l.found(), qPrintable(l.explanation));
+        QVERIFY(l.entry->ptu.has_value());
+        QCOMPARE(l.entry->ptu->minimum, minimum);
+        QCOMPARE(l.entry->ptu->increment, increment);
+        QCOMPARE(l.entry->ptu->inputTpmPerPtu, inputTpm);
+        QCOMPARE(l.entry->ptu->outputTokenWeight, outputWeight);
+        QVERIFY(l.entry->ptu->hourlyMicros > 0);
+        QVERIFY(l.entry->ptu->monthlyMicros.has_value());
+        QVERIFY(!l.entry->source.isEmpty());
+        QVERIFY(!l.entry->asOf.isEmpty());
+    }
+
+    // The tables: a SKU's PTU prices and a model's sizing make one entry per pair; an explicit
+    // entry for the same pair wins; a sizing block naming an unknown deployment type, or
+    // missing its minimum, is an error naming the field.
+    void ptuTables()
+    {
+        const QByteArray json =
+            "{\"schema\":1,\"entries\":["
+            "{\"provider\":\"azure-openai\",\"model\":\"m\",\"sku\":\"ProvisionedManaged\","
+            "\"ptu\":{\"hourly\":\"9\",\"minimum\":1,\"increment\":1,\"inputTpmPerPtu\":7},"
+            "\"source\":\"x\",\"asOf\":\"2026-01-01\"}],"
+            "\"ptuSkus\":[{\"sku\":\"GlobalProvisionedManaged\",\"deploymentType\":\"global\","
+            "\"hourly\":\"1.00\",\"monthly\":\"260\",\"source\":\"p\",\"asOf\":\"2026-01-02\"},"
+            "{\"sku\":\"ProvisionedManaged\",\"deploymentType\":\"regional\",\"hourly\":\"2.00\","
+            "\"source\":\"p\",\"asOf\":\"2026-01-02\"}],"
+            "\"ptuSizing\":[{\"model\":\"m\",\"inputTpmPerPtu\":1000,\"outputTokenWeight\":4,"
+            "\"global\":{\"minimum\":15,\"increment\":5},\"regional\":{\"minimum\":25,"
+            "\"increment\":25},\"source\":\"s\",\"asOf\":\"2026-01-03\"}]}";
+        QString error;
+        const auto c = PriceCatalog::fromJson(json, &error);
+        QVERIFY2(c, qPrintable(error));
+        const QString az = QStringLiteral("azure-openai");
+        const PriceLookup global =
+            c->lookup(az, QStringLiteral("m"), {}, QStringLiteral("GlobalProvisionedManaged"));
+        QVERIFY(global.found());
+        QCOMPARE(global.entry->ptu->minimum, 15);
+        QCOMPARE(global.entry->ptu->increment, 5);
+        QCOMPARE(global.entry->ptu->inputTpmPerPtu, qint64(1000));
+        QCOMPARE(global.entry->ptu->outputTokenWeight, 4.0);
+        QCOMPARE(global.entry->ptu->hourlyMicros, qint64(1000000));
+        QCOMPARE(*global.entry->ptu->monthlyMicros, qint64(260000000));
+        QVERIFY(global.entry->note.contains(QLatin1String("s")));
+        // The explicit entry is kept as it is.
+        const PriceLookup regional =
+            c->lookup(az, QStringLiteral("m"), {}, QStringLiteral("ProvisionedManaged"));
+        QCOMPARE(regional.entry->ptu->hourlyMicros, qint64(9000000));
+        QCOMPARE(regional.entry->ptu->minimum, 1);
+        // No data zone block: no data zone entry.
+        QVERIFY(
+            !c->lookup(az, QStringLiteral("m"), {}, QStringLiteral("DataZoneProvisionedManaged"))
+                 .found());
+
+        QByteArray bad = json;
+        bad.replace("\"regional\":{\"minimum\":25,", "\"regional\":{");
+        QVERIFY(!PriceCatalog::fromJson(bad, &error));
+        QVERIFY2(error.contains(QLatin1String("regional.minimum")), qPrintable(error));
+        bad = json;
+        bad.replace("\"deploymentType\":\"global\"", "\"deploymentType\":\"orbital\"");
+        QVERIFY(!PriceCatalog::fromJson(bad, &error));
+        QVERIFY2(error.contains(QLatin1String("deploymentType")), qPrintable(error));
+    }
+
     void formatsPrices()
     {
         QCOMPARE(formatPricePerMillion(2500000), QStringLiteral("$2.50/1M"));

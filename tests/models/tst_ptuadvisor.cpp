@@ -141,6 +141,75 @@ private slots:
         QVERIFY(PtuAdvisor::advise(in).paygPriced);
     }
 
+    // The advisor names the cheapest of the three options it prices, and says by how much.
+    void cheapestOption_data()
+    {
+        QTest::addColumn<qint64>("paygInput");
+        QTest::addColumn<qint64>("paygOutput");
+        QTest::addColumn<int>("cheapest");
+        QTest::addColumn<QString>("verdict");
+        // Known day: right-sized $13,000.00, PTU + spillover $13,000.00 + overflow, pay-per-token
+        // $11,924.55 at $2.75/$11 per 1M.
+        QTest::newRow("pay-per-token cheapest")
+            << qint64(2750000) << qint64(11000000) << int(PtuAdvice::Option::PayPerToken)
+            << QStringLiteral("Cheapest: pay-per-token, $11,924.55 a month ($1,075.45 less than "
+                              "50 right-sized PTUs; $14,075.45 less than the current 100 PTUs).");
+        // Four times the token prices: pay-per-token $47,698.20, spillover 50 PTUs + $3,116.64.
+        QTest::newRow("right-sized cheapest")
+            << qint64(11000000) << qint64(44000000) << int(PtuAdvice::Option::RightSized)
+            << QStringLiteral("Cheapest: 50 right-sized PTUs, $13,000.00 a month ($3,116.64 less "
+                              "than 50 PTUs + spillover; $13,000.00 less than the current 100 "
+                              "PTUs).");
+        // No pay-per-token price: only the right size can be priced.
+        QTest::newRow("no pay-per-token price")
+            << qint64(-1) << qint64(-1) << int(PtuAdvice::Option::RightSized)
+            << QStringLiteral("Cheapest priced option: 50 right-sized PTUs, $13,000.00 a month "
+                              "($13,000.00 less than the current 100 PTUs); pay-per-token and "
+                              "PTU + spillover have no price.");
+    }
+    void cheapestOption()
+    {
+        QFETCH(qint64, paygInput);
+        QFETCH(qint64, paygOutput);
+        QFETCH(int, cheapest);
+        QFETCH(QString, verdict);
+        PtuAdvisorInput in;
+        in.minutes = knownDay();
+        in.ptu = regional();
+        if (paygInput >= 0)
+            in.payg.input = paygInput;
+        if (paygOutput >= 0)
+            in.payg.output = paygOutput;
+        in.currentPtus = 100;
+        const PtuAdvice a = PtuAdvisor::advise(in);
+        QCOMPARE(int(a.cheapest), cheapest);
+        QCOMPARE(a.verdict, verdict);
+        const Money expected = a.cheapest == PtuAdvice::Option::PayPerToken ? a.paygMonthly
+                               : a.cheapest == PtuAdvice::Option::PtuPlusSpillover
+                                   ? a.ptuPlusSpilloverMonthly
+                                   : a.rightSizedMonthly;
+        QCOMPARE(a.cheapestMonthly, expected);
+    }
+
+    // PTU + spillover wins when a small base serves most minutes and the peaks are short.
+    void cheapestIsSpillover()
+    {
+        PtuAdvisorInput in;
+        for (int i = 0; i < 1440; ++i)
+            in.minutes.append(i % 60 == 7 ? MinuteTokens{600000, 0} : MinuteTokens{120000, 0});
+        in.ptu = global();
+        in.ptu.outputTokenWeight = 3;
+        in.payg.input = 2750000;
+        in.payg.output = 11000000;
+        in.percentile = 99;
+        const PtuAdvice a = PtuAdvisor::advise(in);
+        QCOMPARE(a.cheapest, PtuAdvice::Option::PtuPlusSpillover);
+        QVERIFY(a.ptuPlusSpilloverMonthly < a.rightSizedMonthly);
+        QVERIFY(a.ptuPlusSpilloverMonthly < a.paygMonthly);
+        QVERIFY2(a.verdict.startsWith(QLatin1String("Cheapest: 50 PTUs + spillover, ")),
+                 qPrintable(a.verdict));
+    }
+
     void noTraffic()
     {
         PtuAdvisorInput in;

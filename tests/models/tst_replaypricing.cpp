@@ -144,6 +144,17 @@ private slots:
         QCOMPARE(s.outputTokenWeight, 3.0);
         const PtuSizing none = catalogSizing(PriceCatalog::builtin(), QStringLiteral("no-such"));
         QCOMPARE(none.inputTokensPerPtuPerMinute, PtuSizing{}.inputTokensPerPtuPerMinute);
+        // The defaults are the catalog's gpt-4o figures, output weight included.
+        const PtuSizing gpt4o = catalogSizing(PriceCatalog::builtin(), QStringLiteral("gpt-4o"),
+                                              QStringLiteral("2024-11-20"));
+        QCOMPARE(gpt4o.inputTokensPerPtuPerMinute, 2500.0);
+        QCOMPARE(PtuSizing{}.inputTokensPerPtuPerMinute, gpt4o.inputTokensPerPtuPerMinute);
+        QCOMPARE(PtuSizing{}.outputTokenWeight, gpt4o.outputTokenWeight);
+        // A model sized per deployment type: regional gpt-4o-mini from the catalog's tables.
+        const PtuSizing mini =
+            catalogSizing(PriceCatalog::builtin(), QStringLiteral("gpt-4o-mini"),
+                          QStringLiteral("2024-07-18"), QStringLiteral("ProvisionedManaged"));
+        QCOMPARE(mini.inputTokensPerPtuPerMinute, 37000.0);
     }
 
     void overrides()

@@ -210,6 +210,10 @@ private slots:
         QVERIFY(page.billingText().contains(QStringLiteral("monthly reservation")));
         QVERIFY(page.adviceChart()->data().note.contains(QStringLiteral("monthly reservation")));
         QVERIFY(page.assumptionsText().contains(QStringLiteral("429s included")));
+        // The cheapest option is named first, in words, for the deployment.
+        QVERIFY(!page.advice().first().verdict.isEmpty());
+        QVERIFY2(page.assumptionsText().contains(page.advice().first().verdict.toHtmlEscaped()),
+                 qPrintable(page.assumptionsText()));
         // A stricter target at p99 changes the sizing without a new query.
         page.setTargetUtilization(0.6);
         page.setPercentile(99);

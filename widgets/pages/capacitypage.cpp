@@ -409,6 +409,7 @@ void CapacityPage::Private::updateAdvice()
                          "and a PTU price in the catalog.");
     QStringList assumed;
     QStringList unpricedPayg; // deployments whose pay-per-token options have no price
+    QStringList verdicts;     // the cheapest option of each deployment, first in the notes
     for (const ProvisionedLoad& p : std::as_const(result.provisioned)) {
         const Deployment& dep = p.deployment;
         const PriceLookup ptu = engine.catalog().lookup(kAzure, dep.model, dep.version, dep.sku);
@@ -499,6 +500,7 @@ void CapacityPage::Private::updateAdvice()
                     a.paygPriced ? a.paygMonthly.toUnits() : none,
                     a.paygPriced ? a.ptuPlusSpilloverMonthly.toUnits() : none};
         chart.sets << s;
+        verdicts << CapacityPage::tr("%1: %2").arg(dep.name, a.verdict);
         for (const QString& line : a.assumptions) {
             if (!assumed.contains(line))
                 assumed << line;
@@ -522,7 +524,10 @@ void CapacityPage::Private::updateAdvice()
     adviceTable->setTable(headers, rows);
     adviceChart->setData(chart);
     adviceView->fit();
-    QString html = QStringLiteral("<ul style='margin:0'>");
+    QString html;
+    for (const QString& v : std::as_const(verdicts))
+        html += QStringLiteral("<p style='margin:0 0 4px 0'><b>%1</b></p>").arg(v.toHtmlEscaped());
+    html += QStringLiteral("<ul style='margin:0'>");
     for (const QString& a : std::as_const(assumed))
         html += QStringLiteral("<li>%1</li>").arg(a.toHtmlEscaped());
     assumptions->setText(html + QStringLiteral("</ul>"));
