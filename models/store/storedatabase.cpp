@@ -6,10 +6,35 @@ namespace isc {
 
 using namespace storeimpl;
 
-void StoreDatabase::applyRetention(qint64 now)
+namespace {
+
+/// The refusal of a write to a database that is not open or found damaged; empty when it may be
+/// written.
+QString unwritable(sqlite3* db, bool damaged)
 {
-    if (!d->db || d->damaged)
-        return;
+    if (!db)
+        return QStringLiteral("The history database is not open.");
+    return damaged ? damagedRefusal() : QString();
+}
+
+} // namespace
+
+WriteReport StoreDatabase::applyRetention(qint64 now)
+{
+    WriteReport report;
+    report.error = unwritable(d->db, d->damaged);
+    if (!report.error.isEmpty())
+        return report;
+    const auto failed = [&](const QString& error) {
+        report.error = QStringLiteral("Could not apply the retention (deleting raw samples older "
+                                      "than %1 days and 5- and 15-minute rollups older than %2 "
+                                      "days): %3. Nothing was deleted; the next run tries again.")
+                           .arg(d->settings.rawRetentionDays)
+                           .arg(d->settings.fiveMinuteRetentionDays)
+                           .arg(error);
+        d->noteFailure(QStringLiteral("applying the retention failed"), error);
+        return report;
+    };
     // Whole hours only, so every remaining rollup bucket can still be recomputed from raw.
     const qint64 rawCut = floorTo(now - qint64(d->settings.rawRetentionDays) * 86400, 3600);
     const qint64 fiveCut = floorTo(now - qint64(d->settings.fiveMinuteRetentionDays) * 86400, 3600);
@@ -18,10 +43,11 @@ void StoreDatabase::applyRetention(qint64 now)
         !delFive.prepare(d->db, "DELETE FROM rollup_5m WHERE series_id = ?1 AND start <= ?2") ||
         // Rows wholly before the cut; one that straddles it stays until it is past.
         !delQuarter.prepare(d->db, "DELETE FROM rollup_15m WHERE series_id = ?1 AND start <= ?2"))
-        return;
+        return failed(d->lastError());
     const QVector<qint64> ids = d->seriesIdsOf({});
-    if (!d->exec("BEGIN IMMEDIATE"))
-        return;
+    QString error;
+    if (!d->exec("BEGIN IMMEDIATE", &error))
+        return failed(error);
     bool ok = true;
     for (const qint64 id : ids) {
         if (d->settings.rawRetentionDays > 0) {
@@ -43,22 +69,33 @@ void StoreDatabase::applyRetention(qint64 now)
         if (!ok)
             break;
     }
-    QString error = ok ? QString() : d->lastError();
+    if (!ok)
+        error = d->lastError();
     if (!ok || !d->exec("COMMIT", &error)) {
-        d->noteFailure(QStringLiteral("applying the retention failed"), error);
+        failed(error);
         d->exec("ROLLBACK");
+        return report;
     }
+    report.ok = true;
+    return report;
 }
 
-void StoreDatabase::saveDeployments(const QString& source, const Deployments& deployments)
+WriteReport StoreDatabase::saveDeployments(const QString& source, const Deployments& deployments)
 {
-    if (!d->db || d->damaged)
-        return;
-    QString error;
-    if (!d->exec("BEGIN IMMEDIATE", &error)) {
+    WriteReport report;
+    report.error = unwritable(d->db, d->damaged);
+    if (!report.error.isEmpty())
+        return report;
+    const auto failed = [&](const QString& error) {
+        report.error = QStringLiteral("Could not store the deployments of %1: %2. The ones "
+                                      "stored before stay.")
+                           .arg(source, error);
         d->noteFailure(QStringLiteral("saving the deployments failed"), error);
-        return;
-    }
+        return report;
+    };
+    QString error;
+    if (!d->exec("BEGIN IMMEDIATE", &error))
+        return failed(error);
     Stmt del, ins;
     bool ok = del.prepare(d->db, "DELETE FROM deployments WHERE source = ?1") &&
               ins.prepare(d->db, "INSERT OR REPLACE INTO deployments(source, name, model, "
@@ -86,9 +123,12 @@ void StoreDatabase::saveDeployments(const QString& source, const Deployments& de
     if (!ok)
         error = d->lastError();
     if (!ok || !d->exec("COMMIT", &error)) {
-        d->noteFailure(QStringLiteral("saving the deployments failed"), error);
+        failed(error);
         d->exec("ROLLBACK");
+        return report;
     }
+    report.ok = true;
+    return report;
 }
 
 RunSaveReport StoreDatabase::saveRun(const StoredRun& run)

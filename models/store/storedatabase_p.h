@@ -11,10 +11,14 @@
 #include "store/storecheckpointer.h"
 #include "store/storesqlite.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QHash>
+#include <QLoggingCategory>
 #include <QVector>
 #include <sqlite3.h>
+
+Q_DECLARE_LOGGING_CATEGORY(lcStore)
 
 namespace isc {
 namespace storeimpl {
@@ -71,6 +75,15 @@ struct StoreDatabase::Private
     std::function<void(const QString&)> onDamaged;
     mutable int failedRc = SQLITE_OK; ///< the code behind the last lastError(), for noteFailure()
     storeimpl::Checkpointer checkpointer; ///< copies the WAL into the file beside the writer
+    std::function<void(const QString&)> onNotice;
+    QElapsedTimer busyClock;  ///< since the current wait for another connection's lock began
+    bool busyNoticed = false; ///< the current wait was announced
+
+    /// SQLite's busy handler: waits for another connection's lock up to busyTimeoutMs and says
+    /// so once the wait outlasts busyNoticeMs.
+    static int busyHandler(void* self, int attempt);
+    /// Logs a passing notice and hands it to onNotice.
+    void notice(const QString& message);
 
     /// After each commit (SQLite's WAL hook): wakes the checkpointer past kCheckpointPages.
     static int walHook(void* self, sqlite3* conn, const char* schema, int pages)
@@ -173,11 +186,9 @@ struct StoreDatabase::Private
     bool fillPacked(const char* table, const packedrollup::Layout& layout, const QString& select,
                     QString* error);
 
-    bool validSample(const SeriesKey& key, const Sample& sample, QString* error) const;
-
     /// Upserts one series' samples: kInsertChunk rows per statement, then one by one.
-    bool insertSamples(qint64 id, const SeriesKey& key, const QVector<Sample>& samples,
-                       qsizetype* written, QString* error);
+    bool insertSamples(qint64 id, const QVector<Sample>& samples, qsizetype* written,
+                       QString* error);
 
     bool writeInTransaction(const PollBatch& batch, qsizetype* written, QString* error);
 

@@ -1,12 +1,46 @@
 #include "store/storedatabase_p.h"
 
+#include "store/walcheck.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcStore, "inferscope.store")
 
 namespace isc {
 
 using namespace storeimpl;
+
+int StoreDatabase::Private::busyHandler(void* self, int attempt)
+{
+    auto* p = static_cast<Private*>(self);
+    if (attempt == 0) {
+        p->busyClock.start();
+        p->busyNoticed = false;
+    }
+    const qint64 waited = p->busyClock.elapsed();
+    if (waited >= p->settings.busyTimeoutMs)
+        return 0; // SQLite answers SQLITE_BUSY
+    if (!p->busyNoticed && waited >= p->settings.busyNoticeMs) {
+        p->busyNoticed = true;
+        p->notice(QStringLiteral("Waiting for the database %1: another connection holds it (after "
+                                 "a crash SQLite may be recovering its write-ahead log). Waiting "
+                                 "up to %2 s.")
+                      .arg(p->path)
+                      .arg(p->settings.busyTimeoutMs / 1000.0));
+    }
+    sqlite3_sleep(int(std::clamp<qint64>(p->settings.busyTimeoutMs - waited, 1, 20)));
+    return 1;
+}
+
+void StoreDatabase::Private::notice(const QString& message)
+{
+    qCWarning(lcStore, "%s", qPrintable(message));
+    if (onNotice)
+        onNotice(message);
+}
 
 int StoreDatabase::Private::touchTables()
 {
@@ -58,6 +92,18 @@ bool looksLikeSqlite(const QString& path)
         return true; // unreadable is not "corrupt": let SQLite report the real reason
     static const QByteArray magic("SQLite format 3\0", 16);
     return f.read(16) == magic;
+}
+
+/// Keeps a copy of the write-ahead log of `path` beside it; returns the copy's path or empty.
+QString keepWalCopy(const QString& path)
+{
+    const QString wal = path + QLatin1String("-wal");
+    const QString stamp =
+        QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    QString target = wal + QStringLiteral(".damaged-") + stamp;
+    for (int n = 2; QFileInfo::exists(target); ++n)
+        target = wal + QStringLiteral(".damaged-") + stamp + QLatin1Char('-') + QString::number(n);
+    return QFile::copy(wal, target) ? target : QString();
 }
 
 /// Moves a database and its -wal/-shm (and damage marker) aside; returns the new main path or empty
@@ -193,6 +239,11 @@ void StoreDatabase::setDamageHandler(std::function<void(const QString&)> handler
     d->onDamaged = std::move(handler);
 }
 
+void StoreDatabase::setNoticeHandler(std::function<void(const QString&)> handler)
+{
+    d->onNotice = std::move(handler);
+}
+
 bool StoreDatabase::isOpen() const
 {
     return d->db != nullptr;
@@ -225,6 +276,23 @@ OpenReport StoreDatabase::open(const QString& path, const StoreSettings& setting
     if (marked && !existed)
         QFile::remove(marker); // it describes a database that is gone
     bool corrupt = existed && (marked || !looksLikeSqlite(path));
+    // SQLite drops a log it cannot replay without a word and deletes it at close: keep a copy
+    // first, before any connection reads (and later overwrites) it.
+    QString walProblem;
+    if (!corrupt) {
+        walProblem = walDamage(path + QLatin1String("-wal"));
+        if (!walProblem.isEmpty()) {
+            r.keptWalPath = keepWalCopy(path);
+            if (r.keptWalPath.isEmpty()) {
+                r.message = QStringLiteral("The write-ahead log of the history database %1 is "
+                                           "damaged (%2) and could not be copied aside. Nothing "
+                                           "was changed; copy %1-wal somewhere safe and start "
+                                           "again.")
+                                .arg(path, walProblem);
+                return r;
+            }
+        }
+    }
     const QByteArray nativePath = QFile::encodeName(path);
     auto connect = [&]() {
         const int rc = sqlite3_open_v2(
@@ -234,6 +302,8 @@ OpenReport StoreDatabase::open(const QString& path, const StoreSettings& setting
             // Until the file is known to be sound, closing must not checkpoint its WAL into it
             // (a damaged database is moved aside as found).
             sqlite3_db_config(d->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+            // Another connection's lock (a restart right after a kill -9) is waited for.
+            sqlite3_busy_handler(d->db, &Private::busyHandler, d.get());
         } else {
             r.message = QStringLiteral("Could not open the history database %1: %2.")
                             .arg(path, d->db ? d->lastError() : qs(sqlite3_errstr(rc)));
@@ -254,12 +324,40 @@ OpenReport StoreDatabase::open(const QString& path, const StoreSettings& setting
         int rc = SQLITE_OK;
         // Reading the version writes nothing: a newer database stays byte-for-byte untouched.
         const int version = d->scalar("PRAGMA user_version", &rc).toInt();
+        // Whose file it is, before anything is written to it (the switch to WAL is a write):
+        // ours has a series table, or (a newer schema) says who wrote it in its meta table.
+        const auto count = [&](const char* sql) {
+            return rc == SQLITE_OK ? d->scalar(sql, &rc).toInt() : 0;
+        };
+        const int objects = count("SELECT count(*) FROM sqlite_master");
+        bool ours = count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                          "'series'") > 0;
+        if (!ours && count("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                           "'meta'") > 0) {
+            ours = count("SELECT count(*) FROM meta WHERE key = 'written_by' AND value LIKE "
+                         "'Inferscope %'") > 0;
+        }
         if (isCorruptionCode(rc)) {
             corrupt = true;
+        } else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+            r.message = QStringLiteral("The history database %1 is in use by another program (%2) "
+                                       "and stayed locked for %3 s. Nothing was changed; close "
+                                       "the other program (another Inferscope or its collector) "
+                                       "and start again.")
+                            .arg(path, d->lastError())
+                            .arg(settings.busyTimeoutMs / 1000.0);
+            close();
+            return r;
         } else if (rc != SQLITE_OK) {
             r.message = QStringLiteral("Could not read the history database %1: %2.")
                             .arg(path, d->lastError());
             close();
+            return r;
+        } else if (objects > 0 && (version == 0 || !ours)) {
+            close();
+            r.message = QStringLiteral("%1 is an SQLite database but not an Inferscope history "
+                                       "database. Nothing was changed; choose another file.")
+                            .arg(path);
             return r;
         } else if (version > SchemaVersion) {
             close();
@@ -305,6 +403,16 @@ OpenReport StoreDatabase::open(const QString& path, const StoreSettings& setting
                         .arg(r.movedAsidePath);
     } else {
         r.status = created ? OpenReport::Status::Created : OpenReport::Status::Opened;
+    }
+    if (!r.keptWalPath.isEmpty()) {
+        if (!r.message.isEmpty())
+            r.message += QLatin1Char(' ');
+        r.message += QStringLiteral("The write-ahead log of the history database was damaged "
+                                    "(%1), so SQLite could not replay it: what was written since "
+                                    "its last checkpoint is missing. A copy of the log was kept at "
+                                    "%2; the database goes on with what it could read. Nothing is "
+                                    "deleted.")
+                         .arg(walProblem, r.keptWalPath);
     }
     return r;
 }

@@ -156,6 +156,9 @@ bool StoreDatabase::Private::configureAndMigrate(OpenReport* r, bool* created)
 {
     QString error;
     for (const QString& pragma : StoreDatabase::connectionPragmas()) {
+        // open() installed a busy handler that waits as long and says so.
+        if (pragma.startsWith(QLatin1String("PRAGMA busy_timeout")))
+            continue;
         if (!exec(pragma.toUtf8().constData(), &error)) {
             r->message =
                 QStringLiteral("Could not configure the history database %1: %2.").arg(path, error);
@@ -170,13 +173,6 @@ bool StoreDatabase::Private::configureAndMigrate(OpenReport* r, bool* created)
         return false;
     }
     int version = scalar("PRAGMA user_version", &rc).toInt();
-    const int objects = scalar("SELECT count(*) FROM sqlite_master", &rc).toInt();
-    if (version == 0 && objects > 0) {
-        r->message = QStringLiteral("%1 is an SQLite database but not an Inferscope history "
-                                    "database. Nothing was changed; choose another file.")
-                         .arg(path);
-        return false;
-    }
     *created = version == 0;
     if (version < StoreDatabase::SchemaVersion) {
         if (!exec("BEGIN IMMEDIATE", &error)) {

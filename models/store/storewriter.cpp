@@ -1,5 +1,7 @@
 #include "store/storedatabase_p.h"
 
+#include "store/plausiblesamples.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -335,27 +337,8 @@ bool StoreDatabase::Private::patchRows(const packedrollup::Layout& layout, Stmt&
     return true;
 }
 
-bool StoreDatabase::Private::validSample(const SeriesKey& key, const Sample& sample,
-                                         QString* error) const
-{
-    if (!std::isfinite(sample.value)) {
-        *error = QStringLiteral("the value of %1 at %2 is not a finite number (%3)")
-                     .arg(key.metric, formatIsoUtc(sample.ts))
-                     .arg(sample.value);
-        return false;
-    }
-    if (sample.ts < 0) {
-        *error = QStringLiteral("a sample of %1 has a time before 1970 (%2)")
-                     .arg(key.metric)
-                     .arg(sample.ts);
-        return false;
-    }
-    return true;
-}
-
-bool StoreDatabase::Private::insertSamples(qint64 id, const SeriesKey& key,
-                                           const QVector<Sample>& samples, qsizetype* written,
-                                           QString* error)
+bool StoreDatabase::Private::insertSamples(qint64 id, const QVector<Sample>& samples,
+                                           qsizetype* written, QString* error)
 {
     const Sample* p = samples.constData();
     const qsizetype n = samples.size();
@@ -365,8 +348,6 @@ bool StoreDatabase::Private::insertSamples(qint64 id, const SeriesKey& key,
     for (; i + kInsertChunk <= n; i += kInsertChunk) {
         for (int k = 0; k < kInsertChunk; ++k) {
             const Sample& smp = p[i + k];
-            if (!validSample(key, smp, error))
-                return false;
             sqlite3_bind_int64(multi, 2 + 2 * k, floorTo(smp.ts, 60));
             sqlite3_bind_double(multi, 3 + 2 * k, smp.value);
         }
@@ -381,8 +362,6 @@ bool StoreDatabase::Private::insertSamples(qint64 id, const SeriesKey& key,
     sqlite3_stmt* st = insertSample.get();
     sqlite3_bind_int64(st, 1, id);
     for (; i < n; ++i) {
-        if (!validSample(key, p[i], error))
-            return false;
         sqlite3_bind_int64(st, 2, floorTo(p[i].ts, 60));
         sqlite3_bind_double(st, 3, p[i].value);
         const bool ok = sqlite3_step(st) == SQLITE_DONE;
@@ -406,7 +385,7 @@ bool StoreDatabase::Private::writeInTransaction(const PollBatch& batch, qsizetyp
         qint64 id = 0;
         if (!seriesId(key, s.unit, &id, error))
             return false;
-        if (!insertSamples(id, key, s.samples, written, error))
+        if (!insertSamples(id, s.samples, written, error))
             return false;
         if (settings.maintainRollups && !updateRollups(id, s.samples, error))
             return false;
@@ -427,7 +406,7 @@ bool StoreDatabase::Private::insertGapRow(const GapMarker& gap)
     return ok;
 }
 
-WriteReport StoreDatabase::write(const PollBatch& batch)
+WriteReport StoreDatabase::write(const PollBatch& polled)
 {
     WriteReport report;
     if (!d->db) {
@@ -438,6 +417,24 @@ WriteReport StoreDatabase::write(const PollBatch& batch)
         report.error = damagedRefusal();
         return report;
     }
+    // Implausible samples are left out one by one; the rest of the poll is written.
+    PollBatch plausible;
+    const bool refusedAny = refuseImplausible(polled, nowUtc() + kFutureSlack, &plausible,
+                                              &report.samplesRefused, &report.refusal);
+    const PollBatch& batch = refusedAny ? plausible : polled;
+    report.window = batch.window;
+    if (!report.window.isValid()) {
+        // No window given: the span of the samples.
+        qint64 lo = std::numeric_limits<qint64>::max(), hi = std::numeric_limits<qint64>::min();
+        for (const auto& s : batch.series) {
+            for (const auto& smp : s.samples) {
+                lo = std::min(lo, floorTo(smp.ts, 60));
+                hi = std::max(hi, floorTo(smp.ts, 60) + 60);
+            }
+        }
+        report.window = lo < hi ? TimeRange{lo, hi} : TimeRange{};
+    }
+
     QString error;
     qsizetype written = 0;
     d->createdInTransaction.clear();
@@ -468,31 +465,39 @@ WriteReport StoreDatabase::write(const PollBatch& batch)
 
     GapMarker gap;
     gap.source = batch.source;
-    gap.window = batch.window;
-    if (!gap.window.isValid()) {
-        // No window given: the span of the samples that could not be stored.
-        qint64 lo = std::numeric_limits<qint64>::max(), hi = std::numeric_limits<qint64>::min();
-        for (const auto& s : batch.series) {
-            for (const auto& smp : s.samples) {
-                lo = std::min(lo, floorTo(smp.ts, 60));
-                hi = std::max(hi, floorTo(smp.ts, 60) + 60);
-            }
-        }
-        gap.window = lo < hi ? TimeRange{lo, hi} : TimeRange{};
-    }
+    gap.window = report.window;
     gap.reason = QStringLiteral("Could not store the poll of %1 for %2: %3. Nothing of it was "
                                 "stored.")
                      .arg(batch.source, windowText(gap.window), error);
     gap.recordedAt = nowUtc();
-    d->insertGapRow(gap);
     report.error = gap.reason;
+    if (!d->insertGapRow(gap)) {
+        const QString gapError = d->lastError();
+        report.error +=
+            QStringLiteral(" Its gap marker could not be recorded either: %1.").arg(gapError);
+        d->noteFailure(QStringLiteral("recording a gap failed"), gapError);
+    }
     return report;
 }
 
-void StoreDatabase::recordGap(GapMarker gap)
+WriteReport StoreDatabase::recordGap(GapMarker gap)
 {
-    if (d->db && !d->damaged && !d->insertGapRow(gap))
-        d->noteFailure(QStringLiteral("recording a gap failed"), d->lastError());
+    WriteReport report;
+    if (!d->db) {
+        report.error = QStringLiteral("The history database is not open.");
+    } else if (d->damaged) {
+        report.error = damagedRefusal();
+    } else if (!d->insertGapRow(gap)) {
+        const QString error = d->lastError();
+        report.error = QStringLiteral("Could not record the gap of %1 for %2 in the history "
+                                      "database: %3.")
+                           .arg(gap.source, windowText(gap.window), error);
+        d->noteFailure(QStringLiteral("recording a gap failed"), error);
+    } else {
+        report.ok = true;
+        report.window = gap.window;
+    }
+    return report;
 }
 
 bool StoreDatabase::checkpoint()
