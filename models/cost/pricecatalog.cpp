@@ -309,15 +309,22 @@ std::optional<PriceCatalog> PriceCatalog::fromJson(const QByteArray& json, QStri
 
 PriceCatalog PriceCatalog::builtin()
 {
-    static const PriceCatalog catalog = [] {
-        QString error;
-        const QByteArray json = QByteArray::fromRawData(
-            reinterpret_cast<const char*>(detail::kBuiltinPrices), detail::kBuiltinPricesSize);
-        auto c = fromJson(json, &error);
-        Q_ASSERT_X(c.has_value(), "PriceCatalog::builtin", qPrintable(error));
-        return c.value_or(PriceCatalog{});
-    }();
+    static const PriceCatalog catalog = parseBuiltin(QByteArray::fromRawData(
+        reinterpret_cast<const char*>(detail::kBuiltinPrices), detail::kBuiltinPricesSize));
     return catalog;
+}
+
+PriceCatalog PriceCatalog::parseBuiltin(const QByteArray& json)
+{
+    QString error;
+    auto c = fromJson(json, &error);
+    // In every build type: an empty catalog would price everything at zero without a word.
+    if (!c) {
+        qFatal("The built-in price catalog does not parse: %s This build is broken: rebuild it "
+               "from a resources/pricing/prices.json that passes tst_pricecatalog.",
+               qPrintable(error));
+    }
+    return *c;
 }
 
 PriceCatalog PriceCatalog::loadOrBuiltin(const QString& path, QString* warning)

@@ -85,6 +85,8 @@ public:
     static std::optional<PriceCatalog> fromJson(const QByteArray& json, QString* error);
     /// The catalog compiled into the binary (a copy of resources/pricing/prices.json).
     static PriceCatalog builtin();
+    /// The catalog compiled into the binary, parsed from `json` (builtin() passes its own bytes).
+    static PriceCatalog parseBuiltin(const QByteArray& json);
     /// Reads `path` when it exists and parses; else the built-in catalog with `warning` set.
     static PriceCatalog loadOrBuiltin(const QString& path, QString* warning);
 

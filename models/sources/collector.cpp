@@ -59,6 +59,7 @@ struct Collector::Private
     bool begin(const isc::Source* s);
     void landed(const isc::Source* s, bool isPoll);
     void applyRetention();
+    void storeFailed(isc::Source* s, const QString& lastError);
 };
 
 void Collector::Private::emitProgress()
@@ -121,8 +122,28 @@ void Collector::Private::landed(const isc::Source* s, bool isPoll)
 
 void Collector::Private::applyRetention()
 {
-    if (store)
-        store->applyRetention(clock());
+    if (!store)
+        return;
+    whenReady(q, store->applyRetention(clock()), [this](const WriteReport& r) {
+        if (r.ok)
+            return;
+        // The retention is the whole database's: every source hears of it.
+        for (const auto& entry : std::as_const(sources))
+            storeFailed(entry.source,
+                        QStringLiteral("could not apply the retention: %1").arg(r.error));
+    });
+}
+
+// Polling worked but storing did not: the log and the health beside the source say so.
+void Collector::Private::storeFailed(isc::Source* s, const QString& lastError)
+{
+    qCWarning(lcCollector, "%s: %s", qPrintable(s->connection().id), qPrintable(lastError));
+    SourceHealth h = s->health();
+    if (const Entry* entry = find(s))
+        h.warning = entry->warning;
+    h.state = SourceHealth::State::Failing;
+    h.lastError = lastError;
+    emit q->healthChanged(h);
 }
 
 Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
@@ -163,10 +184,18 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
             h.warning = message;
             emit healthChanged(h);
         });
-        connect(src, &Source::inventoryReady, this, [this, id = c.id](const Deployments& deps) {
-            if (d->store)
-                d->store->saveDeployments(id, deps);
-        });
+        connect(
+            src, &Source::inventoryReady, this, [this, src, id = c.id](const Deployments& deps) {
+                if (!d->store)
+                    return;
+                whenReady(
+                    this, d->store->saveDeployments(id, deps), [this, src](const WriteReport& r) {
+                        if (!r.ok && d->find(src))
+                            d->storeFailed(
+                                src,
+                                QStringLiteral("could not store the deployments: %1").arg(r.error));
+                    });
+            });
         connect(src, &Source::batchReady, this, [this, src](const PollBatch& batch) {
             const bool isPoll = !src->isBackfilling();
             if (!d->begin(src))
@@ -177,16 +206,19 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
             }
             const quint64 run = d->runId;
             whenReady(this, d->store->write(batch), [this, src, isPoll, run](const WriteReport& r) {
-                if (!r.ok) {
-                    qCWarning(lcCollector, "%s: a batch was not stored: %s",
-                              qPrintable(src->connection().id), qPrintable(r.error));
-                    // Polling worked but storing did not: the user sees it beside the source.
-                    SourceHealth h = src->health();
-                    if (const Private::Entry* entry = d->find(src))
-                        h.warning = entry->warning;
-                    h.state = SourceHealth::State::Failing;
-                    h.lastError = QStringLiteral("could not store the data: %1").arg(r.error);
-                    emit healthChanged(h);
+                if (!r.ok)
+                    d->storeFailed(src,
+                                   QStringLiteral("could not store the data: %1").arg(r.error));
+                if (r.samplesRefused > 0) {
+                    // The rest of the poll landed: a warning beside the source, not a failure.
+                    qCWarning(lcCollector, "%s: %s", qPrintable(src->connection().id),
+                              qPrintable(r.refusal));
+                    if (Private::Entry* entry = d->find(src)) {
+                        entry->warning = r.refusal;
+                        SourceHealth h = src->health();
+                        h.warning = r.refusal;
+                        emit healthChanged(h);
+                    }
                 }
                 if (run == d->runId)
                     d->landed(src, isPoll);
@@ -201,10 +233,15 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
                 return;
             }
             const quint64 run = d->runId;
-            whenReady(this, d->store->recordGap(gap), [this, src, isPoll, run] {
-                if (run == d->runId)
-                    d->landed(src, isPoll);
-            });
+            whenReady(this, d->store->recordGap(gap),
+                      [this, src, isPoll, run](const WriteReport& r) {
+                          if (!r.ok && d->find(src))
+                              d->storeFailed(
+                                  src, QStringLiteral("could not record the failed poll's gap: %1")
+                                           .arg(r.error));
+                          if (run == d->runId)
+                              d->landed(src, isPoll);
+                      });
         });
         connect(src, &Source::backfillProgress, this, [this, src](int done, int total) {
             if (Private::Entry* entry = d->find(src)) {

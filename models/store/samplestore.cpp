@@ -3,8 +3,6 @@
 #include "store/storeworker.h"
 
 #include <QThread>
-#include <algorithm>
-#include <limits>
 
 #ifdef Q_OS_LINUX
 #include <sys/resource.h>
@@ -24,6 +22,10 @@ SampleStore::SampleStore(QObject* parent)
             // Queued to this object's thread; the worker is joined before `this` dies.
             QMetaObject::invokeMethod(
                 this, [this, message]() { emit integrityProblem(message); }, Qt::QueuedConnection);
+        });
+        db.setNoticeHandler([this](const QString& message) {
+            QMetaObject::invokeMethod(
+                this, [this, message]() { emit notice(message); }, Qt::QueuedConnection);
         });
     });
 }
@@ -102,16 +104,7 @@ QFuture<WriteReport> SampleStore::write(PollBatch batch)
     return m_worker->post<WriteReport>([this, batch = std::move(batch)](StoreDatabase& db) {
         WriteReport report = db.write(batch);
         if (report.ok && report.samplesWritten > 0) {
-            TimeRange window = batch.window;
-            if (!window.isValid()) {
-                window = {std::numeric_limits<qint64>::max(), std::numeric_limits<qint64>::min()};
-                for (const auto& s : batch.series) {
-                    for (const auto& smp : s.samples) {
-                        window.from = std::min(window.from, floorTo(smp.ts, 60));
-                        window.to = std::max(window.to, floorTo(smp.ts, 60) + 60);
-                    }
-                }
-            }
+            const TimeRange window = report.window;
             // Queued to this object's thread; the worker is joined before `this` dies.
             QMetaObject::invokeMethod(
                 this, [this, source = batch.source, window]() { emit dataChanged(source, window); },
@@ -121,9 +114,9 @@ QFuture<WriteReport> SampleStore::write(PollBatch batch)
     });
 }
 
-QFuture<void> SampleStore::recordGap(GapMarker gap)
+QFuture<WriteReport> SampleStore::recordGap(GapMarker gap)
 {
-    return m_worker->post<void>([gap](StoreDatabase& db) { db.recordGap(gap); });
+    return m_worker->post<WriteReport>([gap](StoreDatabase& db) { return db.recordGap(gap); });
 }
 
 QFuture<QueryResult> SampleStore::query(SeriesQuery q)
@@ -149,15 +142,16 @@ QFuture<bool> SampleStore::checkpoint()
     return m_worker->post<bool>([](StoreDatabase& db) { return db.checkpoint(); });
 }
 
-QFuture<void> SampleStore::applyRetention(qint64 now)
+QFuture<WriteReport> SampleStore::applyRetention(qint64 now)
 {
-    return m_worker->post<void>([now](StoreDatabase& db) { db.applyRetention(now); });
+    return m_worker->post<WriteReport>([now](StoreDatabase& db) { return db.applyRetention(now); });
 }
 
-QFuture<void> SampleStore::saveDeployments(QString source, Deployments deployments)
+QFuture<WriteReport> SampleStore::saveDeployments(QString source, Deployments deployments)
 {
-    return m_worker->post<void>(
-        [source, deployments](StoreDatabase& db) { db.saveDeployments(source, deployments); });
+    return m_worker->post<WriteReport>([source, deployments](StoreDatabase& db) {
+        return db.saveDeployments(source, deployments);
+    });
 }
 
 QFuture<Deployments> SampleStore::deployments(QString source)

@@ -36,15 +36,18 @@ public:
     QFuture<IntegrityReport> integrityCheck() const;
 
     /// Upserts one poll in one transaction and updates the touched rollup buckets. On failure
-    /// nothing of the batch remains and a gap marker records why.
+    /// nothing of the batch remains and a gap marker records why. Implausible samples (not
+    /// finite, beyond ±1e300, before 1970 or days ahead of the clock) are refused one by one,
+    /// counted in the report with the reasons; the rest is written.
     QFuture<WriteReport> write(PollBatch batch);
 
     /// Copies everything written so far from the write-ahead log into the database file (after
     /// a bulk load, before a copy of the file). False when part of it was held back or on damage.
     QFuture<bool> checkpoint();
 
-    /// Records that a source has no data for a window (a failed poll).
-    QFuture<void> recordGap(GapMarker gap);
+    /// Records that a source has no data for a window (a failed poll); the report says why when
+    /// that could not be written.
+    QFuture<WriteReport> recordGap(GapMarker gap);
 
     /// Chart/CLI query: picks the resolution, groups, reduces and M4-decimates.
     QFuture<QueryResult> query(SeriesQuery q);
@@ -56,11 +59,11 @@ public:
     queryThen(SeriesQuery first, std::function<QVector<SeriesQuery>(const QueryResult&)> next);
 
     /// Deletes raw samples and 5- and 15-minute rollups older than the retention, as of `now`
-    /// (s UTC).
-    QFuture<void> applyRetention(qint64 now);
+    /// (s UTC). The report says why when that failed.
+    QFuture<WriteReport> applyRetention(qint64 now);
 
-    /// Replaces the stored inventory of one source.
-    QFuture<void> saveDeployments(QString source, Deployments deployments);
+    /// Replaces the stored inventory of one source. The report says why when that failed.
+    QFuture<WriteReport> saveDeployments(QString source, Deployments deployments);
     /// The stored inventory, of one source or of all when `source` is empty.
     QFuture<Deployments> deployments(QString source = {});
 
@@ -88,6 +91,9 @@ signals:
     /// Emitted (in this object's thread) once when the open database turns out damaged, by the
     /// integrity check or by a read or write: a message for a banner.
     void integrityProblem(const QString& message);
+    /// Emitted (in this object's thread) with a passing notice, e.g. "Waiting for the database
+    /// ..." while another connection holds it (also logged, since open() may block the thread).
+    void notice(const QString& message);
 
 private:
     void stopIntegrityCheck();

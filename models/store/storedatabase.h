@@ -32,11 +32,14 @@ public:
     void close();
     bool isOpen() const;
 
+    /// See SampleStore::write(): implausible samples are refused one by one (counted in the
+    /// report), the rest lands in one transaction.
     WriteReport write(const PollBatch& batch);
-    void recordGap(GapMarker gap);
+    /// The upkeep writes: each report says in words why one failed.
+    WriteReport recordGap(GapMarker gap);
     QueryResult query(const SeriesQuery& q);
-    void applyRetention(qint64 now);
-    void saveDeployments(const QString& source, const Deployments& deployments);
+    WriteReport applyRetention(qint64 now);
+    WriteReport saveDeployments(const QString& source, const Deployments& deployments);
     Deployments deployments(const QString& source);
     SourceExtent extent(const QString& source);
     QVector<GapMarker> gaps(const QString& source, const TimeRange& range);
@@ -64,6 +67,9 @@ public:
     bool isDamaged() const;
     /// Called on this object's thread with the user's message when damage is first found.
     void setDamageHandler(std::function<void(const QString& message)> handler);
+    /// Called on this object's thread with a passing notice ("Waiting for the database ...")
+    /// when a wait for another connection's lock outlasts StoreSettings::busyNoticeMs.
+    void setNoticeHandler(std::function<void(const QString& message)> handler);
 
     /// Copies the whole write-ahead log into the database file and empties the log (after a bulk
     /// load, before a copy of the file); false when a reader held part of it back or on damage.

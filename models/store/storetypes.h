@@ -26,6 +26,11 @@ struct StoreSettings
     /// The background integrity check starts this long after open() (ms): the app leaves the
     /// first seconds to start-up; tests use 0.
     int integrityCheckDelayMs = 0;
+    /// How long open() and every statement wait for a database another connection holds (ms),
+    /// e.g. while SQLite recovers the write-ahead log left by a killed process.
+    int busyTimeoutMs = 30000;
+    /// After this long waiting (ms), the notice handler hears "Waiting for the database ...".
+    int busyNoticeMs = 1000;
 };
 
 /// What opening a database did, in words for a banner when it was not plain.
@@ -36,6 +41,7 @@ struct OpenReport
     QString path;
     QString message;        ///< one or two sentences for the user; empty when Opened/Created
     QString movedAsidePath; ///< where a corrupt database was moved, with its -wal/-shm
+    QString keptWalPath;    ///< where a copy of a write-ahead log SQLite could not replay was kept
     int schemaVersion = 0;
 
     bool usable() const
@@ -52,12 +58,16 @@ struct IntegrityReport
     QString message; ///< in words when !ok, or when the check could not run to the end
 };
 
-/// The outcome of one write transaction.
+/// The outcome of one write transaction (a poll, a gap marker, an inventory, a retention run).
 struct WriteReport
 {
     bool ok = false;
     qsizetype samplesWritten = 0;
-    QString error; ///< in words when !ok; a gap marker was recorded instead
+    QString error; ///< in words when !ok; for a poll, a gap marker was recorded instead
+    /// Implausible samples left out of a poll (the rest of it was written), and why, in words.
+    qsizetype samplesRefused = 0;
+    QString refusal;
+    TimeRange window; ///< the poll's window, or the span of the samples written
 };
 
 /// How the values inside one output step combine (per series).

@@ -2,7 +2,10 @@
 #include "sources/collector.h"
 #include "store/samplestore.h"
 
+#include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 #include <algorithm>
@@ -237,6 +240,92 @@ private slots:
                                                  return h.state == SourceHealth::State::Failing &&
                                                         h.lastError.startsWith(
                                                             "could not store the data: ");
+                                             }),
+                                 30000);
+        collector.stop();
+    }
+
+    // A gap marker, the inventory or a retention run that could not be written reaches the
+    // source's health and the log (a trigger in the database injects the failure).
+    void failedStoreUpkeepIsShownInHealth_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("trigger");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("gap marker")
+            << QStringLiteral("bad-token")
+            << QStringLiteral("CREATE TRIGGER fail BEFORE INSERT ON gaps BEGIN SELECT "
+                              "RAISE(ABORT, 'injected failure'); END")
+            << QStringLiteral("could not record the failed poll's gap: ");
+        QTest::newRow("inventory")
+            << QStringLiteral("azure-openai")
+            << QStringLiteral("CREATE TRIGGER fail BEFORE INSERT ON deployments BEGIN SELECT "
+                              "RAISE(ABORT, 'injected failure'); END")
+            << QStringLiteral("could not store the deployments: ");
+        QTest::newRow("retention")
+            << QStringLiteral("azure-openai")
+            << QStringLiteral("CREATE TRIGGER fail BEFORE DELETE ON samples BEGIN SELECT "
+                              "RAISE(ABORT, 'injected failure'); END")
+            << QStringLiteral("could not apply the retention: ");
+    }
+    void failedStoreUpkeepIsShownInHealth()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, trigger);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("t.sqlite"));
+        {
+            SampleStore store;
+            QVERIFY(store.open(path).result().usable());
+            // A sample past the retention, for the retention run to delete.
+            SeriesSamples old;
+            old.key = {QStringLiteral("x"), QStringLiteral("M"), QStringLiteral("total"), {}};
+            old.samples = {{kNow - 100 * 86400, 1}};
+            PollBatch b;
+            b.source = QStringLiteral("x");
+            b.series = {old};
+            QVERIFY(store.write(b).result().ok);
+        }
+        {
+            auto db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("inject"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(trigger));
+            q.finish();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("inject"));
+
+        SampleStore store;
+        QVERIFY(store.open(path).result().usable());
+        Workspace ws;
+        if (kind == QLatin1String("bad-token")) {
+            ws.connections = {
+                envConnection(QStringLiteral("bad-token"), m_emu->baseUrl(), kBadTokenVar)};
+        } else {
+            const Workspace demo =
+                Workspace::demoWorkspace(m_emu->baseUrl(), emu::Emulator::accountResourceId());
+            for (const Connection& c : demo.connections) {
+                if (c.kind == kind)
+                    ws.connections = {c};
+            }
+        }
+        QCOMPARE(ws.connections.size(), 1);
+        Collector collector(ws, &store);
+        collector.setClock([] { return kNow; });
+        QSignalSpy health(&collector, &Collector::healthChanged);
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(QRegularExpression::escape(expected) +
+                                                QStringLiteral(".*injected failure")));
+        collector.start(3600);
+        QTRY_VERIFY_WITH_TIMEOUT(std::any_of(health.cbegin(), health.cend(),
+                                             [&](const QList<QVariant>& args) {
+                                                 const auto h = args.at(0).value<SourceHealth>();
+                                                 return h.lastError.startsWith(expected) &&
+                                                        h.lastError.contains("injected failure");
                                              }),
                                  30000);
         collector.stop();

@@ -1,7 +1,9 @@
 #include "cost/pricecatalog.h"
 #include "testsupport.h"
 
+#include <QProcess>
 #include <QtTest/QtTest>
+#include <cstdio>
 
 using namespace isc;
 
@@ -23,6 +25,32 @@ class tst_PriceCatalog : public QObject
 {
     Q_OBJECT
 private slots:
+    // A build whose own catalog does not parse must not price everything at zero without a word:
+    // it stops, in release builds too, naming the parse error. Run in a child process (this
+    // binary again, asked for the one function) since it ends the process.
+    void brokenBuiltinCatalogFailsLoudly()
+    {
+        if (qEnvironmentVariableIsSet("TST_PRICECATALOG_CHILD")) {
+            const PriceCatalog c = PriceCatalog::parseBuiltin(QByteArrayLiteral("{\"entries\": ["));
+            std::fprintf(stderr, "survived with %d entries\n", int(c.entries().size()));
+            return;
+        }
+        QProcess child;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("TST_PRICECATALOG_CHILD"), QStringLiteral("1"));
+        child.setProcessEnvironment(env);
+        child.setProcessChannelMode(QProcess::MergedChannels); // QtTest logs to stdout
+        child.start(QCoreApplication::applicationFilePath(),
+                    {QStringLiteral("brokenBuiltinCatalogFailsLoudly")});
+        QVERIFY(child.waitForFinished(60000));
+        const QByteArray err = child.readAll();
+        QVERIFY2(!err.contains("survived"), err.constData());
+        QCOMPARE(child.exitStatus(), QProcess::CrashExit);
+        QVERIFY2(err.contains("The built-in price catalog does not parse"), err.constData());
+    }
+
+    void builtinParses() { QVERIFY(!PriceCatalog::builtin().entries().isEmpty()); }
+
     void builtinCoversTheDemoFleet_data()
     {
         QTest::addColumn<QString>("provider");

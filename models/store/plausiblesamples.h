@@ -1,0 +1,21 @@
+#pragma once
+
+#include "core/sample.h"
+
+#include <QString>
+
+namespace isc::storeimpl {
+
+/// The largest magnitude stored: far above any count, duration or price, and still summable a
+/// few billion times in rollups and queries without overflowing to infinity.
+constexpr double kLargestValue = 1e300;
+/// How far past the wall clock a sample may lie (s): clock skew, not a year 9999.
+constexpr qint64 kFutureSlack = 7 * 86400;
+
+/// Leaves the implausible samples of `batch` out (a value that is not finite or larger than
+/// kLargestValue, a time before 1970 or after `latest`, in s UTC): true when it refused any, with
+/// `kept` the rest, `refused` their count and `refusal` the reasons in words.
+bool refuseImplausible(const PollBatch& batch, qint64 latest, PollBatch* kept, qsizetype* refused,
+                       QString* refusal);
+
+} // namespace isc::storeimpl
