@@ -126,12 +126,14 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
             inv.command = Invocation::Command::Emulator;
         else if (cmd == QLatin1String("prompt"))
             inv.command = Invocation::Command::Prompt;
+        else if (cmd == QLatin1String("secret"))
+            inv.command = Invocation::Command::Secret;
         else if (cmd == QLatin1String("help"))
             inv.command = Invocation::Command::Help;
         else {
             *error = QStringLiteral(
-                         "unknown command \"%1\" (commands: collect, query, replay, emulator; "
-                         "see --help)")
+                         "unknown command \"%1\" (commands: collect, query, replay, emulator, "
+                         "prompt, secret; see --help)")
                          .arg(cmd);
             return std::nullopt;
         }
@@ -182,6 +184,10 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
     case C::Emulator:
         p.addOption(opt(QStringLiteral("port"), QStringLiteral("port"), QStringLiteral("N")));
         break;
+    case C::Secret:
+        p.addOption(opt(QStringLiteral("workspace"), QStringLiteral("ws"), QStringLiteral("FILE")));
+        p.addOption(opt(QStringLiteral("inference"), QStringLiteral("inference")));
+        break;
     case C::Version:
     case C::Help:
         break;
@@ -193,7 +199,20 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
     }
     if (inv.command == C::Prompt && !parsePrompt(p, &inv, error))
         return std::nullopt;
-    if (!p.positionalArguments().isEmpty() && inv.command != C::Prompt) {
+    if (inv.command == C::Secret && !p.isSet(QStringLiteral("help"))) {
+        const QStringList words = p.positionalArguments();
+        if (words.size() != 2 || words.first() != QLatin1String("set")) {
+            *error = QStringLiteral("secret needs: secret set CONNECTION (the key is read from "
+                                    "standard input)");
+            return std::nullopt;
+        }
+        inv.secretAction = words.at(0);
+        inv.connectionName = words.at(1);
+        inv.workspacePath = p.value(QStringLiteral("workspace"));
+        inv.inferenceKey = p.isSet(QStringLiteral("inference"));
+    }
+    if (!p.positionalArguments().isEmpty() && inv.command != C::Prompt &&
+        inv.command != C::Secret) {
         *error = QStringLiteral("unexpected argument \"%1\"").arg(p.positionalArguments().first());
         return std::nullopt;
     }
@@ -354,6 +373,7 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
         }
         break;
     case C::Prompt: // parsePrompt() did it
+    case C::Secret: // read with the positional arguments
     case C::Version:
     case C::Help:
         break;
@@ -392,6 +412,9 @@ QString helpText()
                "             [--model M] [--api-key-env VAR] [--system TEXT]\n"
                "             [--param key=value]... \"prompt\"\n"
                "      Streams the answer to stdout; prints one JSON line of metrics to stderr.\n"
+               "  inferscope secret set CONNECTION [--workspace FILE] [--inference]\n"
+               "      Reads a key from standard input and stores it in the OS keychain under\n"
+               "      the connection's keychain entry (--inference: its inference key).\n"
                "  inferscope --version | --help\n"
                "\n"
                "Common options: --db FILE (history database), --seed N (demo emulator seed, "

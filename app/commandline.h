@@ -9,7 +9,7 @@ namespace isc::app {
 /// What the user asked for on the command line, validated. Parsing needs no QCoreApplication.
 struct Invocation
 {
-    enum class Command { Gui, Collect, Query, Replay, Emulator, Prompt, Version, Help };
+    enum class Command { Gui, Collect, Query, Replay, Emulator, Prompt, Secret, Version, Help };
     Command command = Command::Gui;
 
     // Shared
@@ -51,6 +51,11 @@ struct Invocation
     QString apiKeyEnv; ///< name of the environment variable holding the key
     QString system;
     QStringList params; ///< key=value, checked by ChatRequest::setParam
+
+    // secret set CONNECTION [--workspace FILE] [--inference]: the key comes on stdin
+    QString secretAction;      ///< "set"
+    QString connectionName;    ///< a connection's id or display name
+    bool inferenceKey = false; ///< the playground's inference key instead of the monitoring one
 
     // emulator
     quint16 port = 0;

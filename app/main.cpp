@@ -47,6 +47,8 @@ int main(int argc, char** argv)
             return isc::app::runEmulator(*inv);
         case Command::Prompt:
             return isc::app::runPrompt(*inv);
+        case Command::Secret:
+            return isc::app::runSecret(*inv);
         default:
             return 2;
         }

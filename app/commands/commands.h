@@ -10,6 +10,7 @@ int runQuery(const Invocation& inv);
 int runReplay(const Invocation& inv);
 int runEmulator(const Invocation& inv);
 int runPrompt(const Invocation& inv);
+int runSecret(const Invocation& inv);
 int runGui(const Invocation& inv);
 
 /// Prints one line to stderr, prefixed "inferscope: ".

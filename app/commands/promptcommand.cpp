@@ -69,7 +69,7 @@ bool demoTarget(const QString& name, const emu::Emulator& emulator, ChatTarget* 
 // A connection by id or display name; else `name` is a deployment of the first Azure OpenAI
 // connection with an inference endpoint.
 bool workspaceTarget(const QString& name, const Workspace& ws, ChatTarget* t, QString* connection,
-                     QString* provider, QString* error)
+                     QString* provider, CredentialWait* keyReady, QString* error)
 {
     const Connection* found = nullptr;
     for (const Connection& c : ws.connections) {
@@ -90,8 +90,11 @@ bool workspaceTarget(const QString& name, const Workspace& ws, ChatTarget* t, QS
             if (path.endsWith(QLatin1String("/metrics")))
                 t->baseUrl.setPath(path.chopped(8)); // the chat API sits beside /metrics
         }
-        if (found->inferenceCredential.kind != SecretRef::Kind::None)
-            t->apiKey = inferenceCredentialProvider(*found);
+        if (found->inferenceCredential.kind != SecretRef::Kind::None) {
+            const Credential key = inferenceCredential(*found);
+            t->apiKey = key.secret;
+            *keyReady = key.whenReady;
+        }
         return true;
     }
     for (const Connection& c : ws.connections) {
@@ -102,8 +105,11 @@ bool workspaceTarget(const QString& name, const Workspace& ws, ChatTarget* t, QS
             t->dialect = ChatDialect::Azure;
             t->baseUrl = c.endpoint;
             t->deployment = name;
-            if (c.inferenceCredential.kind != SecretRef::Kind::None)
-                t->apiKey = inferenceCredentialProvider(c);
+            if (c.inferenceCredential.kind != SecretRef::Kind::None) {
+                const Credential key = inferenceCredential(c);
+                t->apiKey = key.secret;
+                *keyReady = key.whenReady;
+            }
             return true;
         }
     }
@@ -135,6 +141,7 @@ int runPrompt(const Invocation& inv)
     QString connection; ///< the connection id recorded in the history
     QString provider;   ///< the price catalog's provider, empty = no price
     QString error;
+    CredentialWait keyReady; // a keychain key is read in the background: the request waits
     if (inv.demo) {
         emulator = std::make_unique<emu::Emulator>(inv.seed);
         if (!emulator->listen(QHostAddress::LocalHost, 0, &error)) {
@@ -154,7 +161,7 @@ int runPrompt(const Invocation& inv)
             printError(error);
             return 2;
         }
-        if (!workspaceTarget(inv.target, *ws, &target, &connection, &provider, &error)) {
+        if (!workspaceTarget(inv.target, *ws, &target, &connection, &provider, &keyReady, &error)) {
             printError(error);
             return 2;
         }
@@ -215,7 +222,10 @@ int runPrompt(const Invocation& inv)
         result = r;
         QCoreApplication::quit();
     });
-    client.run(target, request);
+    if (keyReady && inv.apiKeyEnv.isEmpty())
+        keyReady(&client, kCredentialWaitMs, [&] { client.run(target, request); });
+    else
+        client.run(target, request);
     QCoreApplication::exec();
     if (!endsWithNewline)
         std::fputs("\n", stdout);

@@ -21,6 +21,8 @@ struct SourceHealth
     int backfillTotal = 0;  ///< chunks planned, 0 when not backfilling
     qint64 latencyMs = -1;  ///< response time of the last answered request, -1 = none yet
     QString warning;        ///< a standing problem that does not stop polling, in words
+    qint64 throttledUntil =
+        0; ///< seconds UTC: the server asked for no request before then; 0 = none
 };
 
 /// A short word for the state, for labels ("polling", "failing", ...).

@@ -12,6 +12,7 @@ namespace isc {
 struct AzCliTokenProvider::Private
 {
     QString tenantId;
+    QString resource;
     int timeoutMs = kTimeoutMs;
     QPointer<QProcess> process;
 };
@@ -20,6 +21,12 @@ AzCliTokenProvider::AzCliTokenProvider(QString tenantId, QObject* parent)
     : TokenProvider(parent), d(std::make_unique<Private>())
 {
     d->tenantId = std::move(tenantId);
+}
+
+AzCliTokenProvider::AzCliTokenProvider(QString tenantId, QString resource, QObject* parent)
+    : AzCliTokenProvider(std::move(tenantId), parent)
+{
+    d->resource = std::move(resource);
 }
 
 AzCliTokenProvider::~AzCliTokenProvider()
@@ -37,6 +44,8 @@ QStringList AzCliTokenProvider::arguments() const
                      QStringLiteral("--output"), QStringLiteral("json")};
     if (!d->tenantId.isEmpty())
         args << QStringLiteral("--tenant") << d->tenantId;
+    if (!d->resource.isEmpty())
+        args << QStringLiteral("--resource") << d->resource;
     return args;
 }
 

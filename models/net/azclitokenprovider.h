@@ -14,8 +14,10 @@ class AzCliTokenProvider : public TokenProvider
 {
     Q_OBJECT
 public:
-    /// `tenantId` (optional) is passed as `--tenant`; `resource` as `--resource`.
+    /// `tenantId` (optional) is passed as `--tenant`; `resource` (optional, e.g.
+    /// azureResource() of the management endpoint) as `--resource`.
     explicit AzCliTokenProvider(QString tenantId = {}, QObject* parent = nullptr);
+    AzCliTokenProvider(QString tenantId, QString resource, QObject* parent = nullptr);
     ~AzCliTokenProvider() override;
 
     /// How long one `az` run may take before it is killed, in ms.

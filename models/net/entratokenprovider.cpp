@@ -4,9 +4,29 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
 #include <QUrlQuery>
 
 namespace isc {
+
+QString azureResource(const QUrl& endpoint)
+{
+    if (!endpoint.isValid() || endpoint.host().isEmpty())
+        return QStringLiteral("https://management.azure.com/");
+    QUrl root;
+    root.setScheme(endpoint.scheme().isEmpty() ? QStringLiteral("https") : endpoint.scheme());
+    root.setHost(endpoint.host().toLower());
+    if (endpoint.port() > 0 &&
+        endpoint.port() != (root.scheme() == QLatin1String("https") ? 443 : 80))
+        root.setPort(endpoint.port());
+    root.setPath(QStringLiteral("/"));
+    return root.toString();
+}
+
+QString azureScope(const QUrl& endpoint)
+{
+    return azureResource(endpoint) + QLatin1String(".default");
+}
 
 EntraTokenProvider::EntraTokenProvider(Config config, HttpClient* http, QObject* parent)
     : TokenProvider(parent), m_config(std::move(config)), m_http(http)
@@ -62,6 +82,20 @@ std::optional<AccessToken> EntraTokenProvider::parseTokenResponse(const QByteArr
 }
 
 void EntraTokenProvider::startFetch()
+{
+    if (!m_config.whenClientSecretReady) {
+        sendTokenRequest();
+        return;
+    }
+    // A keychain read may still be running: the secret is asked for when it has ended.
+    QPointer<EntraTokenProvider> self = this;
+    m_config.whenClientSecretReady(this, [self] {
+        if (self)
+            self->sendTokenRequest();
+    });
+}
+
+void EntraTokenProvider::sendTokenRequest()
 {
     QString error;
     const QString secret = m_config.clientSecret ? m_config.clientSecret(&error) : QString();

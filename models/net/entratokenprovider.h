@@ -11,6 +11,13 @@ namespace isc {
 
 class HttpClient;
 
+/// The resource (audience) of an Azure API endpoint: "https://management.usgovcloudapi.net/" for
+/// any URL on that host. What `az account get-access-token --resource` takes.
+QString azureResource(const QUrl& endpoint);
+
+/// The OAuth 2.0 scope of an Azure API endpoint: azureResource() + ".default".
+QString azureScope(const QUrl& endpoint);
+
 /// Signs in to Microsoft Entra ID as an application (OAuth 2.0 client credentials): POST
 /// {authorityHost}/{tenant}/oauth2/v2.0/token. Tokens stay in memory.
 class EntraTokenProvider : public TokenProvider
@@ -24,6 +31,11 @@ public:
         QString clientId;
         /// The client secret, asked for at each fetch (same shape as a SecretProvider).
         std::function<QString(QString* error)> clientSecret;
+        /// Optional: calls `ready` once clientSecret answers without waiting (a keychain read),
+        /// bounded by the caller; `context` is the provider. Without it the secret is asked at
+        /// once.
+        std::function<void(QObject* context, std::function<void()> ready)> whenClientSecretReady;
+        /// What the token is for; azureScope() of the connection's management endpoint.
         QString scope = QStringLiteral("https://management.azure.com/.default");
     };
 
@@ -43,6 +55,8 @@ protected:
     void startFetch() override;
 
 private:
+    void sendTokenRequest();
+
     Config m_config;
     HttpClient* m_http = nullptr;
 };

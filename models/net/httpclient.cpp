@@ -4,6 +4,7 @@
 #include "net/retrypolicy.h"
 #include "net/streamconnection.h"
 #include "net/streamconnectionpool.h"
+#include "net/throttlegate.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -45,122 +46,12 @@ QString formatBytes(qint64 bytes)
     return QString::number(bytes) + QLatin1String(" bytes");
 }
 
-QString withDetail(const QString& head, const QString& detail)
-{
-    return detail.isEmpty() ? head : head + QLatin1String(": ") + detail;
-}
-
 bool isTransportError(QNetworkReply::NetworkError e)
 {
     return e != QNetworkReply::NoError && e < QNetworkReply::ContentAccessDenied;
 }
 
 } // namespace
-
-QString httpHostPort(const QUrl& url)
-{
-    const int port = url.port(url.scheme() == QLatin1String("https") ? 443 : 80);
-    return url.host() + QLatin1Char(':') + QString::number(port);
-}
-
-QString httpOrigin(const QUrl& url)
-{
-    return url.scheme() + QLatin1String("://") + httpHostPort(url);
-}
-
-QString credentialRefusal(const HttpRequest& r)
-{
-    if (r.credentialHosts.isEmpty())
-        return {};
-    const QString host = r.url.host();
-    for (const QString& allowed : r.credentialHosts) {
-        if (host.compare(allowed, Qt::CaseInsensitive) == 0)
-            return {};
-    }
-    for (const auto& header : r.headers) {
-        if (isCredentialHeader(header.first))
-            return QStringLiteral("the credential of this connection is only sent to %1; "
-                                  "refused to send it to %2")
-                .arg(r.credentialHosts.join(QLatin1String(", ")), host);
-    }
-    return {};
-}
-
-HttpError contentTypeError(const HttpRequest& request, const HttpResponse& response)
-{
-    const QByteArray expected = request.expectContentType.toLower();
-    const QByteArray type = response.header("content-type").toLower();
-    if (expected.isEmpty() || type.startsWith(expected))
-        return {};
-    // A proxy's or gateway's HTML page with 200 is not the answer asked for.
-    return parseError(request.url, QStringLiteral("expected %1 but got %2")
-                                       .arg(QString::fromLatin1(expected),
-                                            type.isEmpty() ? QStringLiteral("no content type")
-                                                           : QString::fromLatin1(type.left(80))));
-}
-
-HttpVerdict judgeHttpAnswer(const HttpRequest& request, const HttpResponse& resp,
-                            const QString& reasonPhrase, int attempts)
-{
-    HttpVerdict v;
-    const int status = resp.status;
-    const bool canRetry = attempts <= std::max(0, request.maxRetries);
-    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    const std::optional<qint64> serverDelay = retry::serverRetryDelayMs(resp.headers, nowMs);
-    const QString message = retry::providerMessage(resp.body);
-    const auto throttledUntil = [&](qint64 delayMs) {
-        const qint64 until = (nowMs + delayMs + 999) / 1000;
-        v.error = {HttpError::Kind::Throttled,
-                   QStringLiteral("rate-limited until %1 UTC")
-                       .arg(QDateTime::fromSecsSinceEpoch(until, Qt::UTC)
-                                .toString(QStringLiteral("HH:mm:ss"))),
-                   until};
-    };
-
-    const bool spendLimit = retry::isSpendLimitReached(status, resp.body);
-    bool retryable = false;
-    if (!retry::isNeverRetriedStatus(status) && !spendLimit) {
-        const std::optional<bool> should = retry::shouldRetryHeader(resp.headers);
-        retryable = should.value_or(retry::isRetryableStatus(status));
-    }
-    if (retryable && serverDelay && *serverDelay > request.maxRetryAfterMs) {
-        throttledUntil(*serverDelay); // waiting that long is the caller's decision, not ours
-        return v;
-    }
-    if (retryable && canRetry) {
-        const double jitter = QRandomGenerator::global()->generateDouble();
-        v.retry = true;
-        v.retryDelayMs = serverDelay ? *serverDelay : retry::backoffMs(attempts - 1, jitter);
-        return v;
-    }
-
-    if (status == 401 || status == 403) {
-        v.error = {HttpError::Kind::Auth,
-                   withDetail(QStringLiteral("authentication failed (%1)").arg(status), message),
-                   0};
-    } else if (spendLimit) {
-        v.error = {HttpError::Kind::Throttled,
-                   withDetail(QStringLiteral("the spend limit of the account is reached (429); "
-                                             "raise it in the provider's console"),
-                              message),
-                   0};
-    } else if (status == 429) {
-        if (serverDelay) {
-            throttledUntil(*serverDelay);
-        } else {
-            v.error = {HttpError::Kind::Throttled,
-                       withDetail(QStringLiteral("rate-limited (429)"), message), 0};
-        }
-    } else {
-        const QString reason = reasonPhrase.trimmed();
-        QString head =
-            QStringLiteral("%1 answered HTTP %2").arg(httpHostPort(request.url)).arg(status);
-        if (!reason.isEmpty())
-            head += QLatin1Char(' ') + reason;
-        v.error = {HttpError::Kind::HttpStatus, withDetail(head, message), 0};
-    }
-    return v;
-}
 
 struct HttpClient::Private
 {
@@ -174,7 +65,8 @@ struct HttpClient::Private
         QMetaObject::Connection contextConnection;
         QNetworkReply* reply = nullptr;
         QTimer* retryTimer = nullptr;
-        QTimer* connectTimer = nullptr; // runs while the TCP (and TLS) connection opens
+        QTimer* connectTimer = nullptr;  // runs while the TCP (and TLS) connection opens
+        QTimer* deadlineTimer = nullptr; // the whole request (stream(): until the headers)
         int attempts = 0;
         bool tooLarge = false;
         bool connectTimedOut = false;
@@ -187,10 +79,16 @@ struct HttpClient::Private
     StreamConnectionPool* streamPool = nullptr;
     quint64 nextId = 1;
     std::map<quint64, std::unique_ptr<Pending>> pending;
+    ThrottleGate gate;
 
     void startAttempt(Pending* p);
     void onFinished(Pending* p, QNetworkReply* reply);
-    void scheduleRetry(Pending* p, qint64 delayMs);
+    bool scheduleRetry(Pending* p, qint64 delayMs);
+    bool fitsDeadline(const Pending* p, qint64 waitMs) const;
+    void startDeadline(Pending* p);
+    void stopDeadline(Pending* p);
+    void expire(quint64 id);
+    void whenAdmitted(Pending* p, std::function<void()> start);
     void complete(quint64 id, HttpResponse response);
     void detach(Pending* p);
     void checkSize(Pending* p, qint64 bytes);
@@ -198,6 +96,79 @@ struct HttpClient::Private
     void watchConnect(Pending* p, QNetworkReply* reply);
     Pending* add(const HttpRequest& request, QObject* context, Callback done);
 };
+
+bool HttpClient::Private::fitsDeadline(const Pending* p, qint64 waitMs) const
+{
+    return p->request.deadlineMs <= 0 || p->elapsed.elapsed() + waitMs < p->request.deadlineMs;
+}
+
+// Qt's transfer timeout restarts with every byte: a server that trickles holds it forever.
+void HttpClient::Private::startDeadline(Pending* p)
+{
+    if (p->request.deadlineMs <= 0)
+        return;
+    p->deadlineTimer = new QTimer(q);
+    p->deadlineTimer->setSingleShot(true);
+    QObject::connect(p->deadlineTimer, &QTimer::timeout, q, [this, id = p->id] { expire(id); });
+    p->deadlineTimer->start(p->request.deadlineMs);
+}
+
+void HttpClient::Private::stopDeadline(Pending* p)
+{
+    if (!p->deadlineTimer)
+        return;
+    p->deadlineTimer->stop();
+    p->deadlineTimer->deleteLater();
+    p->deadlineTimer = nullptr;
+}
+
+void HttpClient::Private::expire(quint64 id)
+{
+    auto it = pending.find(id);
+    if (it == pending.end())
+        return;
+    const Pending* p = it->second.get();
+    HttpResponse resp;
+    resp.attempts = p->stream ? p->stream->attempts() : p->attempts;
+    resp.error = {HttpError::Kind::Timeout,
+                  QStringLiteral("%1 did not answer completely within %2 s (it sent too slowly "
+                                 "or stopped); the request was abandoned")
+                      .arg(hostPort(p->request.url), formatSeconds(p->request.deadlineMs)),
+                  0};
+    complete(id, resp);
+}
+
+// Runs `start` when no throttle hold stands in the way: at once, after a short hold, or never
+// (the request fails at once, unsent, saying until when).
+void HttpClient::Private::whenAdmitted(Pending* p, std::function<void()> start)
+{
+    const qint64 until = gate.heldUntil(ThrottleGate::scopeOf(p->request));
+    if (until == 0) {
+        start();
+        return;
+    }
+    const qint64 wait = until - gate.now();
+    if (wait <= p->request.maxThrottleWaitMs && fitsDeadline(p, wait)) {
+        p->retryTimer = new QTimer(q);
+        p->retryTimer->setSingleShot(true);
+        p->retryTimer->setTimerType(Qt::PreciseTimer); // never before the server asked
+        QObject::connect(p->retryTimer, &QTimer::timeout, q, [p, start = std::move(start)] {
+            p->retryTimer->deleteLater();
+            p->retryTimer = nullptr;
+            start();
+        });
+        p->retryTimer->start(static_cast<int>(wait + 1));
+        return;
+    }
+    HttpResponse resp;
+    resp.error = {HttpError::Kind::Throttled,
+                  QStringLiteral("%1 (%2 asked to wait; nothing is sent to it before then)")
+                      .arg(throttledUntilWords(until), hostPort(p->request.url)),
+                  (until + 999) / 1000};
+    // Answer later so `done` never runs inside send().
+    QMetaObject::invokeMethod(
+        q, [this, id = p->id, resp] { complete(id, resp); }, Qt::QueuedConnection);
+}
 
 void HttpClient::Private::stopConnectTimer(Pending* p)
 {
@@ -257,6 +228,7 @@ void HttpClient::Private::detach(Pending* p)
         stream->deleteLater(); // we may be inside one of its callbacks
     }
     stopConnectTimer(p);
+    stopDeadline(p);
     if (p->contextConnection)
         QObject::disconnect(p->contextConnection);
 }
@@ -315,8 +287,13 @@ void HttpClient::Private::startAttempt(Pending* p)
                      [this, p, reply] { onFinished(p, reply); });
 }
 
-void HttpClient::Private::scheduleRetry(Pending* p, qint64 delayMs)
+bool HttpClient::Private::scheduleRetry(Pending* p, qint64 delayMs)
 {
+    // Another request may have been told to wait longer: no retry before that either.
+    if (const qint64 until = gate.heldUntil(ThrottleGate::scopeOf(p->request)))
+        delayMs = std::max(delayMs, until - gate.now());
+    if (!fitsDeadline(p, delayMs))
+        return false; // the caller ends the request with the answer it has
     p->retryTimer = new QTimer(q);
     p->retryTimer->setSingleShot(true);
     // Coarse timers may fire up to 5 % early; a retry must never come before the server asked.
@@ -327,6 +304,7 @@ void HttpClient::Private::scheduleRetry(Pending* p, qint64 delayMs)
         startAttempt(p);
     });
     p->retryTimer->start(static_cast<int>(std::min<qint64>(delayMs + 1, 24 * 3600 * 1000)));
+    return true;
 }
 
 void HttpClient::Private::onFinished(Pending* p, QNetworkReply* reply)
@@ -344,6 +322,7 @@ void HttpClient::Private::onFinished(Pending* p, QNetworkReply* reply)
         resp.headers.append({name.toLower(), value});
     const QNetworkReply::NetworkError err = reply->error();
     const QUrl& url = p->request.url;
+    gate.noteAnswer(p->request, resp); // a Retry-After outlives this request
     const bool canRetry = p->attempts <= std::max(0, p->request.maxRetries);
 
     if (p->tooLarge) {
@@ -424,8 +403,8 @@ void HttpClient::Private::onFinished(Pending* p, QNetworkReply* reply)
         // Connection errors and timeouts are retried as the SDKs do; TLS failures are not.
         if (e.kind != HttpError::Kind::Tls && canRetry) {
             const double jitter = QRandomGenerator::global()->generateDouble();
-            scheduleRetry(p, retry::backoffMs(p->attempts - 1, jitter));
-            return;
+            if (scheduleRetry(p, retry::backoffMs(p->attempts - 1, jitter)))
+                return;
         }
         complete(p->id, resp);
         return;
@@ -446,12 +425,14 @@ void HttpClient::Private::onFinished(Pending* p, QNetworkReply* reply)
         return;
     }
 
-    const HttpVerdict verdict = judgeHttpAnswer(
-        p->request, resp, reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString(),
-        p->attempts);
+    const QString reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+    HttpVerdict verdict = judgeHttpAnswer(p->request, resp, reason, p->attempts);
     if (verdict.retry) {
-        scheduleRetry(p, verdict.retryDelayMs);
-        return;
+        if (scheduleRetry(p, verdict.retryDelayMs))
+            return;
+        // No time left for a retry: this answer is the last one.
+        verdict = judgeHttpAnswer(p->request, resp, reason,
+                                  std::max(p->attempts, p->request.maxRetries + 1));
     }
     resp.error = verdict.error;
     complete(p->id, resp);
@@ -528,8 +509,10 @@ HttpClient::Private::Pending* HttpClient::Private::add(const HttpRequest& reques
 quint64 HttpClient::send(const HttpRequest& request, QObject* context, Callback done)
 {
     const quint64 id = d->nextId;
-    if (Private::Pending* p = d->add(request, context, std::move(done)))
-        d->startAttempt(p);
+    if (Private::Pending* p = d->add(request, context, std::move(done))) {
+        d->startDeadline(p);
+        d->whenAdmitted(p, [this, p] { d->startAttempt(p); });
+    }
     return id;
 }
 
@@ -540,9 +523,23 @@ quint64 HttpClient::stream(const HttpRequest& request, QObject* context, StreamC
     Private::Pending* p = d->add(request, context, std::move(done));
     if (!p)
         return id;
-    callbacks.onFinished = [this, id](const HttpResponse& r) { d->complete(id, r); };
-    p->stream = new StreamConnection(streamPool(), request, std::move(callbacks), this);
-    p->stream->start();
+    callbacks.onFinished = [this, id, request](const HttpResponse& r) {
+        d->gate.noteAnswer(request, r);
+        d->complete(id, r);
+    };
+    // The deadline covers the wait for the headers; a long answer is the idle timeout's.
+    auto onHeaders = std::move(callbacks.onHeaders);
+    callbacks.onHeaders = [this, id, onHeaders](int status, const QList<HttpHeader>& headers) {
+        if (auto it = d->pending.find(id); it != d->pending.end())
+            d->stopDeadline(it->second.get());
+        if (onHeaders)
+            onHeaders(status, headers);
+    };
+    d->startDeadline(p);
+    d->whenAdmitted(p, [this, p, request, callbacks = std::move(callbacks)]() mutable {
+        p->stream = new StreamConnection(streamPool(), request, std::move(callbacks), this);
+        p->stream->start();
+    });
     return id;
 }
 
@@ -576,6 +573,17 @@ StreamConnectionPool* HttpClient::streamPool()
     if (!d->streamPool)
         d->streamPool = new StreamConnectionPool(this);
     return d->streamPool;
+}
+
+qint64 HttpClient::throttledUntilUtc(const QUrl& url) const
+{
+    const qint64 ms = d->gate.heldUntilForOrigin(url);
+    return ms > 0 ? (ms + 999) / 1000 : 0;
+}
+
+void HttpClient::setClock(std::function<qint64()> nowMs)
+{
+    d->gate.setClock(std::move(nowMs));
 }
 
 } // namespace isc

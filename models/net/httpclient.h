@@ -83,6 +83,13 @@ public:
     /// The keep-alive connections stream() reuses (created on first use).
     StreamConnectionPool* streamPool();
 
+    /// Until when a server asked to be left alone for requests to `url`'s origin (any
+    /// credential), seconds UTC; 0 when nothing holds them back.
+    qint64 throttledUntilUtc(const QUrl& url) const;
+
+    /// Replaces the wall clock the throttle holds are kept by (ms UTC), for tests.
+    void setClock(std::function<qint64()> nowMs);
+
 private:
     struct Private;
     std::unique_ptr<Private> d;

@@ -20,11 +20,17 @@ struct HttpRequest
     QByteArray method = "GET";
     QList<HttpHeader> headers;
     QByteArray body;
-    int timeoutMs = 30000;                  ///< inactivity timeout
+    int timeoutMs = 30000; ///< inactivity timeout
+    /// The whole request, retries and their waits included, ms (0 = none): a server that
+    /// trickles or stalls ends with Kind::Timeout. stream(): until the headers arrive.
+    int deadlineMs = 60000;
     int connectTimeoutMs = 5000;            ///< time to open the connection, as the SDKs
     qint64 maxBodyBytes = 64 * 1024 * 1024; ///< larger bodies fail with Kind::TooLarge
     int maxRetries = 2;                     ///< as the official SDKs
     int maxRetryAfterMs = 60000; ///< a server asking to wait longer ends with Kind::Throttled
+    /// A request to a scope a server asked to leave alone (ThrottleGate) waits this long at
+    /// most, ms; a longer hold fails at once with Kind::Throttled, unsent.
+    int maxThrottleWaitMs = 10000;
     /// e.g. "application/json": a 2xx answer of another media type fails with Kind::Parse.
     QByteArray expectContentType;
     /// The hosts the credential headers (Authorization, api-key, x-api-key) may go to; empty =

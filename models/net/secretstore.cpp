@@ -1,31 +1,44 @@
 #include "net/secretstore.h"
 
+#include "net/keychainbackend.h"
+
 #include <QCoreApplication>
 #include <QHash>
 #include <QPointer>
 #include <QSet>
-#include <qt6keychain/keychain.h>
+#include <QTimer>
 
 namespace isc {
 namespace {
 
-// The errors that mean "there is no usable keychain here", as opposed to "the user said no".
-bool meansNoKeychain(QKeychain::Error e)
+QPointer<SecretStore> g_override; // setShared()
+
+// How to give the key without a keychain: the one advice that works on a headless machine.
+QString envAdvice()
 {
-    return e == QKeychain::NoBackendAvailable || e == QKeychain::NotImplemented ||
-           e == QKeychain::OtherError;
+    return QStringLiteral("put the key in an environment variable and set the connection's "
+                          "credential to {\"env\": \"VARIABLE\"}");
 }
 
 } // namespace
 
 struct SecretStore::Private
 {
-    Backend backend = Backend::Keychain;
+    std::unique_ptr<KeychainBackend> keychain; // null: session only from the start
     bool sessionOnly = false;
     QHash<QString, QString> values; // memory only; never written anywhere else
     QSet<QString> absent;           // preloaded and not in the keychain
+    QSet<QString> locked;           // the keyring is locked (no unlock prompt could show)
     QHash<QString, QString> failures;
     QSet<QString> loading;
+
+    void becameSessionOnly(SecretStore* q)
+    {
+        if (sessionOnly)
+            return;
+        sessionOnly = true;
+        emit q->statusChanged(sessionOnlyMessage());
+    }
 };
 
 QString SecretStore::serviceName()
@@ -38,59 +51,81 @@ QString SecretStore::sessionOnlyMessage()
     return QStringLiteral("no keychain available: the key is kept for this session only");
 }
 
+QString SecretStore::defaultLabel(const QString& name)
+{
+    return QStringLiteral("Inferscope: %1").arg(name);
+}
+
 SecretStore::SecretStore(Backend backend, QObject* parent)
     : QObject(parent), d(std::make_unique<Private>())
 {
-    d->backend = backend;
+    if (backend == Backend::Keychain)
+        d->keychain = KeychainBackend::system(serviceName());
     d->sessionOnly = backend == Backend::SessionOnly;
+}
+
+SecretStore::SecretStore(std::unique_ptr<KeychainBackend> keychain, QObject* parent)
+    : QObject(parent), d(std::make_unique<Private>())
+{
+    d->keychain = std::move(keychain);
+    d->sessionOnly = !d->keychain;
 }
 
 SecretStore::~SecretStore() = default;
 
 SecretStore* SecretStore::shared()
 {
+    if (g_override)
+        return g_override;
     static QPointer<SecretStore> instance;
     if (!instance)
         instance = new SecretStore(Backend::Keychain, QCoreApplication::instance());
     return instance;
 }
 
-void SecretStore::write(const QString& name, const QString& value, Done done)
+void SecretStore::setShared(SecretStore* store)
+{
+    g_override = store;
+}
+
+void SecretStore::write(const QString& name, const QString& value, Done done, const QString& label)
 {
     d->values.insert(name, value);
     d->absent.remove(name);
+    d->locked.remove(name);
     d->failures.remove(name);
     if (d->sessionOnly) {
         if (done)
             done(true, sessionOnlyMessage());
         return;
     }
-    auto* job = new QKeychain::WritePasswordJob(serviceName(), this);
-    job->setAutoDelete(true);
-    job->setInsecureFallback(false); // never a plaintext file
-    job->setKey(name);
-    job->setTextData(value);
-    connect(job, &QKeychain::Job::finished, this, [this, done](QKeychain::Job* j) {
-        if (j->error() == QKeychain::NoError) {
-            if (done)
-                done(true, QString());
-            return;
-        }
-        if (meansNoKeychain(j->error())) {
-            const bool changed = !d->sessionOnly;
-            d->sessionOnly = true; // the value stays in memory (already inserted)
-            if (changed)
-                emit statusChanged(sessionOnlyMessage());
-            if (done)
-                done(true, sessionOnlyMessage());
-            return;
-        }
-        if (done)
-            done(false, QStringLiteral("the keychain refused to store the key: %1; it is kept "
-                                       "for this session only")
-                            .arg(j->errorString()));
-    });
-    job->start();
+    QPointer<SecretStore> self = this;
+    d->keychain->write(name, label.isEmpty() ? defaultLabel(name) : label, value,
+                       [self, done](const KeychainBackend::Result& r) {
+                           if (!self)
+                               return;
+                           using S = KeychainBackend::Status;
+                           if (r.status == S::Ok) {
+                               if (done)
+                                   done(true, QString());
+                               return;
+                           }
+                           if (r.status == S::NoKeychain) {
+                               self->d->becameSessionOnly(self); // the value stays in memory
+                               if (done)
+                                   done(true, sessionOnlyMessage());
+                               return;
+                           }
+                           if (done)
+                               done(false,
+                                    r.status == S::Locked
+                                        ? QStringLiteral("the keyring is locked and no unlock "
+                                                         "prompt could be shown; the key is kept "
+                                                         "for this session only")
+                                        : QStringLiteral("the keychain refused to store the key: "
+                                                         "%1; it is kept for this session only")
+                                              .arg(r.detail));
+                       });
 }
 
 void SecretStore::remove(const QString& name, Done done)
@@ -102,19 +137,14 @@ void SecretStore::remove(const QString& name, Done done)
             done(true, QString());
         return;
     }
-    auto* job = new QKeychain::DeletePasswordJob(serviceName(), this);
-    job->setAutoDelete(true);
-    job->setInsecureFallback(false);
-    job->setKey(name);
-    connect(job, &QKeychain::Job::finished, this, [done](QKeychain::Job* j) {
-        const bool ok = j->error() == QKeychain::NoError ||
-                        j->error() == QKeychain::EntryNotFound || meansNoKeychain(j->error());
+    d->keychain->remove(name, [done](const KeychainBackend::Result& r) {
+        using S = KeychainBackend::Status;
+        const bool ok = r.status == S::Ok || r.status == S::NotFound || r.status == S::NoKeychain;
         if (done)
-            done(ok, ok ? QString()
-                        : QStringLiteral("the keychain could not delete the key: %1")
-                              .arg(j->errorString()));
+            done(ok,
+                 ok ? QString()
+                    : QStringLiteral("the keychain could not delete the key: %1").arg(r.detail));
     });
-    job->start();
 }
 
 void SecretStore::preload(const QStringList& names)
@@ -127,28 +157,36 @@ void SecretStore::preload(const QStringList& names)
             continue;
         }
         d->loading.insert(name);
-        auto* job = new QKeychain::ReadPasswordJob(serviceName(), this);
-        job->setAutoDelete(true);
-        job->setInsecureFallback(false);
-        job->setKey(name);
-        connect(job, &QKeychain::Job::finished, this, [this, name](QKeychain::Job* j) {
-            d->loading.remove(name);
-            if (j->error() == QKeychain::NoError) {
-                // A write during the read wins: it is newer.
-                if (!d->values.contains(name))
-                    d->values.insert(name, static_cast<QKeychain::ReadPasswordJob*>(j)->textData());
-            } else if (j->error() == QKeychain::EntryNotFound) {
-                d->absent.insert(name);
-            } else {
-                if (meansNoKeychain(j->error()) && !d->sessionOnly) {
-                    d->sessionOnly = true;
-                    emit statusChanged(sessionOnlyMessage());
-                }
-                d->failures.insert(name, j->errorString());
+        QPointer<SecretStore> self = this;
+        d->keychain->read(name, [self, name](const KeychainBackend::Result& r) {
+            if (!self)
+                return;
+            Private* p = self->d.get();
+            p->loading.remove(name);
+            p->absent.remove(name);
+            p->locked.remove(name);
+            p->failures.remove(name);
+            switch (r.status) {
+            case KeychainBackend::Status::Ok:
+                if (!p->values.contains(name)) // a write during the read wins: it is newer
+                    p->values.insert(name, r.value);
+                break;
+            case KeychainBackend::Status::NotFound:
+                p->absent.insert(name);
+                break;
+            case KeychainBackend::Status::Locked:
+                p->locked.insert(name);
+                break;
+            case KeychainBackend::Status::NoKeychain:
+                p->becameSessionOnly(self);
+                p->failures.insert(name, r.detail);
+                break;
+            case KeychainBackend::Status::Failed:
+                p->failures.insert(name, r.detail);
+                break;
             }
-            emit loaded(name);
+            emit self->loaded(name);
         });
-        job->start();
     }
 }
 
@@ -157,31 +195,76 @@ std::optional<QString> SecretStore::value(const QString& name, QString* error) c
     const auto it = d->values.constFind(name);
     if (it != d->values.constEnd())
         return *it;
-    if (error) {
-        if (d->loading.contains(name))
-            *error =
-                QStringLiteral("the key \"%1\" is still being read from the keychain").arg(name);
-        else if (d->failures.contains(name))
-            *error =
-                d->sessionOnly
-                    ? QStringLiteral("no keychain available: enter the key \"%1\" again on the "
-                                     "Connections page (it is kept for this session only)")
-                          .arg(name)
-                    : QStringLiteral("the keychain could not read the key \"%1\": %2")
-                          .arg(name, d->failures.value(name));
-        else if (d->absent.contains(name))
-            *error = QStringLiteral("there is no key \"%1\" in the keychain; enter it on the "
-                                    "Connections page")
-                         .arg(name);
-        else
-            *error = QStringLiteral("the key \"%1\" has not been read from the keychain").arg(name);
-    }
+    if (!error)
+        return std::nullopt;
+    if (d->loading.contains(name))
+        *error = QStringLiteral("the key \"%1\" is still being read from the keychain (is the "
+                                "keyring waiting to be unlocked?)")
+                     .arg(name);
+    else if (d->locked.contains(name))
+        *error = QStringLiteral("the keyring is locked and no unlock prompt could be shown, so the "
+                                "key \"%1\" could not be read: unlock the keyring (log in to the "
+                                "desktop session), or %2")
+                     .arg(name, envAdvice());
+    else if (d->failures.contains(name) && d->sessionOnly)
+        *error = QStringLiteral("no keychain is available here, so the key \"%1\" cannot be read: "
+                                "%2 (in the app you can also enter it on the Connections page; it "
+                                "is then kept for this session only)")
+                     .arg(name, envAdvice());
+    else if (d->failures.contains(name))
+        *error = QStringLiteral("the keychain could not read the key \"%1\": %2")
+                     .arg(name, d->failures.value(name));
+    else if (d->absent.contains(name))
+        *error = QStringLiteral("there is no key \"%1\" in the keychain: enter it on the "
+                                "Connections page, or store it with `inferscope secret set`")
+                     .arg(name);
+    else
+        *error = QStringLiteral("the key \"%1\" has not been read from the keychain").arg(name);
     return std::nullopt;
 }
 
 bool SecretStore::isLoading(const QString& name) const
 {
     return d->loading.contains(name);
+}
+
+void SecretStore::whenLoaded(const QString& name, QObject* context, int timeoutMs,
+                             std::function<void()> done)
+{
+    auto fired = std::make_shared<bool>(false);
+    auto once = [fired, done = std::move(done)] {
+        if (*fired)
+            return;
+        *fired = true;
+        done();
+    };
+    QPointer<QObject> guard = context;
+    if (!d->loading.contains(name)) {
+        QMetaObject::invokeMethod(
+            this,
+            [guard, once] {
+                if (guard)
+                    once();
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    auto* timer = new QTimer(this);
+    timer->setSingleShot(true);
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    const auto finish = [guard, once, timer, connection] {
+        QObject::disconnect(*connection);
+        timer->stop();
+        timer->deleteLater();
+        if (guard)
+            once();
+    };
+    *connection = connect(this, &SecretStore::loaded, this, [name, finish](const QString& which) {
+        if (which == name)
+            finish();
+    });
+    connect(timer, &QTimer::timeout, this, finish);
+    timer->start(std::max(0, timeoutMs));
 }
 
 bool SecretStore::isSessionOnly() const

@@ -9,6 +9,8 @@
 
 namespace isc {
 
+class KeychainBackend;
+
 /// API keys, admin keys and client secrets in the OS keychain (QtKeychain, service
 /// "inferscope"). When no keychain is available (no Secret Service on D-Bus, headless) a key
 /// written here lives in memory for this session only, and status() says so: never a
@@ -28,17 +30,26 @@ public:
     static QString sessionOnlyMessage();
 
     explicit SecretStore(Backend backend = Backend::Keychain, QObject* parent = nullptr);
+    /// A store on `keychain` (tests: a fake one).
+    explicit SecretStore(std::unique_ptr<KeychainBackend> keychain, QObject* parent = nullptr);
     ~SecretStore() override;
 
     /// The store the credential providers of this process share (created on first use, owned
     /// by the application object).
     static SecretStore* shared();
+    /// Makes `store` the shared one (tests); nullptr goes back to the default. Not owned.
+    static void setShared(SecretStore* store);
+
+    /// What keychain browsers show for `name`: "Inferscope: <name>" (never the secret).
+    static QString defaultLabel(const QString& name);
 
     using Done = std::function<void(bool ok, const QString& error)>;
 
     /// Stores `value` under `name` (keychain, else memory for the session); `done` (optional)
     /// runs when written, with ok = true in both cases and `error` the session-only words.
-    void write(const QString& name, const QString& value, Done done = nullptr);
+    /// `label` names the connection in keychain browsers (empty: defaultLabel(name)).
+    void write(const QString& name, const QString& value, Done done = nullptr,
+               const QString& label = {});
     /// Removes `name` from the keychain and from memory.
     void remove(const QString& name, Done done = nullptr);
 
@@ -50,6 +61,10 @@ public:
     std::optional<QString> value(const QString& name, QString* error = nullptr) const;
     /// True while a preload of `name` is running.
     bool isLoading(const QString& name) const;
+    /// Calls `done` once `name` is not being read any more (found or not), at the latest after
+    /// `timeoutMs`: in this object's thread, never inside the call, never after `context` died.
+    void whenLoaded(const QString& name, QObject* context, int timeoutMs,
+                    std::function<void()> done);
 
     /// True once the keychain was found unavailable (keys are then kept for the session).
     bool isSessionOnly() const;

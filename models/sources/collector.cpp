@@ -28,10 +28,11 @@ struct Collector::Private
         isc::Source* source = nullptr;
         int backfillDone = 0;
         int backfillTotal = 0;
-        bool backfillFinished = false; // the source said so
-        int pendingWrites = 0;         // writes and gap records not landed yet
-        bool polled = false;           // a poll of the current cycle landed
-        QString warning;               // the source's latest warning, shown with its health
+        bool backfillFinished = false;  // the source said so
+        int pendingWrites = 0;          // writes and gap records not landed yet
+        bool polled = false;            // a poll of the current cycle landed
+        QString warning;                // the source's latest warning, shown with its health
+        CredentialWait credentialReady; // the first request waits for the key or sign-in
     };
 
     Collector* q = nullptr;
@@ -60,6 +61,12 @@ struct Collector::Private
     void landed(const isc::Source* s, bool isPoll);
     void applyRetention();
     void storeFailed(isc::Source* s, const QString& lastError);
+    // Until when the servers of `c` asked for quiet (seconds UTC), 0 = not throttled.
+    qint64 throttledUntil(const Connection& c) const
+    {
+        return std::max(http->throttledUntilUtc(c.endpoint),
+                        http->throttledUntilUtc(c.managementEndpoint));
+    }
 };
 
 void Collector::Private::emitProgress()
@@ -158,7 +165,8 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
 
     for (const Connection& c : d->workspace.connections) {
         QString why;
-        Source* src = makeSource(c, d->http, credentialProvider(c), this, &why);
+        const Credential credential = connectionCredential(c);
+        Source* src = makeSource(c, d->http, credential.secret, this, &why);
         if (!src) {
             qCWarning(lcCollector, "connection %s: %s; skipped", qPrintable(c.id), qPrintable(why));
             continue;
@@ -166,11 +174,13 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
         src->setClock([this] { return d->clock(); });
         Private::Entry added;
         added.source = src;
+        added.credentialReady = credential.whenReady;
         d->sources.append(added);
 
         connect(src, &Source::healthChanged, this, [this, src](SourceHealth h) {
             if (const Private::Entry* entry = d->find(src))
                 h.warning = entry->warning;
+            h.throttledUntil = d->throttledUntil(src->connection());
             emit healthChanged(h);
         });
         // A warning (e.g. an unknown metric name) does not stop polling; it stays beside the
@@ -295,6 +305,7 @@ void Collector::start(qint64 backfillSeconds)
     for (auto& s : d->sources) {
         Private::Entry fresh;
         fresh.source = s.source;
+        fresh.credentialReady = s.credentialReady;
         s = fresh;
     }
     d->applyRetention();
@@ -309,10 +320,20 @@ void Collector::start(qint64 backfillSeconds)
         const Connection& c = src->connection();
         const qint64 span =
             backfillSeconds >= 0 ? backfillSeconds : qint64(std::max(0, c.backfillDays)) * 86400;
-        const auto begin = [this, src, span, run](const SourceExtent& stored) {
+        const auto begin = [this, src, span, run,
+                            ready = entry.credentialReady](const SourceExtent& stored) {
             if (run != d->runId || !d->running)
                 return;
-            src->start(backfillWindows(stored, d->clock(), span));
+            const auto go = [this, src, span, run, stored] {
+                if (run == d->runId && d->running)
+                    src->start(backfillWindows(stored, d->clock(), span));
+            };
+            // Keys in the keychain and sign-ins arrive in the background: the first request
+            // waits for them (bounded) instead of failing and leaving a gap.
+            if (ready)
+                ready(this, kCredentialWaitMs, go);
+            else
+                go();
         };
         if (!d->store) {
             begin({});
@@ -353,6 +374,7 @@ QVector<SourceHealth> Collector::health() const
     for (const auto& s : d->sources) {
         out.append(s.source->health());
         out.last().warning = s.warning;
+        out.last().throttledUntil = d->throttledUntil(s.source->connection());
     }
     return out;
 }

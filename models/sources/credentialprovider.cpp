@@ -5,6 +5,7 @@
 #include "net/httpclient.h"
 #include "net/secretstore.h"
 
+#include <QCoreApplication>
 #include <QPointer>
 #include <memory>
 
@@ -23,16 +24,34 @@ template <typename T> std::shared_ptr<T> shareObject(T* object)
     return std::shared_ptr<T>(object, [](T* o) { o->deleteLater(); });
 }
 
-SecretProvider fromTokenProvider(std::shared_ptr<TokenProvider> provider, const QString& name)
+// Answers on the next event-loop turn: nothing to wait for.
+void readyNow(QObject* context, int, std::function<void()> ready)
 {
-    provider->refresh(); // sign in ahead so the first poll finds a token more often than not
-    return [provider, name](QString* error) {
+    QPointer<QObject> guard = context;
+    QMetaObject::invokeMethod(
+        context ? context : QCoreApplication::instance(),
+        [guard, hadContext = context != nullptr, ready] {
+            if (guard || !hadContext)
+                ready();
+        },
+        Qt::QueuedConnection);
+}
+
+Credential fromTokenProvider(std::shared_ptr<TokenProvider> provider)
+{
+    provider->refresh(); // sign in ahead so the first request rarely has to wait
+    Credential out;
+    out.secret = [provider](QString* error) {
         QString why;
         const QString token = provider->token(&why);
         if (token.isEmpty() && error)
-            *error = QStringLiteral("%1: %2").arg(name, why);
+            *error = why;
         return token;
     };
+    out.whenReady = [provider](QObject* context, int timeoutMs, std::function<void()> ready) {
+        provider->whenReady(context, timeoutMs, std::move(ready));
+    };
+    return out;
 }
 
 } // namespace
@@ -42,26 +61,30 @@ QString demoCredential()
     return QStringLiteral("inferscope-demo-token");
 }
 
-SecretProvider secretRefProvider(const SecretRef& ref, const QString& whom, SecretStore* store)
+Credential secretRefCredential(const SecretRef& ref, SecretStore* store)
 {
+    Credential out;
+    out.whenReady = readyNow;
     switch (ref.kind) {
     case SecretRef::Kind::Env: {
         const QString name = ref.name;
-        return [name](QString* error) {
+        out.secret = [name](QString* error) {
             const QString value = qEnvironmentVariable(name.toLocal8Bit().constData()).trimmed();
             if (value.isEmpty() && error)
                 *error = QStringLiteral("environment variable %1 is not set").arg(name);
             return value;
         };
+        return out;
     }
     case SecretRef::Kind::Demo:
-        return [](QString*) { return demoCredential(); };
+        out.secret = [](QString*) { return demoCredential(); };
+        return out;
     case SecretRef::Kind::Keychain: {
         SecretStore* s = store ? store : SecretStore::shared();
         s->preload({ref.name}); // the read is asynchronous; the provider answers from memory
         QPointer<SecretStore> guarded = s;
         const QString name = ref.name;
-        return [guarded, name](QString* error) {
+        out.secret = [guarded, name](QString* error) {
             if (!guarded) {
                 if (error)
                     *error = QStringLiteral("the keychain is closed");
@@ -69,40 +92,76 @@ SecretProvider secretRefProvider(const SecretRef& ref, const QString& whom, Secr
             }
             return guarded->value(name, error).value_or(QString());
         };
+        out.whenReady = [guarded, name](QObject* context, int timeoutMs,
+                                        std::function<void()> ready) {
+            if (!guarded) {
+                readyNow(context, timeoutMs, std::move(ready));
+                return;
+            }
+            guarded->whenLoaded(name, context, timeoutMs, std::move(ready));
+        };
+        return out;
     }
     case SecretRef::Kind::None:
         break;
     }
-    return [whom](QString* error) {
+    out.secret = [](QString* error) {
         if (error)
-            *error = QStringLiteral("no credential is configured for %1").arg(whom);
+            *error = QStringLiteral("no credential is configured for this connection");
         return QString();
     };
+    return out;
 }
 
-SecretProvider credentialProvider(const Connection& c, SecretStore* store)
+SecretProvider secretRefProvider(const SecretRef& ref, const QString&, SecretStore* store)
 {
-    const QString name = who(c);
+    return secretRefCredential(ref, store).secret;
+}
+
+Credential connectionCredential(const Connection& c, SecretStore* store, const QUrl& resource)
+{
+    const QUrl audience =
+        resource.isValid() && !resource.isEmpty()
+            ? resource
+            : (c.managementEndpoint.isEmpty() ? QUrl(QStringLiteral("https://management.azure.com"))
+                                              : c.managementEndpoint);
     if (c.auth.method == QLatin1String("az-cli"))
-        return fromTokenProvider(shareObject(new AzCliTokenProvider(c.auth.tenantId)), name);
+        return fromTokenProvider(shareObject<TokenProvider>(
+            new AzCliTokenProvider(c.auth.tenantId, azureResource(audience))));
     if (c.auth.method == QLatin1String("client-credentials")) {
+        const Credential secret = secretRefCredential(c.credential, store);
         EntraTokenProvider::Config config;
         if (c.auth.authorityHost.isValid() && !c.auth.authorityHost.isEmpty())
             config.authorityHost = c.auth.authorityHost;
         config.tenantId = c.auth.tenantId;
         config.clientId = c.auth.clientId;
-        config.clientSecret = secretRefProvider(c.credential, name, store);
+        config.clientSecret = secret.secret;
+        config.whenClientSecretReady = [wait = secret.whenReady](QObject* context,
+                                                                 std::function<void()> ready) {
+            wait(context, kCredentialWaitMs, std::move(ready));
+        };
+        config.scope = azureScope(audience);
         auto* http = new HttpClient;
         auto* provider = new EntraTokenProvider(std::move(config), http);
         http->setParent(provider);
-        return fromTokenProvider(shareObject<TokenProvider>(provider), name);
+        return fromTokenProvider(shareObject<TokenProvider>(provider));
     }
-    return secretRefProvider(c.credential, name, store);
+    return secretRefCredential(c.credential, store);
+}
+
+SecretProvider credentialProvider(const Connection& c, SecretStore* store)
+{
+    return connectionCredential(c, store).secret;
+}
+
+Credential inferenceCredential(const Connection& c, SecretStore* store)
+{
+    return secretRefCredential(c.inferenceCredential, store);
 }
 
 SecretProvider inferenceCredentialProvider(const Connection& c, SecretStore* store)
 {
-    return secretRefProvider(c.inferenceCredential, who(c), store);
+    return inferenceCredential(c, store).secret;
 }
 
 QStringList credentialHosts(const Connection& c)

@@ -42,6 +42,10 @@ private slots:
                                        << int(Command::Query);
         QTest::newRow("emulator") << QStringList{"emulator", "--port", "8080", "--seed", "7"}
                                   << int(Command::Emulator);
+        QTest::newRow("secret set") << QStringList{"secret", "set", "aoai"} << int(Command::Secret);
+        QTest::newRow("secret set inference")
+            << QStringList{"secret", "set", "aoai", "--workspace", "w.json", "--inference"}
+            << int(Command::Secret);
     }
     void accepts()
     {
@@ -97,6 +101,10 @@ private slots:
             << "excludes";
         QTest::newRow("bad port") << QStringList{"emulator", "--port", "70000"} << "port";
         QTest::newRow("bad seed") << QStringList{"emulator", "--seed", "x"} << "--seed";
+        QTest::newRow("secret without connection") << QStringList{"secret", "set"} << "secret set";
+        QTest::newRow("secret get") << QStringList{"secret", "get", "aoai"} << "secret set";
+        QTest::newRow("secret with key on the line")
+            << QStringList{"secret", "set", "aoai", "sk-123"} << "standard input";
         QTest::newRow("stray argument")
             << QStringList{"query", "--db", "x", "--metric", "m", "extra"} << "unexpected";
     }
@@ -108,6 +116,20 @@ private slots:
         QVERIFY(!parseCommandLine(args, &error));
         QVERIFY2(error.contains(mentions), qPrintable(error));
         QVERIFY2(!error.contains('\n'), "errors are one line");
+    }
+
+    void secretValues()
+    {
+        QString error;
+        const auto inv = parseCommandLine(
+            {"secret", "set", "Azure prod", "--workspace", "w.json", "--inference"}, &error);
+        QVERIFY2(inv, qPrintable(error));
+        QCOMPARE(inv->secretAction, QStringLiteral("set"));
+        QCOMPARE(inv->connectionName, QStringLiteral("Azure prod"));
+        QCOMPARE(inv->workspacePath, QStringLiteral("w.json"));
+        QVERIFY(inv->inferenceKey);
+        QVERIFY(inv->headless());
+        QVERIFY(helpText().contains(QLatin1String("inferscope secret set CONNECTION")));
     }
 
     void queryValues()

@@ -183,6 +183,21 @@ private slots:
                  qPrintable(failed.first().first().toString()));
     }
 
+    void resourceFollowsTheCloud()
+    {
+        qputenv("FAKE_AZ_MODE", "epoch");
+        AzCliTokenProvider provider(QString(),
+                                    QStringLiteral("https://management.usgovcloudapi.net/"));
+        QSignalSpy changed(&provider, &TokenProvider::tokenChanged);
+        provider.refresh();
+        QVERIFY(changed.wait(15000));
+        QFile args(argsFile());
+        QVERIFY(args.open(QIODevice::ReadOnly));
+        QCOMPARE(args.readAll(),
+                 QByteArray("account\nget-access-token\n--output\njson\n--resource\n"
+                            "https://management.usgovcloudapi.net/\n"));
+    }
+
     void defaultTimeoutIsAbout13s() { QCOMPARE(AzCliTokenProvider::kTimeoutMs, 13000); }
 };
 

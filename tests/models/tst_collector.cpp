@@ -1,4 +1,6 @@
 #include "emulator/emulator.h"
+#include "fakekeychain.h"
+#include "net/secretstore.h"
 #include "sources/collector.h"
 #include "store/samplestore.h"
 
@@ -367,6 +369,39 @@ private slots:
     }
 
     void cleanupTestCase() { m_emu.reset(); }
+    // A key still being read from the keychain at start: the first request waits for it, so
+    // the first poll after a start leaves no gap.
+    void firstRequestWaitsForTheKeychain()
+    {
+        auto owned = std::make_unique<test::FakeKeychain>();
+        test::FakeKeychain* fake = owned.get();
+        fake->holdReads = true;
+        fake->entries.insert(QStringLiteral("kc/token"),
+                             {KeychainBackend::Status::Ok, emu::Emulator::demoToken(), {}});
+        SecretStore keys(std::move(owned));
+        SecretStore::setShared(&keys);
+        Connection c = envConnection(QStringLiteral("kc"), m_emu->baseUrl(), kUnsetVar);
+        c.credential = {SecretRef::Kind::Keychain, QStringLiteral("kc/token")};
+        Workspace ws;
+        ws.connections.append(c);
+        {
+            Collector collector(ws, nullptr);
+            collector.setClock([] { return kNow; });
+            QSignalSpy failed(&collector, &Collector::healthChanged);
+            QSignalSpy finished(&collector, &Collector::backfillFinished);
+            collector.start(0);
+            QTest::qWait(100); // the keychain is slow
+            fake->answerReads();
+            QVERIFY(finished.wait(30000));
+            collector.pollNow();
+            QTRY_VERIFY_WITH_TIMEOUT(collector.health().first().lastSuccess == kNow, 30000);
+            for (const auto& args : failed) {
+                const auto h = args.first().value<SourceHealth>();
+                QVERIFY2(h.state != SourceHealth::State::Failing, qPrintable(h.lastError));
+            }
+        }
+        SecretStore::setShared(nullptr);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_Collector)

@@ -1,15 +1,50 @@
 #include "emulator/loopbackhttpserver.h"
+#include "fakekeychain.h"
 #include "net/secretstore.h"
 #include "sources/credentialprovider.h"
 
+#include <QUrlQuery>
 #include <QtTest/QtTest>
 
 using namespace isc;
 using emu::HttpServerRequest;
 using emu::HttpServerResponder;
 using emu::LoopbackHttpServer;
+using test::FakeKeychain;
 
 namespace {
+
+// Plays login.microsoftonline.com for client-credentials connections.
+struct Authority
+{
+    LoopbackHttpServer server;
+    QList<HttpServerRequest> requests;
+
+    Authority()
+    {
+        server.setHandler([this](const HttpServerRequest& req, HttpServerResponder& r) {
+            requests.append(req);
+            r.respondJson(200, "{\"access_token\":\"entra-token\",\"expires_in\":3599}");
+        });
+        if (!server.listen())
+            qFatal("cannot listen");
+    }
+};
+
+Connection entra(const QUrl& authority, const SecretRef& secret)
+{
+    Connection c;
+    c.id = QStringLiteral("aoai");
+    c.displayName = QStringLiteral("aoai");
+    c.kind = QStringLiteral("azure-openai");
+    c.managementEndpoint = QUrl(QStringLiteral("https://management.azure.com"));
+    c.auth.method = QStringLiteral("client-credentials");
+    c.auth.tenantId = QStringLiteral("tenant");
+    c.auth.clientId = QStringLiteral("client");
+    c.auth.authorityHost = authority;
+    c.credential = secret;
+    return c;
+}
 
 Connection anthropic()
 {
@@ -43,7 +78,117 @@ private slots:
     {
         QString error;
         QCOMPARE(credentialProvider(anthropic())(&error), QString());
-        QCOMPARE(error, QStringLiteral("no credential is configured for Anthropic (prod)"));
+        QCOMPARE(error, QStringLiteral("no credential is configured for this connection"));
+    }
+
+    // The caller names the connection ("aoai: ..."): the words must not name it again.
+    void errorsDoNotRepeatTheName()
+    {
+        Authority authority;
+        qunsetenv("TST_ENTRA_UNSET");
+        const Connection c = entra(authority.server.serverUrl(),
+                                   {SecretRef::Kind::Env, QStringLiteral("TST_ENTRA_UNSET")});
+        const Credential cred = connectionCredential(c);
+        bool ready = false;
+        cred.whenReady(this, 10000, [&] { ready = true; });
+        QTRY_VERIFY(ready);
+        QString error;
+        QCOMPARE(cred.secret(&error), QString());
+        QVERIFY2(error.contains(QLatin1String("TST_ENTRA_UNSET")), qPrintable(error));
+        QVERIFY2(!error.startsWith(QLatin1String("aoai")), qPrintable(error));
+        QCOMPARE(authority.requests.size(), 0);
+    }
+
+    // The first request waits for the keychain read instead of failing.
+    void keychainKeyIsWaitedFor()
+    {
+        auto owned = std::make_unique<FakeKeychain>();
+        FakeKeychain* fake = owned.get();
+        fake->holdReads = true;
+        fake->entries.insert(QStringLiteral("anthropic-prod/api"),
+                             {KeychainBackend::Status::Ok, QStringLiteral("sk-ant-api03"), {}});
+        SecretStore store(std::move(owned));
+        Connection c = anthropic();
+        c.inferenceCredential = {SecretRef::Kind::Keychain, QStringLiteral("anthropic-prod/api")};
+        const Credential cred = inferenceCredential(c, &store);
+        QString error;
+        QCOMPARE(cred.secret(&error), QString());
+        QVERIFY2(error.contains(QLatin1String("still being read")), qPrintable(error));
+        bool ready = false;
+        cred.whenReady(this, 30000, [&] { ready = true; });
+        QCoreApplication::processEvents();
+        QVERIFY(!ready);
+        fake->answerReads();
+        QTRY_VERIFY(ready);
+        QCOMPARE(cred.secret(&error), QStringLiteral("sk-ant-api03"));
+    }
+
+    // Entra's client secret in the keychain: the token request waits for it and is sent.
+    void entraWaitsForItsClientSecret()
+    {
+        Authority authority;
+        auto owned = std::make_unique<FakeKeychain>();
+        FakeKeychain* fake = owned.get();
+        fake->holdReads = true;
+        fake->entries.insert(QStringLiteral("aoai/secret"),
+                             {KeychainBackend::Status::Ok, QStringLiteral("client-secret"), {}});
+        SecretStore store(std::move(owned));
+        const Connection c = entra(authority.server.serverUrl(),
+                                   {SecretRef::Kind::Keychain, QStringLiteral("aoai/secret")});
+        const Credential cred = connectionCredential(c, &store);
+        bool ready = false;
+        cred.whenReady(this, 30000, [&] { ready = true; });
+        QTest::qWait(50); // let a wrong implementation fail early
+        QVERIFY(!ready);
+        QCOMPARE(authority.requests.size(), 0);
+        fake->answerReads();
+        QTRY_VERIFY(ready);
+        QCOMPARE(authority.requests.size(), 1);
+        QString error;
+        QCOMPARE(cred.secret(&error), QStringLiteral("entra-token"));
+    }
+
+    void entraScopeFollowsTheCloud_data()
+    {
+        QTest::addColumn<QString>("management");
+        QTest::addColumn<QString>("scope");
+        QTest::newRow("public") << "https://management.azure.com"
+                                << "https://management.azure.com/.default";
+        QTest::newRow("US government") << "https://management.usgovcloudapi.net/"
+                                       << "https://management.usgovcloudapi.net/.default";
+        QTest::newRow("China") << "https://management.chinacloudapi.cn"
+                               << "https://management.chinacloudapi.cn/.default";
+    }
+    void entraScopeFollowsTheCloud()
+    {
+        QFETCH(QString, management);
+        QFETCH(QString, scope);
+        Authority authority;
+        qputenv("TST_ENTRA_SCOPE_SECRET", "secret");
+        Connection c = entra(authority.server.serverUrl(),
+                             {SecretRef::Kind::Env, QStringLiteral("TST_ENTRA_SCOPE_SECRET")});
+        c.managementEndpoint = QUrl(management);
+        const Credential cred = connectionCredential(c);
+        QTRY_COMPARE(authority.requests.size(), 1);
+        const QUrlQuery form(QString::fromLatin1(authority.requests.first().body));
+        QCOMPARE(form.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded), scope);
+        qunsetenv("TST_ENTRA_SCOPE_SECRET");
+    }
+
+    void logAnalyticsScope()
+    {
+        Authority authority;
+        qputenv("TST_ENTRA_SCOPE_SECRET", "secret");
+        const Connection c =
+            entra(authority.server.serverUrl(),
+                  {SecretRef::Kind::Env, QStringLiteral("TST_ENTRA_SCOPE_SECRET")});
+        const Credential cred = connectionCredential(
+            c, nullptr, QUrl(QStringLiteral("https://api.loganalytics.io/v1/workspaces/w/query")));
+        QTRY_COMPARE(authority.requests.size(), 1);
+        const QUrlQuery form(QString::fromLatin1(authority.requests.first().body));
+        QCOMPARE(form.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded),
+                 QStringLiteral("https://api.loganalytics.io/.default"));
+        qunsetenv("TST_ENTRA_SCOPE_SECRET");
     }
 
     void keychain()

@@ -2,6 +2,8 @@
 #include "net/entratokenprovider.h"
 #include "net/httpclient.h"
 
+#include <QElapsedTimer>
+#include <QSignalSpy>
 #include <QUrlQuery>
 #include <QtTest/QtTest>
 #include <memory>
@@ -201,6 +203,102 @@ private slots:
         QCOMPARE(failed.size(), 1);
         QVERIFY(failed.first().first().toString().contains(QLatin1String("ENTRA_SECRET")));
         QCOMPARE(authority.requests.size(), 0);
+    }
+    // A token that lives under the 2-minute margin is not fetched again at every poll.
+    void shortLivedTokenIsKept()
+    {
+        Authority authority;
+        authority.body = "{\"access_token\":\"short\",\"expires_in\":100}";
+        HttpClient http;
+        EntraTokenProvider provider(config(authority.server.serverUrl(), "s"), &http);
+        qint64 now = kNow;
+        provider.setClock([&now] { return now; });
+        provider.refresh();
+        QTRY_COMPARE(provider.token(nullptr), QStringLiteral("short"));
+        // fetch() answers at once only with a token it need not refresh.
+        const auto freshNow = [&provider] {
+            auto immediate = std::make_shared<bool>(false);
+            provider.fetch([immediate](const AccessToken&, const QString&) { *immediate = true; });
+            return *immediate;
+        };
+        now = kNow + 10; // the next poll
+        QCOMPARE(provider.token(nullptr), QStringLiteral("short"));
+        QVERIFY(freshNow());
+        now = kNow + 60;
+        QVERIFY(freshNow());
+        QCOMPARE(authority.requests.size(), 1);
+        now = kNow + 80; // a quarter of its life left: fetched again ahead of time
+        QCOMPARE(provider.token(nullptr), QStringLiteral("short"));
+        QTRY_COMPARE(authority.requests.size(), 2);
+    }
+
+    void refreshMarginScales_data()
+    {
+        QTest::addColumn<qint64>("lifetime");
+        QTest::addColumn<qint64>("margin");
+        QTest::newRow("an hour") << qint64(3599) << qint64(120);
+        QTest::newRow("8 minutes") << qint64(480) << qint64(120);
+        QTest::newRow("100 s") << qint64(100) << qint64(25);
+        QTest::newRow("none") << qint64(0) << qint64(0);
+    }
+    void refreshMarginScales()
+    {
+        QFETCH(qint64, lifetime);
+        QFETCH(qint64, margin);
+        QCOMPARE(TokenProvider::refreshMarginSeconds(lifetime), margin);
+    }
+
+    void whenReadyWaitsForTheSignIn()
+    {
+        Authority authority;
+        HttpClient http;
+        EntraTokenProvider provider(config(authority.server.serverUrl(), "s"), &http);
+        bool ready = false;
+        provider.whenReady(this, 10000, [&] { ready = true; });
+        QVERIFY(!ready); // never inside the call
+        QTRY_VERIFY(ready);
+        QCOMPARE(provider.token(nullptr), QStringLiteral("tok-1"));
+    }
+
+    void whenReadyIsBounded()
+    {
+        Authority authority;
+        HttpClient http;
+        EntraTokenProvider::Config c = config(authority.server.serverUrl(), "s");
+        c.whenClientSecretReady = [](QObject*, std::function<void()>) {}; // a secret never read
+        EntraTokenProvider provider(c, &http);
+        QElapsedTimer clock;
+        clock.start();
+        bool ready = false;
+        provider.whenReady(this, 200, [&] { ready = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(ready, 5000);
+        QVERIFY(clock.elapsed() >= 150);
+        QString error;
+        QCOMPARE(provider.token(&error), QString());
+        QVERIFY2(error.contains(QLatin1String("signing in")), qPrintable(error));
+        QCOMPARE(authority.requests.size(), 0);
+    }
+
+    void azureScopes_data()
+    {
+        QTest::addColumn<QString>("endpoint");
+        QTest::addColumn<QString>("resource");
+        QTest::newRow("ARM") << "https://management.azure.com"
+                             << "https://management.azure.com/";
+        QTest::newRow("ARM, path and case")
+            << "https://Management.USGovCloudApi.net/subscriptions/x?api-version=1"
+            << "https://management.usgovcloudapi.net/";
+        QTest::newRow("Log Analytics") << "https://api.loganalytics.io/v1/workspaces/w/query"
+                                       << "https://api.loganalytics.io/";
+        QTest::newRow("metrics data plane") << "https://eastus.metrics.monitor.azure.com/"
+                                            << "https://eastus.metrics.monitor.azure.com/";
+    }
+    void azureScopes()
+    {
+        QFETCH(QString, endpoint);
+        QFETCH(QString, resource);
+        QCOMPARE(azureResource(QUrl(endpoint)), resource);
+        QCOMPARE(azureScope(QUrl(endpoint)), resource + QStringLiteral(".default"));
     }
 };
 

@@ -1,3 +1,4 @@
+#include "fakekeychain.h"
 #include "net/secretstore.h"
 
 #include <QDirIterator>
@@ -8,6 +9,8 @@
 #include <QtTest/QtTest>
 
 using namespace isc;
+using test::FakeKeychain;
+using Status = KeychainBackend::Status;
 
 class tst_SecretStore : public QObject
 {
@@ -120,6 +123,95 @@ private slots:
         QVERIFY(!store.value(name, &error));
         QVERIFY2(!error.isEmpty() && !error.contains(QLatin1String("still being read")),
                  qPrintable(error));
+    }
+    // What a failed read tells the user, by what the keychain said.
+    void readFailuresInWords_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("says");
+        QTest::addColumn<QString>("neverSays");
+        QTest::newRow("locked keyring")
+            << int(Status::Locked) << QStringLiteral("locked") << QStringLiteral("there is no key");
+        QTest::newRow("no keychain (headless)")
+            << int(Status::NoKeychain) << QStringLiteral("{\"env\": \"VARIABLE\"}")
+            << QStringLiteral("again on the Connections page");
+        QTest::newRow("absent") << int(Status::NotFound) << QStringLiteral("inferscope secret set")
+                                << QStringLiteral("locked");
+    }
+    void readFailuresInWords()
+    {
+        QFETCH(int, status);
+        QFETCH(QString, says);
+        QFETCH(QString, neverSays);
+        auto fake = std::make_unique<FakeKeychain>();
+        fake->entries.insert(QStringLiteral("aoai/api"),
+                             {Status(status), {}, QStringLiteral("backend words")});
+        SecretStore store(std::move(fake));
+        QSignalSpy loaded(&store, &SecretStore::loaded);
+        store.preload({QStringLiteral("aoai/api")});
+        QVERIFY(loaded.wait(5000));
+        QString error;
+        QVERIFY(!store.value(QStringLiteral("aoai/api"), &error));
+        QVERIFY2(error.contains(says), qPrintable(error));
+        QVERIFY2(!error.contains(neverSays), qPrintable(error));
+        QVERIFY2(error.contains(QLatin1String("\"aoai/api\"")), qPrintable(error));
+    }
+
+    void whenLoadedWaitsForTheRead()
+    {
+        auto owned = std::make_unique<FakeKeychain>();
+        FakeKeychain* fake = owned.get();
+        fake->holdReads = true;
+        fake->entries.insert(QStringLiteral("k"), {Status::Ok, QStringLiteral("sk-1"), {}});
+        SecretStore store(std::move(owned));
+        store.preload({QStringLiteral("k")});
+        int calls = 0;
+        store.whenLoaded(QStringLiteral("k"), this, 30000, [&] { ++calls; });
+        QCoreApplication::processEvents();
+        QCOMPARE(calls, 0); // still reading
+        fake->answerReads();
+        QTRY_COMPARE(calls, 1);
+        QCOMPARE(store.value(QStringLiteral("k")).value_or(QString()), QStringLiteral("sk-1"));
+        // Not loading: answers on the next turn, never inside the call.
+        store.whenLoaded(QStringLiteral("k"), this, 30000, [&] { ++calls; });
+        QCOMPARE(calls, 1);
+        QTRY_COMPARE(calls, 2);
+    }
+
+    void whenLoadedIsBounded()
+    {
+        auto owned = std::make_unique<FakeKeychain>();
+        owned->holdReads = true; // a keyring that never answers
+        SecretStore store(std::move(owned));
+        store.preload({QStringLiteral("k")});
+        QElapsedTimer clock;
+        clock.start();
+        bool called = false;
+        store.whenLoaded(QStringLiteral("k"), this, 200, [&] { called = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(called, 5000);
+        QVERIFY(clock.elapsed() >= 150);
+        QString error;
+        QVERIFY(!store.value(QStringLiteral("k"), &error));
+        QVERIFY2(error.contains(QLatin1String("still being read")), qPrintable(error));
+    }
+
+    void labelsNameTheConnection()
+    {
+        auto owned = std::make_unique<FakeKeychain>();
+        FakeKeychain* fake = owned.get();
+        SecretStore store(std::move(owned));
+        bool done = false;
+        store.write(QStringLiteral("aoai/api"), QStringLiteral("sk-2"),
+                    [&](bool, const QString&) { done = true; });
+        QTRY_VERIFY(done);
+        QCOMPARE(fake->labels, QStringList{QStringLiteral("Inferscope: aoai/api")});
+        done = false;
+        store.write(
+            QStringLiteral("x"), QStringLiteral("sk-3"), [&](bool, const QString&) { done = true; },
+            QStringLiteral("Inferscope: Production (x)"));
+        QTRY_VERIFY(done);
+        QCOMPARE(fake->labels.last(), QStringLiteral("Inferscope: Production (x)"));
+        QVERIFY(!fake->labels.join(QLatin1Char(' ')).contains(QLatin1String("sk-")));
     }
 };
 
