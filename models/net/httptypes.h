@@ -20,7 +20,10 @@ struct HttpRequest
     QByteArray method = "GET";
     QList<HttpHeader> headers;
     QByteArray body;
-    int timeoutMs = 30000;                  ///< inactivity timeout
+    int timeoutMs = 30000; ///< inactivity timeout
+    /// stream() only: the most time from the start to the first body byte of a 2xx answer,
+    /// every attempt and retry wait included, ms; 0 = none. No retry starts past it.
+    int firstByteTimeoutMs = 0;
     int connectTimeoutMs = 5000;            ///< time to open the connection, as the SDKs
     qint64 maxBodyBytes = 64 * 1024 * 1024; ///< larger bodies fail with Kind::TooLarge
     int maxRetries = 2;                     ///< as the official SDKs

@@ -72,11 +72,19 @@ struct StreamConnection::Private
     QBasicTimer inactivity;
     QBasicTimer connectTimer;
     QBasicTimer retryTimer;
+    QBasicTimer firstByteTimer; // the whole budget to the first body byte, retries included
     QElapsedTimer lastActivity;
+    QElapsedTimer sinceStart;
 
     QString where() const { return httpHostPort(request.url); }
     bool is2xx() const { return reader.status >= 200 && reader.status < 300; }
     bool canRetry() const { return attempts <= std::max(0, request.maxRetries) && !bodyStarted; }
+    /// True when a retry starting in `delayMs` begins within the first-byte budget.
+    bool retryFits(qint64 delayMs) const
+    {
+        return request.firstByteTimeoutMs <= 0 ||
+               sinceStart.elapsed() + delayMs < request.firstByteTimeoutMs;
+    }
 
     void startAttempt(bool counts);
     void attachSocket();
@@ -90,6 +98,7 @@ struct StreamConnection::Private
     void completeAttempt();
     void followRedirect();
     void transportFailure(HttpError::Kind kind, const QString& message);
+    void firstByteBudgetSpent();
     void scheduleRetry(qint64 delayMs);
     void releaseSocket(bool reuse);
     void finish(HttpResponse resp);
@@ -296,6 +305,7 @@ bool StreamConnection::Private::deliver(const QByteArray& data, quint64 gen)
         return false;
     }
     bodyStarted = true;
+    firstByteTimer.stop();
     if (cb.onData)
         cb.onData(data);
     return gen == generation && phase == Phase::Body;
@@ -312,7 +322,13 @@ void StreamConnection::Private::completeAttempt()
         return;
     }
     resp.body = errorBody;
-    const HttpVerdict verdict = judgeHttpAnswer(request, resp, reader.reason, attempts);
+    HttpVerdict verdict = judgeHttpAnswer(request, resp, reader.reason, attempts);
+    if (verdict.retry && !retryFits(verdict.retryDelayMs)) {
+        // The retry would start past the first-byte budget: this answer is the last one.
+        HttpRequest last = request;
+        last.maxRetries = attempts - 1;
+        verdict = judgeHttpAnswer(last, resp, reader.reason, attempts);
+    }
     if (verdict.retry) {
         scheduleRetry(verdict.retryDelayMs);
         return;
@@ -425,12 +441,30 @@ void StreamConnection::Private::transportFailure(HttpError::Kind kind, const QSt
 {
     // Connection errors and timeouts are retried as the SDKs do; TLS failures are not.
     if (kind != HttpError::Kind::Tls && canRetry()) {
-        releaseSocket(false);
         const double jitter = QRandomGenerator::global()->generateDouble();
-        scheduleRetry(retry::backoffMs(attempts - 1, jitter));
-        return;
+        const qint64 delay = retry::backoffMs(attempts - 1, jitter);
+        if (retryFits(delay)) {
+            releaseSocket(false);
+            scheduleRetry(delay);
+            return;
+        }
     }
     fail(kind, message);
+}
+
+void StreamConnection::Private::firstByteBudgetSpent()
+{
+    // One budget for the whole request: a stall is reported once, not once per retry.
+    const QString within = formatSeconds(request.firstByteTimeoutMs);
+    QString words = phase == Phase::Body && is2xx()
+                        ? QStringLiteral("%1 answered HTTP %2 but sent no data within %3 s")
+                              .arg(where())
+                              .arg(reader.status)
+                              .arg(within)
+                        : QStringLiteral("%1 sent no answer within %2 s").arg(where(), within);
+    if (attempts > 1)
+        words += QStringLiteral(" (%1 attempts)").arg(attempts);
+    fail(HttpError::Kind::Timeout, words);
 }
 
 void StreamConnection::Private::scheduleRetry(qint64 delayMs)
@@ -480,6 +514,7 @@ void StreamConnection::Private::finish(HttpResponse resp)
     inactivity.stop();
     connectTimer.stop();
     retryTimer.stop();
+    firstByteTimer.stop();
     releaseSocket(false);
     resp.attempts = attempts;
     if (!cb.onFinished)
@@ -513,6 +548,9 @@ void StreamConnection::start()
     if (d->phase != Private::Phase::Idle)
         return;
     d->starting = true;
+    d->sinceStart.start();
+    if (d->request.firstByteTimeoutMs > 0)
+        d->firstByteTimer.start(d->request.firstByteTimeoutMs, Qt::PreciseTimer, this);
     d->startAttempt(true);
     d->starting = false;
 }
@@ -525,6 +563,7 @@ void StreamConnection::cancel()
     d->inactivity.stop();
     d->connectTimer.stop();
     d->retryTimer.stop();
+    d->firstByteTimer.stop();
     d->releaseSocket(false);
     ++d->generation;
 }
@@ -556,6 +595,10 @@ void StreamConnection::timerEvent(QTimerEvent* event)
             d->transportFailure(HttpError::Kind::Timeout,
                                 QStringLiteral("could not connect to %1 within %2 s (timeout)")
                                     .arg(d->where(), formatSeconds(d->request.connectTimeoutMs)));
+    } else if (id == d->firstByteTimer.timerId()) {
+        d->firstByteTimer.stop();
+        if (!d->bodyStarted && d->phase != Private::Phase::Done)
+            d->firstByteBudgetSpent();
     } else if (id == d->inactivity.timerId()) {
         // One timer per attempt, re-armed only when it fires: no per-chunk timer churn.
         const qint64 idle = d->lastActivity.elapsed();
