@@ -24,6 +24,9 @@ struct HttpRequest
     /// The whole request, retries and their waits included, ms (0 = none): a server that
     /// trickles or stalls ends with Kind::Timeout. stream(): until the headers arrive.
     int deadlineMs = 60000;
+    /// stream() only: the most time from the start to the first body byte of a 2xx answer,
+    /// every attempt and retry wait included, ms; 0 = none. No retry starts past it.
+    int firstByteTimeoutMs = 0;
     int connectTimeoutMs = 5000;            ///< time to open the connection, as the SDKs
     qint64 maxBodyBytes = 64 * 1024 * 1024; ///< larger bodies fail with Kind::TooLarge
     int maxRetries = 2;                     ///< as the official SDKs

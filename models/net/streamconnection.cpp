@@ -1,5 +1,6 @@
 #include "streamconnection.h"
 
+#include "net/httpresponsereader.h"
 #include "net/retrypolicy.h"
 #include "net/streamconnectionpool.h"
 
@@ -18,21 +19,11 @@
 namespace isc {
 namespace {
 
-constexpr qsizetype kMaxHeadBytes = 64 * 1024; // status line and headers
 constexpr int kMaxRedirects = 5;
 
 QString formatSeconds(int ms)
 {
     return QString::number(ms / 1000.0, 'g', 3);
-}
-
-QString formatBytes(qint64 bytes)
-{
-    if (bytes >= 1024 * 1024)
-        return QString::number(bytes / (1024.0 * 1024.0), 'g', 3) + QLatin1String(" MiB");
-    if (bytes >= 1024)
-        return QString::number(bytes / 1024.0, 'g', 3) + QLatin1String(" KiB");
-    return QString::number(bytes) + QLatin1String(" bytes");
 }
 
 bool sameOrigin(const QUrl& a, const QUrl& b)
@@ -47,22 +38,12 @@ bool isRedirect(int status)
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
-// The bytes of one line ending at `lf` (exclusive), without a trailing CR.
-QByteArrayView lineAt(const QByteArray& buf, qsizetype from, qsizetype lf)
-{
-    qsizetype end = lf;
-    if (end > from && buf.at(end - 1) == '\r')
-        --end;
-    return QByteArrayView(buf.constData() + from, end - from);
-}
-
 } // namespace
 
 struct StreamConnection::Private
 {
     enum class Phase { Idle, Connecting, Head, Body, Waiting, Done };
-    enum class BodyMode { None, Length, Chunked, Close };
-    enum class Chunk { Size, Data, DataEnd, Trailer };
+    using BodyMode = HttpResponseReader::BodyMode;
 
     StreamConnection* q = nullptr;
     QPointer<StreamConnectionPool> pool;
@@ -85,24 +66,25 @@ struct StreamConnection::Private
     // The answer of the current attempt.
     QByteArray buf;
     qsizetype pos = 0;
-    int status = 0;
-    QString reason;
-    QList<HttpHeader> headers;
-    bool http10 = false;
-    bool keepAlive = true;
-    BodyMode mode = BodyMode::None;
-    qint64 remaining = 0;
-    Chunk chunk = Chunk::Size;
+    HttpResponseReader reader; // status, headers and body framing
     QByteArray errorBody;
 
     QBasicTimer inactivity;
     QBasicTimer connectTimer;
     QBasicTimer retryTimer;
+    QBasicTimer firstByteTimer; // the whole budget to the first body byte, retries included
     QElapsedTimer lastActivity;
+    QElapsedTimer sinceStart;
 
     QString where() const { return httpHostPort(request.url); }
-    bool is2xx() const { return status >= 200 && status < 300; }
+    bool is2xx() const { return reader.status >= 200 && reader.status < 300; }
     bool canRetry() const { return attempts <= std::max(0, request.maxRetries) && !bodyStarted; }
+    /// True when a retry starting in `delayMs` begins within the first-byte budget.
+    bool retryFits(qint64 delayMs) const
+    {
+        return request.firstByteTimeoutMs <= 0 ||
+               sinceStart.elapsed() + delayMs < request.firstByteTimeoutMs;
+    }
 
     void startAttempt(bool counts);
     void attachSocket();
@@ -112,11 +94,11 @@ struct StreamConnection::Private
     void onClosedOrError(quint64 gen);
     void process(quint64 gen);
     bool parseHead();
-    bool decodeBody(QByteArray* out, QString* error);
     bool deliver(const QByteArray& data, quint64 gen);
     void completeAttempt();
     void followRedirect();
     void transportFailure(HttpError::Kind kind, const QString& message);
+    void firstByteBudgetSpent();
     void scheduleRetry(qint64 delayMs);
     void releaseSocket(bool reuse);
     void finish(HttpResponse resp);
@@ -127,8 +109,8 @@ struct StreamConnection::Private
 HttpResponse StreamConnection::Private::answer() const
 {
     HttpResponse r;
-    r.status = status;
-    r.headers = headers;
+    r.status = reader.status;
+    r.headers = reader.headers;
     r.attempts = attempts;
     return r;
 }
@@ -141,9 +123,7 @@ void StreamConnection::Private::startAttempt(bool counts)
     phase = Phase::Connecting;
     buf.clear();
     pos = 0;
-    status = 0;
-    reason.clear();
-    headers.clear();
+    reader = HttpResponseReader();
     errorBody.clear();
     attemptGotBytes = false;
     if (!pool) {
@@ -204,41 +184,7 @@ void StreamConnection::Private::onConnected(quint64 gen)
 void StreamConnection::Private::sendRequest()
 {
     phase = Phase::Head;
-    const QUrl& url = request.url;
-    QByteArray target;
-    if (route.absoluteForm) {
-        target = url.toEncoded(QUrl::RemoveUserInfo | QUrl::RemoveFragment);
-    } else {
-        target = url.path(QUrl::FullyEncoded).toLatin1();
-        if (target.isEmpty())
-            target = "/";
-        if (url.hasQuery())
-            target += '?' + url.query(QUrl::FullyEncoded).toLatin1();
-    }
-    QByteArray out;
-    out.reserve(256 + request.body.size());
-    QByteArray host = url.host(QUrl::FullyEncoded).toLatin1();
-    if (host.contains(':'))
-        host = '[' + host + ']'; // IPv6 literal
-    if (url.port() != -1)
-        host += ':' + QByteArray::number(url.port());
-    out += request.method + ' ' + target + " HTTP/1.1\r\nHost: " + host + "\r\n";
-    for (const auto& [name, value] : request.headers) {
-        // We frame the message ourselves.
-        if (name.compare("host", Qt::CaseInsensitive) == 0 ||
-            name.compare("content-length", Qt::CaseInsensitive) == 0 ||
-            name.compare("transfer-encoding", Qt::CaseInsensitive) == 0 ||
-            name.compare("connection", Qt::CaseInsensitive) == 0)
-            continue;
-        out += name + ": " + value + "\r\n";
-    }
-    const QByteArray& m = request.method;
-    if (!request.body.isEmpty() || m == "POST" || m == "PUT" || m == "PATCH")
-        out += "Content-Length: " + QByteArray::number(request.body.size()) + "\r\n";
-    if (!route.proxyAuthorization.isEmpty())
-        out += "Proxy-Authorization: " + route.proxyAuthorization + "\r\n";
-    out += "\r\n";
-    out += request.body;
+    const QByteArray out = route.requestBytes(request);
     if (request.timeoutMs > 0)
         lastActivity.start();
     qsizetype sent = 0;
@@ -285,7 +231,7 @@ void StreamConnection::Private::process(quint64 gen)
         return;
     QByteArray out;
     QString error;
-    const bool complete = decodeBody(&out, &error);
+    const bool complete = reader.readBody(buf, &pos, &out, &error);
     if (pos == buf.size()) {
         buf.clear();
         pos = 0;
@@ -304,192 +250,38 @@ void StreamConnection::Private::process(quint64 gen)
 // Returns true when the head is complete and the body phase has begun.
 bool StreamConnection::Private::parseHead()
 {
-    while (true) {
-        // Find the blank line that ends the head.
-        qsizetype from = pos;
-        qsizetype headEnd = -1;
-        while (true) {
-            const qsizetype lf = buf.indexOf('\n', from);
-            if (lf < 0)
-                break;
-            if (lineAt(buf, from, lf).isEmpty() && from > pos) {
-                headEnd = lf + 1;
-                break;
-            }
-            from = lf + 1;
-        }
-        if (headEnd < 0) {
-            if (buf.size() - pos > kMaxHeadBytes)
-                fail(HttpError::Kind::Network,
-                     QStringLiteral("%1 sent a malformed HTTP answer (headers over %2)")
-                         .arg(where(), formatBytes(kMaxHeadBytes)));
-            return false;
-        }
-        qsizetype at = pos;
-        qsizetype lf = buf.indexOf('\n', at);
-        const QByteArrayView statusLine = lineAt(buf, at, lf);
-        if (!statusLine.startsWith("HTTP/1.") || statusLine.size() < 12) {
-            fail(HttpError::Kind::Network,
-                 QStringLiteral("%1 did not answer in HTTP/1.1 (%2)")
-                     .arg(where(), QString::fromLatin1(statusLine.first(
-                                       std::min<qsizetype>(statusLine.size(), 40)))));
-            return false;
-        }
-        bool ok = false;
-        status = statusLine.sliced(9, 3).toInt(&ok);
-        if (!ok) {
-            fail(HttpError::Kind::Network,
-                 QStringLiteral("%1 sent a malformed HTTP answer (status line)").arg(where()));
-            return false;
-        }
-        http10 = statusLine.startsWith("HTTP/1.0");
-        reason = statusLine.size() > 13 ? QString::fromLatin1(statusLine.sliced(13)) : QString();
-        headers.clear();
-        at = lf + 1;
-        while (at < headEnd) {
-            lf = buf.indexOf('\n', at);
-            const QByteArrayView line = lineAt(buf, at, lf);
-            at = lf + 1;
-            const qsizetype colon = line.indexOf(':');
-            if (colon <= 0)
-                continue;
-            headers.append({line.first(colon).toByteArray().toLower(),
-                            line.sliced(colon + 1).trimmed().toByteArray()});
-        }
-        pos = headEnd;
-        if (status >= 100 && status < 200 && status != 101)
-            continue; // interim answer (100 Continue): the real one follows
+    QString error;
+    switch (reader.readHead(buf, &pos, where(), &error)) {
+    case HttpResponseReader::Head::NeedMore:
+        return false;
+    case HttpResponseReader::Head::Malformed:
+        fail(HttpError::Kind::Network, error);
+        return false;
+    case HttpResponseReader::Head::Complete:
         break;
     }
-
-    HttpResponse head = answer();
-    const QByteArray connection = head.header("connection").toLower();
-    keepAlive = http10 ? connection.contains("keep-alive") : !connection.contains("close");
-    const QByteArray encoding = head.header("transfer-encoding").toLower();
-    const QByteArray length = head.header("content-length");
-    if (request.method == "HEAD" || status == 204 || status == 304) {
-        mode = BodyMode::None;
-    } else if (encoding.contains("chunked")) {
-        mode = BodyMode::Chunked;
-        chunk = Chunk::Size;
-    } else if (!length.isEmpty()) {
-        bool ok = false;
-        remaining = length.trimmed().toLongLong(&ok);
-        if (!ok || remaining < 0) {
-            fail(HttpError::Kind::Network,
-                 QStringLiteral("%1 sent a malformed HTTP answer (Content-Length)").arg(where()));
-            return false;
-        }
-        mode = BodyMode::Length;
-        if (remaining > request.maxBodyBytes) {
-            fail(HttpError::Kind::TooLarge,
-                 QStringLiteral("the response from %1 is larger than %2 and was refused")
-                     .arg(where(), formatBytes(request.maxBodyBytes)));
-            return false;
-        }
-    } else {
-        mode = BodyMode::Close;
-        keepAlive = false;
+    if (!reader.startBody(request.method, where(), &error)) {
+        fail(HttpError::Kind::Network, error);
+        return false;
     }
-
-    if (isRedirect(status) && !head.header("location").isEmpty()) {
+    if (reader.mode == BodyMode::Length && reader.remaining > request.maxBodyBytes) {
+        fail(HttpError::Kind::TooLarge,
+             QStringLiteral("the response from %1 is larger than %2 and was refused")
+                 .arg(where(), formatByteSize(request.maxBodyBytes)));
+        return false;
+    }
+    if (isRedirect(reader.status) && !reader.header("location").isEmpty()) {
         followRedirect();
         return false;
     }
     phase = Phase::Body;
     if (is2xx() && cb.onHeaders) {
         const quint64 gen = generation;
-        cb.onHeaders(status, headers);
+        cb.onHeaders(reader.status, reader.headers);
         if (gen != generation || phase != Phase::Body)
             return false; // cancelled from the callback
     }
     return true;
-}
-
-// Moves the decoded body bytes available in `buf` to `out`; true when the body is complete.
-bool StreamConnection::Private::decodeBody(QByteArray* out, QString* error)
-{
-    switch (mode) {
-    case BodyMode::None:
-        return true;
-    case BodyMode::Close: {
-        if (pos == 0)
-            *out = buf;
-        else
-            *out = buf.mid(pos);
-        pos = buf.size();
-        return false; // ends when the server closes
-    }
-    case BodyMode::Length: {
-        const qint64 take = std::min<qint64>(remaining, buf.size() - pos);
-        if (pos == 0 && take == buf.size())
-            *out = buf; // shared, not copied
-        else
-            *out = buf.mid(pos, take);
-        pos += take;
-        remaining -= take;
-        return remaining == 0;
-    }
-    case BodyMode::Chunked:
-        break;
-    }
-    while (pos < buf.size()) {
-        switch (chunk) {
-        case Chunk::Size: {
-            const qsizetype lf = buf.indexOf('\n', pos);
-            if (lf < 0) {
-                if (buf.size() - pos > 1024)
-                    *error = QStringLiteral("chunk size line too long");
-                return false;
-            }
-            QByteArrayView line = lineAt(buf, pos, lf);
-            const qsizetype ext = line.indexOf(';');
-            if (ext >= 0)
-                line = line.first(ext);
-            bool ok = false;
-            const qint64 size = line.trimmed().toLongLong(&ok, 16);
-            if (!ok || size < 0) {
-                *error = QStringLiteral("chunk size");
-                return false;
-            }
-            pos = lf + 1;
-            remaining = size;
-            chunk = size == 0 ? Chunk::Trailer : Chunk::Data;
-            break;
-        }
-        case Chunk::Data: {
-            const qint64 take = std::min<qint64>(remaining, buf.size() - pos);
-            if (out->isEmpty() && pos == 0 && take == buf.size())
-                *out = buf;
-            else
-                out->append(buf.constData() + pos, take);
-            pos += take;
-            remaining -= take;
-            if (remaining == 0)
-                chunk = Chunk::DataEnd;
-            break;
-        }
-        case Chunk::DataEnd: {
-            const qsizetype lf = buf.indexOf('\n', pos);
-            if (lf < 0)
-                return false;
-            pos = lf + 1;
-            chunk = Chunk::Size;
-            break;
-        }
-        case Chunk::Trailer: {
-            const qsizetype lf = buf.indexOf('\n', pos);
-            if (lf < 0)
-                return false;
-            const bool last = lineAt(buf, pos, lf).isEmpty();
-            pos = lf + 1;
-            if (last)
-                return true;
-            break;
-        }
-        }
-    }
-    return false;
 }
 
 // Returns false when the attempt ended (cancelled from the callback, or too large).
@@ -500,7 +292,7 @@ bool StreamConnection::Private::deliver(const QByteArray& data, quint64 gen)
         if (errorBody.size() > request.maxBodyBytes) {
             fail(HttpError::Kind::TooLarge,
                  QStringLiteral("the response from %1 is larger than %2 and was refused")
-                     .arg(where(), formatBytes(request.maxBodyBytes)));
+                     .arg(where(), formatByteSize(request.maxBodyBytes)));
             return false;
         }
         return true;
@@ -509,10 +301,11 @@ bool StreamConnection::Private::deliver(const QByteArray& data, quint64 gen)
     if (streamedBytes > request.maxBodyBytes) {
         fail(HttpError::Kind::TooLarge,
              QStringLiteral("the response from %1 is larger than %2 and was refused")
-                 .arg(where(), formatBytes(request.maxBodyBytes)));
+                 .arg(where(), formatByteSize(request.maxBodyBytes)));
         return false;
     }
     bodyStarted = true;
+    firstByteTimer.stop();
     if (cb.onData)
         cb.onData(data);
     return gen == generation && phase == Phase::Body;
@@ -521,7 +314,7 @@ bool StreamConnection::Private::deliver(const QByteArray& data, quint64 gen)
 void StreamConnection::Private::completeAttempt()
 {
     inactivity.stop();
-    releaseSocket(keepAlive && mode != BodyMode::Close && pos == buf.size());
+    releaseSocket(reader.keepAlive && reader.mode != BodyMode::Close && pos == buf.size());
     HttpResponse resp = answer();
     if (is2xx()) {
         resp.error = contentTypeError(request, resp);
@@ -529,7 +322,13 @@ void StreamConnection::Private::completeAttempt()
         return;
     }
     resp.body = errorBody;
-    const HttpVerdict verdict = judgeHttpAnswer(request, resp, reason, attempts);
+    HttpVerdict verdict = judgeHttpAnswer(request, resp, reader.reason, attempts);
+    if (verdict.retry && !retryFits(verdict.retryDelayMs)) {
+        // The retry would start past the first-byte budget: this answer is the last one.
+        HttpRequest last = request;
+        last.maxRetries = attempts - 1;
+        verdict = judgeHttpAnswer(last, resp, reader.reason, attempts);
+    }
     if (verdict.retry) {
         scheduleRetry(verdict.retryDelayMs);
         return;
@@ -562,6 +361,7 @@ void StreamConnection::Private::followRedirect()
         return;
     }
     ++redirects;
+    const int status = reader.status;
     if (status == 303 ||
         ((status == 301 || status == 302) && request.method != "GET" && request.method != "HEAD")) {
         request.method = "GET"; // as browsers and QNAM do
@@ -583,7 +383,7 @@ void StreamConnection::Private::onClosedOrError(quint64 gen)
         if (gen != generation)
             return;
     }
-    if (phase == Phase::Body && mode == BodyMode::Close) {
+    if (phase == Phase::Body && reader.mode == BodyMode::Close) {
         completeAttempt(); // a close-delimited body ends here
         return;
     }
@@ -641,12 +441,30 @@ void StreamConnection::Private::transportFailure(HttpError::Kind kind, const QSt
 {
     // Connection errors and timeouts are retried as the SDKs do; TLS failures are not.
     if (kind != HttpError::Kind::Tls && canRetry()) {
-        releaseSocket(false);
         const double jitter = QRandomGenerator::global()->generateDouble();
-        scheduleRetry(retry::backoffMs(attempts - 1, jitter));
-        return;
+        const qint64 delay = retry::backoffMs(attempts - 1, jitter);
+        if (retryFits(delay)) {
+            releaseSocket(false);
+            scheduleRetry(delay);
+            return;
+        }
     }
     fail(kind, message);
+}
+
+void StreamConnection::Private::firstByteBudgetSpent()
+{
+    // One budget for the whole request: a stall is reported once, not once per retry.
+    const QString within = formatSeconds(request.firstByteTimeoutMs);
+    QString words = phase == Phase::Body && is2xx()
+                        ? QStringLiteral("%1 answered HTTP %2 but sent no data within %3 s")
+                              .arg(where())
+                              .arg(reader.status)
+                              .arg(within)
+                        : QStringLiteral("%1 sent no answer within %2 s").arg(where(), within);
+    if (attempts > 1)
+        words += QStringLiteral(" (%1 attempts)").arg(attempts);
+    fail(HttpError::Kind::Timeout, words);
 }
 
 void StreamConnection::Private::scheduleRetry(qint64 delayMs)
@@ -696,6 +514,7 @@ void StreamConnection::Private::finish(HttpResponse resp)
     inactivity.stop();
     connectTimer.stop();
     retryTimer.stop();
+    firstByteTimer.stop();
     releaseSocket(false);
     resp.attempts = attempts;
     if (!cb.onFinished)
@@ -729,6 +548,9 @@ void StreamConnection::start()
     if (d->phase != Private::Phase::Idle)
         return;
     d->starting = true;
+    d->sinceStart.start();
+    if (d->request.firstByteTimeoutMs > 0)
+        d->firstByteTimer.start(d->request.firstByteTimeoutMs, Qt::PreciseTimer, this);
     d->startAttempt(true);
     d->starting = false;
 }
@@ -741,6 +563,7 @@ void StreamConnection::cancel()
     d->inactivity.stop();
     d->connectTimer.stop();
     d->retryTimer.stop();
+    d->firstByteTimer.stop();
     d->releaseSocket(false);
     ++d->generation;
 }
@@ -772,6 +595,10 @@ void StreamConnection::timerEvent(QTimerEvent* event)
             d->transportFailure(HttpError::Kind::Timeout,
                                 QStringLiteral("could not connect to %1 within %2 s (timeout)")
                                     .arg(d->where(), formatSeconds(d->request.connectTimeoutMs)));
+    } else if (id == d->firstByteTimer.timerId()) {
+        d->firstByteTimer.stop();
+        if (!d->bodyStarted && d->phase != Private::Phase::Done)
+            d->firstByteBudgetSpent();
     } else if (id == d->inactivity.timerId()) {
         // One timer per attempt, re-armed only when it fires: no per-chunk timer churn.
         const qint64 idle = d->lastActivity.elapsed();

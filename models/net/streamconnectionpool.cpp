@@ -51,6 +51,46 @@ StreamRoute StreamRoute::forUrl(const QUrl& url)
     return r;
 }
 
+QByteArray StreamRoute::requestBytes(const HttpRequest& request) const
+{
+    const QUrl& url = request.url;
+    QByteArray target;
+    if (absoluteForm) {
+        target = url.toEncoded(QUrl::RemoveUserInfo | QUrl::RemoveFragment);
+    } else {
+        target = url.path(QUrl::FullyEncoded).toLatin1();
+        if (target.isEmpty())
+            target = "/";
+        if (url.hasQuery())
+            target += '?' + url.query(QUrl::FullyEncoded).toLatin1();
+    }
+    QByteArray out;
+    out.reserve(256 + request.body.size());
+    QByteArray host = url.host(QUrl::FullyEncoded).toLatin1();
+    if (host.contains(':'))
+        host = '[' + host + ']'; // IPv6 literal
+    if (url.port() != -1)
+        host += ':' + QByteArray::number(url.port());
+    out += request.method + ' ' + target + " HTTP/1.1\r\nHost: " + host + "\r\n";
+    for (const auto& [name, value] : request.headers) {
+        // We frame the message ourselves.
+        if (name.compare("host", Qt::CaseInsensitive) == 0 ||
+            name.compare("content-length", Qt::CaseInsensitive) == 0 ||
+            name.compare("transfer-encoding", Qt::CaseInsensitive) == 0 ||
+            name.compare("connection", Qt::CaseInsensitive) == 0)
+            continue;
+        out += name + ": " + value + "\r\n";
+    }
+    const QByteArray& m = request.method;
+    if (!request.body.isEmpty() || m == "POST" || m == "PUT" || m == "PATCH")
+        out += "Content-Length: " + QByteArray::number(request.body.size()) + "\r\n";
+    if (!proxyAuthorization.isEmpty())
+        out += "Proxy-Authorization: " + proxyAuthorization + "\r\n";
+    out += "\r\n";
+    out += request.body;
+    return out;
+}
+
 struct StreamConnectionPool::Private
 {
     struct Idle

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "net/httptypes.h"
+
 #include <QByteArray>
 #include <QNetworkProxy>
 #include <QObject>
@@ -24,6 +26,9 @@ struct StreamRoute
     QNetworkProxy socketProxy;     ///< NoProxy, or the tunnelling proxy
     QString proxyName;             ///< "host:port" of the proxy for messages; empty when direct
     static StreamRoute forUrl(const QUrl& url); ///< by ProxyPolicy: loopback is never proxied
+    /// `request` as HTTP/1.1 bytes on this route: origin- or absolute-form target, Host, the
+    /// request's headers (framing headers replaced by Content-Length), proxy credentials, body.
+    QByteArray requestBytes(const HttpRequest& request) const;
 };
 
 /// Keep-alive HTTP/1.1 connections per origin for StreamConnection, in the calling thread:

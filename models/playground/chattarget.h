@@ -24,8 +24,11 @@ struct ChatTarget
     /// (local servers). Same shape as SecretProvider.
     std::function<QString(QString* error)> apiKey;
     QList<HttpHeader> extraHeaders; ///< sent as given (e.g. x-inferscope-speed for the emulator)
-    int timeoutMs = 60000;          ///< inactivity timeout, ms
-    int maxRetries = 2;             ///< retries before the first byte, as the SDKs
+    /// The run's budgets, ms; retries share them: request -> first body byte (a stall after
+    /// the headers included), and the longest silence once the answer flows.
+    int firstByteTimeoutMs = 60000;
+    int timeoutMs = 60000;
+    int maxRetries = 2; ///< retries before the first byte, as the SDKs
 
     /// The full URL of the chat endpoint for this target.
     QUrl chatUrl() const;

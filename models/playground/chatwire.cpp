@@ -90,6 +90,7 @@ HttpRequest buildChatHttpRequest(const ChatTarget& target, const ChatRequest& re
     r.headers.append(target.extraHeaders);
     r.body = chatRequestBody(target, request);
     r.timeoutMs = target.timeoutMs;
+    r.firstByteTimeoutMs = target.firstByteTimeoutMs;
     r.maxRetries = target.maxRetries;
     return r;
 }

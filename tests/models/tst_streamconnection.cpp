@@ -296,6 +296,113 @@ private slots:
         QCOMPARE(run->data, kEvents);
     }
 
+    void stallAfterHeadersSpendsOneBudget()
+    {
+        // Headers, then nothing, on every attempt: the first-byte budget is the run's, not
+        // each retry's (before, the inactivity timeout was spent once per attempt).
+        auto seen = std::make_shared<Seen>();
+        auto server =
+            makeServer(seen, [seen](int, const HttpServerRequest&, HttpServerResponder& r) {
+                r.beginStream(200, {{"Content-Type", "text/event-stream"}});
+                seen->held << r;
+            });
+        HttpClient client;
+        HttpRequest req = post(server->serverUrl());
+        req.timeoutMs = 250;
+        req.firstByteTimeoutMs = 400;
+        req.maxRetries = 2;
+        auto run = std::make_shared<Run>();
+        QElapsedTimer clock;
+        clock.start();
+        client.stream(req, this, callbacksFor(run));
+        QTRY_COMPARE_WITH_TIMEOUT(run->finishedCalls, 1, 10000);
+        const qint64 elapsed = clock.elapsed();
+        QCOMPARE(run->response.error.kind, HttpError::Kind::Timeout);
+        // The inactivity timeout fired at 0.25 s; a retry would have started past 0.4 s.
+        QCOMPARE(run->response.attempts, 1);
+        QCOMPARE(seen->requests.size(), 1);
+        QVERIFY2(elapsed < 400 + 1500, qPrintable(QString::number(elapsed)));
+        QCOMPARE(client.pending(), 0);
+    }
+
+    void firstByteBudgetEndsTheWait_data()
+    {
+        QTest::addColumn<bool>("headers"); // the server sent its headers before stalling
+        QTest::addColumn<QString>("words");
+        QTest::newRow("after headers")
+            << true << "%1 answered HTTP 200 but sent no data within 0.3 s";
+        QTest::newRow("before headers") << false << "%1 sent no answer within 0.3 s";
+    }
+    void firstByteBudgetEndsTheWait()
+    {
+        QFETCH(bool, headers);
+        QFETCH(QString, words);
+        auto seen = std::make_shared<Seen>();
+        auto server = makeServer(
+            seen, [seen, headers](int, const HttpServerRequest&, HttpServerResponder& r) {
+                if (headers)
+                    r.beginStream(200, {{"Content-Type", "text/event-stream"}});
+                seen->held << r;
+            });
+        HttpClient client;
+        HttpRequest req = post(server->serverUrl());
+        req.timeoutMs = 60000; // the inactivity timeout alone would wait a minute per attempt
+        req.firstByteTimeoutMs = 300;
+        req.maxRetries = 2;
+        auto run = std::make_shared<Run>();
+        client.stream(req, this, callbacksFor(run));
+        QTRY_COMPARE_WITH_TIMEOUT(run->finishedCalls, 1, 5000);
+        QCOMPARE(run->response.error.kind, HttpError::Kind::Timeout);
+        QCOMPARE(run->response.error.message,
+                 words.arg(QStringLiteral("127.0.0.1:%1").arg(server->port())));
+        QCOMPARE(run->response.attempts, 1);
+        QCOMPARE(run->data, QByteArray());
+    }
+
+    void retriesStayWithinTheBudget()
+    {
+        // No answer at all: each attempt times out after 0.15 s and is retried (backoff 0.375
+        // to 0.5 s, then 0.75 to 1 s) only while the retry starts within the 1 s budget.
+        auto seen = std::make_shared<Seen>();
+        auto server = makeServer(seen, [seen](int, const HttpServerRequest&,
+                                              HttpServerResponder& r) { seen->held << r; });
+        HttpClient client;
+        HttpRequest req = post(server->serverUrl());
+        req.timeoutMs = 150;
+        req.firstByteTimeoutMs = 1000;
+        req.maxRetries = 5;
+        auto run = std::make_shared<Run>();
+        client.stream(req, this, callbacksFor(run));
+        QTRY_COMPARE_WITH_TIMEOUT(run->finishedCalls, 1, 15000);
+        QCOMPARE(run->response.error.kind, HttpError::Kind::Timeout);
+        QCOMPARE(run->response.attempts, 2);
+        QCOMPARE(seen->requests.size(), 2);
+    }
+
+    void retryAfterPastTheBudgetIsNotAwaited()
+    {
+        auto seen = std::make_shared<Seen>();
+        auto server =
+            makeServer(seen, [](int index, const HttpServerRequest&, HttpServerResponder& r) {
+                if (index == 0) {
+                    r.respondJson(429, "{\"error\":{\"message\":\"slow down\"}}",
+                                  {{"retry-after-ms", "800"}});
+                    return;
+                }
+                r.respond(200, {{"Content-Type", "text/event-stream"}}, kEvents);
+            });
+        HttpClient client;
+        HttpRequest req = post(server->serverUrl());
+        req.firstByteTimeoutMs = 500;
+        auto run = std::make_shared<Run>();
+        client.stream(req, this, callbacksFor(run));
+        QTRY_COMPARE_WITH_TIMEOUT(run->finishedCalls, 1, 5000);
+        QCOMPARE(run->response.status, 429);
+        QCOMPARE(run->response.error.kind, HttpError::Kind::Throttled);
+        QCOMPARE(run->response.attempts, 1);
+        QCOMPARE(seen->requests.size(), 1);
+    }
+
     void throttledThenRetried()
     {
         auto seen = std::make_shared<Seen>();
