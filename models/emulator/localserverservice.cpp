@@ -25,6 +25,9 @@ enum Salt : quint64 {
     SaltRestart,
     SaltWaiting,
     SaltKv,
+    SaltAbort,
+    SaltCached,
+    SaltCachedShare,
 };
 
 const QString kVllmPrefix = QStringLiteral("/local/vllm/");
@@ -156,6 +159,11 @@ QVector<LocalRequest> LocalServerModel::requestsIn(qint64 m) const
             std::max(1, static_cast<int>(std::lround(m_profile.promptTokensPerRequest *
                                                      (0.4 + 1.2 * unit(k, SaltPrompt)))));
         r.e2eSeconds = r.ttftSeconds + r.itlSeconds * (r.completionTokens - 1);
+        r.aborted = unit(k, SaltAbort) < 0.03;
+        // About half the prompts reuse a cached prefix (a system prompt, a conversation).
+        if (unit(k, SaltCached) < 0.5)
+            r.cachedTokens =
+                static_cast<int>(r.promptTokens * (0.2 + 0.6 * unit(k, SaltCachedShare)));
         out.append(r);
     }
     std::stable_sort(out.begin(), out.end(), [](const LocalRequest& a, const LocalRequest& b) {
@@ -188,8 +196,10 @@ void LocalServerModel::advance(LocalTotals* tot, qint64 from, qint64 to) const
                 continue;
             if (r.finishedAt >= to)
                 break;
-            (r.hitLength ? tot->requestsLength : tot->requestsStop) += 1;
+            (r.aborted ? tot->requestsAbort
+                       : (r.hitLength ? tot->requestsLength : tot->requestsStop)) += 1;
             tot->promptTokens += r.promptTokens;
+            tot->cachedPromptTokens += r.cachedTokens;
             tot->generationTokens += r.completionTokens;
             tot->ttft.observe(r.ttftSeconds);
             tot->e2e.observe(r.e2eSeconds);
@@ -395,16 +405,27 @@ QByteArray LocalServerService::vllmExposition(qint64 t, const LocalTotals& tot) 
             "Prefix cache queries, in terms of number of queried tokens.",
             {{base, static_cast<double>(tot.promptTokens)}});
     counter("vllm:prefix_cache_hits", "Prefix cache hits, in terms of number of cached tokens.",
-            {{base, static_cast<double>(tot.promptTokens * 3 / 10)}});
+            {{base, static_cast<double>(tot.cachedPromptTokens)}});
     counter("vllm:prompt_tokens", "Number of prefill tokens processed.",
             {{base, static_cast<double>(tot.promptTokens)}});
+    // Current vLLM splits the prompt: computed here, or served from the prefix cache.
+    counter("vllm:prompt_tokens_cached", "Number of cached prompt tokens (local + external).",
+            {{base, static_cast<double>(tot.cachedPromptTokens)}});
+    PrometheusExposition::Labels compute = base, cacheHit = base;
+    compute.append({QStringLiteral("source"), QStringLiteral("local_compute")});
+    cacheHit.append({QStringLiteral("source"), QStringLiteral("local_cache_hit")});
+    counter("vllm:prompt_tokens_by_source", "Number of prompt tokens by source.",
+            {{compute, static_cast<double>(tot.promptTokens - tot.cachedPromptTokens)},
+             {cacheHit, static_cast<double>(tot.cachedPromptTokens)}});
     counter("vllm:generation_tokens", "Number of generation tokens processed.",
             {{base, static_cast<double>(tot.generationTokens)}});
-    PrometheusExposition::Labels length = base, stop = base;
+    PrometheusExposition::Labels abort = base, length = base, stop = base;
+    abort.append({QStringLiteral("finished_reason"), QStringLiteral("abort")});
     length.append({QStringLiteral("finished_reason"), QStringLiteral("length")});
     stop.append({QStringLiteral("finished_reason"), QStringLiteral("stop")});
     counter("vllm:request_success", "Count of successfully processed requests.",
-            {{length, static_cast<double>(tot.requestsLength)},
+            {{abort, static_cast<double>(tot.requestsAbort)},
+             {length, static_cast<double>(tot.requestsLength)},
              {stop, static_cast<double>(tot.requestsStop)}});
     histogram("vllm:time_to_first_token_seconds", "Histogram of time to first token in seconds.",
               tot.ttft);
@@ -425,7 +446,6 @@ QByteArray LocalServerService::llamaCppExposition(qint64 t, const LocalTotals& t
     const double promptSeconds = tot.promptSeconds;
     const double predictSeconds = tot.predictSeconds;
     const int running = m_llamaCpp.runningAt(t);
-    const double kv = m_llamaCpp.kvCacheUsageAt(t);
     PrometheusExposition e;
     auto one = [&](const char* name, const char* type, const char* help, double v) {
         e.family(QLatin1String(name), QLatin1String(type), QLatin1String(help));
@@ -446,8 +466,8 @@ QByteArray LocalServerService::llamaCppExposition(qint64 t, const LocalTotals& t
         promptSeconds > 0 ? static_cast<double>(tot.promptTokens) / promptSeconds : 0);
     one("llamacpp:predicted_tokens_seconds", "gauge", "Average generation throughput in tokens/s.",
         predictSeconds > 0 ? static_cast<double>(tot.generationTokens) / predictSeconds : 0);
-    one("llamacpp:kv_cache_usage_ratio", "gauge", "KV-cache usage. 1 means 100 percent usage.", kv);
-    one("llamacpp:kv_cache_tokens", "gauge", "KV-cache tokens.", std::floor(kv * 32768));
+    // Current llama-server exposes no KV-cache gauge (kv_cache_usage_ratio and kv_cache_tokens
+    // were removed upstream).
     one("llamacpp:requests_processing", "gauge", "Number of requests processing.", running);
     one("llamacpp:requests_deferred", "gauge", "Number of requests deferred.",
         m_llamaCpp.waitingAt(t));

@@ -27,6 +27,8 @@ struct LocalRequest
     int promptTokens = 0;
     int completionTokens = 0;
     bool hitLength = false; ///< finished_reason "length" (else "stop")
+    bool aborted = false;   ///< finished_reason "abort": the client went away (wins over length)
+    int cachedTokens = 0;   ///< prompt tokens served from the prefix cache (<= promptTokens)
     double queueSeconds = 0;
     double ttftSeconds = 0;
     double itlSeconds = 0; ///< mean time between output tokens
@@ -56,7 +58,9 @@ struct LocalTotals
     qint64 processStart = 0; ///< s UTC
     qint64 requestsStop = 0;
     qint64 requestsLength = 0;
-    qint64 promptTokens = 0;
+    qint64 requestsAbort = 0;
+    qint64 promptTokens = 0;       ///< whole prompts, cache hits included (as vLLM counts them)
+    qint64 cachedPromptTokens = 0; ///< of promptTokens, served from the prefix cache
     qint64 generationTokens = 0;
     LocalHistogram ttft, e2e, itl, queue;
     double promptSeconds = 0;  ///< prompt processing time (TTFT minus queue time), s: llama.cpp
@@ -65,7 +69,8 @@ struct LocalTotals
     bool operator==(const LocalTotals& o) const
     {
         return processStart == o.processStart && requestsStop == o.requestsStop &&
-               requestsLength == o.requestsLength && promptTokens == o.promptTokens &&
+               requestsLength == o.requestsLength && requestsAbort == o.requestsAbort &&
+               promptTokens == o.promptTokens && cachedPromptTokens == o.cachedPromptTokens &&
                generationTokens == o.generationTokens && ttft == o.ttft && e2e == o.e2e &&
                itl == o.itl && queue == o.queue && promptSeconds == o.promptSeconds &&
                predictSeconds == o.predictSeconds;
@@ -156,8 +161,11 @@ private:
     int m_misses = 0;
 };
 
-/// The demo's local servers: `/local/vllm/metrics` (vLLM 0.6+ families), `/local/vllm/v1/models`,
-/// `/local/llamacpp/metrics` (llama-server --metrics), `/local/llamacpp/v1/models`.
+/// The demo's local servers: `/local/vllm/metrics` (current vLLM families, with the prompt's
+/// cache split in prompt_tokens_cached_total and prompt_tokens_by_source_total, and aborted
+/// requests under request_success_total{finished_reason="abort"}), `/local/vllm/v1/models`,
+/// `/local/llamacpp/metrics` (current llama-server --metrics: no KV-cache gauge),
+/// `/local/llamacpp/v1/models`.
 /// Demo backfill: a request carrying `x-inferscope-at: <unix seconds>` is answered as the
 /// server would have answered at that instant (never later than the emulator's clock; a future
 /// or malformed value gets 400), and the answer echoes the header. Real servers keep no history.

@@ -133,19 +133,24 @@ void tst_LocalServerService::countersAreCumulativeSums()
     QFETCH(qint64, t);
     LocalServerModel s(kSeed, LocalServerModel::vllmProfile());
     const LocalTotals tot = s.totalsAt(t);
-    qint64 requests = 0, prompt = 0, completion = 0;
+    qint64 requests = 0, aborted = 0, prompt = 0, cached = 0, completion = 0;
     for (qint64 m = tot.processStart; m < t; m += 60) {
         for (const auto& r : s.requestsIn(m)) {
             if (r.finishedAt < t) {
                 ++requests;
+                aborted += r.aborted ? 1 : 0;
                 prompt += r.promptTokens;
+                cached += r.cachedTokens;
+                QVERIFY(r.cachedTokens >= 0 && r.cachedTokens <= r.promptTokens);
                 completion += r.completionTokens;
             }
         }
     }
     QVERIFY(requests > 0);
-    QCOMPARE(tot.requestsStop + tot.requestsLength, requests);
+    QCOMPARE(tot.requestsStop + tot.requestsLength + tot.requestsAbort, requests);
+    QCOMPARE(tot.requestsAbort, aborted);
     QCOMPARE(tot.promptTokens, prompt);
+    QCOMPARE(tot.cachedPromptTokens, cached);
     QCOMPARE(tot.generationTokens, completion);
     QCOMPARE(tot.ttft.count, requests);
     qint64 inBuckets = 0;
@@ -156,7 +161,7 @@ void tst_LocalServerService::countersAreCumulativeSums()
     const qint64 m = t - t % 60;
     if (s.processStart(m + 60) == tot.processStart && t == m) {
         const LocalTotals next = s.totalsAt(m + 60);
-        QCOMPARE(next.requestsStop + next.requestsLength - requests,
+        QCOMPARE(next.requestsStop + next.requestsLength + next.requestsAbort - requests,
                  qint64(s.requestsIn(m).size()));
     }
 }
@@ -201,6 +206,19 @@ void tst_LocalServerService::exposition()
                  double(tot.promptTokens));
         QCOMPARE(sampleValue(parsed, "vllm:request_success_total", {{"finished_reason", "stop"}}),
                  double(tot.requestsStop));
+        // Current vLLM: aborted requests apart, and the prompt's cache split.
+        QVERIFY(tot.requestsAbort > 0);
+        QCOMPARE(sampleValue(parsed, "vllm:request_success_total", {{"finished_reason", "abort"}}),
+                 double(tot.requestsAbort));
+        QVERIFY(tot.cachedPromptTokens > 0 && tot.cachedPromptTokens < tot.promptTokens);
+        QCOMPARE(sampleValue(parsed, "vllm:prompt_tokens_cached_total"),
+                 double(tot.cachedPromptTokens));
+        QCOMPARE(sampleValue(parsed, "vllm:prompt_tokens_by_source_total",
+                             {{"source", "local_cache_hit"}}),
+                 double(tot.cachedPromptTokens));
+        QCOMPARE(sampleValue(parsed, "vllm:prompt_tokens_by_source_total",
+                             {{"source", "local_compute"}}),
+                 double(tot.promptTokens - tot.cachedPromptTokens));
         QCOMPARE(sampleValue(parsed, "vllm:time_to_first_token_seconds_bucket", {{"le", "+Inf"}}),
                  double(tot.ttft.count));
         QCOMPARE(sampleValue(parsed, "vllm:time_to_first_token_seconds_bucket", {{"le", "0.001"}}),
@@ -218,7 +236,11 @@ void tst_LocalServerService::exposition()
         QCOMPARE(sampleValue(parsed, "llamacpp:tokens_predicted_total"),
                  double(tot.generationTokens));
         QCOMPARE(sampleValue(parsed, "llamacpp:requests_processing"), double(model.runningAt(t)));
-        QVERIFY(std::isfinite(sampleValue(parsed, "llamacpp:kv_cache_usage_ratio")));
+        // As current llama-server: busy slots and deferred requests, no KV-cache gauge.
+        QVERIFY(std::isfinite(sampleValue(parsed, "llamacpp:n_busy_slots_per_decode")));
+        QCOMPARE(sampleValue(parsed, "llamacpp:requests_deferred"), double(model.waitingAt(t)));
+        QVERIFY(!parsed.family("llamacpp:kv_cache_usage_ratio"));
+        QVERIFY(!parsed.family("llamacpp:kv_cache_tokens"));
     }
 }
 
@@ -303,10 +325,11 @@ void tst_LocalServerService::totalsCacheMatchesTotalsAt()
         const LocalTotals direct = model.totalsAt(t);
         // Bit-identical, sums of doubles included: the same terms added in the same order.
         QVERIFY2(cached == direct,
-                 qPrintable(QStringLiteral("at %1: %2 requests cached, %3 direct")
-                                .arg(t)
-                                .arg(cached.requestsStop + cached.requestsLength)
-                                .arg(direct.requestsStop + direct.requestsLength)));
+                 qPrintable(
+                     QStringLiteral("at %1: %2 requests cached, %3 direct")
+                         .arg(t)
+                         .arg(cached.requestsStop + cached.requestsLength + cached.requestsAbort)
+                         .arg(direct.requestsStop + direct.requestsLength + direct.requestsAbort)));
     }
     QCOMPARE(cache.hits(), hits);
     QCOMPARE(cache.misses(), misses);

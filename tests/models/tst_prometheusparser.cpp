@@ -23,6 +23,10 @@ private slots:
     void extractWithoutModelLabel();
     void malformed_data();
     void malformed();
+    void overflowingValueIsInfinite();
+    void bounded_data();
+    void bounded();
+    void tooManySamplesStopsEarly();
 };
 
 void tst_PrometheusParser::fixtures_data()
@@ -38,6 +42,12 @@ void tst_PrometheusParser::fixtures_data()
                               << int(ServerKind::Vllm);
     QTest::newRow("llama.cpp") << "prometheus/llamacpp.txt" << false << 12 << 12
                                << int(ServerKind::LlamaCpp);
+    QTest::newRow("llama.cpp current")
+        << "prometheus/llamacpp-current.txt" << false << 10 << 10 << int(ServerKind::LlamaCpp);
+    QTest::newRow("vllm current") << "prometheus/vllm-current.txt" << false << 15 << 30
+                                  << int(ServerKind::Vllm);
+    QTest::newRow("generic (LiteLLM)")
+        << "prometheus/generic-litellm.txt" << false << 5 << 21 << int(ServerKind::Unknown);
     QTest::newRow("tgi") << "prometheus/tgi.txt" << false << 9 << 34 << int(ServerKind::Tgi);
     QTest::newRow("openmetrics") << "prometheus/openmetrics.txt" << true << 4 << 10
                                  << int(ServerKind::Vllm);
@@ -145,7 +155,8 @@ void tst_PrometheusParser::discovery_data()
     QTest::addColumn<QStringList>("expected"); // "Metric=family" in discovery order
     QTest::newRow("vllm v1") << "prometheus/vllm-v1.txt"
                              << QStringList{"Requests=vllm:request_success",
-                                            "InputTokensUncached=vllm:prompt_tokens",
+                                            "Errors=vllm:request_success",
+                                            "InputTokens=vllm:prompt_tokens",
                                             "OutputTokens=vllm:generation_tokens",
                                             "RequestsRunning=vllm:num_requests_running",
                                             "RequestsWaiting=vllm:num_requests_waiting",
@@ -157,7 +168,8 @@ void tst_PrometheusParser::discovery_data()
     QTest::newRow("vllm 0.5 (renamed families)")
         << "prometheus/vllm-0.5.txt"
         << QStringList{"Requests=vllm:request_success",
-                       "InputTokensUncached=vllm:prompt_tokens",
+                       "Errors=vllm:request_success",
+                       "InputTokens=vllm:prompt_tokens",
                        "OutputTokens=vllm:generation_tokens",
                        "RequestsRunning=vllm:num_requests_running",
                        "RequestsWaiting=vllm:num_requests_waiting",
@@ -166,14 +178,23 @@ void tst_PrometheusParser::discovery_data()
                        "E2eLatencyMs=vllm:e2e_request_latency_seconds",
                        "InterTokenLatencyMs=vllm:time_per_output_token_seconds"};
     QTest::newRow("llama.cpp") << "prometheus/llamacpp.txt"
-                               << QStringList{"InputTokensUncached=llamacpp:prompt_tokens",
-                                              "OutputTokens=llamacpp:tokens_predicted",
-                                              "RequestsRunning=llamacpp:requests_processing",
-                                              "RequestsWaiting=llamacpp:requests_deferred",
-                                              "KvCacheUsagePercent=llamacpp:kv_cache_usage_ratio"};
+                               << QStringList{
+                                      "InputTokensUncached=llamacpp:prompt_tokens",
+                                      "OutputTokens=llamacpp:tokens_predicted",
+                                      "RequestsRunning=llamacpp:requests_processing",
+                                      "RequestsWaiting=llamacpp:requests_deferred",
+                                      "KvCacheUsagePercent=llamacpp:kv_cache_usage_ratio",
+                                      "BusySlotsPerDecode=llamacpp:n_busy_slots_per_decode"};
+    QTest::newRow("llama.cpp current")
+        << "prometheus/llamacpp-current.txt"
+        << QStringList{"InputTokensUncached=llamacpp:prompt_tokens",
+                       "OutputTokens=llamacpp:tokens_predicted",
+                       "RequestsRunning=llamacpp:requests_processing",
+                       "RequestsWaiting=llamacpp:requests_deferred",
+                       "BusySlotsPerDecode=llamacpp:n_busy_slots_per_decode"};
     QTest::newRow("tgi") << "prometheus/tgi.txt"
                          << QStringList{"Requests=tgi_request_success",
-                                        "InputTokensUncached=tgi_request_input_length",
+                                        "InputTokens=tgi_request_input_length",
                                         "OutputTokens=tgi_request_generated_tokens",
                                         "RequestsRunning=tgi_batch_current_size",
                                         "RequestsWaiting=tgi_queue_size",
@@ -209,7 +230,7 @@ void tst_PrometheusParser::extractVllm()
             QCOMPARE(c.created, 1788217741.3);
         }
     }
-    QCOMPARE(requestSeries, 3); // per finished_reason, so a reset of one is seen
+    QCOMPARE(requestSeries, 2); // per finished_reason (aborts apart), so a reset of one is seen
     QCOMPARE(requests, 100.0);
     bool kv = false;
     for (const auto& g : s.gauges) {
@@ -232,7 +253,8 @@ void tst_PrometheusParser::extractVllm()
 
 void tst_PrometheusParser::extractWithoutModelLabel()
 {
-    const ExpositionParseResult r = parseExposition(test::readFixture("prometheus/llamacpp.txt"));
+    const ExpositionParseResult r =
+        parseExposition(test::readFixture("prometheus/llamacpp-current.txt"));
     const LocalScrape s = extractLocalScrape(r, 1000, QStringLiteral("qwen2.5-7b-instruct-q4_k_m"));
     QCOMPARE(s.models, QStringList{QStringLiteral("qwen2.5-7b-instruct-q4_k_m")});
     QCOMPARE(s.server, ServerKind::LlamaCpp);
@@ -280,6 +302,65 @@ void tst_PrometheusParser::malformed()
     const ExpositionParseResult r = parseExposition(body, ExpositionFormat(format));
     QVERIFY(!r.ok);
     QVERIFY2(r.error.contains(error), qPrintable(r.error));
+}
+
+// A value beyond the double range is +/-Inf (refused later, per sample), not an unreadable
+// scrape that loses every other sample.
+void tst_PrometheusParser::overflowingValueIsInfinite()
+{
+    const ExpositionParseResult r = parseExposition("a 1.8e308\nb -1.8e308\nc 2\n");
+    QVERIFY2(r.ok, qPrintable(r.error));
+    QCOMPARE(r.family("a")->samples.first().value, qInf());
+    QCOMPARE(r.family("b")->samples.first().value, -qInf());
+    QCOMPARE(r.family("c")->samples.first().value, 2.0);
+    double v = 0;
+    QVERIFY(!parseSampleValue("1.8e308x", &v));
+    QVERIFY(!parseSampleValue("e308", &v));
+}
+
+void tst_PrometheusParser::bounded_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("error");
+    QByteArray manyLabels = "a{";
+    for (int i = 0; i < 1000; ++i)
+        manyLabels += "l" + QByteArray::number(i) + "=\"v\",";
+    manyLabels += "z=\"v\"} 1\n";
+    QTest::newRow("many labels") << manyLabels << "more than 64 labels";
+    QTest::newRow("huge HELP line") << "# HELP a " + QByteArray(2 * 1024 * 1024, 'x') + "\na 1\n"
+                                    << "longer than";
+    QTest::newRow("gzip body") << QByteArray("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03UUUU", 14)
+                               << "compressed";
+    QTest::newRow("binary body") << QByteArray("abc\0\x01\x02 1\n", 10) << "binary";
+    QByteArray many;
+    for (int i = 0; i < 11; ++i)
+        many += "a{i=\"" + QByteArray::number(i) + "\"} 1\n";
+    QTest::newRow("more samples than the limit") << many << "more than 10 samples";
+}
+
+void tst_PrometheusParser::bounded()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, error);
+    ParseLimits limits;
+    limits.maxSamples = 10;
+    const ExpositionParseResult r = parseExposition(body, ExpositionFormat::Text, limits);
+    QVERIFY(!r.ok);
+    QVERIFY2(r.error.contains(error), qPrintable(r.error));
+    QVERIFY(r.families.isEmpty()); // nothing half-read is kept
+}
+
+// 200,000 series (the scrape that once took 743 MB): refused at the limit, in words.
+void tst_PrometheusParser::tooManySamplesStopsEarly()
+{
+    QByteArray body;
+    body.reserve(200000 * 40);
+    for (int i = 0; i < 200000; ++i)
+        body += "http_requests_total{path=\"/p" + QByteArray::number(i) + "\"} 1\n";
+    const ExpositionParseResult r = parseExposition(body);
+    QVERIFY(!r.ok);
+    QVERIFY2(r.error.contains(QString::number(ParseLimits().maxSamples)), qPrintable(r.error));
+    QVERIFY2(r.error.contains(QLatin1String("per scrape")), qPrintable(r.error));
 }
 
 QTEST_GUILESS_MAIN(tst_PrometheusParser)

@@ -8,6 +8,9 @@
 #include "sources/prometheus/prometheussource.h"
 #include "testsupport.h"
 
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -99,6 +102,10 @@ private slots:
     void nonDemoBackfillAsksNoHistory_data();
     void nonDemoBackfillAsksNoHistory();
     void demoBackfillRefusesServerWithoutHistory();
+    void emptyAnswers_data();
+    void emptyAnswers();
+    void plainTargetWithoutSelectors();
+    void implausibleSamplesRefusedRestStored();
 
 private:
     // One scrape at `t`: moves both clocks, polls, returns the batch.
@@ -162,15 +169,23 @@ void tst_PrometheusSource::vllmRatesPercentilesAndGauges()
 
     const QVector<emu::LocalRequest> minute = m_vllm->requestsIn(t);
     QVERIFY(minute.size() > 10); // busy hours: the check below is not trivially 0
-    double prompt = 0, completion = 0;
+    double uncached = 0, cached = 0, completion = 0, served = 0, aborted = 0;
     for (const auto& r : minute) {
-        prompt += r.promptTokens;
+        uncached += r.promptTokens - r.cachedTokens;
+        cached += r.cachedTokens;
         completion += r.completionTokens;
+        (r.aborted ? aborted : served) += 1;
     }
+    QVERIFY(cached > 0);
     QString labels;
-    QCOMPARE(valueAt(b, "Requests", "total", t, &labels), double(minute.size()));
+    // Aborted requests were not served: they are errors.
+    QCOMPARE(valueAt(b, "Requests", "total", t, &labels), served);
     QCOMPARE(labels::value(labels, QStringLiteral("ModelDeploymentName")), kVllmModel);
-    QCOMPARE(valueAt(b, "InputTokensUncached", "total", t), prompt);
+    QCOMPARE(valueAt(b, "Errors", "total", t), aborted);
+    // The prompt split into uncached and cached tokens, never the whole prompt stored as well.
+    QCOMPARE(valueAt(b, "InputTokensUncached", "total", t), uncached);
+    QCOMPARE(valueAt(b, "InputTokensCached", "total", t), cached);
+    QVERIFY(!hasMetric(b, QStringLiteral("InputTokens")));
     QCOMPARE(valueAt(b, "OutputTokens", "total", t), completion);
 
     const auto buckets = ttftBuckets(minute);
@@ -196,6 +211,7 @@ void tst_PrometheusSource::vllmRatesPercentilesAndGauges()
     QCOMPARE(deployments.first().sku, QStringLiteral("vLLM"));
     QCOMPARE(src.health().state, SourceHealth::State::Polling);
     QCOMPARE(src.health().lastSuccess, t + 60);
+    QVERIFY2(src.health().warning.isEmpty(), qPrintable(src.health().warning));
 }
 
 void tst_PrometheusSource::vllmCounterReset()
@@ -216,7 +232,9 @@ void tst_PrometheusSource::vllmCounterReset()
     QCOMPARE(valueAt(atRestart, "OutputTokens", "total", restart - 60), 0.0);
     const PollBatch after = scrapeAt(src, batches, restart + 60);
     const auto minute = m_vllm->requestsIn(restart);
-    QCOMPARE(valueAt(after, "Requests", "total", restart), double(minute.size()));
+    const auto served = std::count_if(minute.cbegin(), minute.cend(),
+                                      [](const emu::LocalRequest& r) { return !r.aborted; });
+    QCOMPARE(valueAt(after, "Requests", "total", restart), double(served));
     const auto buckets = ttftBuckets(minute);
     if (!minute.isEmpty())
         QCOMPARE(valueAt(after, "TtftMs", "p50", restart),
@@ -235,9 +253,18 @@ void tst_PrometheusSource::llamaCppModelFromV1Models()
                          &http, {});
     src.setClock([this] { return m_now; });
     QSignalSpy batches(&src, &Source::batchReady);
+    QSignalSpy warnings(&src, &Source::warning);
     scrapeAt(src, batches, t);
     const PollBatch b = scrapeAt(src, batches, t + 60);
     QCOMPARE(src.defaultModel(), QStringLiteral("qwen2.5-7b-instruct-q4_k_m"));
+    // Current llama-server has no KV-cache gauge: said, once, not stored as empty.
+    QCOMPARE(warnings.size(), 1);
+    QVERIFY2(warnings.first().at(0).toString().contains("KV cache: not exposed"),
+             qPrintable(warnings.first().at(0).toString()));
+    QVERIFY(src.health().warning.contains("KV cache: not exposed"));
+    QVERIFY(!hasMetric(b, QStringLiteral("KvCacheUsagePercent")));
+    QVERIFY(std::isfinite(valueAt(b, "BusySlotsPerDecode", "average", t + 60)));
+    QCOMPARE(valueAt(b, "RequestsWaiting", "average", t + 60), double(llama.waitingAt(t + 60)));
     double completion = 0;
     for (const auto& r : llama.requestsIn(t))
         completion += r.completionTokens;
@@ -368,7 +395,9 @@ void tst_PrometheusSource::demoBackfill()
     double expected = 0, lostAtMost = 0;
     for (qint64 m = from; m < from + span; m += 60) {
         for (const auto& req : model.requestsIn(m)) {
-            const double w = metric == QLatin1String("Requests") ? 1.0 : req.completionTokens;
+            // Requests counts served requests: aborted ones are errors.
+            const double w = metric == QLatin1String("Requests") ? (req.aborted ? 0.0 : 1.0)
+                                                                 : req.completionTokens;
             expected += w;
             if (acrossRestart && req.finishedAt < restart &&
                 req.finishedAt >= restart - PrometheusSource::backfillStepSeconds)
@@ -526,6 +555,100 @@ void tst_PrometheusSource::demoBackfillRefusesServerWithoutHistory()
     QCOMPARE(gap.window.from, kBusy - 1800);
     QCOMPARE(gap.window.to, kBusy);
     QVERIFY2(gap.reason.contains("did not answer as of"), qPrintable(gap.reason));
+}
+
+void tst_PrometheusSource::emptyAnswers_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("204") << 204 << QByteArray() << "answered 204 No Content";
+    QTest::newRow("empty body") << 200 << QByteArray() << "with an empty body";
+    QTest::newRow("blank lines") << 200 << QByteArray("\n  \n\n") << "with an empty body";
+    QTest::newRow("comments only")
+        << 200 << QByteArray("# HELP up Whether up.\n# TYPE up gauge\n# just a comment\n")
+        << "only comments, no samples";
+    QTest::newRow("gzip never decompressed")
+        << 200 << QByteArray("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03UUUUUUUU", 18)
+        << "gzip-compressed data that was not decompressed";
+}
+
+// Each of these ends the poll at once with a worded gap (collect --once waits for it), never
+// a silent success that stores nothing.
+void tst_PrometheusSource::emptyAnswers()
+{
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    QFETCH(QString, message);
+    emu::LoopbackHttpServer server;
+    server.setHandler([&](const emu::HttpServerRequest&, emu::HttpServerResponder& r) {
+        r.respond(status, {{"Content-Type", "text/plain; version=0.0.4"}}, body);
+    });
+    QVERIFY(server.listen());
+    HttpClient http;
+    PrometheusSource src(
+        connectionTo(QStringLiteral("x"), server.serverUrl().resolved(QUrl("/metrics"))), &http,
+        {});
+    src.setClock([this] { return m_now; });
+    QSignalSpy failed(&src, &Source::pollFailed);
+    QSignalSpy batches(&src, &Source::batchReady);
+    src.start({});
+    QVERIFY(failed.wait(5000));
+    const QString reason = failed.first().at(0).value<GapMarker>().reason;
+    QVERIFY2(reason.contains(message), qPrintable(reason));
+    QVERIFY2(!reason.contains(QLatin1String("UUUU")), qPrintable(reason));
+    QCOMPARE(batches.size(), 0);
+    QCOMPARE(src.health().state, SourceHealth::State::Failing);
+}
+
+void tst_PrometheusSource::plainTargetWithoutSelectors()
+{
+    const QByteArray body = test::readFixture("prometheus/generic-litellm.txt");
+    emu::LoopbackHttpServer server;
+    server.setHandler([&](const emu::HttpServerRequest&, emu::HttpServerResponder& r) {
+        r.respond(200, {{"Content-Type", "text/plain; version=0.0.4"}}, body);
+    });
+    QVERIFY(server.listen());
+    HttpClient http;
+    PrometheusSource src(
+        connectionTo(QStringLiteral("gw"), server.serverUrl().resolved(QUrl("/metrics"))), &http,
+        {});
+    src.setClock([this] { return m_now; });
+    QSignalSpy failed(&src, &Source::pollFailed);
+    src.start({});
+    QVERIFY(failed.wait(5000));
+    const QString reason = failed.first().at(0).value<GapMarker>().reason;
+    QVERIFY2(reason.contains("no vLLM, llama.cpp or TGI metrics"), qPrintable(reason));
+}
+
+void tst_PrometheusSource::implausibleSamplesRefusedRestStored()
+{
+    const QByteArray body = test::readFixture("prometheus/vllm-implausible.txt");
+    emu::LoopbackHttpServer server;
+    server.setHandler([&](const emu::HttpServerRequest&, emu::HttpServerResponder& r) {
+        r.respond(200, {{"Content-Type", "text/plain; version=0.0.4"}}, body);
+    });
+    QVERIFY(server.listen());
+    HttpClient http;
+    PrometheusSource src(
+        connectionTo(QStringLiteral("v"), server.serverUrl().resolved(QUrl("/metrics"))), &http,
+        {});
+    src.setClock([this] { return m_now; });
+    QSignalSpy batches(&src, &Source::batchReady);
+    QSignalSpy failed(&src, &Source::pollFailed);
+    QSignalSpy warnings(&src, &Source::warning);
+    const PollBatch b = scrapeAt(src, batches, kBusy);
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(valueAt(b, "RequestsWaiting", "average", kBusy), 3.0);
+    QVERIFY(!hasMetric(b, QStringLiteral("RequestsRunning")));     // +Inf
+    QVERIFY(!hasMetric(b, QStringLiteral("KvCacheUsagePercent"))); // year 9999
+    for (const auto& s : b.series) {
+        for (const auto& p : s.samples)
+            QVERIFY(std::isfinite(p.value) && std::abs(p.value) <= 1e300);
+    }
+    QCOMPARE(warnings.size(), 1);
+    const QString w = warnings.first().at(0).toString();
+    QVERIFY2(w.contains("3 implausible sample(s)") && w.contains("refused"), qPrintable(w));
 }
 
 QTEST_GUILESS_MAIN(tst_PrometheusSource)

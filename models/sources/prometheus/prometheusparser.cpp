@@ -1,8 +1,10 @@
 #include "prometheusparser.h"
 
 #include <QHash>
+#include <charconv>
 #include <cmath>
 #include <limits>
+#include <system_error>
 
 namespace isc::prometheus {
 namespace {
@@ -38,7 +40,9 @@ QList<QLatin1String> suffixesOf(const QString& type)
 class Parser
 {
 public:
-    Parser(const QByteArray& body, bool openMetrics) : m_body(body), m_om(openMetrics) {}
+    Parser(const QByteArray& body, bool openMetrics, const ParseLimits& limits)
+        : m_body(body), m_om(openMetrics), m_limits(limits)
+    {}
 
     ExpositionParseResult run();
 
@@ -54,6 +58,8 @@ private:
 
     const QByteArray& m_body;
     bool m_om = false;
+    ParseLimits m_limits;
+    qsizetype m_samples = 0;
     int m_lineNo = 0;
     QString m_error;
     ExpositionParseResult m_result;
@@ -241,6 +247,12 @@ bool Parser::parseSampleLine(const QByteArray& line)
                     return (m_error = fail(QStringLiteral("label \"%1\" repeated").arg(key))),
                            false;
             }
+            if (s.labels.size() >= m_limits.maxLabels)
+                return (m_error = fail(QStringLiteral("\"%1\" has more than %2 labels: "
+                                                      "Inferscope reads at most %2 per sample")
+                                           .arg(s.name)
+                                           .arg(m_limits.maxLabels))),
+                       false;
             s.labels.append({key, value});
             if (!m_om)
                 skipSpaces();
@@ -295,6 +307,14 @@ bool Parser::parseSampleLine(const QByteArray& line)
                    false;
         s.hasTimestamp = true;
     }
+    if (++m_samples > m_limits.maxSamples)
+        return (m_error =
+                    QStringLiteral(
+                        "the scrape holds more than %1 samples: Inferscope reads at most %1 per "
+                        "scrape (drop high-cardinality labels on the server, or scrape a narrower "
+                        "endpoint)")
+                        .arg(m_limits.maxSamples)),
+               false;
     m_result.families[familyFor(s.name)].samples.append(s);
     return true;
 }
@@ -309,9 +329,16 @@ ExpositionParseResult Parser::run()
         int end = m_body.indexOf('\n', pos);
         if (end < 0)
             end = size;
+        ++m_lineNo;
+        if (end - pos > m_limits.maxLineBytes) {
+            m_result.error = fail(QStringLiteral("a line longer than %1 bytes: not an exposition "
+                                                 "Inferscope reads")
+                                      .arg(m_limits.maxLineBytes));
+            m_result.families.clear();
+            return m_result;
+        }
         QByteArray line = m_body.mid(pos, end - pos);
         pos = end + 1;
-        ++m_lineNo;
         if (line.endsWith('\r'))
             line.chop(1);
         if (sawEof) {
@@ -335,6 +362,7 @@ ExpositionParseResult Parser::run()
         const bool ok = line.startsWith('#') ? parseComment(line) : parseSampleLine(line);
         if (!ok) {
             m_result.error = m_error;
+            m_result.families.clear(); // nothing half-read is kept (nor its memory)
             return m_result;
         }
     }
@@ -390,20 +418,58 @@ bool parseSampleValue(const QByteArray& text, double* value)
         *value = -std::numeric_limits<double>::infinity();
         return true;
     }
-    bool ok = false;
-    const double v = text.toDouble(&ok);
-    if (!ok)
+    // from_chars: locale-free, and it tells an overflow (a well-formed number beyond the double
+    // range, which Prometheus reads as +/-Inf) from a malformed one.
+    const char* first = text.constData();
+    const char* last = first + text.size();
+    if (first != last && *first == '+')
+        ++first; // from_chars takes no leading '+'
+    double v = 0;
+    const auto [end, ec] = std::from_chars(first, last, v);
+    if (end != last || first == last)
+        return false;
+    if (ec == std::errc::result_out_of_range) {
+        // Overflow or underflow: tell them apart by the exponent's sign.
+        const int e = text.toLower().indexOf('e');
+        const bool tiny = e >= 0 && text.mid(e + 1).startsWith('-');
+        const bool negative = text.startsWith('-');
+        v = tiny ? 0.0 : std::numeric_limits<double>::infinity();
+        *value = negative ? -v : v;
+        return true;
+    }
+    if (ec != std::errc())
         return false;
     *value = v;
     return true;
 }
 
-ExpositionParseResult parseExposition(const QByteArray& body, ExpositionFormat format)
+ExpositionParseResult parseExposition(const QByteArray& body, ExpositionFormat format,
+                                      const ParseLimits& limits)
 {
+    ExpositionParseResult refused;
+    if (body.size() > limits.maxBodyBytes) {
+        refused.error = QStringLiteral("the scrape is %1 bytes: Inferscope reads at most %2 bytes "
+                                       "per scrape")
+                            .arg(body.size())
+                            .arg(limits.maxBodyBytes);
+        return refused;
+    }
+    // gzip's magic, or a NUL byte: compressed or binary bytes, never a text exposition.
+    if (body.startsWith("\x1f\x8b")) {
+        refused.error = QStringLiteral("the body is gzip-compressed data that was not "
+                                       "decompressed (it starts with the bytes 1f 8b), not a "
+                                       "text exposition");
+        return refused;
+    }
+    if (body.left(64 * 1024).contains('\0')) {
+        refused.error = QStringLiteral("the body is binary (it holds NUL bytes), not a text "
+                                       "exposition: check the URL and any proxy in between");
+        return refused;
+    }
     bool om = format == ExpositionFormat::OpenMetrics;
     if (format == ExpositionFormat::Auto)
         om = body.startsWith("# EOF") || body.contains("\n# EOF");
-    return Parser(body, om).run();
+    return Parser(body, om, limits).run();
 }
 
 } // namespace isc::prometheus

@@ -35,6 +35,16 @@ struct PromFamily
 /// Which exposition format a body is in.
 enum class ExpositionFormat { Auto, Text, OpenMetrics };
 
+/// What one scrape may hold: past these the parse fails in words instead of spending minutes
+/// of CPU and hundreds of MB on a pathological exposition.
+struct ParseLimits
+{
+    qsizetype maxSamples = 50000;             ///< sample lines per scrape
+    int maxLabels = 64;                       ///< labels per sample
+    qsizetype maxLineBytes = 1024 * 1024;     ///< one line (a # HELP text included)
+    qsizetype maxBodyBytes = 8 * 1024 * 1024; ///< the whole body
+};
+
 /// The outcome of parsing one scrape. Pure data.
 struct ExpositionParseResult
 {
@@ -53,10 +63,14 @@ struct ExpositionParseResult
 /// OpenMetrics when the body has a `# EOF` line. Label escapes (\\, \", \n), NaN/+Inf/-Inf
 /// values, timestamps and OpenMetrics exemplars are handled; samples are attached to their
 /// family by the suffixes its type allows (_bucket, _sum, _count, _created, _total, ...).
+/// A body past `limits`, or one that is binary (e.g. gzip that was never decompressed), fails
+/// in words and keeps no family.
 ExpositionParseResult parseExposition(const QByteArray& body,
-                                      ExpositionFormat format = ExpositionFormat::Auto);
+                                      ExpositionFormat format = ExpositionFormat::Auto,
+                                      const ParseLimits& limits = ParseLimits());
 
-/// Parses a sample value ("1.5e3", "NaN", "+Inf", "-Inf"); false when malformed.
+/// Parses a sample value ("1.5e3", "NaN", "+Inf", "-Inf"); a number beyond the double range
+/// is +/-Inf (as Go's ParseFloat gives Prometheus); false when malformed.
 bool parseSampleValue(const QByteArray& text, double* value);
 
 } // namespace isc::prometheus

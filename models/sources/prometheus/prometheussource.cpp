@@ -1,5 +1,7 @@
 #include "prometheussource.h"
 
+#include "prometheussource_p.h"
+
 #include "core/timerange.h"
 #include "core/whenready.h"
 #include "localservermetrics.h"
@@ -36,53 +38,7 @@ QUrl modelsUrlFor(QUrl metrics)
     return metrics;
 }
 
-// Asks the demo emulator for its exposition as of an instant (s UTC); it echoes the header.
-const QByteArray kAtHeader = QByteArrayLiteral("x-inferscope-at");
-
-// The batches of one backfill chunk merged into one: the accumulator re-sends a minute with
-// all it has so far, so a later value of a minute replaces the earlier one.
-class ChunkSamples
-{
-public:
-    void add(const PollBatch& batch, const TimeRange& window)
-    {
-        for (const SeriesSamples& s : batch.series) {
-            int i = m_index.value(s.key, -1);
-            if (i < 0) {
-                i = static_cast<int>(m_series.size());
-                m_index.insert(s.key, i);
-                m_series.append(Series{s.key, s.unit, {}});
-            }
-            for (const Sample& p : s.samples) {
-                if (window.contains(p.ts)) // the closing scrape's gauges belong to the next chunk
-                    m_series[i].values.insert(p.ts, p.value);
-            }
-        }
-    }
-    QVector<SeriesSamples> take() const
-    {
-        QVector<SeriesSamples> out;
-        for (const Series& s : m_series) {
-            if (s.values.isEmpty())
-                continue;
-            SeriesSamples samples{s.key, s.unit, {}};
-            for (auto it = s.values.cbegin(); it != s.values.cend(); ++it)
-                samples.samples.append({it.key(), it.value()});
-            out.append(samples);
-        }
-        return out;
-    }
-
-private:
-    struct Series
-    {
-        SeriesKey key;
-        QString unit;
-        QMap<qint64, double> values; ///< minute (s UTC) -> value
-    };
-    QVector<Series> m_series;
-    QHash<SeriesKey, int> m_index;
-};
+} // namespace
 
 bool hasModelLabel(const ExpositionParseResult& r)
 {
@@ -94,64 +50,6 @@ bool hasModelLabel(const ExpositionParseResult& r)
     }
     return false;
 }
-
-} // namespace
-
-struct PrometheusSource::Private
-{
-    PrometheusSource* q = nullptr;
-    Connection connection;
-    QPointer<HttpClient> http;
-    SecretProvider secret;
-    std::function<qint64()> clock = [] { return nowUtc(); };
-    SourceHealth health;
-    QTimer pollTimer;
-    ScrapeAccumulator accumulator;
-
-    bool running = false;
-    quint64 generation = 0; // bumped by stop(): answers of an old run do nothing
-    quint64 request = 0;    // the scrape (or /v1/models call) in flight, 0 = none
-    bool busy = false;
-    bool pollRequested = false;
-    QString defaultModel;
-    bool modelResolved = false;
-    QStringList knownModels;
-    ServerKind server = ServerKind::Unknown;
-
-    // Demo backfill: the chunks to scrape (newest first) and the one in flight.
-    struct Chunk
-    {
-        TimeRange window;
-        qint64 at = 0;                 // s UTC of the scrape asked for
-        ScrapeAccumulator accumulator; // fresh per chunk: the live one is untouched
-        ChunkSamples samples;
-    };
-    bool backfilling = false;
-    QVector<TimeRange> chunks;
-    int chunkIndex = 0;
-    std::optional<Chunk> chunk;
-    qint64 chunkSeconds = defaultBackfillChunkSeconds;
-
-    bool isDemo() const { return connection.credential.kind == SecretRef::Kind::Demo; }
-    void emitHealth();
-    HttpRequest scrapeRequest() const;
-    void poll();
-    void onScrape(quint64 gen, const HttpResponse& r, qint64 atMs);
-    void onParsed(quint64 gen, const ExpositionParseResult& parsed, qint64 atMs);
-    void noteModels(const LocalScrape& scrape);
-    void resolveModel(quint64 gen, std::function<void()> then);
-    void finish(const QString& error, const PollBatch* batch);
-    bool authorize(QList<HttpHeader>* headers, QString* error) const;
-    QString describe(const HttpResponse& r) const;
-
-    void planBackfill(const QVector<TimeRange>& windows);
-    void nextChunk();
-    void scrapeHistory();
-    void onHistoryScrape(quint64 gen, const HttpResponse& r, qint64 at);
-    void onHistoryParsed(quint64 gen, const ExpositionParseResult& parsed, qint64 at);
-    void finishChunk(const QString& error);
-    void finishBackfill();
-};
 
 void PrometheusSource::Private::emitHealth()
 {
@@ -187,7 +85,77 @@ QString PrometheusSource::Private::describe(const HttpResponse& r) const
         return QStringLiteral("%1 refused the credential (%2): check the bearer token")
             .arg(url)
             .arg(r.status);
+    if (r.error.kind == HttpError::Kind::TooLarge)
+        return QStringLiteral("%1 answered more than %2 bytes of metrics, more than Inferscope "
+                              "reads per scrape: drop high-cardinality labels on the server (%3)")
+            .arg(url)
+            .arg(ParseLimits().maxBodyBytes)
+            .arg(r.error.message);
     return QStringLiteral("scraping %1 failed: %2").arg(url, r.error.message);
+}
+
+QString PrometheusSource::Private::emptyAnswer(const HttpResponse& r) const
+{
+    const QString url = connection.endpoint.toDisplayString();
+    if (r.status == 204)
+        return QStringLiteral("%1 answered 204 No Content: no metrics to read; check the metrics "
+                              "URL (vLLM and TGI serve /metrics; llama-server needs --metrics)")
+            .arg(url);
+    if (r.body.trimmed().isEmpty())
+        return QStringLiteral("%1 answered HTTP %2 with an empty body: no metrics to read; check "
+                              "the metrics URL (vLLM and TGI serve /metrics; llama-server needs "
+                              "--metrics)")
+            .arg(url)
+            .arg(r.status);
+    return QString();
+}
+
+QString PrometheusSource::Private::unreadable(const HttpResponse& r,
+                                              const ExpositionParseResult& parsed) const
+{
+    const QString url = connection.endpoint.toDisplayString();
+    const QByteArray encoding = r.header("content-encoding").trimmed();
+    if (!parsed.ok) {
+        if (!encoding.isEmpty() && encoding != "identity")
+            return QStringLiteral("%1 sent a body (Content-Encoding: %2) that failed to "
+                                  "decompress: %3")
+                .arg(url, QString::fromLatin1(encoding.left(40)), parsed.error);
+        return QStringLiteral("%1 sent metrics Inferscope cannot read (%2)").arg(url, parsed.error);
+    }
+    if (parsed.sampleCount() == 0)
+        return QStringLiteral("%1 answered only comments, no samples: the server exposes no "
+                              "metrics yet (or the URL is not its metrics endpoint)")
+            .arg(url);
+    return QString();
+}
+
+LocalScrape PrometheusSource::Private::reduce(const ExpositionParseResult& parsed,
+                                              qint64 atMs) const
+{
+    return extractLocalScrape(parsed, atMs, defaultModel);
+}
+
+QString PrometheusSource::Private::nothingToStore(const LocalScrape& scrape) const
+{
+    if (!scrape.counters.isEmpty() || !scrape.gauges.isEmpty() || !scrape.histograms.isEmpty())
+        return QString();
+    const QString url = connection.endpoint.toDisplayString();
+    if (scrape.refusedCount() > 0)
+        return QStringLiteral("%1: every sample Inferscope reads was refused: %2")
+            .arg(url, scrape.summary());
+    return QStringLiteral("%1: the scrape has no vLLM, llama.cpp or TGI metrics").arg(url);
+}
+
+void PrometheusSource::Private::noteStanding(const LocalScrape& scrape)
+{
+    const QString standing = scrape.summary();
+    health.warning = standing;
+    if (standing == lastWarning)
+        return; // said once, not every scrape
+    lastWarning = standing;
+    if (!standing.isEmpty())
+        qCWarning(lcPrometheus, "%s: %s", qPrintable(connection.id), qPrintable(standing));
+    emit q->warning(standing);
 }
 
 HttpRequest PrometheusSource::Private::scrapeRequest() const
@@ -196,7 +164,7 @@ HttpRequest PrometheusSource::Private::scrapeRequest() const
     req.url = connection.endpoint;
     req.credentialHosts = credentialHosts(connection); // a key only goes to this connection
     req.timeoutMs = 10000;
-    req.maxBodyBytes = 16 * 1024 * 1024;
+    req.maxBodyBytes = ParseLimits().maxBodyBytes;
     req.headers.append({QByteArrayLiteral("Accept"),
                         QByteArrayLiteral("application/openmetrics-text;version=1.0.0,text/"
                                           "plain;version=0.0.4;q=0.5,*/*;q=0.1")});
@@ -240,43 +208,44 @@ void PrometheusSource::Private::onScrape(quint64 gen, const HttpResponse& r, qin
         finish(describe(r), nullptr);
         return;
     }
+    if (const QString empty = emptyAnswer(r); !empty.isEmpty()) {
+        finish(empty, nullptr);
+        return;
+    }
     const bool om = r.header("content-type").startsWith("application/openmetrics-text");
     const QFuture<ExpositionParseResult> parsing = QtConcurrent::run([body = r.body, om] {
         return parseExposition(body, om ? ExpositionFormat::OpenMetrics : ExpositionFormat::Auto);
     });
-    whenReady(q, parsing, [this, gen, atMs](const ExpositionParseResult& parsed) {
-        if (gen == generation)
-            onParsed(gen, parsed, atMs);
+    whenReady(q, parsing, [this, gen, atMs, r](const ExpositionParseResult& parsed) {
+        if (gen != generation)
+            return;
+        if (const QString why = unreadable(r, parsed); !why.isEmpty()) {
+            finish(why, nullptr);
+            return;
+        }
+        onParsed(gen, parsed, atMs);
     });
 }
 
 void PrometheusSource::Private::onParsed(quint64 gen, const ExpositionParseResult& parsed,
                                          qint64 atMs)
 {
-    if (!parsed.ok) {
-        finish(QStringLiteral("%1 sent metrics Inferscope cannot read (%2)")
-                   .arg(connection.endpoint.toDisplayString(), parsed.error),
-               nullptr);
-        return;
-    }
-    if (!modelResolved && !hasModelLabel(parsed)) {
+    if (!modelResolved && detectServer(parsed) != ServerKind::Unknown && !hasModelLabel(parsed)) {
         resolveModel(gen, [this, gen, parsed, atMs] {
             if (gen == generation)
                 onParsed(gen, parsed, atMs);
         });
         return;
     }
-    const LocalScrape scrape = extractLocalScrape(parsed, atMs, defaultModel);
+    const LocalScrape scrape = reduce(parsed, atMs);
     if (scrape.server != server && server != ServerKind::Unknown)
         accumulator.clear(); // another server now answers on this URL
     server = scrape.server;
-    if (scrape.counters.isEmpty() && scrape.gauges.isEmpty() && scrape.histograms.isEmpty()) {
-        const QString message =
-            QStringLiteral("%1: the scrape has no vLLM, llama.cpp or TGI metrics")
-                .arg(connection.endpoint.toDisplayString());
-        qCWarning(lcPrometheus, "%s", qPrintable(message));
-        emit q->warning(message);
+    if (const QString nothing = nothingToStore(scrape); !nothing.isEmpty()) {
+        finish(nothing, nullptr);
+        return;
     }
+    noteStanding(scrape);
     noteModels(scrape);
     const PollBatch batch = accumulator.add(scrape, connection.id);
     finish(QString(), &batch);
@@ -346,10 +315,13 @@ void PrometheusSource::Private::finish(const QString& error, const PollBatch* ba
         health.lastSuccess = now;
         health.lastError.clear();
         health.state = SourceHealth::State::Polling;
-        if (batch && !batch->series.isEmpty())
+        // Even an empty batch (a baseline of counters only): the poll landed, which is what
+        // `collect --once` waits for.
+        if (batch)
             emit q->batchReady(*batch);
     } else {
-        qCWarning(lcPrometheus, "%s", qPrintable(error));
+        if (error != health.lastError) // logged once, not at every scrape of a standing failure
+            qCWarning(lcPrometheus, "%s", qPrintable(error));
         health.lastError = error;
         health.state = SourceHealth::State::Failing;
         const qint64 minute = floorTo(now, 60);
@@ -360,156 +332,6 @@ void PrometheusSource::Private::finish(const QString& error, const PollBatch* ba
         pollRequested = false;
         poll();
     }
-}
-
-void PrometheusSource::Private::planBackfill(const QVector<TimeRange>& windows)
-{
-    const qint64 end = floorTo(clock(), 60); // the emulator refuses instants in its future
-    for (const TimeRange& w : windows) {
-        const qint64 from = floorTo(w.from, 60);
-        // Newest first: what the user looks at first (the last hours) arrives first.
-        qint64 to = std::min(floorTo(w.to + 59, 60), end);
-        while (to > from) {
-            const qint64 f = std::max(from, to - chunkSeconds);
-            chunks.append(TimeRange{f, to});
-            to = f;
-        }
-    }
-}
-
-void PrometheusSource::Private::nextChunk()
-{
-    if (!running)
-        return;
-    if (chunkIndex >= chunks.size()) {
-        finishBackfill();
-        return;
-    }
-    chunk.emplace();
-    chunk->window = chunks.at(chunkIndex++);
-    chunk->at = chunk->window.from; // the baseline: increases start from there
-    health.lastAttempt = clock();
-    scrapeHistory();
-}
-
-void PrometheusSource::Private::scrapeHistory()
-{
-    HttpRequest req = scrapeRequest();
-    req.maxRetries = 2; // history does not move: a late answer is still right
-    req.headers.append({kAtHeader, QByteArray::number(chunk->at)});
-    QString error;
-    if (!http || !authorize(&req.headers, &error)) {
-        finishChunk(error.isEmpty() ? QStringLiteral("no HTTP client") : error);
-        return;
-    }
-    const quint64 gen = generation;
-    const qint64 at = chunk->at;
-    request = http->send(req, q, [this, gen, at](const HttpResponse& r) {
-        if (gen != generation || !chunk)
-            return;
-        request = 0;
-        onHistoryScrape(gen, r, at);
-    });
-}
-
-void PrometheusSource::Private::onHistoryScrape(quint64 gen, const HttpResponse& r, qint64 at)
-{
-    if (r.status > 0)
-        health.latencyMs = r.elapsedMs;
-    if (r.error.kind == HttpError::Kind::Cancelled)
-        return;
-    if (!r.ok()) {
-        finishChunk(describe(r));
-        return;
-    }
-    if (r.header(kAtHeader).trimmed() != QByteArray::number(at)) {
-        // A server that ignores the header sends its current counters: never store those as
-        // history, and ask no further.
-        chunkIndex = static_cast<int>(chunks.size());
-        finishChunk(QStringLiteral("%1 did not answer as of %2 (no x-inferscope-at echo): only "
-                                   "the built-in emulator keeps history, so the local history "
-                                   "was not backfilled")
-                        .arg(connection.endpoint.toDisplayString(), formatIsoUtc(at)));
-        return;
-    }
-    // Parsed here: a scrape is a few kB (well under a millisecond), and a round trip through
-    // the thread pool, busy with other sources' backfill, would cost more than the parse.
-    const bool om = r.header("content-type").startsWith("application/openmetrics-text");
-    onHistoryParsed(
-        gen, parseExposition(r.body, om ? ExpositionFormat::OpenMetrics : ExpositionFormat::Auto),
-        at);
-}
-
-void PrometheusSource::Private::onHistoryParsed(quint64 gen, const ExpositionParseResult& parsed,
-                                                qint64 at)
-{
-    if (!parsed.ok) {
-        finishChunk(QStringLiteral("%1 sent metrics Inferscope cannot read (%2)")
-                        .arg(connection.endpoint.toDisplayString(), parsed.error));
-        return;
-    }
-    if (!modelResolved && !hasModelLabel(parsed)) {
-        resolveModel(gen, [this, gen, parsed, at] {
-            if (gen == generation && chunk)
-                onHistoryParsed(gen, parsed, at);
-        });
-        return;
-    }
-    const LocalScrape scrape = extractLocalScrape(parsed, at * 1000, defaultModel);
-    noteModels(scrape);
-    chunk->samples.add(chunk->accumulator.add(scrape, connection.id), chunk->window);
-    if (at >= chunk->window.to) {
-        finishChunk(QString());
-        return;
-    }
-    chunk->at = std::min(at + backfillStepSeconds, chunk->window.to);
-    scrapeHistory();
-}
-
-void PrometheusSource::Private::finishChunk(const QString& error)
-{
-    const TimeRange window = chunk->window;
-    const qint64 now = clock();
-    if (error.isEmpty()) {
-        PollBatch batch;
-        batch.source = connection.id;
-        batch.window = window;
-        batch.series = chunk->samples.take();
-        chunk.reset();
-        health.lastSuccess = now;
-        health.lastError.clear();
-        if (!batch.series.isEmpty())
-            emit q->batchReady(batch);
-    } else {
-        chunk.reset();
-        qCWarning(lcPrometheus, "%s", qPrintable(error));
-        health.lastError = error;
-        emit q->pollFailed(GapMarker{connection.id, window, error, now});
-    }
-    q->bookBackfillChunk(
-        health, !error.isEmpty(), [this] { emitHealth(); },
-        [this, gen = generation] {
-            if (gen == generation)
-                nextChunk();
-        });
-}
-
-void PrometheusSource::Private::finishBackfill()
-{
-    backfilling = false;
-    chunks.clear();
-    chunkIndex = 0;
-    chunk.reset();
-    health.backfillDone = 0;
-    health.backfillTotal = 0;
-    emit q->backfillFinished();
-    if (!running)
-        return;
-    pollRequested = false; // the first poll runs now
-    health.state = SourceHealth::State::Polling;
-    pollTimer.start(std::max(minimumPollSeconds, connection.pollIntervalSeconds) * 1000);
-    emitHealth();
-    poll();
 }
 
 PrometheusSource::PrometheusSource(Connection connection, HttpClient* http, SecretProvider secret,

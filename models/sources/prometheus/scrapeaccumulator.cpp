@@ -11,22 +11,18 @@
 namespace isc::prometheus {
 namespace {
 
-QString keyOf(const QString& metric, const QString& model, qint64 minute)
+// The stored labels of an entry: the model as ModelDeploymentName (a local server), else its
+// own (a selector's series, which has no model).
+template <typename Entry> QString storedLabels(const Entry& e)
 {
-    return metric + QLatin1Char('\n') + model + QLatin1Char('\n') + QString::number(minute);
+    return e.model.isEmpty()
+               ? e.labels
+               : labels::canonical({{QStringLiteral("ModelDeploymentName"), e.model}});
 }
 
-struct KeyParts
+template <typename Entry> QString identity(const Entry& e)
 {
-    QString metric;
-    QString model;
-    qint64 minute = 0;
-};
-
-KeyParts splitKey(const QString& key)
-{
-    const QStringList parts = key.split(QLatin1Char('\n'));
-    return {parts.value(0), parts.value(1), parts.value(2).toLongLong()};
+    return e.metric + QLatin1Char('\n') + e.series;
 }
 
 QString unitOf(const QString& metric)
@@ -60,6 +56,7 @@ void addBuckets(QVector<HistogramBucket>& into, const QVector<HistogramBucket>& 
 void ScrapeAccumulator::clear()
 {
     m_previous.reset();
+    m_units.clear();
     m_counters.clear();
     m_histograms.clear();
     m_gauges.clear();
@@ -67,15 +64,20 @@ void ScrapeAccumulator::clear()
 
 PollBatch ScrapeAccumulator::add(const LocalScrape& scrape, const QString& source)
 {
-    QSet<QString> touched;
+    QSet<Cell> touched;
     const qint64 minuteNow = floorTo(scrape.atMs, 60000) / 1000;
+    auto noteUnit = [this](const auto& e) {
+        if (!e.unit.isEmpty())
+            m_units.insert(e.metric, e.unit);
+    };
 
     for (const auto& g : scrape.gauges) {
-        const QString key = keyOf(g.metric, g.model, minuteNow);
-        auto& acc = m_gauges[key];
+        const Cell cell{g.metric, storedLabels(g), minuteNow};
+        auto& acc = m_gauges[cell];
         acc.first += g.value;
         ++acc.second;
-        touched.insert(key);
+        touched.insert(cell);
+        noteUnit(g);
     }
 
     if (m_previous && scrape.atMs > m_previous->atMs &&
@@ -84,75 +86,73 @@ PollBatch ScrapeAccumulator::add(const LocalScrape& scrape, const QString& sourc
         const qint64 to = scrape.atMs;
         QHash<QString, const LocalScrape::Counter*> before;
         for (const auto& c : m_previous->counters)
-            before.insert(c.metric + QLatin1Char('\n') + c.series, &c);
+            before.insert(identity(c), &c);
         for (const auto& c : scrape.counters) {
-            const auto* p = before.value(c.metric + QLatin1Char('\n') + c.series);
+            const auto* p = before.value(identity(c));
             // A series new since the last scrape started within the window: all of it is new.
             const double inc =
                 p ? counterIncrease(p->value, c.value, p->created, c.created) : c.value;
             if (std::isnan(inc))
                 continue;
+            const QString stored = storedLabels(c);
+            noteUnit(c);
             for (const Sample& part : spreadOverMinutes(from, to, inc)) {
-                const QString key = keyOf(c.metric, c.model, part.ts);
-                m_counters[key] += part.value;
-                touched.insert(key);
+                const Cell cell{c.metric, stored, part.ts};
+                m_counters[cell] += part.value;
+                touched.insert(cell);
             }
         }
         QHash<QString, const LocalScrape::Histogram*> beforeH;
         for (const auto& h : m_previous->histograms)
-            beforeH.insert(h.metric + QLatin1Char('\n') + h.series, &h);
+            beforeH.insert(identity(h), &h);
         for (const auto& h : scrape.histograms) {
-            const auto* p = beforeH.value(h.metric + QLatin1Char('\n') + h.series);
+            const auto* p = beforeH.value(identity(h));
             QVector<HistogramBucket> inc;
             if (!p || (p->created != h.created))
                 inc = h.buckets;
             else
                 inc = bucketIncrease(p->buckets, h.buckets);
+            const QString stored = storedLabels(h);
+            noteUnit(h);
             for (const Sample& part : spreadOverMinutes(from, to, 1.0)) {
-                const QString key = keyOf(h.metric, h.model, part.ts);
-                HistogramMinute& m = m_histograms[key];
+                const Cell cell{h.metric, stored, part.ts};
+                HistogramMinute& m = m_histograms[cell];
                 m.scale = h.scale;
                 addBuckets(m.buckets, inc, part.value);
-                touched.insert(key);
+                touched.insert(cell);
             }
         }
     }
     m_previous = scrape;
 
     // Whole minutes to emit, grouped into series.
-    QMap<QString, SeriesSamples> series; // "metric\naggregation\nmodel" -> samples
-    auto push = [&](const QString& metric, const QString& aggregation, const QString& model,
-                    qint64 minute, double value) {
-        const QString id = metric + QLatin1Char('\n') + aggregation + QLatin1Char('\n') + model;
-        SeriesSamples& s = series[id];
+    QMap<std::pair<QString, QString>, SeriesSamples> series; // (metric+aggregation, labels)
+    auto push = [&](const Cell& cell, const QString& aggregation, double value) {
+        SeriesSamples& s = series[{cell.metric + QLatin1Char('\n') + aggregation, cell.labels}];
         if (s.key.metric.isEmpty()) {
-            s.key = SeriesKey{source, metric, aggregation,
-                              labels::canonical({{QStringLiteral("ModelDeploymentName"), model}})};
-            s.unit = unitOf(metric);
+            s.key = SeriesKey{source, cell.metric, aggregation, cell.labels};
+            s.unit = m_units.value(cell.metric, unitOf(cell.metric));
         }
-        s.samples.append({minute, value});
+        s.samples.append({cell.minute, value});
     };
     qint64 first = minuteNow, last = minuteNow;
-    QStringList keys(touched.cbegin(), touched.cend());
-    std::sort(keys.begin(), keys.end());
-    for (const QString& key : keys) {
-        const KeyParts k = splitKey(key);
-        first = std::min(first, k.minute);
-        last = std::max(last, k.minute);
-        if (m_counters.contains(key))
-            push(k.metric, QStringLiteral("total"), k.model, k.minute, m_counters.value(key));
-        if (m_gauges.contains(key)) {
-            const auto g = m_gauges.value(key);
-            push(k.metric, QStringLiteral("average"), k.model, k.minute, g.first / g.second);
-        }
-        if (m_histograms.contains(key)) {
-            const HistogramMinute& h = m_histograms[key];
+    for (const Cell& cell : std::as_const(touched)) {
+        first = std::min(first, cell.minute);
+        last = std::max(last, cell.minute);
+        const auto c = m_counters.constFind(cell);
+        if (c != m_counters.cend())
+            push(cell, QStringLiteral("total"), c.value());
+        const auto g = m_gauges.constFind(cell);
+        if (g != m_gauges.cend())
+            push(cell, QStringLiteral("average"), g.value().first / g.value().second);
+        const auto h = m_histograms.constFind(cell);
+        if (h != m_histograms.cend()) {
             static const std::pair<double, const char*> quantiles[] = {
                 {0.5, "p50"}, {0.95, "p95"}, {0.99, "p99"}};
             for (const auto& [q, name] : quantiles) {
-                const double v = histogramQuantile(q, h.buckets);
+                const double v = histogramQuantile(q, h.value().buckets);
                 if (std::isfinite(v)) // no observations in the minute: no point
-                    push(k.metric, QLatin1String(name), k.model, k.minute, v * h.scale);
+                    push(cell, QLatin1String(name), v * h.value().scale);
             }
         }
     }
@@ -164,7 +164,7 @@ PollBatch ScrapeAccumulator::add(const LocalScrape& scrape, const QString& sourc
     const qint64 keepFrom = floorTo(scrape.atMs, 60000) / 1000 - 60;
     auto prune = [keepFrom](auto& hash) {
         for (auto it = hash.begin(); it != hash.end();) {
-            if (splitKey(it.key()).minute < keepFrom)
+            if (it.key().minute < keepFrom)
                 it = hash.erase(it);
             else
                 ++it;

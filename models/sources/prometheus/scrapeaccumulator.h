@@ -29,6 +29,18 @@ public:
     /// True once a scrape is kept as the baseline for the next increase.
     bool hasBaseline() const { return m_previous.has_value(); }
 
+    /// One stored series' minute: the metric, its stored labels (canonical), the minute.
+    struct Cell
+    {
+        QString metric;
+        QString labels;
+        qint64 minute = 0; ///< s UTC
+        bool operator==(const Cell& o) const
+        {
+            return minute == o.minute && metric == o.metric && labels == o.labels;
+        }
+    };
+
 private:
     struct HistogramMinute
     {
@@ -36,9 +48,15 @@ private:
         QVector<HistogramBucket> buckets; ///< summed increases, cumulative by bound
     };
     std::optional<LocalScrape> m_previous;
-    QHash<QString, double> m_counters;               ///< "metric\nmodel\nminute" -> increase
-    QHash<QString, HistogramMinute> m_histograms;    ///< same key
-    QHash<QString, std::pair<double, int>> m_gauges; ///< same key -> (sum, scrapes)
+    QHash<Cell, double> m_counters;               ///< increase
+    QHash<Cell, HistogramMinute> m_histograms;    ///< bucket increases
+    QHash<Cell, std::pair<double, int>> m_gauges; ///< (sum, scrapes)
+    QHash<QString, QString> m_units;              ///< metric -> unit given by the scrape
 };
+
+inline size_t qHash(const ScrapeAccumulator::Cell& c, size_t seed = 0)
+{
+    return qHashMulti(seed, c.metric, c.labels, c.minute);
+}
 
 } // namespace isc::prometheus
