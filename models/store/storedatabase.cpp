@@ -509,7 +509,7 @@ struct StoreDatabase::Private
                put1h.prepare(db, "INSERT OR REPLACE INTO rollup_1h(series_id, ts, min, max, "
                                  "sum, count) VALUES(?1, ?2, ?3, ?4, ?5, ?6)") &&
                insertGap.prepare(db, "INSERT INTO gaps(source, from_ts, to_ts, reason, "
-                                     "recorded_at) VALUES(?1, ?2, ?3, ?4, ?5)") &&
+                                     "recorded_at, metric) VALUES(?1, ?2, ?3, ?4, ?5, ?6)") &&
                fivesOfSamples.prepare(db, kFivesOfSamples) &&
                get5mRow.prepare(db, "SELECT buckets FROM rollup_5m WHERE series_id = ?1 AND "
                                     "start = ?2") &&
@@ -910,6 +910,7 @@ struct StoreDatabase::Private
         insertGap.bind(3, gap.window.to);
         insertGap.bind(4, gap.reason);
         insertGap.bind(5, gap.recordedAt > 0 ? gap.recordedAt : nowUtc());
+        insertGap.bind(6, gap.metric);
         const bool ok = insertGap.step() == SQLITE_DONE;
         insertGap.reset();
         return ok;
@@ -1084,6 +1085,16 @@ bool StoreDatabase::Private::configureAndMigrate(OpenReport* r, bool* created)
             return false;
         }
         version = StoreDatabase::SchemaVersion;
+    }
+    // Gaps of one metric (a partial poll): files of every schema may lack the column; older
+    // versions read past it, so the schema version stays.
+    if (scalar("SELECT count(*) FROM pragma_table_info('gaps') WHERE name = 'metric'", &rc)
+                .toInt() == 0 &&
+        !exec("ALTER TABLE gaps ADD COLUMN metric TEXT NOT NULL DEFAULT ''", &error)) {
+        r->message = QStringLiteral("Could not upgrade the history database %1: %2. Nothing was "
+                                    "changed.")
+                         .arg(path, error);
+        return false;
     }
     r->schemaVersion = version;
     // Checkpoints run beside the writer from now on (walHook()) instead of inside its commits.
@@ -1588,8 +1599,10 @@ QueryResult StoreDatabase::query(const SeriesQuery& q)
     }
     result.series = queryengine::assemble(q, result.step, input);
     const auto gapMarkers = gaps(q.source, q.range);
-    for (const GapMarker& g : gapMarkers)
-        result.gaps.append(g.window);
+    for (const GapMarker& g : gapMarkers) {
+        if (g.metric.isEmpty() || q.metric.isEmpty() || g.metric == q.metric)
+            result.gaps.append(g.window); // a gap of one metric does not cut the others
+    }
     return result;
 }
 
@@ -1745,7 +1758,8 @@ QVector<GapMarker> StoreDatabase::gaps(const QString& source, const TimeRange& r
     QVector<GapMarker> out;
     Stmt s;
     if (!d->db ||
-        !s.prepare(d->db, "SELECT source, from_ts, to_ts, reason, recorded_at FROM gaps WHERE "
+        !s.prepare(d->db, "SELECT source, from_ts, to_ts, reason, recorded_at, metric FROM gaps "
+                          "WHERE "
                           "(?1 = '' OR source = ?1) AND from_ts < ?3 AND to_ts > ?2 ORDER BY "
                           "from_ts, id"))
         return out;
@@ -1754,7 +1768,7 @@ QVector<GapMarker> StoreDatabase::gaps(const QString& source, const TimeRange& r
     s.bind(3, range.to);
     int rc;
     while ((rc = s.step()) == SQLITE_ROW)
-        out.append({s.text(0), {s.int64(1), s.int64(2)}, s.text(3), s.int64(4)});
+        out.append({s.text(0), {s.int64(1), s.int64(2)}, s.text(3), s.int64(4), s.text(5)});
     if (rc != SQLITE_DONE)
         d->noteFailure(QStringLiteral("a read failed"), d->lastError());
     return out;
