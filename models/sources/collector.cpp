@@ -10,6 +10,7 @@
 #include <QFuture>
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QSet>
 #include <QTimer>
 
 Q_LOGGING_CATEGORY(lcCollector, "inferscope.collector")
@@ -44,6 +45,9 @@ struct Collector::Private
     bool running = false;
     bool backfillAnnounced = false;
     quint64 runId = 0;
+    QSet<QString> reported; // source id + message, this round
+
+    void report(const isc::Source* s, const QString& message);
 
     Entry* find(const isc::Source* s)
     {
@@ -93,7 +97,28 @@ void Collector::Private::checkPollCycle()
     }
     for (auto& s : sources)
         s.polled = false;
+    // A new round once this turn is over (the source may still word this poll's failure in its
+    // health): a failure that persists is said again, once.
+    QMetaObject::invokeMethod(
+        q,
+        [this, run = runId] {
+            if (run == runId)
+                reported.clear();
+        },
+        Qt::QueuedConnection);
     emit q->pollCycleFinished();
+}
+
+void Collector::Private::report(const isc::Source* s, const QString& message)
+{
+    const Connection& c = s->connection();
+    if (message.isEmpty() || !running)
+        return;
+    const QString key = c.id + QLatin1Char('\n') + message;
+    if (reported.contains(key))
+        return;
+    reported.insert(key);
+    emit q->failureReported(c.displayName.isEmpty() ? c.id : c.displayName, message);
 }
 
 // A write (or gap record) of `s` starts; false when the source is unknown.
@@ -150,6 +175,8 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
         connect(src, &Source::healthChanged, this, [this, src](SourceHealth h) {
             if (const Private::Entry* entry = d->find(src))
                 h.warning = entry->warning;
+            if (h.state == SourceHealth::State::Failing)
+                d->report(src, h.lastError);
             emit healthChanged(h);
         });
         // A warning (e.g. an unknown metric name) does not stop polling; it stays beside the
@@ -186,6 +213,7 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
                         h.warning = entry->warning;
                     h.state = SourceHealth::State::Failing;
                     h.lastError = QStringLiteral("could not store the data: %1").arg(r.error);
+                    d->report(src, h.lastError);
                     emit healthChanged(h);
                 }
                 if (run == d->runId)
@@ -193,6 +221,7 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
             });
         });
         connect(src, &Source::pollFailed, this, [this, src](const GapMarker& gap) {
+            d->report(src, gap.reason);
             const bool isPoll = !src->isBackfilling();
             if (!d->begin(src))
                 return;
@@ -254,6 +283,7 @@ void Collector::start(qint64 backfillSeconds)
         return;
     d->running = true;
     d->backfillAnnounced = false;
+    d->reported.clear();
     const quint64 run = ++d->runId;
     for (auto& s : d->sources) {
         Private::Entry fresh;
