@@ -40,6 +40,8 @@ QString describe(const SourceHealth& h)
                                   : QStringLiteral(": polling");
         if (h.nextPoll > 0)
             text += QStringLiteral(", next %1").arg(clock(h.nextPoll));
+        if (!h.lastError.isEmpty()) // polling, but some metrics fail: "1 of 11 metrics failing: …"
+            text += QStringLiteral("; ") + h.lastError;
         return text;
     case SourceHealth::State::Failing:
         return text + QStringLiteral(": %1").arg(h.lastError.isEmpty() ? QStringLiteral("failing")

@@ -37,13 +37,14 @@ int runCollect(const Invocation& inv)
             progressClock.restart();
         }
     });
-    QObject::connect(collector, &Collector::healthChanged, collector, [&](const SourceHealth& h) {
-        if (h.state == SourceHealth::State::Failing && !h.lastError.isEmpty()) {
-            ++failures;
-            std::fprintf(stderr, "inferscope: %s: %s\n", qPrintable(h.displayName),
-                         qPrintable(h.lastError));
-        }
-    });
+    // One line per distinct failure a round: a source's health repeats its error on every
+    // change, and a backfill's chunks fail alike.
+    QObject::connect(collector, &Collector::failureReported, collector,
+                     [&](const QString& source, const QString& message) {
+                         ++failures;
+                         std::fprintf(stderr, "inferscope: %s: %s\n", qPrintable(source),
+                                      qPrintable(message));
+                     });
 
     int exitCode = 0;
     if (inv.once) {

@@ -68,6 +68,8 @@ struct GapMarker
     TimeRange window;
     QString reason;
     qint64 recordedAt = 0; ///< seconds UTC
+    /// The one metric without data (a partial poll: the others landed); empty = all of them.
+    QString metric{};
 };
 
 } // namespace isc

@@ -1,6 +1,7 @@
 #include "azurereply.h"
 
 #include <QLocale>
+#include <algorithm>
 #include <cmath>
 
 namespace isc::emu::detail {
@@ -55,6 +56,22 @@ QJsonObject nameObject(const QString& value, const QString& localized)
 Reply listReply(const QJsonArray& value)
 {
     return jsonReply(200, QJsonObject{{QStringLiteral("value"), value}});
+}
+
+Reply pageOf(const Reply& full, int pageSize, int skip, const QString& linkBase)
+{
+    const QJsonArray all = full.body.object().value(QStringLiteral("value")).toArray();
+    QJsonArray page;
+    for (qsizetype i = std::max(0, skip); i < all.size() && page.size() < pageSize; ++i)
+        page.append(all.at(i));
+    QJsonObject body{{QStringLiteral("value"), page}};
+    const qsizetype next = std::max(0, skip) + pageSize;
+    if (next < all.size())
+        body.insert(QStringLiteral("nextLink"),
+                    linkBase + QStringLiteral("$skipToken=%1").arg(next));
+    Reply r = full;
+    r.body = QJsonDocument(body);
+    return r;
 }
 
 Reply armError(int status, const QString& code, const QString& message)

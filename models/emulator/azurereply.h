@@ -30,6 +30,10 @@ QJsonObject nameObject(const QString& value, const QString& localized);
 /// 200 with {"value": [...]}, Azure's list shape.
 Reply listReply(const QJsonArray& value);
 
+/// Page `skip / pageSize` of the list reply `full` ({"value": [...]}, `pageSize` items a page),
+/// with `nextLink` = `linkBase` + "$skipToken=<next skip>" while more items follow, as ARM pages.
+Reply pageOf(const Reply& full, int pageSize, int skip, const QString& linkBase);
+
 /// An ARM error: {"error": {"code", "message"}}.
 Reply armError(int status, const QString& code, const QString& message);
 

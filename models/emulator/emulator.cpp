@@ -77,10 +77,27 @@ struct Emulator::Private
     LoopbackHttpServer server;
     std::function<qint64()> clock = [] { return isc::nowUtc(); };
     int requests = 0;
+    int pageSize = 0;
+    QHash<QString, std::pair<QString, QString>> failingMetrics;
 
     Reply handle(const HttpServerRequest& req) const;
     Reply route(const HttpServerRequest& req, const QMap<QString, QString>& q) const;
+    Reply paged(const Reply& list, const HttpServerRequest& req,
+                const QMap<QString, QString>& q) const;
 };
+
+// One page of a list when paging is on; the link keeps the request's api-version.
+Reply Emulator::Private::paged(const Reply& list, const HttpServerRequest& req,
+                               const QMap<QString, QString>& q) const
+{
+    if (pageSize <= 0 || list.status != 200)
+        return list;
+    QUrl base = server.serverUrl();
+    base.setPath(req.path());
+    const QString link = base.toString() + QStringLiteral("?api-version=") +
+                         q.value(QStringLiteral("api-version")) + QLatin1Char('&');
+    return pageOf(list, pageSize, q.value(QStringLiteral("$skiptoken")).toInt(), link);
+}
 
 Reply Emulator::Private::handle(const HttpServerRequest& req) const
 {
@@ -97,11 +114,11 @@ Reply Emulator::Private::route(const HttpServerRequest& req, const QMap<QString,
         path.chop(1);
     const QString rid = demoAccountResourceId().toLower();
     if (path == rid + QLatin1String("/providers/microsoft.insights/metrics"))
-        return answerMetrics(traffic, q, clock());
+        return answerMetrics(traffic, q, clock(), failingMetrics);
     if (path == rid + QLatin1String("/providers/microsoft.insights/metricdefinitions"))
-        return metricDefinitionsReply();
+        return paged(metricDefinitionsReply(), req, q);
     if (path == rid + QLatin1String("/deployments"))
-        return deploymentsReply(traffic);
+        return paged(deploymentsReply(traffic), req, q);
     if (path == rid)
         return accountReply();
     static const QRegularExpression usagesRe(
@@ -113,7 +130,7 @@ Reply Emulator::Private::route(const HttpServerRequest& req, const QMap<QString,
             return armError(
                 404, QStringLiteral("SubscriptionNotFound"),
                 QStringLiteral("The subscription '%1' could not be found.").arg(m.captured(1)));
-        return usagesReply(traffic, m.captured(2));
+        return paged(usagesReply(traffic, m.captured(2)), req, q);
     }
     return armError(404, QStringLiteral("ResourceNotFound"),
                     QStringLiteral("The resource '%1' was not found.").arg(req.path()));
@@ -186,6 +203,19 @@ const TrafficModel& Emulator::traffic() const
 void Emulator::setClock(std::function<qint64()> nowUtc)
 {
     d->clock = std::move(nowUtc);
+}
+
+void Emulator::setListPageSize(int items)
+{
+    d->pageSize = std::max(0, items);
+}
+
+void Emulator::setMetricError(const QString& metric, const QString& code, const QString& message)
+{
+    if (code.isEmpty())
+        d->failingMetrics.remove(metric);
+    else
+        d->failingMetrics.insert(metric, {code, message});
 }
 
 int Emulator::requestCount() const

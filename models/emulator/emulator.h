@@ -40,6 +40,13 @@ public:
     /// Replaces the wall clock (seconds UTC) for tests of late-arriving data.
     void setClock(std::function<qint64()> nowUtc);
 
+    /// Serves the ARM lists (deployments, usages, metric definitions) `items` a page, linked by
+    /// `nextLink` as ARM pages long lists; 0 (the default) serves each list whole.
+    void setListPageSize(int items);
+    /// Answers `metric` in every metrics call with Azure's `code` and `message` and no values,
+    /// beside the good metrics (a 200 with a failed metric inside); an empty `code` heals it.
+    void setMetricError(const QString& metric, const QString& code, const QString& message);
+
     /// Requests served so far (for tests).
     int requestCount() const;
 

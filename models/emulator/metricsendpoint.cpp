@@ -166,7 +166,8 @@ void writeSeries(const Plan& plan, const Series& series, const QVector<QByteArra
 }
 
 void writeMetric(const Plan& plan, const QVector<int>& order, const QVector<QByteArray>& stamps,
-                 const QVector<int>& arrived, QByteArray* out)
+                 const QVector<int>& arrived, const std::pair<QString, QString>* error,
+                 QByteArray* out)
 {
     const MetricDef& def = *plan.def;
     out->reserve(out->size() + order.size() * stamps.size() * (40 + 24 * plan.aggs.size()));
@@ -178,6 +179,11 @@ void writeMetric(const Plan& plan, const QVector<int>& order, const QVector<QByt
             ",\"localizedValue\":" + jsonString(QLatin1String(def.display)) +
             "},\"displayDescription\":" + jsonString(QLatin1String(def.description)) +
             ",\"unit\":" + jsonString(QLatin1String(def.unit)) + ",\"timeseries\":[";
+    if (error) {
+        *out += "],\"errorCode\":" + jsonString(error->first) +
+                ",\"errorMessage\":" + jsonString(error->second) + '}';
+        return;
+    }
     for (int i = 0; i < order.size(); ++i) {
         if (i > 0)
             *out += ',';
@@ -188,7 +194,8 @@ void writeMetric(const Plan& plan, const QVector<int>& order, const QVector<QByt
 
 } // namespace
 
-Reply answerMetrics(const TrafficModel& traffic, const QMap<QString, QString>& q, qint64 now)
+Reply answerMetrics(const TrafficModel& traffic, const QMap<QString, QString>& q, qint64 now,
+                    const QHash<QString, std::pair<QString, QString>>& failing)
 {
     MetricsQuery query;
     if (const QString error = readMetricsQuery(q, now, &query); !error.isEmpty())
@@ -218,7 +225,9 @@ Reply answerMetrics(const TrafficModel& traffic, const QMap<QString, QString>& q
     for (int i = 0; i < plans.size(); ++i) {
         if (i > 0)
             json += ',';
-        writeMetric(plans[i], seriesOrder(plans[i], arrived, query.top), stamps, arrived, &json);
+        const auto error = failing.constFind(QLatin1String(plans[i].def->name));
+        writeMetric(plans[i], seriesOrder(plans[i], arrived, query.top), stamps, arrived,
+                    error == failing.cend() ? nullptr : &error.value(), &json);
     }
     json += "],\"namespace\":" + jsonString(accountNamespace()) +
             ",\"resourceregion\":" + jsonString(demoRegion()) + '}';

@@ -10,6 +10,7 @@
 #include <QFuture>
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QSet>
 #include <QTimer>
 
 Q_LOGGING_CATEGORY(lcCollector, "inferscope.collector")
@@ -45,6 +46,9 @@ struct Collector::Private
     bool running = false;
     bool backfillAnnounced = false;
     quint64 runId = 0;
+    QSet<QString> reported; // source id + message, this round
+
+    void report(const isc::Source* s, const QString& message);
 
     Entry* find(const isc::Source* s)
     {
@@ -101,7 +105,28 @@ void Collector::Private::checkPollCycle()
     }
     for (auto& s : sources)
         s.polled = false;
+    // A new round once this turn is over (the source may still word this poll's failure in its
+    // health): a failure that persists is said again, once.
+    QMetaObject::invokeMethod(
+        q,
+        [this, run = runId] {
+            if (run == runId)
+                reported.clear();
+        },
+        Qt::QueuedConnection);
     emit q->pollCycleFinished();
+}
+
+void Collector::Private::report(const isc::Source* s, const QString& message)
+{
+    const Connection& c = s->connection();
+    if (message.isEmpty() || !running)
+        return;
+    const QString key = c.id + QLatin1Char('\n') + message;
+    if (reported.contains(key))
+        return;
+    reported.insert(key);
+    emit q->failureReported(c.displayName.isEmpty() ? c.id : c.displayName, message);
 }
 
 // A write (or gap record) of `s` starts; false when the source is unknown.
@@ -145,6 +170,7 @@ void Collector::Private::applyRetention()
 void Collector::Private::storeFailed(isc::Source* s, const QString& lastError)
 {
     qCWarning(lcCollector, "%s: %s", qPrintable(s->connection().id), qPrintable(lastError));
+    report(s, lastError);
     SourceHealth h = s->health();
     if (const Entry* entry = find(s))
         h.warning = entry->warning;
@@ -181,6 +207,8 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
             if (const Private::Entry* entry = d->find(src))
                 h.warning = entry->warning;
             h.throttledUntil = d->throttledUntil(src->connection());
+            if (h.state == SourceHealth::State::Failing)
+                d->report(src, h.lastError);
             emit healthChanged(h);
         });
         // A warning (e.g. an unknown metric name) does not stop polling; it stays beside the
@@ -235,6 +263,7 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
             });
         });
         connect(src, &Source::pollFailed, this, [this, src](const GapMarker& gap) {
+            d->report(src, gap.reason);
             const bool isPoll = !src->isBackfilling();
             if (!d->begin(src))
                 return;
@@ -301,6 +330,7 @@ void Collector::start(qint64 backfillSeconds)
         return;
     d->running = true;
     d->backfillAnnounced = false;
+    d->reported.clear();
     const quint64 run = ++d->runId;
     for (auto& s : d->sources) {
         Private::Entry fresh;

@@ -50,6 +50,10 @@ signals:
     void backfillFinished();
     /// Every write of a poll cycle landed (for `collect --once`).
     void pollCycleFinished();
+    /// A failure in words (a gap's reason, a failing source's error), once per distinct
+    /// (source, message) a round: start() to the first pollCycleFinished() is one round (the
+    /// backfill's chunks and the first poll), every later poll cycle another. For logs.
+    void failureReported(const QString& sourceName, const QString& message);
 
 private:
     struct Private;

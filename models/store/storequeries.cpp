@@ -186,8 +186,10 @@ QueryResult StoreDatabase::query(const SeriesQuery& q)
     }
     result.series = queryengine::assemble(q, result.step, input);
     const auto gapMarkers = gaps(q.source, q.range);
-    for (const GapMarker& g : gapMarkers)
-        result.gaps.append(g.window);
+    for (const GapMarker& g : gapMarkers) {
+        if (g.metric.isEmpty() || q.metric.isEmpty() || g.metric == q.metric)
+            result.gaps.append(g.window); // a gap of one metric does not cut the others
+    }
     return result;
 }
 
@@ -258,16 +260,17 @@ QVector<GapMarker> StoreDatabase::gaps(const QString& source, const TimeRange& r
     QVector<GapMarker> out;
     Stmt s;
     if (!d->db ||
-        !s.prepare(d->db, "SELECT source, from_ts, to_ts, reason, recorded_at FROM gaps WHERE "
-                          "(?1 = '' OR source = ?1) AND from_ts < ?3 AND to_ts > ?2 ORDER BY "
-                          "from_ts, id"))
+        !s.prepare(d->db,
+                   "SELECT source, from_ts, to_ts, reason, recorded_at, metric FROM gaps WHERE "
+                   "(?1 = '' OR source = ?1) AND from_ts < ?3 AND to_ts > ?2 ORDER BY "
+                   "from_ts, id"))
         return out;
     s.bind(1, source);
     s.bind(2, range.from);
     s.bind(3, range.to);
     int rc;
     while ((rc = s.step()) == SQLITE_ROW)
-        out.append({s.text(0), {s.int64(1), s.int64(2)}, s.text(3), s.int64(4)});
+        out.append({s.text(0), {s.int64(1), s.int64(2)}, s.text(3), s.int64(4), s.text(5)});
     if (rc != SQLITE_DONE)
         d->noteFailure(QStringLiteral("a read failed"), d->lastError());
     return out;

@@ -248,6 +248,16 @@ bool StoreDatabase::Private::configureAndMigrate(OpenReport* r, bool* created)
         }
         version = StoreDatabase::SchemaVersion;
     }
+    // Gaps of one metric (a partial poll): files of every schema may lack the column; older
+    // versions read past it, so the schema version stays.
+    if (scalar("SELECT count(*) FROM pragma_table_info('gaps') WHERE name = 'metric'", &rc)
+                .toInt() == 0 &&
+        !exec("ALTER TABLE gaps ADD COLUMN metric TEXT NOT NULL DEFAULT ''", &error)) {
+        r->message = QStringLiteral("Could not upgrade the history database %1: %2. Nothing was "
+                                    "changed.")
+                         .arg(path, error);
+        return false;
+    }
     r->schemaVersion = version;
     // Checkpoints run beside the writer from now on (walHook()) instead of inside its commits.
     checkpointer.enable();

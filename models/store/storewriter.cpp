@@ -78,7 +78,7 @@ bool StoreDatabase::Private::prepareStatements()
            put1h.prepare(db, "INSERT OR REPLACE INTO rollup_1h(series_id, ts, min, max, "
                              "sum, count) VALUES(?1, ?2, ?3, ?4, ?5, ?6)") &&
            insertGap.prepare(db, "INSERT INTO gaps(source, from_ts, to_ts, reason, "
-                                 "recorded_at) VALUES(?1, ?2, ?3, ?4, ?5)") &&
+                                 "recorded_at, metric) VALUES(?1, ?2, ?3, ?4, ?5, ?6)") &&
            fivesOfSamples.prepare(db, kFivesOfSamples) &&
            get5mRow.prepare(db, "SELECT buckets FROM rollup_5m WHERE series_id = ?1 AND "
                                 "start = ?2") &&
@@ -401,6 +401,7 @@ bool StoreDatabase::Private::insertGapRow(const GapMarker& gap)
     insertGap.bind(3, gap.window.to);
     insertGap.bind(4, gap.reason);
     insertGap.bind(5, gap.recordedAt > 0 ? gap.recordedAt : nowUtc());
+    insertGap.bind(6, gap.metric);
     const bool ok = insertGap.step() == SQLITE_DONE;
     insertGap.reset();
     return ok;

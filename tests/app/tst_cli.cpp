@@ -224,6 +224,38 @@ private slots:
         QVERIFY2(r.err.contains("401"), r.err.constData());
     }
 
+    // A missing token fails every backfill chunk and the poll alike: `collect` says so once
+    // in a run, not once per chunk and twice per poll.
+    void aFailureIsPrintedOncePerRun()
+    {
+        emu::Emulator emulator(3);
+        QVERIFY(emulator.listen());
+        QTemporaryDir dir;
+        const QString ws = dir.filePath("ws.json");
+        QFile f(ws);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(
+            QJsonDocument(
+                QJsonObject{{"name", "No token"},
+                            {"connections",
+                             QJsonArray{QJsonObject{
+                                 {"id", "east"},
+                                 {"kind", "azure-openai"},
+                                 {"managementEndpoint", emulator.baseUrl().toString()},
+                                 {"resourceId", emu::Emulator::accountResourceId()},
+                                 {"credential", QJsonObject{{"env", "TST_CLI_UNSET_TOKEN"}}}}}}})
+                .toJson());
+        f.close();
+        const Run r = run({"collect", "--db", dbPath("no-token.sqlite"), "--workspace", ws,
+                           "--backfill", "1d", "--once"},
+                          {}, 240000, {"TST_CLI_UNSET_TOKEN"});
+        QVERIFY2(r.exitCode == 2, r.err.constData());
+        int lines = 0;
+        for (const QByteArray& line : r.err.split('\n'))
+            lines += line.contains("TST_CLI_UNSET_TOKEN") ? 1 : 0;
+        QVERIFY2(lines == 1, r.err.constData());
+    }
+
     void screenshotWritesANonBlankPng()
     {
         const QString png = m_home.filePath("overview.png");

@@ -106,6 +106,32 @@ private slots:
         QCOMPARE(d.isBatch(), batch);
     }
 
+    // ARM pages long lists: each page carries the link to the next, the last one none.
+    void nextLink_data()
+    {
+        QTest::addColumn<QString>("fixture");
+        QTest::addColumn<int>("count");
+        QTest::addColumn<QString>("nextLink");
+        QTest::newRow("one page") << "azure/deployments.json" << 3 << QString();
+        QTest::newRow("first of two")
+            << "azure/deployments_page1.json" << 2
+            << "https://management.azure.com/subscriptions/00000000-0000-0000-0000-000000000000/"
+               "resourceGroups/rg-ai/providers/Microsoft.CognitiveServices/accounts/contoso-aoai/"
+               "deployments?api-version=2024-10-01&$skipToken=Mg%3D%3D";
+        QTest::newRow("last, null link") << "azure/deployments_page2.json" << 1 << QString();
+    }
+    void nextLink()
+    {
+        QFETCH(QString, fixture);
+        QFETCH(int, count);
+        QFETCH(QString, nextLink);
+        const auto r =
+            azure::parseDeploymentsResponse(test::readFixture(fixture), QStringLiteral("acc"));
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.deployments.size(), count);
+        QCOMPARE(r.nextLink, nextLink);
+    }
+
     void oddShapesNeverCrash_data()
     {
         QTest::addColumn<QByteArray>("body");

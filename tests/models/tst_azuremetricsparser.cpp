@@ -47,6 +47,8 @@ private slots:
             << "azure/metrics_requests.json" << true << 2 << QString() << QString();
         QTest::newRow("latency: average+maximum, omitted values")
             << "azure/metrics_latency.json" << true << 2 << QString() << QString();
+        QTest::newRow("one metric failed beside good ones")
+            << "azure/metrics_partial_failure.json" << true << 3 << QString() << QString();
         QTest::newRow("empty timeseries")
             << "azure/metrics_empty_timeseries.json" << true << 0 << QString() << QString();
         QTest::newRow("no dimensions")
@@ -88,6 +90,34 @@ private slots:
             QCOMPARE(s.key.source, QStringLiteral("acc"));
             QVERIFY(!s.samples.isEmpty());
         }
+    }
+
+    // A 200 with one failed metric inside: the good metrics are read, the failed one is named
+    // with Azure's code and message, and none of its values is kept.
+    void failedMetricBesideGoodOnes()
+    {
+        const auto r = azure::parseMetricsResponse(
+            test::readFixture(QStringLiteral("azure/metrics_partial_failure.json")),
+            QStringLiteral("acc"), kDimensions);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QVERIFY(r.error.isEmpty());
+        QCOMPARE(r.failedMetrics.size(), 1);
+        const azure::MetricFailure& f = r.failedMetrics.first();
+        QCOMPARE(f.metric, QStringLiteral("AzureOpenAITokenPerSecond"));
+        QCOMPARE(f.code, QStringLiteral("InvalidSamplingType"));
+        QVERIFY2(
+            f.message.startsWith(QLatin1String("The sampling type 'Maximum' is not supported")),
+            qPrintable(f.message));
+        QSet<QString> metrics;
+        for (const auto& s : r.series)
+            metrics.insert(s.key.metric);
+        QCOMPARE(metrics, (QSet<QString>{QStringLiteral("AzureOpenAINormalizedTTFTInMS"),
+                                         QStringLiteral("AzureOpenAITTLTInMS")}));
+        const SeriesSamples* ttlt =
+            findSeries(r, QStringLiteral("AzureOpenAITTLTInMS"), QStringLiteral("average"),
+                       QStringLiteral("ModelDeploymentName=gpt-4o-ptu"));
+        QVERIFY(ttlt);
+        QCOMPARE(describe(ttlt->samples), QStringLiteral("00:00=2210"));
     }
 
     void truncatedReportsOffset()
@@ -198,9 +228,10 @@ private slots:
             << QByteArray("{\"value\":[{\"name\":{\"value\":\"m\"},\"timeseries\":[{\"data\":[{"
                           "\"timeStamp\":\"2026-09-01T00:00:00Z\",\"total\":\"5\"}]}]}]}")
             << true;
-        QTest::newRow("metric failed") << QByteArray("{\"value\":[{\"name\":{\"value\":\"m\"},"
-                                                     "\"errorCode\":\"Throttled\"}]}")
-                                       << false;
+        QTest::newRow("metric failed, nothing else") << QByteArray("{\"value\":[{\"name\":{"
+                                                                   "\"value\":\"m\"},"
+                                                                   "\"errorCode\":\"Throttled\"}]}")
+                                                     << true;
         QTest::newRow("empty value") << QByteArray("{\"value\":[]}") << true;
     }
     void oddShapesNeverCrash()

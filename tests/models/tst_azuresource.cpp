@@ -2,6 +2,7 @@
 #include "emulator/aciservice.h"
 #include "emulator/emulator.h"
 #include "emulator/loopbackhttpserver.h"
+#include "fakeazure.h"
 #include "itemmodels/capacityquery.h"
 #include "net/httpclient.h"
 #include "sources/azure/azuresource.h"
@@ -23,6 +24,7 @@
 
 using namespace isc;
 using azure::AzureSource;
+using test::FakeAzure;
 
 namespace {
 
@@ -83,94 +85,6 @@ QList<PollBatch> batchesOf(const QSignalSpy& spy)
         out << args.at(0).value<PollBatch>();
     return out;
 }
-
-// A minimal Azure look-alike that records each call and can fail chosen ones.
-struct FakeAzure
-{
-    emu::LoopbackHttpServer server;
-    QList<QUrlQuery> metricCalls;
-    QList<QByteArray> authorizations;
-    std::function<bool(const QUrlQuery&)> failCall = [](const QUrlQuery&) { return false; };
-    int seriesInRequestsCall = 1;
-    QStringList offered = AzureSource::metricNames(); ///< what metricDefinitions lists
-    int usagesStatus = 200;
-    int definitionsCalls = 0, usagesCalls = 0;
-
-    FakeAzure()
-    {
-        server.setHandler([this](const emu::HttpServerRequest& req, emu::HttpServerResponder& r) {
-            authorizations << req.header("authorization");
-            const QString path = req.path();
-            if (path.endsWith(QLatin1String("/deployments"))) {
-                r.respondJson(200, test::readFixture(QStringLiteral("azure/deployments.json")));
-                return;
-            }
-            if (path.endsWith(QLatin1String("/metricDefinitions"), Qt::CaseInsensitive)) {
-                ++definitionsCalls;
-                r.respondJson(200, definitionsBody());
-                return;
-            }
-            if (path.endsWith(QLatin1String("/usages"))) {
-                ++usagesCalls;
-                r.respondJson(usagesStatus,
-                              test::readFixture(usagesStatus == 200
-                                                    ? QStringLiteral("azure/usages.json")
-                                                    : QStringLiteral("azure/error_arm.json")));
-                return;
-            }
-            if (!path.contains(QLatin1String("/providers/Microsoft.Insights/"))) {
-                r.respondJson(200, test::readFixture(QStringLiteral("azure/account.json")));
-                return;
-            }
-            const QUrlQuery q(QString::fromLatin1(req.rawQuery()));
-            metricCalls << q;
-            if (failCall(q)) {
-                r.respondJson(400, test::readFixture(QStringLiteral("azure/error_monitor.json")));
-                return;
-            }
-            r.respondJson(200, metricsBody(q));
-        });
-        server.listen();
-    }
-
-    QByteArray metricsBody(const QUrlQuery& q) const
-    {
-        const QString names = q.queryItemValue(QStringLiteral("metricnames"), QUrl::FullyDecoded);
-        const QString from = q.queryItemValue(QStringLiteral("timespan"), QUrl::FullyDecoded)
-                                 .section(QLatin1Char('/'), 0, 0);
-        QByteArray value;
-        for (const auto& name : names.split(QLatin1Char(','))) {
-            const int series =
-                name == QLatin1String("AzureOpenAIRequests") ? seriesInRequestsCall : 1;
-            QByteArray ts;
-            for (int i = 0; i < series; ++i) {
-                if (!ts.isEmpty())
-                    ts += ',';
-                ts += "{\"metadatavalues\":[{\"name\":{\"value\":\"modeldeploymentname\"},"
-                      "\"value\":\"dep-" +
-                      QByteArray::number(i) + "\"}],\"data\":[{\"timeStamp\":\"" + from.toLatin1() +
-                      "\",\"total\":1,\"average\":2,\"maximum\":3}]}";
-            }
-            if (!value.isEmpty())
-                value += ',';
-            value += "{\"name\":{\"value\":\"" + name.toLatin1() +
-                     "\"},\"unit\":\"Count\",\"errorCode\":\"Success\",\"timeseries\":[" + ts +
-                     "]}";
-        }
-        return "{\"interval\":\"PT1M\",\"value\":[" + value + "]}";
-    }
-
-    QByteArray definitionsBody() const
-    {
-        QJsonArray value;
-        for (const auto& name : offered)
-            value.append(
-                QJsonObject{{QStringLiteral("name"), QJsonObject{{QStringLiteral("value"), name}}},
-                            {QStringLiteral("unit"), QStringLiteral("Count")},
-                            {QStringLiteral("primaryAggregationType"), QStringLiteral("Average")}});
-        return QJsonDocument(QJsonObject{{QStringLiteral("value"), value}}).toJson();
-    }
-};
 
 // Series of `batch` whose metric is `metric`.
 QVector<SeriesSamples> seriesOf(const PollBatch& batch, const QString& metric)
@@ -393,7 +307,9 @@ private slots:
         QTRY_COMPARE(src->health().state, SourceHealth::State::Polling);
     }
 
-    void chunkIsAllOrNothing()
+    // All-or-nothing holds per (chunk × metric): a call that fails costs its own metrics a gap
+    // each, never the other calls' values.
+    void chunkIsAllOrNothingPerMetric()
     {
         FakeAzure fake;
         const qint64 end = floorTo(kNow, 60);
@@ -417,23 +333,48 @@ private slots:
         src->start(end - 3 * 3600);
         QVERIFY(finished.wait(10000));
         QCOMPARE(progress.last().at(0).toInt(), 3);
-        QCOMPARE(failed.size(), 1);
-        const GapMarker gap = failed.first().at(0).value<GapMarker>();
-        QCOMPARE(gap.window, (TimeRange{end - 2 * 3600, end - 3600}));
-        QCOMPARE(gap.source, QStringLiteral("demo-azure"));
-        QCOMPARE(gap.recordedAt, kNow);
-        QVERIFY2(gap.reason.contains(QLatin1String("Azure Monitor rejected the request (HTTP 400 "
-                                                   "BadRequest): Failed to find metric")),
-                 qPrintable(gap.reason));
+        const TimeRange badWindow{end - 2 * 3600, end - 3600};
+        const QStringList latency = AzureSource::metricGroups().at(2).metrics;
+        QCOMPARE(failed.size(), latency.size()); // one gap per metric of the failed call
+        QStringList gapMetrics;
+        for (const auto& args : failed) {
+            const GapMarker gap = args.at(0).value<GapMarker>();
+            QCOMPARE(gap.window, badWindow);
+            QCOMPARE(gap.source, QStringLiteral("demo-azure"));
+            QCOMPARE(gap.recordedAt, kNow);
+            gapMetrics << gap.metric;
+            QVERIFY2(gap.reason ==
+                         gap.metric + QStringLiteral(": Azure Monitor rejected the "
+                                                     "request (HTTP 400 BadRequest): "
+                                                     "Failed to find metric configuration "
+                                                     "for provider: "
+                                                     "Microsoft.CognitiveServices, "
+                                                     "resource Type: accounts, metric: "
+                                                     "AzureOpenAIRequestz, Valid "
+                                                     "metrics: ActiveTokens,"
+                                                     "AzureOpenAIRequests,"
+                                                     "GeneratedTokens,"
+                                                     "ProcessedPromptTokens"),
+                     qPrintable(gap.reason));
+        }
+        gapMetrics.sort();
+        QStringList expectedMetrics = latency;
+        expectedMetrics.sort();
+        QCOMPARE(gapMetrics, expectedMetrics);
         const QList<PollBatch> got = batchesOf(batches);
-        QCOMPARE(got.size(), 2);
+        QCOMPARE(got.size(), 3);
         for (const auto& b : got) {
-            QVERIFY(!(b.window == gap.window));
-            // Every one of the 10 metrics came back in the batch: nothing partial.
             QSet<QString> metrics;
             for (const auto& s : b.series)
                 metrics.insert(s.key.metric);
-            QCOMPARE(metrics.size(), AzureSource::metricNames().size());
+            if (b.window == badWindow) {
+                // Every metric of the other calls landed; none of the failed call's.
+                QCOMPARE(metrics.size(), AzureSource::metricNames().size() - latency.size());
+                for (const QString& m : latency)
+                    QVERIFY(!metrics.contains(m));
+            } else {
+                QCOMPARE(metrics.size(), AzureSource::metricNames().size());
+            }
         }
     }
 

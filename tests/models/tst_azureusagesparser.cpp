@@ -45,6 +45,21 @@ private slots:
             QVERIFY2(r.error.contains(errorContains), qPrintable(r.error));
     }
 
+    void nextLink()
+    {
+        const auto first =
+            azure::parseUsagesResponse(test::readFixture(QStringLiteral("azure/usages_page1.json")),
+                                       QStringLiteral("acc"), kTs);
+        QVERIFY2(first.ok, qPrintable(first.error));
+        QCOMPARE(first.series.size(), 4); // two quotas, current and limit
+        QVERIFY2(first.nextLink.endsWith(QLatin1String("/usages?api-version=2024-10-01&$skipToken="
+                                                       "Mg%3D%3D")),
+                 qPrintable(first.nextLink));
+        const auto last = azure::parseUsagesResponse(
+            test::readFixture(QStringLiteral("azure/usages.json")), QStringLiteral("acc"), kTs);
+        QCOMPARE(last.nextLink, QString());
+    }
+
     void locationLabel()
     {
         const QByteArray body = test::readFixture(QStringLiteral("azure/usages.json"));

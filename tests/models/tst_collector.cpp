@@ -358,6 +358,93 @@ private slots:
         collector.stop();
     }
 
+    // A source without its token fails every backfill chunk and every poll alike: the failure
+    // is reported once a round, not once per chunk and health change.
+    void failuresAreReportedOncePerRound()
+    {
+        Workspace ws;
+        ws.name = QStringLiteral("no token");
+        ws.connections = {envConnection(QStringLiteral("no-token"), m_emu->baseUrl(), kUnsetVar)};
+        Collector collector(ws, nullptr);
+        collector.setClock([] { return kNow; });
+        QSignalSpy reported(&collector, &Collector::failureReported);
+        QSignalSpy progress(&collector, &Collector::backfillProgress);
+        QSignalSpy cycle(&collector, &Collector::pollCycleFinished);
+        collector.start(24 * 3600); // four 6-hour chunks, each failing alike, then the first poll
+        QVERIFY(cycle.wait(30000));
+        QVERIFY(progress.last().at(1).toInt() >= 4);
+        QStringList said;
+        for (const auto& args : reported)
+            said << args.at(1).toString();
+        QVERIFY2(reported.size() == 1, qPrintable(said.join(QLatin1Char('\n'))));
+        QCOMPARE(reported.first().at(0).toString(), QStringLiteral("no-token"));
+        QVERIFY2(reported.first().at(1).toString().contains(QLatin1String(kUnsetVar)),
+                 qPrintable(reported.first().at(1).toString()));
+        // The next poll, from the event loop as the poll timer would run it.
+        QTimer::singleShot(0, &collector, [&collector] { collector.pollNow(); });
+        QTRY_COMPARE_WITH_TIMEOUT(cycle.size(), 2, 30000);
+        QCOMPARE(reported.size(), 2); // a new round says it again, once
+        QCOMPARE(reported.last().at(1), reported.first().at(1));
+        collector.stop();
+    }
+
+    // One metric failing inside Azure's 200: the others land in the store, the failed one has
+    // its own gap (named in it), and the gap does not cut the other metrics' lines.
+    void partialPollStoresTheGoodMetrics()
+    {
+        emu::Emulator account(11);
+        QVERIFY(account.listen());
+        account.setClock([] { return kNow; });
+        account.setMetricError(QStringLiteral("AzureOpenAITokenPerSecond"),
+                               QStringLiteral("InvalidSamplingType"),
+                               QStringLiteral("The sampling type is not supported."));
+        Workspace ws =
+            Workspace::demoWorkspace(account.baseUrl(), emu::Emulator::accountResourceId());
+        ws.connections = {ws.connections.first()};
+        QCOMPARE(ws.connections.first().kind, QStringLiteral("azure-openai"));
+        const QString id = ws.connections.first().id;
+        QTemporaryDir dir;
+        SampleStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("p.sqlite"))).result().usable());
+        Collector collector(ws, &store);
+        collector.setClock([] { return kNow; });
+        QSignalSpy reported(&collector, &Collector::failureReported);
+        QSignalSpy cycle(&collector, &Collector::pollCycleFinished);
+        collector.start(0);
+        QVERIFY(cycle.wait(30000));
+        collector.stop();
+
+        const TimeRange window{floorTo(kNow, 60) - 600, floorTo(kNow, 60)};
+        SeriesQuery q;
+        q.metric = QStringLiteral("GeneratedTokens");
+        q.source = id;
+        q.range = window;
+        q.step = 60;
+        const QueryResult good = store.query(q).result();
+        QVERIFY2(good.error.isEmpty(), qPrintable(good.error));
+        QVERIFY(!good.series.isEmpty());
+        QVERIFY(good.gaps.isEmpty()); // the other metric's gap is not this metric's
+
+        q.metric = QStringLiteral("AzureOpenAITokenPerSecond");
+        const QueryResult bad = store.query(q).result();
+        QVERIFY(bad.series.isEmpty());
+        QCOMPARE(bad.gaps, QVector<TimeRange>{window});
+
+        const auto gaps = store.gaps(id, window).result();
+        QCOMPARE(gaps.size(), 1);
+        QCOMPARE(gaps.first().metric, QStringLiteral("AzureOpenAITokenPerSecond"));
+        QCOMPARE(gaps.first().reason, QStringLiteral("AzureOpenAITokenPerSecond: "
+                                                     "InvalidSamplingType: The sampling type is "
+                                                     "not supported."));
+        QCOMPARE(reported.size(), 1);
+        QCOMPARE(reported.first().at(1).toString(), gaps.first().reason);
+        const SourceHealth h = collector.health().first();
+        QVERIFY2(h.lastError.startsWith(QLatin1String("1 of 11 metrics failing: "
+                                                      "AzureOpenAITokenPerSecond: "
+                                                      "InvalidSamplingType: ")),
+                 qPrintable(h.lastError));
+    }
+
     void noSources()
     {
         Workspace ws;

@@ -41,6 +41,7 @@ DefinitionsParseResult parseMetricDefinitionsResponse(const QByteArray& body)
                        QLatin1String(": the response has no value[] array of metric definitions"));
 
     DefinitionsParseResult result;
+    result.nextLink = azureNextLink(*root);
     const QJsonArray items = value.toArray();
     for (qsizetype i = 0; i < items.size(); ++i) {
         if (!items.at(i).isObject())

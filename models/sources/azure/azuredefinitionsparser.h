@@ -22,6 +22,7 @@ struct DefinitionsParseResult
     bool ok = false;
     QString error; ///< in words when !ok
     QVector<MetricDefinition> definitions;
+    QString nextLink; ///< the next page of the list, empty on the last one
 };
 
 /// Parses `GET {resourceId}/providers/Microsoft.Insights/metricDefinitions` (value[] with

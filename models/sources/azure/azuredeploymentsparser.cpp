@@ -35,6 +35,7 @@ DeploymentsParseResult parseDeploymentsResponse(const QByteArray& body, const QS
                        QLatin1String(": the response has no value[] array of deployments"));
 
     DeploymentsParseResult result;
+    result.nextLink = azureNextLink(*root);
     const QJsonArray items = value.toArray();
     for (qsizetype i = 0; i < items.size(); ++i) {
         if (!items.at(i).isObject())

@@ -12,10 +12,11 @@ struct DeploymentsParseResult
     bool ok = false;
     QString error;
     Deployments deployments;
+    QString nextLink; ///< the next page of the list, empty on the last one
 };
 
-/// Parses `GET .../accounts/{account}/deployments` (value[] with sku, properties.model and
-/// properties.versionUpgradeOption).
+/// Parses one page of `GET .../accounts/{account}/deployments` (value[] with sku,
+/// properties.model and properties.versionUpgradeOption, and nextLink when more pages follow).
 DeploymentsParseResult parseDeploymentsResponse(const QByteArray& body, const QString& source);
 
 } // namespace isc::azure

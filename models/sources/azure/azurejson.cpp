@@ -45,6 +45,11 @@ bool azureErrorDocument(const QJsonObject& o, QString* code, QString* message)
     return false;
 }
 
+QString azureNextLink(const QJsonObject& o)
+{
+    return o.value(QLatin1String("nextLink")).toString();
+}
+
 QString azureErrorText(const QString& service, const QString& code, const QString& message)
 {
     return QStringLiteral("%1: %2: %3")

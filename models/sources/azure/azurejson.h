@@ -16,6 +16,10 @@ std::optional<QJsonObject> parseAzureObject(const QByteArray& body, const QStrin
 /// `{code,message}`), returns true and sets `code` and `message`.
 bool azureErrorDocument(const QJsonObject& o, QString* code, QString* message);
 
+/// The `nextLink` of an ARM list page: the absolute URL of the next page, empty on the last one
+/// (absent or null).
+QString azureNextLink(const QJsonObject& o);
+
 /// The words for an Azure error document: "<service>: <code>: <message>".
 QString azureErrorText(const QString& service, const QString& code, const QString& message);
 

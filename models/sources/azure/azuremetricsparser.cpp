@@ -75,11 +75,9 @@ MetricsParseResult parseMetricsResponse(const QByteArray& body, const QString& s
                 QStringLiteral("%1: value[%2] has no metric name").arg(kService).arg(mi));
         const QString metricError = metric.value(QLatin1String("errorCode")).toString();
         if (!metricError.isEmpty() && metricError != QLatin1String("Success")) {
-            const QString detail = metric.value(QLatin1String("errorMessage")).toString();
-            return failure(QStringLiteral("%1: %2: metric %3 failed%4")
-                               .arg(kService, metricError, metricName,
-                                    detail.isEmpty() ? QString() : QLatin1String(": ") + detail),
-                           metricError);
+            result.failedMetrics.append(
+                {metricName, metricError, metric.value(QLatin1String("errorMessage")).toString()});
+            continue;
         }
         const QString unit = metric.value(QLatin1String("unit")).toString();
         const QJsonValue tsValue = metric.value(QLatin1String("timeseries"));

@@ -25,6 +25,12 @@ namespace isc::azure {
 /// (a metric it does not offer is skipped with a warning), backfills history in chunks with
 /// progress, then polls the metrics at PT1M every interval with an overlapping window so
 /// late-arriving minutes are re-read (the store upserts them).
+/// All-or-nothing holds per (poll × metric): a metric whose call failed, or that Azure answered
+/// with an errorCode inside a 200, gets a gap of its own (GapMarker::metric, Azure's code and
+/// message in its reason) while every good metric and the quota land; the health then reads
+/// "1 of 11 metrics failing: …". Only when every metric failed is the window one gap of the
+/// source. ARM lists (deployments, metric definitions, usages) are read across their nextLink
+/// pages (same host only, at most kMaxListPages).
 /// Kind "azure-openai": an Azure OpenAI account (deployments inventory, the fixed metric set of
 /// metricGroups() including fine-tunes' `FineTunedTrainingHours`, and about hourly the location
 /// quota as `QuotaCurrent`/`QuotaLimit`).

@@ -48,6 +48,7 @@ UsagesParseResult parseUsagesResponse(const QByteArray& body, const QString& sou
         return failure(kService + QLatin1String(": the response has no value[] array of usages"));
 
     UsagesParseResult result;
+    result.nextLink = azureNextLink(*root);
     const QJsonArray items = value.toArray();
     for (qsizetype i = 0; i < items.size(); ++i) {
         const QJsonObject o = items.at(i).toObject();

@@ -14,6 +14,7 @@ struct UsagesParseResult
     /// `QuotaCurrent` and `QuotaLimit` per quota (aggregation "average", unit "Count": thousands
     /// of TPM, PTUs or enqueued k-tokens, as Azure counts that quota), label `quota=<name>`.
     QVector<SeriesSamples> series;
+    QString nextLink; ///< the next page of the list, empty on the last one
 };
 
 /// Parses `GET /subscriptions/{sub}/providers/Microsoft.CognitiveServices/locations/{loc}/usages`
