@@ -77,7 +77,8 @@ bool Connection::operator==(const Connection& o) const
            managementEndpoint == o.managementEndpoint && resourceId == o.resourceId &&
            endpoint == o.endpoint && credential == o.credential &&
            inferenceCredential == o.inferenceCredential && auth == o.auth && metrics == o.metrics &&
-           routeClass == o.routeClass && deploymentRouteClasses == o.deploymentRouteClasses &&
+           selectors == o.selectors && routeClass == o.routeClass &&
+           deploymentRouteClasses == o.deploymentRouteClasses &&
            pollIntervalSeconds == o.pollIntervalSeconds && backfillDays == o.backfillDays;
 }
 
@@ -175,6 +176,19 @@ std::optional<Workspace> Workspace::fromJson(const QByteArray& json, QString* er
         c.auth.authorityHost = QUrl(auth.value(QLatin1String("authorityHost")).toString());
         for (const auto& m : o.value(QLatin1String("metrics")).toArray())
             c.metrics.append(m.toString());
+        const QJsonValue selectors = o.value(QLatin1String("selectors"));
+        if (!selectors.isUndefined() && c.kind != QLatin1String("prometheus")) {
+            *error = where + QStringLiteral(".selectors: only a \"prometheus\" connection picks "
+                                            "series by selectors");
+            return std::nullopt;
+        }
+        QString selectorError;
+        const auto picked = parseMetricSelectors(selectors, &selectorError);
+        if (!picked) {
+            *error = where + QLatin1Char('.') + selectorError;
+            return std::nullopt;
+        }
+        c.selectors = *picked;
         c.routeClass = o.value(QLatin1String("routeClass")).toString();
         const QJsonValue perDeployment = o.value(QLatin1String("deploymentRouteClasses"));
         if (!perDeployment.isUndefined() && !perDeployment.isObject()) {
@@ -294,6 +308,8 @@ QByteArray Workspace::toJson() const
         }
         if (!c.metrics.isEmpty())
             o.insert(QStringLiteral("metrics"), QJsonArray::fromStringList(c.metrics));
+        if (!c.selectors.isEmpty())
+            o.insert(QStringLiteral("selectors"), metricSelectorsToJson(c.selectors));
         if (!c.routeClass.isEmpty())
             o.insert(QStringLiteral("routeClass"), c.routeClass);
         if (!c.deploymentRouteClasses.isEmpty()) {

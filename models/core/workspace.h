@@ -1,5 +1,7 @@
 #pragma once
 
+#include "metricselector.h"
+
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -44,7 +46,8 @@ struct Connection
 {
     QString id; ///< stable id, stored with every series
     /// One of connectionKinds(): "azure-openai", "azure-monitor" (any Azure Monitor resource,
-    /// e.g. a container group), "openai", "anthropic", "prometheus" (vLLM, llama.cpp, TGI),
+    /// e.g. a container group), "openai", "anthropic", "prometheus" (vLLM, llama.cpp, TGI, or
+    /// any /metrics endpoint through `selectors`),
     /// "ollama", "openai-compatible" (a local chat server, playground only).
     QString kind;
     QString displayName;     ///< shown in the UI
@@ -58,7 +61,10 @@ struct Connection
     SecretRef inferenceCredential; ///< playground API key (Azure api-key, OpenAI/Anthropic key)
     ConnectionAuth auth;
     QStringList metrics; ///< azure-monitor: metric names to poll (checked against definitions)
-    QString routeClass;  ///< user override of the route class (routing page); empty = inferred
+    /// prometheus: the series of any /metrics endpoint to store (a gateway, LiteLLM, a custom
+    /// server), beside vLLM's, llama.cpp's and TGI's own, which are recognised unasked.
+    QVector<MetricSelector> selectors;
+    QString routeClass; ///< user override of the route class (routing page); empty = inferred
     /// Per deployment (or model) name, a route class that wins over routeClass and the SKU,
     /// e.g. {"gpt-4o-mini": "local"} for a deployment fronting a model hosted in-house.
     QHash<QString, QString> deploymentRouteClasses;

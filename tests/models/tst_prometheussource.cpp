@@ -105,6 +105,7 @@ private slots:
     void emptyAnswers_data();
     void emptyAnswers();
     void plainTargetWithoutSelectors();
+    void genericSelectorsStore();
     void implausibleSamplesRefusedRestStored();
 
 private:
@@ -618,7 +619,91 @@ void tst_PrometheusSource::plainTargetWithoutSelectors()
     src.start({});
     QVERIFY(failed.wait(5000));
     const QString reason = failed.first().at(0).value<GapMarker>().reason;
-    QVERIFY2(reason.contains("no vLLM, llama.cpp or TGI metrics"), qPrintable(reason));
+    QVERIFY2(reason.contains("no vLLM, llama.cpp or TGI metrics") && reason.contains("selectors"),
+             qPrintable(reason));
+}
+
+// A generic /metrics endpoint (LiteLLM-like): the selectors' counters, gauges and histograms
+// are stored, histograms as p50/p95/p99 through the same histogram_quantile as vLLM's.
+void tst_PrometheusSource::genericSelectorsStore()
+{
+    int scrape = 0;
+    // Scrape k: gpt-4o served 120 + 30k requests (status 200), its latency buckets grew.
+    auto bodyAt = [](int k) {
+        QByteArray b = test::readFixture("prometheus/generic-litellm.txt");
+        b.replace("status_code=\"200\"} 120.0",
+                  "status_code=\"200\"} " + QByteArray::number(120 + 30 * k));
+        const QByteArray gpt = "model=\"gpt-4o\"} ";
+        const struct
+        {
+            const char* le;
+            int base;
+            int step;
+        } buckets[] = {{"0.5", 20, 5}, {"1.0", 80, 20}, {"2.5", 118, 29}, {"+Inf", 123, 30}};
+        for (const auto& bk : buckets)
+            b.replace("le=\"" + QByteArray(bk.le) + "\"," + gpt + QByteArray::number(bk.base) +
+                          ".0",
+                      "le=\"" + QByteArray(bk.le) + "\"," + gpt +
+                          QByteArray::number(bk.base + bk.step * k));
+        return b;
+    };
+    emu::LoopbackHttpServer server;
+    server.setHandler([&](const emu::HttpServerRequest&, emu::HttpServerResponder& r) {
+        r.respond(200, {{"Content-Type", "text/plain; version=0.0.4"}}, bodyAt(scrape++));
+    });
+    QVERIFY(server.listen());
+    Connection c =
+        connectionTo(QStringLiteral("gw"), server.serverUrl().resolved(QUrl("/metrics")));
+    QString error;
+    const auto selectors = parseMetricSelectors(
+        QJsonDocument::fromJson(
+            "[{\"name\": \"litellm_requests_total\", \"type\": \"counter\", \"matchers\": "
+            "[\"status_code=\\\"200\\\"\"], \"by\": [\"model\"], \"alias\": \"GatewayRequests\"},"
+            " {\"name\": \"litellm_request_total_latency_metric\", \"type\": \"histogram\", "
+            "\"alias\": \"GatewayLatency\", \"unit\": \"Seconds\"},"
+            " {\"name\": \"litellm_remaining_team_budget_metric\", \"type\": \"gauge\"}]")
+            .array(),
+        &error);
+    QVERIFY2(selectors, qPrintable(error));
+    c.selectors = *selectors;
+    HttpClient http;
+    PrometheusSource src(c, &http, {});
+    src.setClock([this] { return m_now; });
+    QSignalSpy batches(&src, &Source::batchReady);
+    QSignalSpy failed(&src, &Source::pollFailed);
+    const qint64 t = kBusy;
+    const PollBatch first = scrapeAt(src, batches, t);
+    QCOMPARE(failed.size(), 0);
+    QString labels;
+    QCOMPARE(valueAt(first, "litellm_remaining_team_budget_metric", "average", t, &labels), 412.5);
+    QCOMPARE(labels::value(labels, QStringLiteral("team")), QStringLiteral("search"));
+    const PollBatch b = scrapeAt(src, batches, t + 60);
+    QCOMPARE(failed.size(), 0);
+    // Per model (by: ["model"]), the 429s left out by the matcher.
+    QHash<QString, double> requests;
+    for (const auto& s : b.series) {
+        if (s.key.metric == QLatin1String("GatewayRequests") && s.samples.size() == 1)
+            requests.insert(s.key.labels, s.samples.first().value);
+    }
+    QCOMPARE(requests.size(), 2);
+    QCOMPARE(requests.value(
+                 labels::canonical({{QStringLiteral("model"), QStringLiteral("gpt-4o")}}), -1),
+             30.0);
+    QCOMPARE(
+        requests.value(
+            labels::canonical({{QStringLiteral("model"), QStringLiteral("claude-sonnet")}}), -1),
+        0.0);
+    const QVector<prometheus::HistogramBucket> inc = {{0.5, 5}, {1.0, 20}, {2.5, 29}, {qInf(), 30}};
+    for (const auto& [q, name] :
+         {std::pair<double, const char*>{0.5, "p50"}, {0.95, "p95"}, {0.99, "p99"}}) {
+        const double expected = prometheus::histogramQuantile(q, inc);
+        QVERIFY(std::isfinite(expected));
+        QCOMPARE(valueAt(b, "GatewayLatency", name, t), expected);
+    }
+    for (const auto& s : b.series) {
+        if (s.key.metric == QLatin1String("GatewayLatency"))
+            QCOMPARE(s.unit, QStringLiteral("Seconds"));
+    }
 }
 
 void tst_PrometheusSource::implausibleSamplesRefusedRestStored()

@@ -8,6 +8,7 @@
 #include "net/httpclient.h"
 #include "prometheusparser.h"
 #include "scrapeaccumulator.h"
+#include "selectedmetrics.h"
 #include "sources/credentialprovider.h"
 
 #include <QHash>
@@ -132,7 +133,9 @@ QString PrometheusSource::Private::unreadable(const HttpResponse& r,
 LocalScrape PrometheusSource::Private::reduce(const ExpositionParseResult& parsed,
                                               qint64 atMs) const
 {
-    return extractLocalScrape(parsed, atMs, defaultModel);
+    LocalScrape scrape = extractLocalScrape(parsed, atMs, defaultModel);
+    extractSelected(parsed, connection.selectors, &scrape);
+    return scrape;
 }
 
 QString PrometheusSource::Private::nothingToStore(const LocalScrape& scrape) const
@@ -143,7 +146,15 @@ QString PrometheusSource::Private::nothingToStore(const LocalScrape& scrape) con
     if (scrape.refusedCount() > 0)
         return QStringLiteral("%1: every sample Inferscope reads was refused: %2")
             .arg(url, scrape.summary());
-    return QStringLiteral("%1: the scrape has no vLLM, llama.cpp or TGI metrics").arg(url);
+    if (connection.selectors.isEmpty())
+        return QStringLiteral("%1: the scrape has no vLLM, llama.cpp or TGI metrics; to store "
+                              "other series, list them under \"selectors\" in the connection "
+                              "(name, type counter|gauge|histogram, matchers)")
+            .arg(url);
+    return QStringLiteral("%1: none of the %2 selectors matched a series of the scrape: %3")
+        .arg(url)
+        .arg(connection.selectors.size())
+        .arg(scrape.summary());
 }
 
 void PrometheusSource::Private::noteStanding(const LocalScrape& scrape)

@@ -121,7 +121,7 @@ struct PrometheusSource::Private
     QString emptyAnswer(const HttpResponse& r) const;
     /// A worded failure for a body that did not parse (or decompress) or holds no sample.
     QString unreadable(const HttpResponse& r, const ExpositionParseResult& parsed) const;
-    /// The server's own metrics.
+    /// The server's own metrics plus what the connection's selectors pick.
     LocalScrape reduce(const ExpositionParseResult& parsed, qint64 atMs) const;
     /// A worded failure when `scrape` gives nothing to store, else empty.
     QString nothingToStore(const LocalScrape& scrape) const;
