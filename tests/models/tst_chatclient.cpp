@@ -508,6 +508,34 @@ private slots:
         QCOMPARE(http.pending(), 0);
     }
 
+    void emulatedReasoningModel_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<bool>("reasons");
+        QTest::newRow("o4-mini") << QStringLiteral("o4-mini") << true;
+        QTest::newRow("gpt-5") << QStringLiteral("gpt-5-mini") << true;
+        QTest::newRow("gpt-4o-mini") << QStringLiteral("gpt-4o-mini") << false;
+    }
+    void emulatedReasoningModel()
+    {
+        QFETCH(QString, model);
+        QFETCH(bool, reasons);
+        HttpClient http;
+        ChatClient client(&http);
+        ChatTarget t = target(QStringLiteral("openai"));
+        t.model = model;
+        const ChatRequest r = ChatRequest::fromPrompt({}, QStringLiteral("think first"));
+        const RunResult res = runOnce(client, t, r);
+        QVERIFY2(res.ok(), qPrintable(res.error));
+        const qint64 answer =
+            emu::chatAnswerTokens(42, model, QStringLiteral("think first"), 0).size();
+        const qint64 reasoning = emu::ChatService::reasoningTokens(model, int(answer));
+        QCOMPARE(reasoning > 0, reasons);
+        QCOMPARE(res.metrics.usage.reasoning, reasoning);
+        QCOMPARE(res.metrics.usage.output, answer + reasoning); // billed as output, never shown
+        QCOMPARE(res.text, expectedText(r, model));
+    }
+
     void deterministicPerSeed()
     {
         const QString m = QStringLiteral("gpt-4o");
