@@ -44,6 +44,7 @@ struct PlaygroundPane::Private
     QLabel* note = new QLabel;
     QPlainTextEdit* output = new QPlainTextEdit;
     QLabel* metrics = new QLabel;
+    QString metricsHelp; ///< the metrics' tooltip before a run adds its recorded headers
     QLabel* error = new QLabel;
     RefreshThrottle* flush = nullptr;
     QString pendingText; ///< arrived but not yet shown (the view refreshes at most ~25 Hz)
@@ -73,6 +74,7 @@ void PlaygroundPane::Private::showMetrics(const RunResult* r)
 {
     if (!r) {
         metrics->setText(QStringLiteral("<span style='color:#6b7280'>Streaming…</span>"));
+        metrics->setToolTip(metricsHelp);
         return;
     }
     const RunMetrics& m = r->metrics;
@@ -85,6 +87,8 @@ void PlaygroundPane::Private::showMetrics(const RunResult* r)
     };
     QString tokens = QStringLiteral("%1 in · %2 cached · %3 out")
                          .arg(count(u.input), count(u.input < 0 ? -1 : u.cached), count(u.output));
+    if (u.reasoning > 0)
+        tokens += QStringLiteral(" (%1 reasoning)").arg(count(u.reasoning));
     if (u.estimated)
         tokens += QStringLiteral(" <span style='color:#b45309'>(estimated)</span>");
     const QString cost = m.cost ? m.cost->format(m.cost->micros < 10000 ? 6 : 4)
@@ -96,6 +100,12 @@ void PlaygroundPane::Private::showMetrics(const RunResult* r)
         http << QStringLiteral("%1 req left").arg(m.rateLimitRemainingRequests);
     if (!m.rateLimitRemainingTokens.isEmpty())
         http << QStringLiteral("%1 tok left").arg(m.rateLimitRemainingTokens);
+    for (const auto& [name, value] : m.providerHeaders) {
+        if (name == "azure-openai-deployment-utilization")
+            http << QStringLiteral("utilization %1").arg(QString::fromUtf8(value));
+    }
+    if (m.attempts > 1)
+        http << QStringLiteral("%1 attempts").arg(m.attempts);
     QString html = QStringLiteral("<table cellspacing=0 cellpadding=1 width='100%'>");
     html += row(QStringLiteral("TTFT"), formatDurationMs(m.ttftMs), QStringLiteral("TBT"),
                 formatDurationMs(m.meanTbtMs));
@@ -116,6 +126,12 @@ void PlaygroundPane::Private::showMetrics(const RunResult* r)
         html += line(QStringLiteral("Request"), m.requestId.toHtmlEscaped());
     html += QStringLiteral("</table>");
     metrics->setText(html);
+    const QString recorded = headersToText(m.providerHeaders);
+    metrics->setToolTip(recorded.isEmpty() ? metricsHelp
+                                           : metricsHelp +
+                                                 PlaygroundPane::tr("\n\nResponse headers recorded "
+                                                                    "with the run:\n") +
+                                                 recorded);
 }
 
 PlaygroundPane::PlaygroundPane(HttpClient* http, QWidget* parent)
@@ -151,8 +167,9 @@ PlaygroundPane::PlaygroundPane(HttpClient* http, QWidget* parent)
     d->output->setStyleSheet(QStringLiteral("background: #f9fafb;"));
     d->metrics->setTextFormat(Qt::RichText);
     d->metrics->setWordWrap(true);
-    d->metrics->setToolTip(tr("TTFT: time to first token. TBT: mean time between tokens. Speed: "
-                              "output tokens per second after the first token."));
+    d->metricsHelp = tr("TTFT: time to first token. TBT: mean time between tokens. Speed: "
+                        "output tokens per second after the first token.");
+    d->metrics->setToolTip(d->metricsHelp);
     d->metrics->setStyleSheet(QStringLiteral("font-size: 11px;"));
     d->metrics->setTextInteractionFlags(Qt::TextSelectableByMouse);
     d->error->setWordWrap(true);

@@ -120,7 +120,8 @@ bool workspaceTarget(const QString& name, const Workspace& ws, ChatTarget* t, QS
 }
 
 // The stderr metrics line: "cost" is a number in USD or null when no price exists (never $0);
-// the words ("$0.000123", "no price") go in "cost_text". The stored history keeps toJson().
+// the words ("$0.000123", "no price") go in "cost_text"; "headers" are the provider's headers
+// recorded with the run. The stored history keeps toJson().
 QJsonObject metricsLine(const RunResult& r)
 {
     QJsonObject o = r.toJson();
@@ -129,6 +130,8 @@ QJsonObject metricsLine(const RunResult& r)
     o.insert(QStringLiteral("cost"), usd);
     o.insert(QStringLiteral("cost_usd"), usd);
     o.insert(QStringLiteral("cost_text"), cost ? cost->format(6) : QStringLiteral("no price"));
+    // The provider's own measure of itself, as the history keeps it (no request header).
+    o.insert(QStringLiteral("headers"), headersToJson(r.metrics.providerHeaders));
     return o;
 }
 

@@ -147,6 +147,13 @@ bool ChatService::accepts(const HttpServerRequest& req) const
     return route(req.path(), &r);
 }
 
+int ChatService::reasoningTokens(const QString& model, int answerTokens)
+{
+    static const QRegularExpression reasoner(QStringLiteral("^(o[134]|gpt-5)([-.]|$)"),
+                                             QRegularExpression::CaseInsensitiveOption);
+    return reasoner.match(model).hasMatch() ? 3 * std::max(0, answerTokens) : 0;
+}
+
 qint64 ChatService::saturatedForMs(const TrafficModel& traffic, const QString& deployment,
                                    qint64 nowUtc)
 {
@@ -364,7 +371,9 @@ void ChatService::serve(const HttpServerRequest& req, HttpServerResponder& r,
         const double j = 0.8 + 0.4 * unitInterval(splitmix64(jitterKey + quint64(i)));
         return int(std::lround(tbt * j * speed));
     };
-    const int firstDelay = int(std::lround(ttft * speed));
+    const int reasoning = reasoningTokens(model, sent);
+    // Thinking comes before the first token: about a fifth of a visible token's time each.
+    const int firstDelay = int(std::lround((ttft + 0.2 * tbt * reasoning) * speed));
     int totalDelay = firstDelay;
     for (int i = 1; i < sent; ++i)
         totalDelay += tokenDelay(i);
@@ -383,11 +392,12 @@ void ChatService::serve(const HttpServerRequest& req, HttpServerResponder& r,
     for (int i = 0; i < sent; ++i)
         text += tokens[i];
 
-    QJsonObject openAiUsage{{"prompt_tokens", promptTokens},
-                            {"completion_tokens", sent},
-                            {"total_tokens", promptTokens + sent},
-                            {"prompt_tokens_details", QJsonObject{{"cached_tokens", cached}}},
-                            {"completion_tokens_details", QJsonObject{{"reasoning_tokens", 0}}}};
+    QJsonObject openAiUsage{
+        {"prompt_tokens", promptTokens},
+        {"completion_tokens", sent + reasoning},
+        {"total_tokens", promptTokens + sent + reasoning},
+        {"prompt_tokens_details", QJsonObject{{"cached_tokens", cached}}},
+        {"completion_tokens_details", QJsonObject{{"reasoning_tokens", reasoning}}}};
     QJsonObject filterHit = safeFilters();
     filterHit.insert("violence", QJsonObject{{"filtered", true}, {"severity", "medium"}});
 

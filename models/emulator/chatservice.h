@@ -14,7 +14,8 @@ namespace isc::emu {
 /// time between tokens follow the traffic model at the current minute (slower at peak). The
 /// header `x-inferscope-speed: fast` (x0.01), `instant` (x0) or a factor scales every delay.
 /// Azure streams start with the prompt-filter chunk; gpt-4o-ptu answers 429 with
-/// retry-after-ms while its utilization is at or over 100 %.
+/// retry-after-ms while its utilization is at or over 100 %. Reasoning models think first
+/// (reasoningTokens()): a longer TTFT and usage with reasoning_tokens.
 class ChatService : public EmulatorService
 {
 public:
@@ -28,6 +29,11 @@ public:
     static constexpr const char* kFilterPromptWord = "inferscope-filter-prompt";
     /// A prompt containing this word has its Azure answer stopped by the output filter.
     static constexpr const char* kFilterOutputWord = "inferscope-filter-output";
+
+    /// The hidden reasoning tokens a model spends before an answer of `answerTokens`: 3 per
+    /// answer token for the o1/o3/o4 and gpt-5 families, 0 for others. They are billed as
+    /// output (completion_tokens includes them) and reported in reasoning_tokens.
+    static int reasoningTokens(const QString& model, int answerTokens);
 
     /// How long `deployment` stays at or over 100 % utilization after `nowUtc` (s UTC), ms;
     /// 0 when it is not saturated now (or is not provisioned).

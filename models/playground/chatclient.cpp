@@ -97,6 +97,8 @@ RunResult ChatClient::Private::result(const HttpResponse& resp)
         firstHeader(h, {"x-ratelimit-remaining-tokens", "anthropic-ratelimit-tokens-remaining"});
     m.region = firstHeader(h, {"x-ms-region"});
     m.requestId = firstHeader(h, {"x-request-id", "apim-request-id", "request-id"});
+    m.providerHeaders = providerResponseHeaders(h);
+    m.attempts = resp.attempts;
 
     const bool httpOk = resp.ok() && resp.status >= 200 && resp.status < 300;
     if (httpOk && !request.stream) {
@@ -106,6 +108,8 @@ RunResult ChatClient::Private::result(const HttpResponse& resp)
                           .arg(target.chatUrl().host());
         }
         onText(decoder->state().text);
+    } else {
+        onText(decoder->takeHeldText()); // half a pair the stream never completed
     }
     m.totalMs = double(clock.nsecsElapsed()) / 1e6; // after a whole body's only "token"
     const ChatStreamState& s = decoder->state();
@@ -113,6 +117,7 @@ RunResult ChatClient::Private::result(const HttpResponse& resp)
     r.model = s.model.isEmpty() ? effectiveModel(target, request) : s.model;
     r.finishReason = s.finishReason;
     r.filterCategories = s.filterCategories;
+    m.malformedEvents = s.malformedEvents;
     m.ttftMs = firstTokenMs;
     m.contentChunks = chunks;
     if (chunks >= 2)
@@ -220,6 +225,18 @@ RunResult ChatClient::Private::result(const HttpResponse& resp)
         r.error = QStringLiteral("the content filter stopped the answer (%1)")
                       .arg(s.filterDetails.isEmpty() ? QStringLiteral("no category given")
                                                      : s.filterDetails.join(QStringLiteral(", ")));
+        return r;
+    }
+    if (s.malformedEvents > 0) {
+        // As the official SDKs: an event that cannot be read fails the run (the text stays).
+        r.errorKind = RunResult::ErrorKind::Protocol;
+        r.error =
+            QStringLiteral("the stream from %1 had %2 malformed %3 (the first: %4); the "
+                           "answer may be incomplete")
+                .arg(where)
+                .arg(s.malformedEvents)
+                .arg(s.malformedEvents == 1 ? QStringLiteral("event") : QStringLiteral("events"),
+                     s.malformedDetail);
         return r;
     }
     if (request.stream && !complete) {

@@ -59,9 +59,29 @@ void readFilters(const QJsonObject& holder, ChatStreamState* s)
 
 QString ChatStreamDecoder::decode(const SseEvent& event)
 {
-    if (m_dialect == ChatDialect::Anthropic)
-        return decodeAnthropic(event);
-    return decodeOpenAi(event.data);
+    const QString added =
+        m_dialect == ChatDialect::Anthropic ? decodeAnthropic(event) : decodeOpenAi(event.data);
+    if (added.isEmpty())
+        return {};
+    // A server that slices text by UTF-16 units can end an event inside a pair; half a pair
+    // alone prints as "?", so it waits for the event with the other half.
+    QString out = std::exchange(m_held, QString()) + added;
+    if (out.back().isHighSurrogate()) {
+        m_held = out.back();
+        out.chop(1);
+    }
+    return out;
+}
+
+void ChatStreamDecoder::malformed(const QJsonParseError& error)
+{
+    if (m_state.malformedEvents++ == 0) {
+        // The parser's words and where, never the payload: it may quote the answer.
+        m_state.malformedDetail =
+            error.error == QJsonParseError::NoError
+                ? QStringLiteral("not a JSON object")
+                : QStringLiteral("%1 at offset %2").arg(error.errorString()).arg(error.offset);
+    }
 }
 
 QString ChatStreamDecoder::decodeOpenAi(const QByteArray& data)
@@ -74,7 +94,7 @@ QString ChatStreamDecoder::decodeOpenAi(const QByteArray& data)
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(data, &pe);
     if (!doc.isObject()) {
-        ++s.malformedEvents;
+        malformed(pe);
         return {};
     }
     const QJsonObject chunk = doc.object();
@@ -120,9 +140,10 @@ QString ChatStreamDecoder::decodeAnthropic(const SseEvent& event)
     ChatStreamState& s = m_state;
     if (event.type == "ping")
         return {};
-    const QJsonDocument doc = QJsonDocument::fromJson(event.data);
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(event.data, &pe);
     if (!doc.isObject()) {
-        ++s.malformedEvents;
+        malformed(pe);
         return {};
     }
     const QJsonObject o = doc.object();

@@ -6,6 +6,9 @@
 
 #include <QString>
 #include <QStringList>
+#include <utility>
+
+struct QJsonParseError;
 
 namespace isc {
 
@@ -25,6 +28,7 @@ struct ChatStreamState
     QString errorType;             ///< an error event inside the stream
     QString errorMessage;
     int malformedEvents = 0; ///< events whose data was not the JSON expected
+    QString malformedDetail; ///< what was wrong with the first one (no payload quoted)
 };
 
 /// Decodes one dialect's stream events (OpenAI/Azure chat.completion.chunk, Anthropic
@@ -34,8 +38,11 @@ class ChatStreamDecoder
 public:
     explicit ChatStreamDecoder(ChatDialect dialect) : m_dialect(dialect) {}
 
-    /// Decodes one SSE event; returns the text it adds (empty when none).
+    /// Decodes one SSE event; returns the text it adds (empty when none), whole characters
+    /// only: the first half of a surrogate pair split across events waits for the second.
     QString decode(const SseEvent& event);
+    /// Text decode() held back (half a pair the stream never completed), empty when none.
+    QString takeHeldText() { return std::exchange(m_held, QString()); }
     /// Decodes a complete non-streaming response body; false when it is not one.
     bool decodeBody(const QByteArray& body);
 
@@ -44,9 +51,11 @@ public:
 private:
     QString decodeOpenAi(const QByteArray& data);
     QString decodeAnthropic(const SseEvent& event);
+    void malformed(const QJsonParseError& error);
 
     ChatDialect m_dialect;
     ChatStreamState m_state;
+    QString m_held; ///< a trailing high surrogate not yet returned
 };
 
 } // namespace isc

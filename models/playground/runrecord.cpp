@@ -97,17 +97,21 @@ StoredRun makeStoredRun(const ChatTarget& target, const QString& connection,
     }
     run.metricsJson = compact(result.toJson());
     const RunMetrics& m = result.metrics;
-    QJsonObject headers;
+    // The provider's headers as it sent them (an allowlist: never a credential or a cookie);
+    // a result made without them (an older caller) keeps what its fields say.
+    QJsonObject headers = headersToJson(m.providerHeaders);
     const auto put = [&headers](const char* name, const QString& value) {
         if (!value.isEmpty())
             headers.insert(QLatin1String(name), value);
     };
-    put("x-ratelimit-remaining-requests", m.rateLimitRemainingRequests);
-    put("x-ratelimit-remaining-tokens", m.rateLimitRemainingTokens);
-    put("x-ms-region", m.region);
-    put("x-request-id", m.requestId);
-    if (m.retryAfterMs >= 0)
-        headers.insert(QStringLiteral("retry-after-ms"), QString::number(m.retryAfterMs));
+    if (headers.isEmpty()) {
+        put("x-ratelimit-remaining-requests", m.rateLimitRemainingRequests);
+        put("x-ratelimit-remaining-tokens", m.rateLimitRemainingTokens);
+        put("x-ms-region", m.region);
+        put("x-request-id", m.requestId);
+        if (m.retryAfterMs >= 0)
+            headers.insert(QStringLiteral("retry-after-ms"), QString::number(m.retryAfterMs));
+    }
     run.headersJson = compact(headers);
     run.error = result.error;
     run.errorKind = errorKindName(result.errorKind);

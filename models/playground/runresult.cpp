@@ -1,6 +1,7 @@
 #include "runresult.h"
 
 #include <QJsonArray>
+#include <algorithm>
 #include <cmath>
 
 namespace isc {
@@ -64,6 +65,9 @@ QJsonObject RunResult::toJson() const
     o.insert(QStringLiteral("tokens_cached"),
              m.usage.input < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(m.usage.cached));
     o.insert(QStringLiteral("tokens_out"), count(m.usage.output));
+    // Reasoning tokens are part of tokens_out; unknown when the output count is.
+    o.insert(QStringLiteral("tokens_reasoning"),
+             m.usage.output < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(m.usage.reasoning));
     o.insert(QStringLiteral("tokens_estimated"), m.usage.estimated);
     o.insert(QStringLiteral("tokens_per_s"), ms(m.outputTokensPerSecond));
     if (m.cost) {
@@ -74,6 +78,8 @@ QJsonObject RunResult::toJson() const
         o.insert(QStringLiteral("cost"), QStringLiteral("no price"));
     }
     o.insert(QStringLiteral("http_status"), m.httpStatus);
+    o.insert(QStringLiteral("attempts"), m.attempts);
+    o.insert(QStringLiteral("malformed_events"), m.malformedEvents);
     o.insert(QStringLiteral("request_id"), nullable(m.requestId));
     o.insert(QStringLiteral("region"), nullable(m.region));
     o.insert(QStringLiteral("ratelimit_remaining_requests"),
@@ -85,6 +91,44 @@ QJsonObject RunResult::toJson() const
     o.insert(QStringLiteral("error_kind"), nullable(errorKindName(errorKind)));
     o.insert(QStringLiteral("error"), nullable(error));
     return o;
+}
+
+QList<HttpHeader> providerResponseHeaders(const QList<HttpHeader>& response)
+{
+    constexpr qsizetype kMaxValue = 200;
+    static const QByteArray exact[] = {
+        "retry-after-ms", "retry-after",  "azure-openai-deployment-utilization",
+        "x-ms-region",    "x-request-id", "apim-request-id",
+        "request-id"};
+    QList<HttpHeader> out;
+    for (const auto& [rawName, value] : response) {
+        const QByteArray name = rawName.trimmed().toLower();
+        bool kept = name.startsWith("x-ratelimit-remaining-") ||
+                    (name.startsWith("anthropic-ratelimit-") && name.endsWith("-remaining"));
+        for (const QByteArray& e : exact)
+            kept = kept || name == e;
+        if (!kept || std::any_of(out.cbegin(), out.cend(),
+                                 [&name](const HttpHeader& h) { return h.first == name; }))
+            continue;
+        out.append({name, value.trimmed().left(kMaxValue)});
+    }
+    return out;
+}
+
+QJsonObject headersToJson(const QList<HttpHeader>& headers)
+{
+    QJsonObject o;
+    for (const auto& [name, value] : headers)
+        o.insert(QString::fromLatin1(name), QString::fromUtf8(value));
+    return o;
+}
+
+QString headersToText(const QList<HttpHeader>& headers)
+{
+    QStringList lines;
+    for (const auto& [name, value] : headers)
+        lines << QString::fromLatin1(name) + QLatin1String(": ") + QString::fromUtf8(value);
+    return lines.join(QLatin1Char('\n'));
 }
 
 } // namespace isc

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cost/money.h"
+#include "net/httptypes.h"
 
 #include <QJsonObject>
 #include <QMetaType>
@@ -41,6 +42,10 @@ struct RunMetrics
     QString region;                     ///< x-ms-region
     QString requestId;                  ///< x-request-id / apim-request-id / request-id
     qint64 retryAfterMs = -1;           ///< on 429: the wait the provider asked for
+    int attempts = 0;                   ///< HTTP attempts made (1 = no retry); 0 when none was sent
+    int malformedEvents = 0;            ///< stream events whose data could not be read (dropped)
+    /// providerResponseHeaders() of the last answer: what the provider said about its limits.
+    QList<HttpHeader> providerHeaders;
 };
 
 /// The outcome of one playground run.
@@ -75,6 +80,16 @@ struct RunResult
 
 /// "rate_limited", "content_filter", ... ("" for None).
 QString errorKindName(RunResult::ErrorKind kind);
+
+/// The response headers that measure the provider, kept with a run: x-ratelimit-remaining-*,
+/// anthropic-ratelimit-*-remaining, retry-after-ms, retry-after,
+/// azure-openai-deployment-utilization, x-ms-region and the request ids. An allowlist: no
+/// other header (cookies, echoed credentials) ever passes; values are capped at 200 bytes.
+QList<HttpHeader> providerResponseHeaders(const QList<HttpHeader>& response);
+/// The headers as one JSON object {name: value}.
+QJsonObject headersToJson(const QList<HttpHeader>& headers);
+/// The headers as "name: value" lines, for a tooltip; empty when none.
+QString headersToText(const QList<HttpHeader>& headers);
 
 } // namespace isc
 

@@ -4,6 +4,7 @@
 #include "emulator/chatservice.h"
 #include "emulator/chattext.h"
 #include "emulator/emulator.h"
+#include "emulator/loopbackhttpserver.h"
 #include "store/samplestore.h"
 
 #include <QJsonDocument>
@@ -12,6 +13,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
+#include <memory>
 
 using namespace isc;
 
@@ -34,6 +36,23 @@ struct Run
         return {};
     }
 };
+
+/// Serves `fixture` as an SSE answer with `headers`, cut into two writes at byte `cut`.
+std::unique_ptr<emu::LoopbackHttpServer> serveFixture(const QByteArray& fixture, int cut,
+                                                      QList<emu::HttpServerHeader> headers = {})
+{
+    auto server = std::make_unique<emu::LoopbackHttpServer>();
+    headers.prepend({"Content-Type", "text/event-stream"});
+    server->setHandler([=](const emu::HttpServerRequest&, emu::HttpServerResponder& r) {
+        r.beginStream(200, headers);
+        r.writeChunk(fixture.left(cut));
+        r.writeChunk(fixture.mid(cut));
+        r.endStream();
+    });
+    if (!server->listen())
+        qFatal("cannot listen on loopback");
+    return server;
+}
 
 } // namespace
 
@@ -183,6 +202,52 @@ private slots:
         QCOMPARE(noKey.exitCode, 1);
         QVERIFY2(noKey.err.contains("PLAYGROUND_NOT_SET"), noKey.err.constData());
         QCOMPARE(noKey.metrics().value("error_kind").toString(), QStringLiteral("auth"));
+    }
+
+    void splitCharactersPrintWhole()
+    {
+        // The transport splits é between its bytes; U+1F600 comes as two UTF-16 halves in two
+        // events. Printed delta by delta, a half was "?".
+        const QByteArray fixture = test::readFixture("playground/openai_stream_split_char.sse");
+        const int e = fixture.indexOf("\xc3\xa9");
+        QVERIFY(e > 0);
+        const auto server = serveFixture(fixture, e + 1);
+        const Run r = run({"--base-url", server->serverUrl().toString() + "/v1", "--dialect",
+                           "openai", "--model", "m", "x"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(r.out, QStringLiteral("Caf\u00e9 au lait \U0001F600!\n").toUtf8());
+    }
+
+    void reasoningAndProviderHeadersInOutput()
+    {
+        const QByteArray secret = "session-SECRET-5150";
+        const auto server =
+            serveFixture(test::readFixture("playground/openai_stream_reasoning.sse"), 10,
+                         {{"x-ratelimit-remaining-requests", "7"},
+                          {"x-ms-region", "East US"},
+                          {"set-cookie", "sid=" + secret}});
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("history.sqlite"));
+        const Run r = run({"--base-url", server->serverUrl().toString() + "/v1", "--dialect",
+                           "openai", "--model", "o4-mini", "--db", db, "x"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject m = r.metrics();
+        QCOMPARE(m.value("tokens_reasoning").toInt(), 192);
+        QCOMPARE(m.value("tokens_out").toInt(), 198);
+        const QJsonObject h = m.value("headers").toObject();
+        QCOMPARE(h.value("x-ratelimit-remaining-requests").toString(), QStringLiteral("7"));
+        QCOMPARE(h.value("x-ms-region").toString(), QStringLiteral("East US"));
+        QCOMPARE(h.size(), 2);
+        QVERIFY(!r.err.contains(secret));
+
+        SampleStore store;
+        QVERIFY(store.open(db).result().usable());
+        const QVector<StoredRun> runs = store.listRuns().result();
+        QCOMPARE(runs.size(), 1);
+        const QJsonObject stored = QJsonDocument::fromJson(runs[0].headersJson.toUtf8()).object();
+        QCOMPARE(stored, h);
+        QVERIFY(runs[0].metricsJson.contains(QLatin1String("\"tokens_reasoning\":192")));
+        QVERIFY(!runs[0].headersJson.contains(QString::fromUtf8(secret)));
     }
 
     void failuresInWords()

@@ -1,15 +1,67 @@
-// Every dialect end to end: ChatClient -> HttpClient::stream -> the emulator's chat service.
+// Every dialect end to end: ChatClient -> HttpClient::stream -> the emulator's chat service;
+// stream faults from fixtures served by a LoopbackHttpServer.
+#include "testsupport.h"
+
 #include "emulator/chatservice.h"
 #include "emulator/chattext.h"
 #include "emulator/emulator.h"
+#include "emulator/loopbackhttpserver.h"
 #include "net/httpclient.h"
 #include "playground/chatclient.h"
+#include "playground/chatwire.h"
 #include "playground/tokenestimator.h"
 
+#include <QElapsedTimer>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QtTest/QtTest>
+#include <memory>
 
 using namespace isc;
+
+namespace {
+
+/// Serves `fixture` as an SSE answer with `headers`, written in pieces cut at `cuts` (byte
+/// offsets), so a test decides where the transport splits the stream.
+std::unique_ptr<emu::LoopbackHttpServer> serveFixture(const QByteArray& fixture,
+                                                      QList<emu::HttpServerHeader> headers = {},
+                                                      QList<int> cuts = {})
+{
+    auto server = std::make_unique<emu::LoopbackHttpServer>();
+    headers.prepend({"Content-Type", "text/event-stream"});
+    server->setHandler([=](const emu::HttpServerRequest&, emu::HttpServerResponder& r) {
+        r.beginStream(200, headers);
+        int from = 0;
+        for (int cut : cuts) {
+            r.writeChunk(fixture.mid(from, cut - from));
+            from = cut;
+        }
+        r.writeChunk(fixture.mid(from));
+        r.endStream();
+    });
+    if (!server->listen())
+        qFatal("cannot listen on loopback");
+    return server;
+}
+
+ChatTarget fixtureTarget(const emu::LoopbackHttpServer& server, ChatDialect dialect)
+{
+    ChatTarget t;
+    t.name = QStringLiteral("fixture");
+    t.dialect = dialect;
+    t.baseUrl = server.serverUrl().resolved(QUrl(QStringLiteral("/v1")));
+    t.model = QStringLiteral("m");
+    t.maxRetries = 0;
+    return t;
+}
+
+/// True when `text` holds half a surrogate pair (what prints as "?").
+bool hasLoneSurrogate(const QString& text)
+{
+    return QString::fromUtf8(text.toUtf8()) != text;
+}
+
+} // namespace
 
 class tst_ChatClient : public QObject
 {
@@ -50,12 +102,15 @@ private:
     }
 
     static RunResult runOnce(ChatClient& client, const ChatTarget& t, const ChatRequest& r,
-                             QString* deltas = nullptr)
+                             QString* deltas = nullptr, QStringList* pieces = nullptr)
     {
         QSignalSpy finished(&client, &ChatClient::finished);
         QString text;
-        auto c =
-            QObject::connect(&client, &ChatClient::delta, [&text](const QString& s) { text += s; });
+        QStringList seen;
+        auto c = QObject::connect(&client, &ChatClient::delta, [&](const QString& s) {
+            text += s;
+            seen << s;
+        });
         if (!client.run(t, r))
             return {};
         if (!finished.wait(20000))
@@ -63,6 +118,8 @@ private:
         QObject::disconnect(c);
         if (deltas)
             *deltas = text;
+        if (pieces)
+            *pieces = seen;
         return finished.first().first().value<RunResult>();
     }
 
@@ -311,6 +368,172 @@ private slots:
         QCOMPARE(res.errorKind, RunResult::ErrorKind::Timeout);
         QVERIFY2(res.error.contains(QLatin1String("timed out")), qPrintable(res.error));
         QCOMPARE(http.pending(), 0);
+    }
+
+    void malformedEventEndsInError_data()
+    {
+        QTest::addColumn<QString>("fixture");
+        QTest::addColumn<int>("dialect");
+        QTest::addColumn<QString>("partial");
+        QTest::newRow("openai") << QStringLiteral("playground/openai_stream_malformed.sse")
+                                << int(ChatDialect::OpenAi) << QStringLiteral("Hello there");
+        QTest::newRow("anthropic") << QStringLiteral("playground/anthropic_stream_malformed.sse")
+                                   << int(ChatDialect::Anthropic) << QStringLiteral("Hi there");
+    }
+    void malformedEventEndsInError()
+    {
+        QFETCH(QString, fixture);
+        QFETCH(int, dialect);
+        QFETCH(QString, partial);
+        const auto server = serveFixture(test::readFixture(fixture));
+        HttpClient http;
+        ChatClient client(&http);
+        QString deltas;
+        const RunResult res = runOnce(client, fixtureTarget(*server, ChatDialect(dialect)),
+                                      ChatRequest::fromPrompt({}, QStringLiteral("x")), &deltas);
+        // As the official SDKs: an event that cannot be read fails the run; the text stays.
+        QCOMPARE(res.errorKind, RunResult::ErrorKind::Protocol);
+        QVERIFY2(res.error.contains(QLatin1String("1 malformed event")), qPrintable(res.error));
+        QVERIFY2(res.error.contains(QLatin1String("127.0.0.1")), qPrintable(res.error));
+        QCOMPARE(res.text, partial);
+        QCOMPARE(deltas, partial);
+        QCOMPARE(res.metrics.malformedEvents, 1);
+        QCOMPARE(res.toJson().value("malformed_events").toInt(), 1);
+        QCOMPARE(res.toJson().value("error_kind").toString(), QStringLiteral("protocol"));
+    }
+
+    void splitCharactersArriveWhole()
+    {
+        // é split by the transport between its two UTF-8 bytes, and U+1F600 split into its
+        // UTF-16 halves across two events: every delta must hold whole characters.
+        const QByteArray fixture = test::readFixture("playground/openai_stream_split_char.sse");
+        const int e = fixture.indexOf("\xc3\xa9");
+        QVERIFY(e > 0);
+        const auto server = serveFixture(fixture, {}, {e + 1});
+        HttpClient http;
+        ChatClient client(&http);
+        QString deltas;
+        QStringList pieces;
+        const RunResult res =
+            runOnce(client, fixtureTarget(*server, ChatDialect::OpenAi),
+                    ChatRequest::fromPrompt({}, QStringLiteral("x")), &deltas, &pieces);
+        QVERIFY2(res.ok(), qPrintable(res.error));
+        const QString expected = QStringLiteral("Caf\u00e9 au lait \U0001F600!");
+        QCOMPARE(res.text, expected);
+        QCOMPARE(deltas, expected);
+        for (const QString& piece : pieces)
+            QVERIFY2(!hasLoneSurrogate(piece), qPrintable(pieces.join(QLatin1Char('|'))));
+    }
+
+    void reasoningTokensReported()
+    {
+        const auto server =
+            serveFixture(test::readFixture("playground/openai_stream_reasoning.sse"));
+        HttpClient http;
+        ChatClient client(&http);
+        const RunResult res = runOnce(client, fixtureTarget(*server, ChatDialect::OpenAi),
+                                      ChatRequest::fromPrompt({}, QStringLiteral("x")));
+        QVERIFY2(res.ok(), qPrintable(res.error));
+        QCOMPARE(res.metrics.usage.output, qint64(198));
+        QCOMPARE(res.metrics.usage.reasoning, qint64(192));
+        QCOMPARE(res.toJson().value("tokens_reasoning").toInt(), 192);
+        QCOMPARE(res.toJson().value("tokens_out").toInt(), 198);
+    }
+
+    void providerHeadersRecorded()
+    {
+        const QByteArray secret = "sk-SECRET-4711";
+        const auto server = serveFixture(test::readFixture("playground/openai_stream.sse"),
+                                         {{"x-ratelimit-remaining-requests", "299"},
+                                          {"x-ratelimit-remaining-tokens", "449000"},
+                                          {"x-ratelimit-limit-requests", "300"},
+                                          {"azure-openai-deployment-utilization", "87.5%"},
+                                          {"x-ms-region", "Sweden Central"},
+                                          {"apim-request-id", "a-1"},
+                                          {"set-cookie", "session=" + secret},
+                                          {"api-key", secret}, // an echoing proxy: never kept
+                                          {"x-echo-authorization", "Bearer " + secret}});
+        HttpClient http;
+        ChatClient client(&http);
+        ChatTarget t = fixtureTarget(*server, ChatDialect::OpenAi);
+        t.apiKey = [secret](QString*) { return QString::fromUtf8(secret); };
+        const RunResult res = runOnce(client, t, ChatRequest::fromPrompt({}, QStringLiteral("x")));
+        QVERIFY2(res.ok(), qPrintable(res.error));
+        const QJsonObject h = headersToJson(res.metrics.providerHeaders);
+        QCOMPARE(h.value("x-ratelimit-remaining-requests").toString(), QStringLiteral("299"));
+        QCOMPARE(h.value("x-ratelimit-remaining-tokens").toString(), QStringLiteral("449000"));
+        QCOMPARE(h.value("azure-openai-deployment-utilization").toString(),
+                 QStringLiteral("87.5%"));
+        QCOMPARE(h.value("x-ms-region").toString(), QStringLiteral("Sweden Central"));
+        QCOMPARE(h.value("apim-request-id").toString(), QStringLiteral("a-1"));
+        QCOMPARE(h.size(), 5);
+        QVERIFY(!QJsonDocument(h).toJson().contains(secret));
+        QCOMPARE(res.metrics.attempts, 1);
+    }
+
+    void budgetDefaultsReportAStallWithinAMinute()
+    {
+        const ChatTarget t;
+        ChatTarget local = t;
+        local.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:1/v1"));
+        const HttpRequest req = buildChatHttpRequest(local, ChatRequest::fromPrompt({}, "x"), {});
+        QVERIFY(req.firstByteTimeoutMs > 0);
+        QVERIFY(req.firstByteTimeoutMs <= 60000);
+        QVERIFY(req.timeoutMs > 0);
+        QVERIFY(req.timeoutMs <= 60000);
+        QCOMPARE(req.firstByteTimeoutMs, t.firstByteTimeoutMs);
+        QCOMPARE(req.timeoutMs, t.timeoutMs);
+    }
+
+    void stallAfterHeadersUsesOneBudget()
+    {
+        // The emulator answers 200 and its headers, then nothing, on every attempt.
+        HttpClient http;
+        ChatClient client(&http);
+        ChatTarget t = target(QStringLiteral("openai"));
+        t.extraHeaders.append(HttpHeader{"x-inferscope-fault", "stall"});
+        t.maxRetries = 2;
+        t.timeoutMs = 10000;
+        t.firstByteTimeoutMs = 300;
+        QElapsedTimer clock;
+        clock.start();
+        const RunResult res = runOnce(client, t, ChatRequest::fromPrompt({}, QStringLiteral("x")));
+        const qint64 elapsed = clock.elapsed();
+        QCOMPARE(res.errorKind, RunResult::ErrorKind::Timeout);
+        QVERIFY2(res.error.contains(QLatin1String("sent no data within 0.3 s")),
+                 qPrintable(res.error));
+        QCOMPARE(res.metrics.attempts, 1); // the retries did not get a budget of their own
+        QCOMPARE(res.metrics.httpStatus, 200);
+        QVERIFY2(elapsed < 300 + 2000, qPrintable(QString::number(elapsed)));
+        QCOMPARE(http.pending(), 0);
+    }
+
+    void emulatedReasoningModel_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<bool>("reasons");
+        QTest::newRow("o4-mini") << QStringLiteral("o4-mini") << true;
+        QTest::newRow("gpt-5") << QStringLiteral("gpt-5-mini") << true;
+        QTest::newRow("gpt-4o-mini") << QStringLiteral("gpt-4o-mini") << false;
+    }
+    void emulatedReasoningModel()
+    {
+        QFETCH(QString, model);
+        QFETCH(bool, reasons);
+        HttpClient http;
+        ChatClient client(&http);
+        ChatTarget t = target(QStringLiteral("openai"));
+        t.model = model;
+        const ChatRequest r = ChatRequest::fromPrompt({}, QStringLiteral("think first"));
+        const RunResult res = runOnce(client, t, r);
+        QVERIFY2(res.ok(), qPrintable(res.error));
+        const qint64 answer =
+            emu::chatAnswerTokens(42, model, QStringLiteral("think first"), 0).size();
+        const qint64 reasoning = emu::ChatService::reasoningTokens(model, int(answer));
+        QCOMPARE(reasoning > 0, reasons);
+        QCOMPARE(res.metrics.usage.reasoning, reasoning);
+        QCOMPARE(res.metrics.usage.output, answer + reasoning); // billed as output, never shown
+        QCOMPARE(res.text, expectedText(r, model));
     }
 
     void deterministicPerSeed()

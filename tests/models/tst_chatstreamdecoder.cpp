@@ -15,7 +15,8 @@ using namespace isc;
 
 namespace {
 
-ChatStreamState decodeFixture(ChatDialect dialect, const QString& name, QString* deltas = nullptr)
+ChatStreamState decodeFixture(ChatDialect dialect, const QString& name, QString* deltas = nullptr,
+                              QStringList* pieces = nullptr)
 {
     SseParser parser;
     ChatStreamDecoder decoder(dialect);
@@ -23,7 +24,14 @@ ChatStreamState decodeFixture(ChatDialect dialect, const QString& name, QString*
         const QString t = decoder.decode(e);
         if (deltas)
             *deltas += t;
+        if (pieces && !t.isEmpty())
+            *pieces << t;
     }
+    const QString rest = decoder.takeHeldText();
+    if (deltas)
+        *deltas += rest;
+    if (pieces && !rest.isEmpty())
+        *pieces << rest;
     return decoder.state();
 }
 
@@ -97,6 +105,69 @@ private slots:
         e.data = "{not json";
         QVERIFY(d.decode(e).isEmpty());
         QCOMPARE(d.state().malformedEvents, 1);
+    }
+
+    void malformedFixtures_data()
+    {
+        QTest::addColumn<int>("dialect");
+        QTest::addColumn<QString>("fixture");
+        QTest::addColumn<QString>("text");
+        QTest::newRow("openai") << int(ChatDialect::OpenAi)
+                                << QStringLiteral("playground/openai_stream_malformed.sse")
+                                << QStringLiteral("Hello there");
+        QTest::newRow("anthropic") << int(ChatDialect::Anthropic)
+                                   << QStringLiteral("playground/anthropic_stream_malformed.sse")
+                                   << QStringLiteral("Hi there");
+    }
+    void malformedFixtures()
+    {
+        QFETCH(int, dialect);
+        QFETCH(QString, fixture);
+        QFETCH(QString, text);
+        const ChatStreamState s = decodeFixture(ChatDialect(dialect), fixture);
+        QCOMPARE(s.text, text);
+        QCOMPARE(s.malformedEvents, 1);
+        QVERIFY(s.done);
+        // What was wrong, in the parser's words and without the payload (it may quote the
+        // answer, and errors are stored even when the history keeps no text).
+        QVERIFY2(s.malformedDetail.contains(QLatin1String("offset")),
+                 qPrintable(s.malformedDetail));
+        QVERIFY(!s.malformedDetail.contains(QLatin1String("wor")));
+    }
+
+    void splitCharacterHeldUntilWhole()
+    {
+        // U+1F600 arrives as its two UTF-16 halves in two events: no delta may carry half of
+        // it (printed alone, each half is "?").
+        QString deltas;
+        QStringList pieces;
+        const ChatStreamState s = decodeFixture(
+            ChatDialect::OpenAi, QStringLiteral("playground/openai_stream_split_char.sse"), &deltas,
+            &pieces);
+        QCOMPARE(s.text, QStringLiteral("Caf\u00e9 au lait \U0001F600!"));
+        QCOMPARE(deltas, s.text);
+        for (const QString& p : pieces)
+            QVERIFY2(QString::fromUtf8(p.toUtf8()) == p, qPrintable(pieces.join(QLatin1Char('|'))));
+    }
+
+    void heldHalfReleasedAtTheEnd()
+    {
+        ChatStreamDecoder d(ChatDialect::OpenAi);
+        SseEvent e;
+        e.data = "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\\ud83d\"}}]}";
+        QCOMPARE(d.decode(e), QStringLiteral("a"));
+        QCOMPARE(d.takeHeldText().size(), 1); // a stream that ends on half a pair keeps it
+        QVERIFY(d.takeHeldText().isEmpty());
+        QCOMPARE(d.state().text.size(), 2);
+    }
+
+    void reasoningTokens()
+    {
+        const ChatStreamState s = decodeFixture(
+            ChatDialect::OpenAi, QStringLiteral("playground/openai_stream_reasoning.sse"));
+        QCOMPARE(s.text, QStringLiteral("Forty-two."));
+        QCOMPARE(s.usage.output, qint64(198));
+        QCOMPARE(s.usage.reasoning, qint64(192)); // part of output, not on top of it
     }
 
     void wholeBodies_data()

@@ -158,6 +158,29 @@ private slots:
         QVERIFY(!curl.contains(kSecret));
     }
 
+    void providerHeadersAndReasoningStored()
+    {
+        RunResult r = sampleResult();
+        r.metrics.usage.reasoning = 2;
+        r.metrics.providerHeaders = {{"x-ratelimit-remaining-tokens", "449000"},
+                                     {"azure-openai-deployment-utilization", "87.5%"},
+                                     {"retry-after-ms", "1500"},
+                                     {"x-ms-region", "Sweden Central"}};
+        const StoredRun run = makeStoredRun(target(ChatDialect::Azure), QStringLiteral("c"),
+                                            sampleRequest(), r, true, 1);
+        const QJsonObject h = QJsonDocument::fromJson(run.headersJson.toUtf8()).object();
+        QCOMPARE(h.value("x-ratelimit-remaining-tokens").toString(), QStringLiteral("449000"));
+        QCOMPARE(h.value("azure-openai-deployment-utilization").toString(),
+                 QStringLiteral("87.5%"));
+        QCOMPARE(h.value("retry-after-ms").toString(), QStringLiteral("1500"));
+        QCOMPARE(h.value("x-ms-region").toString(), QStringLiteral("Sweden Central"));
+        QVERIFY(!run.headersJson.contains(kSecret));
+        const QJsonObject m = QJsonDocument::fromJson(run.metricsJson.toUtf8()).object();
+        QCOMPARE(m.value("tokens_reasoning").toInt(), 2);
+        QCOMPARE(runToJson(run).value("headers").toObject().value("x-ms-region").toString(),
+                 QStringLiteral("Sweden Central"));
+    }
+
     void jsonExport()
     {
         StoredRun run = makeStoredRun(target(ChatDialect::OpenAi), QStringLiteral("c"),
