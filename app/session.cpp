@@ -107,7 +107,7 @@ bool Session::open(const Options& options, QString* error)
     StoreSettings settings;
     settings.rawRetentionDays = m_workspace.rawRetentionDays;
     settings.fiveMinuteRetentionDays = m_workspace.fiveMinuteRetentionDays;
-    settings.integrityCheckDelayMs = 5000; // after the first paint, not during it
+    settings.integrityCheckDelayMs = options.integrityCheckDelayMs;
     m_openReport = m_store->open(dbPath, settings).result();
     if (!m_openReport.usable()) {
         *error = m_openReport.message.isEmpty()

@@ -31,6 +31,9 @@ public:
         QString workspacePath; ///< empty with demo = false: the remembered one, else the demo
         QString dbPath;        ///< empty = the workspace's, else the default in the data dir
         quint64 seed = 42;     ///< demo emulator seed
+        /// The store's integrity check starts this long after the open (ms): the window leaves
+        /// its first paint alone; the headless collector checks at once.
+        int integrityCheckDelayMs = 5000;
     };
     /// The options a command line asks for.
     static Options optionsFor(const Invocation& inv)

@@ -2,7 +2,9 @@
 #include "session.h"
 
 #include "core/timerange.h"
+#include "core/whenready.h"
 #include "sources/collector.h"
+#include "store/samplestore.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -15,7 +17,11 @@ int runCollect(const Invocation& inv)
 {
     Session session;
     QString error;
-    if (!session.open(Session::optionsFor(inv), &error)) {
+    Session::Options options = Session::optionsFor(inv);
+    // No first paint to leave alone: the check starts at once, and nothing is written before it
+    // passed (a damaged file written into only gets worse).
+    options.integrityCheckDelayMs = 0;
+    if (!session.open(options, &error)) {
         printError(error);
         return 1;
     }
@@ -47,6 +53,20 @@ int runCollect(const Invocation& inv)
                      });
 
     int exitCode = 0;
+    bool damaged = false;
+    const auto stopOnDamage = [&](const QString& banner) {
+        if (damaged)
+            return;
+        damaged = true;
+        // The window's banner, word for word.
+        std::fprintf(stderr, "inferscope: %s\n", qPrintable(banner));
+        collector->stop();
+        QCoreApplication::exit(1);
+    };
+    // Damage a later read or write runs into.
+    SampleStore* store = session.store();
+    QObject::connect(store, &SampleStore::integrityProblem, collector, stopOnDamage);
+
     if (inv.once) {
         // Backfill (if any), then exactly one poll of every source, then quit.
         QObject::connect(collector, &Collector::backfillFinished, collector,
@@ -63,8 +83,29 @@ int runCollect(const Invocation& inv)
             QCoreApplication::exit(exitCode);
         });
     }
-    collector->start(inv.backfillSeconds);
+    bool checked = false;
+    bool started = false;
+    QTimer::singleShot(2000, collector, [&] {
+        if (!checked)
+            std::fprintf(stderr, "inferscope: checking the history database before writing to it "
+                                 "(PRAGMA quick_check)...\n");
+    });
+    whenReady(collector, store->integrityCheck(), [&](const IntegrityReport& report) {
+        checked = true;
+        if (!report.ok) {
+            stopOnDamage(report.message);
+            return;
+        }
+        if (!report.message.isEmpty())
+            std::fprintf(stderr, "inferscope: %s\n", qPrintable(report.message));
+        started = true;
+        collector->start(inv.backfillSeconds);
+    });
     exitCode = QCoreApplication::exec();
+    if (damaged)
+        printError(QStringLiteral("nothing %1 written into the damaged history database; the "
+                                  "next start moves it aside and begins a new one")
+                       .arg(started ? QStringLiteral("more was") : QStringLiteral("was")));
     if (exitCode == 2)
         printError(QStringLiteral("some polls failed; their windows are recorded as gaps"));
     return exitCode;

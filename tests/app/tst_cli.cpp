@@ -4,6 +4,7 @@
 #include "core/timerange.h"
 #include "emulator/emulator.h"
 #include "emulator/trafficmodel.h"
+#include "store/samplestore.h"
 
 #include <QDir>
 #include <QImage>
@@ -13,6 +14,8 @@
 #include <QProcess>
 #include <QSet>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -194,6 +197,65 @@ private slots:
         QFile moved(dir.filePath(aside.first()));
         QVERIFY(moved.open(QIODevice::ReadOnly));
         QCOMPARE(moved.readAll(), garbage);
+    }
+
+    // Damage only the full check finds (the first page of every table is sound): `collect` runs
+    // the same check before it writes, writes nothing and says so with the window's banner text.
+    void collectWritesNothingIntoADamagedDatabase()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("deep.sqlite");
+        {
+            SampleStore store;
+            QVERIFY(store.open(db).result().usable());
+            SeriesSamples s;
+            s.key = {"demo-azure", "M", "total", {}};
+            for (int i = 0; i < 20000; ++i)
+                s.samples.append({1772323200 + i * 60, double(i)});
+            PollBatch b;
+            b.source = "demo-azure";
+            b.series = {s};
+            QVERIFY(store.write(b).result().ok);
+        }
+        QVector<qint64> leaves;
+        qint64 pageSize = 0;
+        {
+            auto sql = QSqlDatabase::addDatabase("QSQLITE", "deep");
+            sql.setDatabaseName(db);
+            QVERIFY(sql.open());
+            QSqlQuery q(sql);
+            QVERIFY(q.exec("PRAGMA page_size") && q.next());
+            pageSize = q.value(0).toLongLong();
+            // In key order, so the first leaf (what opening touches) stays sound.
+            QVERIFY(q.exec("SELECT pageno FROM dbstat WHERE name = 'samples' AND pagetype = "
+                           "'leaf' ORDER BY path"));
+            while (q.next())
+                leaves.append(q.value(0).toLongLong());
+            q.finish();
+            sql.close();
+        }
+        QSqlDatabase::removeDatabase("deep");
+        QVERIFY(leaves.size() >= 6 && pageSize > 0);
+        QFile f(db);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QByteArray bytes = f.readAll();
+        f.close();
+        for (qsizetype k = leaves.size() / 3; k < 2 * leaves.size() / 3; ++k) {
+            const qint64 at = (leaves[k] - 1) * pageSize;
+            for (qint64 i = at; i < at + pageSize && i < bytes.size(); ++i)
+                bytes[i] = char(0xA5 ^ (i & 0x3F));
+        }
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        QCOMPARE(f.write(bytes), bytes.size());
+        f.close();
+
+        const Run r = run({"collect", "--db", db, "--demo", "--backfill", "1h", "--once"});
+        QVERIFY2(r.exitCode != 0, r.err.constData());
+        QVERIFY2(r.err.contains("The history database is damaged (quick_check"), r.err.constData());
+        QVERIFY2(r.err.contains("nothing was written"), r.err.constData());
+        QVERIFY(QFileInfo::exists(db + ".damaged"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY2(f.readAll() == bytes, "not a byte was written into the damaged file");
     }
 
     void failedPollsAreReportedInWords()
