@@ -1,4 +1,5 @@
 # Thin wrapper around CMake presets. `make run` and `make test` install what is missing first.
+# In CI (CI set) the preset is `ci`: the AddressSanitizer + UBSan build with warnings as errors.
 PRESET ?= $(if $(CI),ci,dev)
 BUILD  := build/$(PRESET)
 BIN    := $(BUILD)/app/inferscope
@@ -7,11 +8,17 @@ ARGS   ?=
 # Debian bookworm packages the build, the tests and the offscreen renderer need.
 DEPS := g++ cmake ninja-build ccache pkg-config qt6-base-dev qt6-charts-dev libqt6sql6-sqlite \
         qt6-qpa-plugins libqt6opengl6-dev libxkbcommon-dev libsqlite3-dev libgl-dev fonts-dejavu-core \
-        clang-format qtkeychain-qt6-dev
+        clang-format qtkeychain-qt6-dev \
+        clang libclang-rt-14-dev llvm-14
+# clang + libclang-rt-14-dev (libclang_rt.fuzzer) build `make fuzz`; llvm-14 symbolizes its reports.
+
+# Seconds each libFuzzer target runs in `make fuzz`; FUZZ_TARGETS picks some (e.g. fuzz_sse).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps configure build run test bench format format-check clean
+.PHONY: all deps configure build run test bench fuzz format format-check clean
 
 all: build
 
@@ -40,6 +47,13 @@ test: build
 bench:
 	$(MAKE) build PRESET=release
 	QT_QPA_PLATFORM=offscreen cmake --build --preset release --target bench
+
+# The parsers' libFuzzer targets (clang, ASan + UBSan), each run FUZZ_SECONDS from the seeds in
+# tests/data; a crasher fails the run and is left in build/fuzz/artifacts/<target>/.
+fuzz: deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run-fuzzers.sh build/fuzz $(FUZZ_TARGETS)
 
 format:
 	git ls-files -c -o --exclude-standard "*.cpp" "*.h" | xargs clang-format -i
