@@ -25,7 +25,16 @@ QString nameOf(const SourceHealth& h)
     return h.displayName.isEmpty() ? h.source : h.displayName;
 }
 
-QString describe(const SourceHealth& h)
+// "; rate-limited until 14:03:10" while a server's Retry-After holds, else empty.
+QString throttleNote(const SourceHealth& h)
+{
+    if (h.throttledUntil <= QDateTime::currentSecsSinceEpoch() ||
+        h.lastError.contains(QLatin1String("rate-limited until")))
+        return {}; // not held, or the error already says until when
+    return QStringLiteral("; rate-limited until %1").arg(clock(h.throttledUntil));
+}
+
+QString describeState(const SourceHealth& h)
 {
     QString text = nameOf(h);
     switch (h.state) {
@@ -48,6 +57,11 @@ QString describe(const SourceHealth& h)
                                                                        : h.lastError);
     }
     return text;
+}
+
+QString describe(const SourceHealth& h)
+{
+    return describeState(h) + throttleNote(h);
 }
 
 QColor dotColour(SourceHealth::State s)

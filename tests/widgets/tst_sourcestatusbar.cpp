@@ -46,6 +46,35 @@ private slots:
         QVERIFY2(text.contains(mentions), qPrintable(text));
     }
 
+    // A server that asked for quiet (Retry-After) is named with until when, whatever the state.
+    void saysUntilWhenThrottled_data()
+    {
+        QTest::addColumn<int>("state");
+        QTest::newRow("polling") << int(SourceHealth::State::Polling);
+        QTest::newRow("failing") << int(SourceHealth::State::Failing);
+    }
+    void saysUntilWhenThrottled()
+    {
+        QFETCH(int, state);
+        SourceStatusBar bar;
+        SourceHealth h;
+        h.source = QStringLiteral("east");
+        h.state = SourceHealth::State(state);
+        h.lastError = QStringLiteral("Azure Monitor: TooManyRequests: slow down");
+        const qint64 until = QDateTime::currentSecsSinceEpoch() + 3600;
+        h.throttledUntil = until;
+        bar.setHealth(h);
+        const QString expected =
+            QStringLiteral("rate-limited until ") +
+            QDateTime::fromSecsSinceEpoch(until).toString(QStringLiteral("HH:mm:ss"));
+        QVERIFY2(bar.entryText(QStringLiteral("east")).contains(expected),
+                 qPrintable(bar.entryText(QStringLiteral("east"))));
+        // A hold that is over is not mentioned.
+        h.throttledUntil = QDateTime::currentSecsSinceEpoch() - 10;
+        bar.setHealth(h);
+        QVERIFY(!bar.entryText(QStringLiteral("east")).contains(QLatin1String("rate-limited")));
+    }
+
     void oneEntryPerSource()
     {
         SourceStatusBar bar;
