@@ -75,7 +75,7 @@ private slots:
             ++written;
         });
         src->start({{kYesterday, kNow - 30}});
-        QVERIFY(done.wait(120000) || !done.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(!done.isEmpty(), 120000);
         src->stop();
         QVERIFY2(gaps.isEmpty(),
                  gaps.isEmpty() ? "" : qPrintable(gaps.first().at(0).value<GapMarker>().reason));
