@@ -524,6 +524,9 @@ void TimeSeriesChart::Private::commit(Layout layout)
             auto* up = new QLineSeries;
             QLineSeries* lo = i > 0 ? new QLineSeries : nullptr;
             auto* area = new QAreaSeries(up, lo);
+            up->setParent(area); // QAreaSeries does not own its bounds: delete them with it
+            if (lo)
+                lo->setParent(area);
             QColor fillColor = color;
             fillColor.setAlpha(215);
             area->setBrush(fillColor);
