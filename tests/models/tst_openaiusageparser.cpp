@@ -149,6 +149,13 @@ private slots:
         QTest::newRow("bucket without start")
             << QByteArray("{\"data\":[{\"results\":[]}],\"has_more\":false}")
             << QStringLiteral("OpenAI: a bucket has no numeric start_time");
+        // Found by fuzz_openaiusage: a start_time past qint64 was undefined behaviour (UBSan).
+        QTest::newRow("start_time out of range")
+            << test::readFixture(QStringLiteral("openai/usage_start_time_overflow.json"))
+            << QStringLiteral("OpenAI: a bucket's start_time is not a plausible time");
+        QTest::newRow("negative start_time")
+            << QByteArray("{\"data\":[{\"start_time\":-5,\"results\":[]}],\"has_more\":false}")
+            << QStringLiteral("OpenAI: a bucket's start_time is not a plausible time");
     }
     void errors()
     {

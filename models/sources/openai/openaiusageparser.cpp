@@ -77,8 +77,16 @@ template <typename F> bool forEachBucket(const QJsonObject& root, UsagePage* pag
             page->error = QStringLiteral("%1: a bucket has no numeric start_time").arg(kService);
             return false;
         }
+        // Seconds UTC between 1970 and about 5138: anything else is no time (and past qint64
+        // the conversion is undefined behaviour).
+        const double startSeconds = start.toDouble();
+        if (!(startSeconds >= 0 && startSeconds < 1e11)) {
+            page->error =
+                QStringLiteral("%1: a bucket's start_time is not a plausible time").arg(kService);
+            return false;
+        }
         ++page->buckets;
-        const qint64 ts = static_cast<qint64>(start.toDouble());
+        const qint64 ts = static_cast<qint64>(startSeconds);
         for (const QJsonValue& rv : bucket.value(QLatin1String("results")).toArray())
             perResult(ts, rv.toObject());
     }
