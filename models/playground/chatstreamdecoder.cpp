@@ -12,7 +12,9 @@ namespace {
 qint64 integer(const QJsonObject& o, const char* key, qint64 fallback = 0)
 {
     const QJsonValue v = o.value(QLatin1String(key));
-    return v.isDouble() ? static_cast<qint64>(v.toDouble()) : fallback;
+    const double d = v.toDouble();
+    // Past qint64 (or NaN) the conversion is undefined behaviour: such a count is unknown.
+    return v.isDouble() && d > -9e18 && d < 9e18 ? static_cast<qint64>(d) : fallback;
 }
 
 // OpenAI/Azure usage: prompt_tokens INCLUDES cached_tokens.

@@ -170,6 +170,19 @@ private slots:
         QCOMPARE(s.usage.reasoning, qint64(192)); // part of output, not on top of it
     }
 
+    // A token count past qint64 (or not finite) is no count: unknown, not undefined behaviour.
+    void hugeCountsAreUnknown()
+    {
+        ChatStreamDecoder d(ChatDialect::OpenAi);
+        SseEvent e;
+        e.data = "{\"choices\":[],\"usage\":{\"prompt_tokens\":1e30,\"completion_tokens\":7,"
+                 "\"prompt_tokens_details\":{\"cached_tokens\":-1e300}}}";
+        d.decode(e);
+        QCOMPARE(d.state().usage.input, qint64(-1));
+        QCOMPARE(d.state().usage.output, qint64(7));
+        QCOMPARE(d.state().usage.cached, qint64(0));
+    }
+
     void wholeBodies_data()
     {
         QTest::addColumn<int>("dialect");
