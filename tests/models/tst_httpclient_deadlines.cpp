@@ -2,6 +2,7 @@
 // (trickles headers or body byte by byte, stalls after the headers, breaks the chunked
 // encoding, answers 204 or nothing at all).
 #include "emulator/loopbackhttpserver.h"
+#include "httpoutcome.h"
 #include "net/httpclient.h"
 
 #include <QElapsedTimer>
@@ -15,14 +16,10 @@ using namespace isc;
 using emu::HttpServerRequest;
 using emu::HttpServerResponder;
 using emu::LoopbackHttpServer;
+using isc::test::Outcome;
+using isc::test::send;
 
 namespace {
-
-struct Outcome
-{
-    bool done = false;
-    HttpResponse response;
-};
 
 // A raw TCP server that reads the request head, then writes `payload` `bytesPerTick` bytes at a
 // time every `intervalMs` (a slowloris answer); after the payload it keeps the socket open.
@@ -66,16 +63,6 @@ struct Trickler
         return QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(server.serverPort()));
     }
 };
-
-std::shared_ptr<Outcome> send(HttpClient& client, const HttpRequest& req, QObject* context)
-{
-    auto out = std::make_shared<Outcome>();
-    client.send(req, context, [out](const HttpResponse& r) {
-        out->done = true;
-        out->response = r;
-    });
-    return out;
-}
 
 } // namespace
 

@@ -1,6 +1,7 @@
 // HttpClient remembers a server's Retry-After beyond the request it answered: no request to a
 // throttled origin (and credential) before its time, across polls and backfill chunks.
 #include "emulator/loopbackhttpserver.h"
+#include "httpoutcome.h"
 #include "net/httpclient.h"
 #include "net/throttlegate.h"
 
@@ -14,14 +15,10 @@ using emu::HttpServerHeader;
 using emu::HttpServerRequest;
 using emu::HttpServerResponder;
 using emu::LoopbackHttpServer;
+using isc::test::Outcome;
+using isc::test::send;
 
 namespace {
-
-struct Outcome
-{
-    bool done = false;
-    HttpResponse response;
-};
 
 // Answers the first `throttled` requests 429 with `headers`, then 200.
 struct Server
@@ -50,16 +47,6 @@ struct Server
         return req;
     }
 };
-
-std::shared_ptr<Outcome> send(HttpClient& client, const HttpRequest& req, QObject* context)
-{
-    auto out = std::make_shared<Outcome>();
-    client.send(req, context, [out](const HttpResponse& r) {
-        out->done = true;
-        out->response = r;
-    });
-    return out;
-}
 
 } // namespace
 
