@@ -19,6 +19,15 @@ function(inferscope_library name)
         add_library(inferscope_${name} STATIC ${files})
         target_include_directories(inferscope_${name} PUBLIC ${ARG_INCLUDE})
         target_link_libraries(inferscope_${name} PUBLIC inferscope_flags ${ARG_PUBLIC} PRIVATE ${ARG_PRIVATE})
+        if(INFERSCOPE_UNITY)
+            # Batches of 8 parse Qt's headers once per batch instead of once per file.
+            set_target_properties(inferscope_${name} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+            # GCC takes a batched .cpp for a header and warns that a Private struct uses the
+            # file's anonymous namespace; the one-file build (every local build) keeps the check.
+            if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+                target_compile_options(inferscope_${name} PRIVATE -Wno-subobject-linkage)
+            endif()
+        endif()
     else()
         add_library(inferscope_${name} INTERFACE)
         target_include_directories(inferscope_${name} INTERFACE ${ARG_INCLUDE})

@@ -14,7 +14,10 @@ class RefreshThrottle : public QObject
 {
     Q_OBJECT
 public:
-    explicit RefreshThrottle(std::function<void()> action, int intervalMs = 40,
+    /// ~25 Hz at most, like PlotJuggler's replot timer: what the chart and KPI models use.
+    static constexpr int kDefaultIntervalMs = 40;
+
+    explicit RefreshThrottle(std::function<void()> action, int intervalMs = kDefaultIntervalMs,
                              QObject* parent = nullptr);
 
     /// Asks for a run: soon, but never sooner than the interval after the previous run.

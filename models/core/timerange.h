@@ -18,6 +18,9 @@ struct TimeRange
     bool operator==(const TimeRange& o) const { return from == o.from && to == o.to; }
 };
 
+/// Seconds in a UTC day.
+constexpr qint64 kSecondsPerDay = 86400;
+
 /// Floors a timestamp (s) to the start of its bucket of `step` seconds.
 constexpr qint64 floorTo(qint64 ts, qint64 step)
 {

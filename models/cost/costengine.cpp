@@ -9,7 +9,6 @@ namespace {
 __extension__ typedef __int128 Int128;
 
 constexpr qint64 kPerMillion = 1000000;
-const QString kAzure = QStringLiteral("azure-openai");
 
 /// A line before rounding: quantity x price per 1M tokens, exact in 10^-12 dollars.
 struct Pending
@@ -274,13 +273,13 @@ CostItem CostEngine::priceProvisioned(const Deployment& d, const TimeRange& wind
 {
     CostItem c;
     c.source = d.source;
-    c.provider = kAzure;
+    c.provider = kAzureOpenAiProvider;
     c.deployment = d.name;
     c.model = d.model;
     c.version = d.version;
     c.sku = d.sku;
     c.provisioned = true;
-    const PriceLookup lookup = m_catalog.lookup(kAzure, d.model, d.version, d.sku);
+    const PriceLookup lookup = m_catalog.lookup(kAzureOpenAiProvider, d.model, d.version, d.sku);
     describeEntry(lookup, &c);
     if (!lookup.entry)
         return c;
@@ -325,7 +324,7 @@ CostReport CostEngine::price(const QVector<UsageItem>& usage, const Deployments&
         return nullptr;
     };
     for (const UsageItem& u : usage) {
-        if (u.provider != kAzure) {
+        if (u.provider != kAzureOpenAiProvider) {
             r.items.append(priceTokens(u));
             continue;
         }

@@ -9,11 +9,9 @@
 namespace isc {
 namespace {
 
-constexpr qint64 kDay = 86400;
-
 QString daysText(qint64 seconds)
 {
-    return QString::number(double(seconds) / double(kDay), 'f', 1);
+    return QString::number(double(seconds) / double(kSecondsPerDay), 'f', 1);
 }
 
 } // namespace
@@ -26,7 +24,7 @@ CostForecast CostForecast::compute(const QVector<DailyCost>& days, qint64 now, i
     qint64 firstDay = std::numeric_limits<qint64>::max();
     QHash<qint64, Money> byDay;
     for (const DailyCost& d : days) {
-        const qint64 day = floorTo(d.day, kDay);
+        const qint64 day = floorTo(d.day, kSecondsPerDay);
         byDay[day] += d.cost;
         firstDay = std::min(firstDay, day);
         if (day >= month.from && day < month.to && day <= today.from)
@@ -37,14 +35,14 @@ CostForecast CostForecast::compute(const QVector<DailyCost>& days, qint64 now, i
     const qint64 left = month.to - now;
     qint64 full = 0;
     if (firstDay < today.from)
-        full = std::min<qint64>(trailingDays, (today.from - firstDay) / kDay);
+        full = std::min<qint64>(trailingDays, (today.from - firstDay) / kSecondsPerDay);
     f.fullDaysUsed = int(full);
     if (full > 0) {
         Money sum;
         for (qint64 k = 1; k <= full; ++k)
-            sum += byDay.value(today.from - k * kDay);
+            sum += byDay.value(today.from - k * kSecondsPerDay);
         f.dailyRate = Money::mulDiv(sum.micros, 1, full);
-        f.forecast = f.monthToDate + Money::mulDiv(sum.micros, left, full * kDay);
+        f.forecast = f.monthToDate + Money::mulDiv(sum.micros, left, full * kSecondsPerDay);
         f.method = QStringLiteral("Month to date (%1) + the mean of the last %2 full UTC days "
                                   "(%3 a day) x the %4 days left.")
                        .arg(f.monthToDate.format(2))
@@ -52,7 +50,7 @@ CostForecast CostForecast::compute(const QVector<DailyCost>& days, qint64 now, i
                        .arg(f.dailyRate.format(2), daysText(left));
     } else {
         const qint64 elapsed = std::max<qint64>(1, now - month.from);
-        f.dailyRate = Money::mulDiv(f.monthToDate.micros, kDay, elapsed);
+        f.dailyRate = Money::mulDiv(f.monthToDate.micros, kSecondsPerDay, elapsed);
         f.forecast = Money::mulDiv(f.monthToDate.micros, month.duration(), elapsed);
         f.method = QStringLiteral("No full UTC day of history yet: month to date (%1) extended at "
                                   "its own rate over the whole month.")
@@ -69,16 +67,16 @@ BurnDown BurnDown::compute(const Budget& budget, const QVector<DailyCost>& days,
     const TimeRange today = utcDayOf(now);
     QHash<qint64, Money> byDay;
     for (const DailyCost& d : days)
-        byDay[floorTo(d.day, kDay)] += d.cost;
-    const qint64 daysInMonth = month.duration() / kDay;
+        byDay[floorTo(d.day, kSecondsPerDay)] += d.cost;
+    const qint64 daysInMonth = month.duration() / kSecondsPerDay;
     Money spent;
-    for (qint64 day = month.from; day <= today.from; day += kDay) {
+    for (qint64 day = month.from; day <= today.from; day += kSecondsPerDay) {
         spent += byDay.value(day);
         BurnDownPoint p;
         p.day = day;
         p.spent = spent;
-        const qint64 elapsed = std::min(day + kDay, now) - month.from;
-        p.ideal = Money::mulDiv(budget.monthly.micros, elapsed, daysInMonth * kDay);
+        const qint64 elapsed = std::min(day + kSecondsPerDay, now) - month.from;
+        p.ideal = Money::mulDiv(budget.monthly.micros, elapsed, daysInMonth * kSecondsPerDay);
         p.remaining = budget.monthly - spent;
         b.points.append(p);
     }
@@ -90,8 +88,8 @@ BurnDown BurnDown::compute(const Budget& budget, const QVector<DailyCost>& days,
         b.exhaustedOn = today.from;
     } else if (b.forecastOverBudget && forecast.dailyRate.micros > 0) {
         const qint64 secs =
-            Money::mulDiv(b.remaining.micros, kDay, forecast.dailyRate.micros).micros;
-        b.exhaustedOn = floorTo(now + secs, kDay);
+            Money::mulDiv(b.remaining.micros, kSecondsPerDay, forecast.dailyRate.micros).micros;
+        b.exhaustedOn = floorTo(now + secs, kSecondsPerDay);
     }
     if (b.remaining.micros <= 0)
         b.summary = QStringLiteral("Over budget: %1 spent of %2 this month.")

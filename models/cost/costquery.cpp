@@ -9,9 +9,7 @@
 namespace isc {
 namespace {
 
-constexpr qint64 kDay = 86400;
 const QString kDeployment = QStringLiteral("ModelDeploymentName");
-const QString kAzure = QStringLiteral("azure-openai");
 
 /// Token class a metric feeds.
 enum class Field { Requests, Prompt, Uncached, Cached, Write5m, Write1h, Output };
@@ -93,8 +91,9 @@ CostQueryResult CostQuery::run(SampleStore* store, const CostEngine& engine,
     std::map<Key, Accum> acc;
     QHash<QString, Money> reportedBySource;
     // Buckets divide a UTC day, so every bucket lies in exactly one billing day.
-    const qint64 bucket =
-        (req.bucketSeconds >= 60 && kDay % req.bucketSeconds == 0) ? req.bucketSeconds : kDay;
+    const qint64 bucket = (req.bucketSeconds >= 60 && kSecondsPerDay % req.bucketSeconds == 0)
+                              ? req.bucketSeconds
+                              : kSecondsPerDay;
     auto fetch = [&](const SeriesQuery& q) -> QVector<QueriedSeries> {
         const QueryResult r = store->query(q).result();
         if (!r.error.isEmpty() && out.error.isEmpty())
@@ -115,7 +114,7 @@ CostQueryResult CostQuery::run(SampleStore* store, const CostEngine& engine,
     };
     for (auto it = req.kindBySource.cbegin(); it != req.kindBySource.cend(); ++it) {
         const QString& source = it.key();
-        if (it.value() == kAzure) {
+        if (it.value() == kAzureOpenAiProvider) {
             gather(source, QStringLiteral("ProcessedPromptTokens"), Field::Prompt, false);
             gather(source, QStringLiteral("GeneratedTokens"), Field::Output, false);
             gather(source, QStringLiteral("AzureOpenAIRequests"), Field::Requests, false);
@@ -159,7 +158,7 @@ CostQueryResult CostQuery::run(SampleStore* store, const CostEngine& engine,
         Money reported;
         bool any = false;
         for (const QueriedSeries& s :
-             fetch(baseQuery(source, QStringLiteral("ReportedCost"), req.range, kDay))) {
+             fetch(baseQuery(source, QStringLiteral("ReportedCost"), req.range, kSecondsPerDay))) {
             for (const QPointF& p : s.points) {
                 reported += Money::fromMicros(count(p.y()));
                 any = true;
@@ -202,7 +201,7 @@ CostQueryResult CostQuery::run(SampleStore* store, const CostEngine& engine,
         u.model = k.deployment; // non-Azure: the normalised label is the model
         u.batch = k.batch;
         u.tokens = a.tokens;
-        if (u.provider == kAzure) {
+        if (u.provider == kAzureOpenAiProvider) {
             const TokenUsage t = TokenUsage::fromPrompt(a.prompt, count(a.cached), a.tokens.output,
                                                         a.tokens.requests);
             u.tokens = t;
@@ -211,7 +210,7 @@ CostQueryResult CostQuery::run(SampleStore* store, const CostEngine& engine,
             continue;
         byBucket[k.day].append(u);
         const Key itemKey{k.source, k.deployment, k.batch, 0};
-        merge(&byDay[floorTo(k.day, kDay)], itemKey, u);
+        merge(&byDay[floorTo(k.day, kSecondsPerDay)], itemKey, u);
         merge(&whole, itemKey, u);
     }
     QVector<UsageItem> all;
@@ -220,8 +219,10 @@ CostQueryResult CostQuery::run(SampleStore* store, const CostEngine& engine,
     out.report = engine.price(all, req.inventory, req.range, req.billing);
 
     // Every UTC day (and bucket) of the range gets a cost (PTUs cost on idle days too).
-    for (qint64 day = floorTo(req.range.from, kDay); day < req.range.to; day += kDay) {
-        const TimeRange window{std::max(day, req.range.from), std::min(day + kDay, req.range.to)};
+    for (qint64 day = floorTo(req.range.from, kSecondsPerDay); day < req.range.to;
+         day += kSecondsPerDay) {
+        const TimeRange window{std::max(day, req.range.from),
+                               std::min(day + kSecondsPerDay, req.range.to)};
         QVector<UsageItem> items;
         if (const auto it = byDay.find(day); it != byDay.end()) {
             for (const auto& [k, u] : it->second)
@@ -229,10 +230,10 @@ CostQueryResult CostQuery::run(SampleStore* store, const CostEngine& engine,
         }
         const CostReport r = engine.price(items, req.inventory, window, req.billing);
         out.daily.append({day, r.total});
-        if (bucket == kDay)
+        if (bucket == kSecondsPerDay)
             out.buckets.append({day, r});
     }
-    if (bucket != kDay) {
+    if (bucket != kSecondsPerDay) {
         for (qint64 b = floorTo(req.range.from, bucket); b < req.range.to; b += bucket) {
             const TimeRange window{std::max(b, req.range.from), std::min(b + bucket, req.range.to)};
             const auto it = byBucket.find(b);

@@ -78,6 +78,9 @@ struct PriceLookup
 };
 
 /// The price catalog: the shipped JSON (resources/pricing/prices.json) plus workspace overrides.
+/// The catalog's provider id of Azure OpenAI (a connection kind).
+inline const QString kAzureOpenAiProvider = QStringLiteral("azure-openai");
+
 class PriceCatalog
 {
 public:

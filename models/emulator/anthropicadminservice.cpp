@@ -17,7 +17,7 @@ using namespace detail;
 
 namespace {
 
-const QString kPrefix = QStringLiteral("/providers/anthropic/v1/organizations/");
+const QString kAnthropicPrefix = QStringLiteral("/providers/anthropic/v1/organizations/");
 constexpr CloudFleet::Provider kAnthropic = CloudFleet::Provider::Anthropic;
 
 using Query = QList<std::pair<QString, QString>>;
@@ -64,7 +64,7 @@ AnthropicAdminService::AnthropicAdminService(const TrafficModel& traffic) : m_fl
 
 bool AnthropicAdminService::accepts(const HttpServerRequest& req) const
 {
-    return req.path().startsWith(kPrefix);
+    return req.path().startsWith(kAnthropicPrefix);
 }
 
 void AnthropicAdminService::serve(const HttpServerRequest& req, HttpServerResponder& r,
@@ -87,7 +87,7 @@ void AnthropicAdminService::serve(const HttpServerRequest& req, HttpServerRespon
             QStringLiteral("Method %1 is not allowed here.").arg(QString::fromLatin1(req.method)));
         return;
     }
-    QString path = req.path().mid(kPrefix.size());
+    QString path = req.path().mid(kAnthropicPrefix.size());
     while (path.endsWith(QLatin1Char('/')))
         path.chop(1);
     const bool usage = path == QLatin1String("usage_report/messages");

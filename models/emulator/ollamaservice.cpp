@@ -10,7 +10,7 @@
 namespace isc::emu {
 namespace {
 
-const QString kPrefix = QStringLiteral("/local/ollama/");
+const QString kOllamaPrefix = QStringLiteral("/local/ollama/");
 
 struct OllamaDemoModel
 {
@@ -57,7 +57,7 @@ OllamaService::OllamaService(const TrafficModel& traffic) : m_seed(traffic.seed(
 
 bool OllamaService::accepts(const HttpServerRequest& req) const
 {
-    return req.path().startsWith(kPrefix);
+    return req.path().startsWith(kOllamaPrefix);
 }
 
 bool OllamaService::chatModelLoadedAt(qint64 t)
@@ -112,11 +112,11 @@ void OllamaService::serve(const HttpServerRequest& req, HttpServerResponder& r,
                           const ServiceContext& ctx)
 {
     const QString path = req.path();
-    if (path == kPrefix + QLatin1String("api/ps") && req.method == "GET")
+    if (path == kOllamaPrefix + QLatin1String("api/ps") && req.method == "GET")
         r.respondJson(200, psJson(ctx.nowUtc));
-    else if (path == kPrefix + QLatin1String("api/tags") && req.method == "GET")
+    else if (path == kOllamaPrefix + QLatin1String("api/tags") && req.method == "GET")
         r.respondJson(200, tagsJson());
-    else if (path == kPrefix + QLatin1String("api/version") && req.method == "GET")
+    else if (path == kOllamaPrefix + QLatin1String("api/version") && req.method == "GET")
         r.respondJson(200, QByteArray("{\"version\":\"") + version + "\"}");
     else
         r.respond(404, {{"Content-Type", "text/plain; charset=utf-8"}}, "404 page not found");

@@ -17,7 +17,7 @@ using namespace detail;
 
 namespace {
 
-const QString kPrefix = QStringLiteral("/providers/openai/v1/organization/");
+const QString kOpenAiPrefix = QStringLiteral("/providers/openai/v1/organization/");
 constexpr CloudFleet::Provider kOpenAi = CloudFleet::Provider::OpenAi;
 
 using Query = QList<std::pair<QString, QString>>;
@@ -110,7 +110,7 @@ OpenAiAdminService::OpenAiAdminService(const TrafficModel& traffic) : m_fleet(tr
 
 bool OpenAiAdminService::accepts(const HttpServerRequest& req) const
 {
-    return req.path().startsWith(kPrefix);
+    return req.path().startsWith(kOpenAiPrefix);
 }
 
 void OpenAiAdminService::serve(const HttpServerRequest& req, HttpServerResponder& r,
@@ -133,7 +133,7 @@ void OpenAiAdminService::serve(const HttpServerRequest& req, HttpServerResponder
             QStringLiteral("Method %1 is not allowed here.").arg(QString::fromLatin1(req.method)));
         return;
     }
-    QString path = req.path().mid(kPrefix.size());
+    QString path = req.path().mid(kOpenAiPrefix.size());
     while (path.endsWith(QLatin1Char('/')))
         path.chop(1);
     const Query q = parseQueryAll(req.rawQuery());

@@ -15,7 +15,6 @@ namespace isc {
 
 namespace {
 
-constexpr int kCoalesceMs = 40;    // ~25 Hz at most, like PlotJuggler's replot timer
 constexpr int kDefaultWidth = 600; // before the view has been laid out
 constexpr int kMinWidth = 120;
 
@@ -98,7 +97,8 @@ ChartModel::ChartModel(SampleStore* store, ChartSpec spec, QObject* parent)
 {
     d->store = store;
     d->spec = std::move(spec);
-    d->coalesce = new RefreshThrottle([this] { refreshNow(); }, kCoalesceMs, this);
+    d->coalesce =
+        new RefreshThrottle([this] { refreshNow(); }, RefreshThrottle::kDefaultIntervalMs, this);
 }
 
 ChartModel::~ChartModel() = default;

@@ -17,7 +17,6 @@ namespace isc {
 
 namespace {
 
-constexpr int kCoalesceMs = 40;
 constexpr qint64 kMaxWindow = 3600; // the KPIs describe the last hour
 constexpr qint64 kMinWindow = 300;
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -166,7 +165,8 @@ KpiModel::KpiModel(SampleStore* store, QObject* parent)
 {
     d->store = store;
     d->resetRows();
-    d->coalesce = new RefreshThrottle([this] { refreshNow(); }, kCoalesceMs, this);
+    d->coalesce =
+        new RefreshThrottle([this] { refreshNow(); }, RefreshThrottle::kDefaultIntervalMs, this);
 }
 
 KpiModel::~KpiModel() = default;

@@ -13,8 +13,6 @@ namespace isc {
 
 namespace {
 
-const QString kAzure = QStringLiteral("azure-openai");
-
 const QStringList& provisionedSkus()
 {
     static const QStringList skus{QStringLiteral("GlobalProvisionedManaged"),
@@ -34,10 +32,10 @@ QVector<UsageItem> usageFor(const DeploymentTraffic& t, double prompt, double ou
 {
     UsageItem base;
     base.source = t.source;
-    base.provider = t.connectionKind.isEmpty() ? kAzure : t.connectionKind;
+    base.provider = t.connectionKind.isEmpty() ? kAzureOpenAiProvider : t.connectionKind;
     base.deployment = t.name;
     base.model = t.model;
-    if (base.provider == kAzure) {
+    if (base.provider == kAzureOpenAiProvider) {
         base.version = t.version;
         base.sku = t.sku;
     }
@@ -136,7 +134,7 @@ PtuSizing catalogSizing(const PriceCatalog& catalog, const QString& model, const
     if (!sku.isEmpty())
         skus.prepend(sku);
     for (const QString& candidate : std::as_const(skus)) {
-        const PriceLookup l = catalog.lookup(kAzure, model, version, candidate);
+        const PriceLookup l = catalog.lookup(kAzureOpenAiProvider, model, version, candidate);
         if (l.entry && l.entry->ptu && l.entry->ptu->inputTpmPerPtu > 0) {
             PtuSizing s;
             s.inputTokensPerPtuPerMinute = static_cast<double>(l.entry->ptu->inputTpmPerPtu);

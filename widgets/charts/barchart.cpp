@@ -1,4 +1,5 @@
 #include "charts/barchart.h"
+#include "charts/chartpalette.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -17,13 +18,6 @@
 
 namespace isc {
 namespace {
-
-const QColor kPalette[] = {QColor(0x4E79A7), QColor(0xF28E2B), QColor(0x59A14F), QColor(0xE15759),
-                           QColor(0x76B7B2), QColor(0xEDC948), QColor(0xB07AA1), QColor(0xFF9DA7),
-                           QColor(0x9C755F), QColor(0xBAB0AC)};
-const QColor kThresholdColor(0xB03A2E);
-const QColor kTextColor(0x303030);
-const QColor kGridColor(0xE4E4E4);
 
 /// A round axis maximum at or above `v` (1, 2, 2.5, 5 x 10^n).
 double niceMax(double v)
@@ -56,7 +50,7 @@ BarChart::BarChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Privat
     d->chart->setBackgroundVisible(false);
     d->chart->setMargins(QMargins(4, 4, 4, 4));
     d->chart->legend()->setAlignment(Qt::AlignBottom);
-    d->chart->legend()->setLabelColor(kTextColor);
+    d->chart->legend()->setLabelColor(kChartTextColor);
     d->chart->legend()->setMarkerShape(QLegend::MarkerShapeRectangle);
     d->chart->setAnimationOptions(QChart::NoAnimation);
     d->view = new QChartView(d->chart, this);
@@ -90,7 +84,7 @@ void BarChart::setData(const BarChartData& data)
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.1);
     titleFont.setBold(true);
     chart->setTitleFont(titleFont);
-    chart->setTitleBrush(kTextColor);
+    chart->setTitleBrush(kChartTextColor);
     const bool noteLines = data.note.contains(QLatin1Char('\n'));
     chart->setTitle(data.note.isEmpty()
                         ? data.title
@@ -131,7 +125,8 @@ void BarChart::setData(const BarChartData& data)
     int n = 0;
     for (const BarChartData::Set& s : data.sets) {
         auto* set = new QBarSet(s.name);
-        const QColor c = s.color.isValid() ? s.color : kPalette[n % std::size(kPalette)];
+        const QColor c =
+            s.color.isValid() ? s.color : kSeriesPalette[n % std::size(kSeriesPalette)];
         set->setColor(c);
         set->setBorderColor(c.darker(115));
         for (int i = 0; i < data.categories.size(); ++i) {
@@ -149,7 +144,7 @@ void BarChart::setData(const BarChartData& data)
     auto* x = new QBarCategoryAxis;
     x->append(data.categories);
     x->setLabelsFont(axisFont);
-    x->setLabelsColor(kTextColor);
+    x->setLabelsColor(kChartTextColor);
     x->setGridLineVisible(false);
     x->setTitleText(data.categoryAxisTitle);
     x->setTitleFont(axisFont);
@@ -165,11 +160,11 @@ void BarChart::setData(const BarChartData& data)
     y->setTickCount(6);
     y->setLabelFormat(d->axisMax >= 10 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
     y->setLabelsFont(axisFont);
-    y->setLabelsColor(kTextColor);
-    y->setGridLineColor(kGridColor);
+    y->setLabelsColor(kChartTextColor);
+    y->setGridLineColor(kChartGridColor);
     y->setTitleText(data.valueAxisTitle);
     y->setTitleFont(axisFont);
-    y->setTitleBrush(kTextColor);
+    y->setTitleBrush(kChartTextColor);
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(y);
 

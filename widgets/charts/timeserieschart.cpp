@@ -1,5 +1,6 @@
 #include "timeserieschart.h"
 
+#include "chartpalette.h"
 #include "denselinesitem.h"
 #include "itemmodels/chartmodel.h"
 
@@ -31,13 +32,6 @@ namespace isc {
 
 namespace {
 
-// Tableau 10: distinct on a light background and kind to the common colour-vision deficiencies.
-const QColor kPalette[] = {QColor(0x4E79A7), QColor(0xF28E2B), QColor(0x59A14F), QColor(0xE15759),
-                           QColor(0x76B7B2), QColor(0xEDC948), QColor(0xB07AA1), QColor(0xFF9DA7),
-                           QColor(0x9C755F), QColor(0xBAB0AC)};
-const QColor kThresholdColor(0xB03A2E);
-const QColor kTextColor(0x303030);
-const QColor kGridColor(0xE4E4E4);
 constexpr int kTickLabelPx = 75; // room one "MMM d" / "HH:mm" tick label needs
 
 // One series as the user sees it: lines are drawn by DenseLinesItem, areas as QtCharts series
@@ -226,7 +220,7 @@ struct TimeSeriesChart::Private
             return *it;
         if (auto it = assigned.constFind(key); it != assigned.constEnd())
             return *it;
-        const QColor c = kPalette[assigned.size() % std::size(kPalette)];
+        const QColor c = kSeriesPalette[assigned.size() % std::size(kSeriesPalette)];
         assigned.insert(key, c);
         return c;
     }
@@ -275,7 +269,7 @@ void TimeSeriesChart::Private::setupChart()
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.1);
     titleFont.setBold(true);
     chart->setTitleFont(titleFont);
-    chart->setTitleBrush(kTextColor);
+    chart->setTitleBrush(kChartTextColor);
 
     QFont axisFont = q->font();
     axisFont.setPointSizeF(axisFont.pointSizeF() * 0.9);
@@ -285,10 +279,10 @@ void TimeSeriesChart::Private::setupChart()
     for (QAbstractAxis* axis :
          {static_cast<QAbstractAxis*>(xAxis), static_cast<QAbstractAxis*>(yAxis)}) {
         axis->setLabelsFont(axisFont);
-        axis->setLabelsBrush(kTextColor);
+        axis->setLabelsBrush(kChartTextColor);
         axis->setTitleFont(axisFont);
-        axis->setTitleBrush(kTextColor);
-        axis->setGridLineColor(kGridColor);
+        axis->setTitleBrush(kChartTextColor);
+        axis->setGridLineColor(kChartGridColor);
         axis->setLinePenColor(QColor(0xB0B0B0));
     }
     chart->addAxis(xAxis, Qt::AlignBottom);
@@ -302,7 +296,7 @@ void TimeSeriesChart::Private::setupChart()
     QLegend* legend = chart->legend();
     legend->setAlignment(Qt::AlignBottom);
     legend->setFont(axisFont);
-    legend->setLabelColor(kTextColor);
+    legend->setLabelColor(kChartTextColor);
     legend->setMarkerShape(QLegend::MarkerShapeRectangle);
 
     view = new ChartView(chart, q);

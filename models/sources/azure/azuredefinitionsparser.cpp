@@ -8,20 +8,11 @@
 namespace isc::azure {
 namespace {
 
-const QString kService = QStringLiteral("Azure Monitor");
-
-DefinitionsParseResult failure(const QString& error)
+DefinitionsParseResult definitionsFailure(const QString& error)
 {
     DefinitionsParseResult r;
     r.error = error;
     return r;
-}
-
-QString nameValue(const QJsonValue& name)
-{
-    if (name.isString())
-        return name.toString();
-    return name.toObject().value(QLatin1String("value")).toString();
 }
 
 } // namespace
@@ -29,35 +20,35 @@ QString nameValue(const QJsonValue& name)
 DefinitionsParseResult parseMetricDefinitionsResponse(const QByteArray& body)
 {
     QString error;
-    const std::optional<QJsonObject> root = parseAzureObject(body, kService, &error);
+    const std::optional<QJsonObject> root = parseAzureObject(body, kMonitor, &error);
     if (!root)
-        return failure(error);
+        return definitionsFailure(error);
     QString code, message;
     if (azureErrorDocument(*root, &code, &message))
-        return failure(azureErrorText(kService, code, message));
+        return definitionsFailure(azureErrorText(kMonitor, code, message));
     const QJsonValue value = root->value(QLatin1String("value"));
     if (!value.isArray())
-        return failure(kService +
-                       QLatin1String(": the response has no value[] array of metric definitions"));
+        return definitionsFailure(
+            kMonitor + QLatin1String(": the response has no value[] array of metric definitions"));
 
     DefinitionsParseResult result;
     result.nextLink = azureNextLink(*root);
     const QJsonArray items = value.toArray();
     for (qsizetype i = 0; i < items.size(); ++i) {
         if (!items.at(i).isObject())
-            return failure(
-                QStringLiteral("%1: metric definition %2 is not an object").arg(kService).arg(i));
+            return definitionsFailure(
+                QStringLiteral("%1: metric definition %2 is not an object").arg(kMonitor).arg(i));
         const QJsonObject o = items.at(i).toObject();
         MetricDefinition def;
-        def.name = nameValue(o.value(QLatin1String("name")));
+        def.name = azureNameValue(o.value(QLatin1String("name")));
         if (def.name.isEmpty())
-            return failure(
-                QStringLiteral("%1: metric definition %2 has no name").arg(kService).arg(i));
+            return definitionsFailure(
+                QStringLiteral("%1: metric definition %2 has no name").arg(kMonitor).arg(i));
         def.metricNamespace = o.value(QLatin1String("namespace")).toString();
         def.unit = o.value(QLatin1String("unit")).toString();
         def.primaryAggregation = o.value(QLatin1String("primaryAggregationType")).toString();
         for (const QJsonValue& dim : o.value(QLatin1String("dimensions")).toArray()) {
-            const QString dimName = nameValue(dim);
+            const QString dimName = azureNameValue(dim);
             if (!dimName.isEmpty())
                 def.dimensions.append(dimName);
         }

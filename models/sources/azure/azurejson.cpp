@@ -27,6 +27,13 @@ std::optional<QJsonObject> parseAzureObject(const QByteArray& body, const QStrin
     return doc.object();
 }
 
+QString azureNameValue(const QJsonValue& name)
+{
+    if (name.isString())
+        return name.toString();
+    return name.toObject().value(QLatin1String("value")).toString();
+}
+
 bool azureErrorDocument(const QJsonObject& o, QString* code, QString* message)
 {
     const QJsonValue err = o.value(QLatin1String("error"));

@@ -11,27 +11,17 @@
 namespace isc::azure {
 namespace {
 
-const QString kService = QStringLiteral("Azure Monitor");
-
 // The aggregation keys of a data point, in the order series are emitted.
 constexpr std::array<const char*, 5> kAggregations = {"total", "average", "minimum", "maximum",
                                                       "count"};
 
-MetricsParseResult failure(const QString& error, const QString& code = {})
+MetricsParseResult metricsFailure(const QString& error, const QString& code = {})
 {
     MetricsParseResult r;
     r.ok = false;
     r.error = error;
     r.errorCode = code;
     return r;
-}
-
-QString nameValue(const QJsonValue& name)
-{
-    // name is {value, localizedValue}; tolerate a bare string.
-    if (name.isString())
-        return name.toString();
-    return name.toObject().value(QLatin1String("value")).toString();
 }
 
 QString dimensionSpelling(const QString& name, const QStringList& dimensions)
@@ -49,30 +39,31 @@ MetricsParseResult parseMetricsResponse(const QByteArray& body, const QString& s
                                         const QStringList& dimensions)
 {
     QString error;
-    const std::optional<QJsonObject> root = parseAzureObject(body, kService, &error);
+    const std::optional<QJsonObject> root = parseAzureObject(body, kMonitor, &error);
     if (!root)
-        return failure(error);
+        return metricsFailure(error);
 
     QString code, message;
     if (azureErrorDocument(*root, &code, &message)) {
-        return failure(azureErrorText(kService, code, message), code);
+        return metricsFailure(azureErrorText(kMonitor, code, message), code);
     }
     const QJsonValue value = root->value(QLatin1String("value"));
     if (!value.isArray())
-        return failure(kService + QLatin1String(": the response has no value[] array of metrics"));
+        return metricsFailure(kMonitor +
+                              QLatin1String(": the response has no value[] array of metrics"));
 
     MetricsParseResult result;
     result.interval = root->value(QLatin1String("interval")).toString();
     const QJsonArray metrics = value.toArray();
     for (qsizetype mi = 0; mi < metrics.size(); ++mi) {
         if (!metrics.at(mi).isObject())
-            return failure(
-                QStringLiteral("%1: value[%2] is not a metric object").arg(kService).arg(mi));
+            return metricsFailure(
+                QStringLiteral("%1: value[%2] is not a metric object").arg(kMonitor).arg(mi));
         const QJsonObject metric = metrics.at(mi).toObject();
-        const QString metricName = nameValue(metric.value(QLatin1String("name")));
+        const QString metricName = azureNameValue(metric.value(QLatin1String("name")));
         if (metricName.isEmpty())
-            return failure(
-                QStringLiteral("%1: value[%2] has no metric name").arg(kService).arg(mi));
+            return metricsFailure(
+                QStringLiteral("%1: value[%2] has no metric name").arg(kMonitor).arg(mi));
         const QString metricError = metric.value(QLatin1String("errorCode")).toString();
         if (!metricError.isEmpty() && metricError != QLatin1String("Success")) {
             result.failedMetrics.append(
@@ -84,20 +75,20 @@ MetricsParseResult parseMetricsResponse(const QByteArray& body, const QString& s
         if (tsValue.isUndefined() || tsValue.isNull())
             continue;
         if (!tsValue.isArray())
-            return failure(
-                QStringLiteral("%1: timeseries of %2 is not an array").arg(kService, metricName));
+            return metricsFailure(
+                QStringLiteral("%1: timeseries of %2 is not an array").arg(kMonitor, metricName));
         const QJsonArray timeseries = tsValue.toArray();
         for (const QJsonValue& tsv : timeseries) {
             if (!tsv.isObject())
-                return failure(QStringLiteral("%1: a timeseries of %2 is not an object")
-                                   .arg(kService, metricName));
+                return metricsFailure(QStringLiteral("%1: a timeseries of %2 is not an object")
+                                          .arg(kMonitor, metricName));
             const QJsonObject ts = tsv.toObject();
 
             QList<Label> labelPairs;
             const QJsonArray meta = ts.value(QLatin1String("metadatavalues")).toArray();
             for (const QJsonValue& mv : meta) {
                 const QJsonObject m = mv.toObject();
-                const QString dim = nameValue(m.value(QLatin1String("name")));
+                const QString dim = azureNameValue(m.value(QLatin1String("name")));
                 if (dim.isEmpty())
                     continue;
                 labelPairs.append({dimensionSpelling(dim, dimensions),
@@ -112,9 +103,9 @@ MetricsParseResult parseMetricsResponse(const QByteArray& body, const QString& s
                 const QString stamp = point.value(QLatin1String("timeStamp")).toString();
                 const std::optional<qint64> t = parseIsoUtc(stamp);
                 if (!t) {
-                    return failure(QStringLiteral("%1: a data point of %2 has an unreadable "
-                                                  "timeStamp \"%3\"")
-                                       .arg(kService, metricName, stamp.left(40)));
+                    return metricsFailure(QStringLiteral("%1: a data point of %2 has an unreadable "
+                                                         "timeStamp \"%3\"")
+                                              .arg(kMonitor, metricName, stamp.left(40)));
                 }
                 for (size_t ai = 0; ai < kAggregations.size(); ++ai) {
                     const QJsonValue v = point.value(QLatin1String(kAggregations[ai]));

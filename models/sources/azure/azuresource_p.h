@@ -6,6 +6,7 @@
 #include "azuresource.h"
 
 #include "armlistreader.h"
+#include "azurejson.h"
 #include "azuremetricsparser.h"
 #include "metrictally.h"
 
@@ -18,9 +19,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcAzure)
 
 namespace isc::azure {
 
-// Words and versions every request of the source uses.
-inline const QString kMonitor = QStringLiteral("Azure Monitor");
-inline const QString kArm = QStringLiteral("Azure Resource Manager");
+// Versions every request of the source uses (the services' names are in azurejson.h).
 inline constexpr qint64 kDefaultChunkSeconds = 6 * 3600;
 inline const QString kMonitorApiVersion = QStringLiteral("2024-02-01");
 inline const QString kArmApiVersion = QStringLiteral("2024-10-01");

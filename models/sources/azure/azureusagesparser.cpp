@@ -52,10 +52,7 @@ UsagesParseResult parseUsagesResponse(const QByteArray& body, const QString& sou
     const QJsonArray items = value.toArray();
     for (qsizetype i = 0; i < items.size(); ++i) {
         const QJsonObject o = items.at(i).toObject();
-        const QJsonValue nameValue = o.value(QLatin1String("name"));
-        const QString name = nameValue.isString()
-                                 ? nameValue.toString()
-                                 : nameValue.toObject().value(QLatin1String("value")).toString();
+        const QString name = azureNameValue(o.value(QLatin1String("name")));
         const QJsonValue current = o.value(QLatin1String("currentValue"));
         const QJsonValue limit = o.value(QLatin1String("limit"));
         if (name.isEmpty() || !current.isDouble() || !limit.isDouble())

@@ -17,9 +17,14 @@ namespace isc {
 
 namespace {
 
-constexpr qint64 kDay = 86400;
-constexpr qint64 kMinuteChunkSeconds = kDay;   // 1,440 one-minute buckets: one full page
-constexpr qint64 kHourChunkSeconds = 7 * kDay; // 168 one-hour buckets: one full page
+constexpr qint64 kMinuteChunkSeconds = kSecondsPerDay;   // 1,440 one-minute buckets: one full page
+constexpr qint64 kHourChunkSeconds = 7 * kSecondsPerDay; // 168 one-hour buckets: one full page
+
+} // namespace
+
+// Named (not anonymous): PagedUsageSource::Private holds these, and a member of a type with
+// internal linkage is only accepted in the file that defines it (not in a unity batch).
+namespace pagedusage {
 
 // One report over one window, read page by page.
 struct Fetch
@@ -35,7 +40,10 @@ struct Chunk
     qint64 bucketSeconds = 60;
 };
 
-} // namespace
+} // namespace pagedusage
+
+using pagedusage::Chunk;
+using pagedusage::Fetch;
 
 struct PagedUsageSource::Private
 {
@@ -45,7 +53,7 @@ struct PagedUsageSource::Private
     SecretProvider secret;
     std::function<qint64()> clock = [] { return nowUtc(); };
     int pageLimit = 0;
-    qint64 minuteHistory = kDay;
+    qint64 minuteHistory = kSecondsPerDay;
     SourceHealth health;
     QTimer pollTimer;
 
@@ -168,9 +176,10 @@ void PagedUsageSource::Private::startCycle(const TimeRange& window, qint64 bucke
     c.fetches.append({Report::Usage, window, bucketSeconds});
     if (withCosts) {
         // Whole UTC days (today: up to now), or an older chunk would store a part of a day.
-        const qint64 dayFrom = floorTo(window.from, kDay);
-        const qint64 dayTo = std::min(floorTo(window.to - 1, kDay) + kDay, floorTo(clock(), 60));
-        c.fetches.append({Report::Cost, {dayFrom, std::max(dayTo, dayFrom + 60)}, kDay});
+        const qint64 dayFrom = floorTo(window.from, kSecondsPerDay);
+        const qint64 dayTo =
+            std::min(floorTo(window.to - 1, kSecondsPerDay) + kSecondsPerDay, floorTo(clock(), 60));
+        c.fetches.append({Report::Cost, {dayFrom, std::max(dayTo, dayFrom + 60)}, kSecondsPerDay});
     }
     cycle = std::move(c);
     health.lastAttempt = clock();
