@@ -53,20 +53,6 @@ signals:
     void backfillFinished();
     /// Something worth a log line but not a failure (e.g. an unknown metric name).
     void warning(const QString& message);
-
-protected:
-    /// Books a finished backfill chunk in `health` (state Backfilling, or Failing when it
-    /// failed), `report()`s the health, emits backfillProgress() and runs `next` on the next
-    /// turn of the event loop: a chunk that fails at once must not recurse into the next one.
-    void bookBackfillChunk(SourceHealth& health, bool failed, const std::function<void()>& report,
-                           std::function<void()> next)
-    {
-        ++health.backfillDone;
-        health.state = failed ? SourceHealth::State::Failing : SourceHealth::State::Backfilling;
-        report();
-        emit backfillProgress(health.backfillDone, health.backfillTotal);
-        QMetaObject::invokeMethod(this, std::move(next), Qt::QueuedConnection);
-    }
 };
 
 } // namespace isc

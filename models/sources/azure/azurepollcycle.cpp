@@ -235,20 +235,7 @@ void AzureSource::Private::finishCycle()
         health.lastError = c.error;
         emit q->pollFailed(GapMarker{connection.id, c.window, c.error, now});
     }
-    if (c.backfill) {
-        q->bookBackfillChunk(
-            health, !c.error.isEmpty(), [this] { emitHealth(); },
-            [this, run = runId] {
-                if (run == runId)
-                    nextChunk();
-            });
-        return;
-    }
-    setState(c.error.isEmpty() ? SourceHealth::State::Polling : SourceHealth::State::Failing);
-    if (pollRequested) {
-        pollRequested = false;
-        poll();
-    }
+    q->cycleEnded(!c.error.isEmpty());
 }
 
 } // namespace isc::azure

@@ -10,21 +10,6 @@ Q_LOGGING_CATEGORY(lcAzure, "inferscope.azure")
 
 namespace isc::azure {
 
-void AzureSource::Private::emitHealth()
-{
-    if (running && pollTimer.isActive())
-        health.nextPoll = clock() + (pollTimer.remainingTime() + 999) / 1000;
-    else
-        health.nextPoll = 0;
-    emit q->healthChanged(health);
-}
-
-void AzureSource::Private::setState(SourceHealth::State state)
-{
-    health.state = state;
-    emitHealth();
-}
-
 void AzureSource::Private::warn(const QString& message)
 {
     qCWarning(lcAzure, "%s: %s", qPrintable(connection.id), qPrintable(message));
@@ -152,178 +137,71 @@ void AzureSource::Private::fetchDefinitions(std::function<void()> then)
         inventoryRead = reader;
 }
 
-void AzureSource::Private::nextChunk()
+void AzureSource::runChunk(const Chunk& chunk)
 {
-    if (!running)
-        return;
-    if (chunkIndex >= chunks.size()) {
-        finishBackfill();
-        return;
-    }
-    startCycle(chunks.at(chunkIndex++), true);
+    d->startCycle(chunk.window, true);
 }
 
-void AzureSource::Private::finishBackfill()
+void AzureSource::runPoll()
 {
-    backfilling = false;
-    chunks.clear();
-    chunkIndex = 0;
-    health.backfillDone = 0;
-    health.backfillTotal = 0;
-    emit q->backfillFinished();
-    if (!running)
-        return;
-    pollRequested = false; // the first poll runs now
-    setState(SourceHealth::State::Polling);
-    pollTimer.start(std::max(1, connection.pollIntervalSeconds) * 1000);
-    poll();
-}
-
-void AzureSource::Private::poll()
-{
-    if (cycle || backfilling) {
-        pollRequested = true; // never two in flight: run right after the current one
-        return;
-    }
-    const qint64 end = floorTo(clock(), 60);
-    if (running && !inventoryBusy() &&
-        (inventoryAt == 0 || clock() - inventoryAt >= inventoryRefreshSeconds))
-        fetchInventory({});
-    const bool quota =
-        !monitor && running && (quotaAt == 0 || clock() - quotaAt >= inventoryRefreshSeconds);
-    startCycle({end - pollOverlapSeconds, end}, false, quota);
+    const qint64 end = floorTo(now(), 60);
+    if (isRunning() && !d->inventoryBusy() &&
+        (d->inventoryAt == 0 || now() - d->inventoryAt >= inventoryRefreshSeconds))
+        d->fetchInventory({});
+    const bool quota = !d->monitor && isRunning() &&
+                       (d->quotaAt == 0 || now() - d->quotaAt >= inventoryRefreshSeconds);
+    d->startCycle({end - pollOverlapSeconds, end}, false, quota);
 }
 
 AzureSource::AzureSource(Connection connection, HttpClient* http, TokenProvider token,
                          QObject* parent)
-    : Source(parent), d(std::make_unique<Private>())
+    : PollingSource(std::move(connection), 1, parent), d(std::make_unique<Private>(this))
 {
-    d->q = this;
-    d->connection = std::move(connection);
     d->http = http;
     d->token = std::move(token);
-    d->health.source = d->connection.id;
-    d->health.displayName = d->connection.displayName;
-    d->monitor = d->connection.kind == QLatin1String("azure-monitor");
+    d->monitor = PollingSource::connection().kind == QLatin1String("azure-monitor");
     d->replan();
-    d->pollTimer.setTimerType(Qt::CoarseTimer);
-    connect(&d->pollTimer, &QTimer::timeout, this, [this] {
-        if (d->cycle || d->backfilling)
-            return; // a slow cycle is still running: the overlap of the next poll covers it
-        d->poll();
-    });
 }
 
 AzureSource::~AzureSource()
 {
-    d->halt(false);
-}
-
-const Connection& AzureSource::connection() const
-{
-    return d->connection;
+    halt(false);
 }
 
 void AzureSource::start(qint64 backfillFrom)
 {
     QVector<TimeRange> windows;
     if (backfillFrom > 0)
-        windows.append({backfillFrom, floorTo(d->clock(), 60)});
+        windows.append({backfillFrom, floorTo(now(), 60)});
     start(windows);
 }
 
-void AzureSource::start(const QVector<TimeRange>& backfill)
+void AzureSource::planRun(const QVector<TimeRange>& windows)
 {
-    if (d->running)
-        return;
-    d->running = true;
-    ++d->runId;
-    d->backfilling = true;
-    d->setState(SourceHealth::State::Connecting);
-    d->fetchInventory([this, backfill] {
-        if (!d->running)
-            return;
-        d->chunks.clear();
-        d->chunkIndex = 0;
-        const qint64 end = floorTo(d->clock(), 60);
-        const qint64 step = std::max<qint64>(60, floorTo(d->chunkSeconds, 60));
-        for (const TimeRange& w : backfill) {
-            const qint64 from = floorTo(w.from, 60);
-            // Newest first: what the user looks at first (the last hours) arrives first.
-            for (qint64 to = std::min(floorTo(w.to + 59, 60), end); to > from; to -= step)
-                d->chunks.append({std::max(from, to - step), to});
-        }
-        if (d->chunks.isEmpty()) {
-            d->finishBackfill();
-            return;
-        }
-        d->health.backfillDone = 0;
-        d->health.backfillTotal = static_cast<int>(d->chunks.size());
-        d->setState(SourceHealth::State::Backfilling);
-        emit backfillProgress(0, d->health.backfillTotal);
-        d->nextChunk();
+    setState(SourceHealth::State::Connecting);
+    d->fetchInventory([this, windows, run = runId()] {
+        if (run != runId())
+            return; // stopped (or restarted) meanwhile
+        beginBackfill(newestFirst(windows, floorTo(now(), 60), d->chunkSeconds));
     });
 }
 
-void AzureSource::Private::halt(bool notify)
+void AzureSource::cancelWork()
 {
-    const bool wasActive = running || cycle;
-    running = false;
-    ++runId;
-    backfilling = false;
-    pollRequested = false;
-    pollTimer.stop();
-    if (cycle) {
-        const QList<quint64> ids = cycle->requests;
-        cycle.reset(); // and its quota read
-        if (http) {
+    if (d->cycle) {
+        const QList<quint64> ids = d->cycle->requests;
+        d->cycle.reset(); // and its quota read
+        if (d->http) {
             for (quint64 id : ids)
-                http->cancel(id);
+                d->http->cancel(id);
         }
     }
-    inventoryRead.reset(); // cancels the page in flight
-    if (wasActive) {
-        health.backfillDone = 0;
-        health.backfillTotal = 0;
-        health.state = SourceHealth::State::Idle;
-        if (notify)
-            emitHealth();
-    }
-}
-
-void AzureSource::stop()
-{
-    d->halt(true);
-}
-
-void AzureSource::pollNow()
-{
-    d->poll();
-}
-
-void AzureSource::setClock(std::function<qint64()> nowUtc)
-{
-    d->clock = std::move(nowUtc);
+    d->inventoryRead.reset(); // cancels the page in flight
 }
 
 void AzureSource::setBackfillChunkSeconds(qint64 seconds)
 {
     d->chunkSeconds = std::max<qint64>(60, seconds);
-}
-
-SourceHealth AzureSource::health() const
-{
-    return d->health;
-}
-
-bool AzureSource::isBackfilling() const
-{
-    return d->backfilling;
-}
-
-bool AzureSource::isBusy() const
-{
-    return d->cycle.has_value();
 }
 
 QVector<AzureSource::MetricGroup> AzureSource::plannedCalls() const

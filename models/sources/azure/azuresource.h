@@ -7,7 +7,7 @@
 #include "core/workspace.h"
 #include "net/httptypes.h"
 #include "sources/azure/azuremetricplan.h"
-#include "sources/source.h"
+#include "sources/pollingsource.h"
 
 #include <QObject>
 #include <QStringList>
@@ -36,7 +36,7 @@ namespace isc::azure {
 /// quota as `QuotaCurrent`/`QuotaLimit`).
 /// Kind "azure-monitor": any resource (e.g. a container group), polling connection().metrics
 /// each with its definition's primary aggregation.
-class AzureSource : public Source
+class AzureSource : public PollingSource
 {
     Q_OBJECT
 public:
@@ -51,29 +51,16 @@ public:
                 QObject* parent = nullptr);
     ~AzureSource() override;
 
-    const Connection& connection() const override;
-
     /// Reads the inventory, backfills [backfillFrom, now) if backfillFrom > 0, then polls every
     /// pollIntervalSeconds until stop(). backfillFinished() is emitted even when there is no
-    /// backfill, so callers can wait for it uniformly.
+    /// backfill, so callers can wait for it uniformly. start(windows) backfills each window
+    /// (s UTC) in chunks, newest chunk first so charts fill from "now" backwards; a poll reads
+    /// the overlapping recent window.
     void start(qint64 backfillFrom);
-    /// Same, backfilling each window (s UTC) in chunks, newest chunk first so charts fill from
-    /// "now" backwards.
-    void start(const QVector<TimeRange>& backfill) override;
-    void stop() override;
-    /// One poll of the overlapping recent window, now (right after the cycle in flight, if any).
-    void pollNow() override;
+    using PollingSource::start;
 
-    /// Replaces the wall clock (seconds UTC), for tests against an emulator with a fixed clock.
-    void setClock(std::function<qint64()> nowUtc) override;
     /// Length of one backfill chunk in seconds (default 6 h; a multiple of 60).
     void setBackfillChunkSeconds(qint64 seconds);
-    /// The current health (also sent with every healthChanged()).
-    SourceHealth health() const override;
-    /// True from start() until backfillFinished().
-    bool isBackfilling() const override;
-    /// True while a chunk or poll is in flight.
-    bool isBusy() const;
 
     /// The metrics calls of one window, in order (at most 20 names each), for the names
     /// the resource offers once its metricDefinitions are read.
@@ -98,6 +85,12 @@ public:
     static QStringList metricNames();
     /// Dimensions split with eq '*'.
     static QStringList dimensionNames();
+
+protected:
+    void planRun(const QVector<TimeRange>& windows) override;
+    void runChunk(const Chunk& chunk) override;
+    void runPoll() override;
+    void cancelWork() override;
 
 private:
     struct Private;

@@ -12,7 +12,6 @@
 
 #include <QLoggingCategory>
 #include <QPointer>
-#include <QTimer>
 #include <optional>
 
 Q_DECLARE_LOGGING_CATEGORY(lcAzure)
@@ -26,21 +25,17 @@ inline const QString kArmApiVersion = QStringLiteral("2024-10-01");
 
 struct AzureSource::Private
 {
+    explicit Private(AzureSource* owner)
+        : q(owner), connection(owner->connection()), health(owner->mutableHealth())
+    {}
+
     AzureSource* q = nullptr;
-    Connection connection;
+    const Connection& connection; // q's, as the lifecycle (PollingSource) keeps them
+    SourceHealth& health;
     QPointer<HttpClient> http;
     TokenProvider token;
-    std::function<qint64()> clock = [] { return nowUtc(); };
     qint64 chunkSeconds = kDefaultChunkSeconds;
-    SourceHealth health;
-    QTimer pollTimer;
 
-    bool running = false;
-    quint64 runId = 0; // bumped by start()/stop() so queued steps of an old run do nothing
-    bool backfilling = false;
-    bool pollRequested = false;
-    QVector<TimeRange> chunks;
-    int chunkIndex = 0;
     qint64 inventoryAt = 0;                       // s UTC of the last good inventory, 0 = never
     std::shared_ptr<ArmListReader> inventoryRead; // deployments, then metric definitions
 
@@ -70,8 +65,9 @@ struct AzureSource::Private
     std::optional<Cycle> cycle;
     quint64 generation = 0;
 
-    void setState(SourceHealth::State state);
-    void emitHealth();
+    qint64 clock() const { return q->now(); }
+    void setState(SourceHealth::State state) { q->setState(state); }
+    void emitHealth() { q->emitHealth(); }
     void warn(const QString& message);
     QString resourceName() const;
     QUrl armUrl(const QString& path, const QString& apiVersion) const;
@@ -88,11 +84,7 @@ struct AzureSource::Private
     void onMetrics(quint64 generation, int call, const HttpResponse& r);
     void onParsed(quint64 generation, int call, const MetricsParseResult& parsed);
     void finishCycle();
-    void nextChunk();
-    void finishBackfill();
-    void poll();
     bool bearer(QList<HttpHeader>* headers, QString* error) const;
-    void halt(bool notify);
 };
 
 } // namespace isc::azure

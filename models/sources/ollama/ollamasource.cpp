@@ -9,7 +9,6 @@
 #include <QLoggingCategory>
 #include <QMap>
 #include <QPointer>
-#include <QTimer>
 #include <optional>
 
 Q_LOGGING_CATEGORY(lcOllama, "inferscope.ollama")
@@ -30,17 +29,17 @@ QUrl apiUrl(QUrl base, const QString& path)
 
 struct OllamaSource::Private
 {
+    explicit Private(OllamaSource* owner)
+        : q(owner), connection(owner->connection()), health(owner->mutableHealth())
+    {}
+
     OllamaSource* q = nullptr;
-    Connection connection;
+    const Connection& connection; // q's, as the lifecycle (PollingSource) keeps them
+    SourceHealth& health;
     QPointer<HttpClient> http;
     SecretProvider secret;
-    std::function<qint64()> clock = [] { return nowUtc(); };
-    SourceHealth health;
-    QTimer pollTimer;
     QString version;
-    bool running = false;
-    quint64 generation = 0;
-    bool pollRequested = false;
+    quint64 generation = 0; // bumped by cancelWork(): answers of an old cycle do nothing
     Deployments lastInventory;
 
     struct Cycle
@@ -51,20 +50,13 @@ struct OllamaSource::Private
     };
     std::optional<Cycle> cycle;
 
-    void emitHealth();
+    qint64 clock() const { return q->now(); }
     void poll();
     void onAnswer();
     void fail(const QString& error);
     HttpRequest request(const QString& path) const;
     QString describe(const HttpResponse& r, const QString& path) const;
 };
-
-void OllamaSource::Private::emitHealth()
-{
-    health.nextPoll =
-        running && pollTimer.isActive() ? clock() + (pollTimer.remainingTime() + 999) / 1000 : 0;
-    emit q->healthChanged(health);
-}
 
 HttpRequest OllamaSource::Private::request(const QString& path) const
 {
@@ -98,23 +90,21 @@ void OllamaSource::Private::fail(const QString& error)
     qCWarning(lcOllama, "%s", qPrintable(error));
     const qint64 now = clock();
     health.lastError = error;
-    health.state = SourceHealth::State::Failing;
     const qint64 minute = floorTo(now, 60);
     emit q->pollFailed(GapMarker{connection.id, {minute, minute + 60}, error, now});
 }
 
+void OllamaSource::runPoll()
+{
+    d->poll();
+}
+
 void OllamaSource::Private::poll()
 {
-    if (!running)
-        return;
-    if (cycle) {
-        pollRequested = true;
-        return;
-    }
     health.lastAttempt = clock();
     if (!http) {
         fail(QStringLiteral("no HTTP client"));
-        emitHealth();
+        q->cycleEnded(true);
         return;
     }
     cycle = Cycle{};
@@ -220,99 +210,36 @@ void OllamaSource::Private::onAnswer()
         }
         health.lastSuccess = now;
         health.lastError.clear();
-        health.state = SourceHealth::State::Polling;
         emit q->batchReady(batch);
     }
-    emitHealth();
-    if (pollRequested) {
-        pollRequested = false;
-        poll();
-    }
+    q->cycleEnded(!error.isEmpty());
 }
 
 OllamaSource::OllamaSource(Connection connection, HttpClient* http, SecretProvider secret,
                            QObject* parent)
-    : Source(parent), d(std::make_unique<Private>())
+    : PollingSource(std::move(connection), minimumPollSeconds, parent),
+      d(std::make_unique<Private>(this))
 {
-    d->q = this;
-    d->connection = std::move(connection);
     d->http = http;
     d->secret = std::move(secret);
-    d->health.source = d->connection.id;
-    d->health.displayName = d->connection.displayName;
-    d->pollTimer.setTimerType(Qt::CoarseTimer);
-    connect(&d->pollTimer, &QTimer::timeout, this, [this] {
-        if (!d->cycle)
-            d->poll();
-    });
 }
 
 OllamaSource::~OllamaSource()
 {
-    ++d->generation;
-    if (d->cycle && d->http) {
-        for (quint64 id : d->cycle->requests)
-            d->http->cancel(id);
-    }
+    halt(false);
 }
 
-const Connection& OllamaSource::connection() const
+void OllamaSource::cancelWork()
 {
-    return d->connection;
-}
-
-void OllamaSource::start(const QVector<TimeRange>& backfill)
-{
-    Q_UNUSED(backfill) // /api/ps is "now" only
-    if (d->running)
-        return;
-    d->running = true;
     ++d->generation;
-    emit backfillFinished();
-    d->health.state = SourceHealth::State::Polling;
-    d->pollTimer.start(std::max(minimumPollSeconds, d->connection.pollIntervalSeconds) * 1000);
-    d->emitHealth();
-    d->poll();
-}
-
-void OllamaSource::stop()
-{
-    const bool wasRunning = d->running;
-    d->running = false;
-    ++d->generation;
-    d->pollTimer.stop();
-    d->pollRequested = false;
-    if (d->cycle && d->http) {
+    if (d->cycle) {
         const QList<quint64> ids = d->cycle->requests;
         d->cycle.reset();
-        for (quint64 id : ids)
-            d->http->cancel(id);
+        if (d->http) {
+            for (quint64 id : ids)
+                d->http->cancel(id);
+        }
     }
-    d->cycle.reset();
-    if (wasRunning) {
-        d->health.state = SourceHealth::State::Idle;
-        d->emitHealth();
-    }
-}
-
-void OllamaSource::pollNow()
-{
-    d->poll();
-}
-
-void OllamaSource::setClock(std::function<qint64()> nowUtc)
-{
-    d->clock = std::move(nowUtc);
-}
-
-SourceHealth OllamaSource::health() const
-{
-    return d->health;
-}
-
-bool OllamaSource::isBackfilling() const
-{
-    return false;
 }
 
 QString OllamaSource::serverVersion() const

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sources/source.h"
+#include "sources/pollingsource.h"
 
 #include <QObject>
 #include <functional>
@@ -16,7 +16,7 @@ namespace isc::ollama {
 /// sits in VRAM versus CPU memory, /api/tags for the installed ones, /api/version once. Stores
 /// per model and minute ModelLoaded (1/0), ModelSizeBytes, ModelVramBytes and
 /// ModelExpiresInSeconds (aggregation "average"). Nothing to backfill.
-class OllamaSource : public Source
+class OllamaSource : public PollingSource
 {
     Q_OBJECT
 public:
@@ -24,19 +24,15 @@ public:
                  QObject* parent = nullptr);
     ~OllamaSource() override;
 
-    const Connection& connection() const override;
-    void start(const QVector<TimeRange>& backfill) override;
-    void stop() override;
-    void pollNow() override;
-    void setClock(std::function<qint64()> nowUtc) override;
-    SourceHealth health() const override;
-    bool isBackfilling() const override;
-
     /// The server's version from /api/version, empty until known.
     QString serverVersion() const;
 
     /// Shortest poll interval in seconds.
     static constexpr int minimumPollSeconds = 15;
+
+protected:
+    void runPoll() override;
+    void cancelWork() override;
 
 private:
     struct Private;

@@ -6,7 +6,6 @@
 
 #include <QLoggingCategory>
 #include <QPointer>
-#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <optional>
@@ -34,35 +33,24 @@ struct Fetch
     qint64 bucketSeconds = 60;
 };
 
-struct Chunk
-{
-    TimeRange window;
-    qint64 bucketSeconds = 60;
-};
-
 } // namespace pagedusage
 
-using pagedusage::Chunk;
 using pagedusage::Fetch;
 
 struct PagedUsageSource::Private
 {
+    explicit Private(PagedUsageSource* owner)
+        : q(owner), connection(owner->connection()), health(owner->mutableHealth())
+    {}
+
     PagedUsageSource* q = nullptr;
-    Connection connection;
+    const Connection& connection; // q's, as the lifecycle (PollingSource) keeps them
+    SourceHealth& health;
     QPointer<HttpClient> http;
     SecretProvider secret;
-    std::function<qint64()> clock = [] { return nowUtc(); };
     int pageLimit = 0;
     qint64 minuteHistory = kSecondsPerDay;
-    SourceHealth health;
-    QTimer pollTimer;
 
-    bool running = false;
-    quint64 runId = 0; // bumped by start()/stop() so queued steps of an old run do nothing
-    bool backfilling = false;
-    bool pollRequested = false;
-    QVector<Chunk> chunks;
-    int chunkIndex = 0;
     qint64 costsAt = 0; // s UTC of the last good cost read by a poll, 0 = never
 
     // The chunk or poll in flight: all of its pages land together or not at all.
@@ -83,34 +71,15 @@ struct PagedUsageSource::Private
     std::optional<Cycle> cycle;
     quint64 generation = 0;
 
-    void emitHealth();
-    void setState(SourceHealth::State state);
+    qint64 clock() const { return q->now(); }
+    void emitHealth() { q->emitHealth(); }
     bool authorize(QList<HttpHeader>* headers, QString* error) const;
     QString describeFailure(const HttpResponse& r) const;
     void startCycle(const TimeRange& window, qint64 bucketSeconds, bool backfill, bool withCosts);
     void sendPage();
     void onPage(quint64 gen, const UsagePage& page);
     void finishCycle();
-    void nextChunk();
-    void finishBackfill();
-    void poll();
-    void halt(bool notify);
 };
-
-void PagedUsageSource::Private::emitHealth()
-{
-    if (running && pollTimer.isActive())
-        health.nextPoll = clock() + (pollTimer.remainingTime() + 999) / 1000;
-    else
-        health.nextPoll = 0;
-    emit q->healthChanged(health);
-}
-
-void PagedUsageSource::Private::setState(SourceHealth::State state)
-{
-    health.state = state;
-    emitHealth();
-}
 
 bool PagedUsageSource::Private::authorize(QList<HttpHeader>* headers, QString* error) const
 {
@@ -279,179 +248,67 @@ void PagedUsageSource::Private::finishCycle()
         health.lastError = c.error;
         emit q->pollFailed(GapMarker{connection.id, c.window, c.error, now});
     }
-    if (c.backfill) {
-        q->bookBackfillChunk(
-            health, !c.error.isEmpty(), [this] { emitHealth(); },
-            [this, run = runId] {
-                if (run == runId)
-                    nextChunk();
-            });
-        return;
-    }
-    setState(c.error.isEmpty() ? SourceHealth::State::Polling : SourceHealth::State::Failing);
-    if (pollRequested) {
-        pollRequested = false;
-        poll();
-    }
+    q->cycleEnded(!c.error.isEmpty());
 }
 
-void PagedUsageSource::Private::nextChunk()
+void PagedUsageSource::runChunk(const Chunk& chunk)
 {
-    if (!running)
-        return;
-    if (chunkIndex >= chunks.size()) {
-        finishBackfill();
-        return;
-    }
-    const Chunk& c = chunks.at(chunkIndex++);
-    startCycle(c.window, c.bucketSeconds, true, true);
+    d->startCycle(chunk.window, chunk.bucketSeconds, true, true);
 }
 
-void PagedUsageSource::Private::finishBackfill()
+void PagedUsageSource::runPoll()
 {
-    backfilling = false;
-    chunks.clear();
-    chunkIndex = 0;
-    health.backfillDone = 0;
-    health.backfillTotal = 0;
-    emit q->backfillFinished();
-    if (!running)
-        return;
-    pollRequested = false; // the first poll runs now
-    setState(SourceHealth::State::Polling);
-    pollTimer.start(std::max(1, connection.pollIntervalSeconds) * 1000);
-    poll();
+    const qint64 end = floorTo(now(), 60);
+    const bool costs = d->costsAt == 0 || now() - d->costsAt >= costRefreshSeconds;
+    d->startCycle({end - pollOverlapSeconds, end}, 60, false, costs);
 }
 
-void PagedUsageSource::Private::poll()
+void PagedUsageSource::cancelWork()
 {
-    if (cycle || backfilling) {
-        pollRequested = true; // never two in flight: run right after the current one
-        return;
-    }
-    const qint64 end = floorTo(clock(), 60);
-    const bool costs = costsAt == 0 || clock() - costsAt >= costRefreshSeconds;
-    startCycle({end - pollOverlapSeconds, end}, 60, false, costs);
-}
-
-void PagedUsageSource::Private::halt(bool notify)
-{
-    const bool wasActive = running || cycle;
-    running = false;
-    ++runId;
-    backfilling = false;
-    pollRequested = false;
-    pollTimer.stop();
-    if (cycle) {
-        const quint64 id = cycle->request;
-        cycle.reset();
-        if (id && http)
-            http->cancel(id);
-    }
-    if (wasActive) {
-        health.backfillDone = 0;
-        health.backfillTotal = 0;
-        health.state = SourceHealth::State::Idle;
-        if (notify)
-            emitHealth();
+    if (d->cycle) {
+        const quint64 id = d->cycle->request;
+        d->cycle.reset();
+        if (id && d->http)
+            d->http->cancel(id);
     }
 }
 
 PagedUsageSource::PagedUsageSource(Connection connection, HttpClient* http, SecretProvider secret,
                                    QObject* parent)
-    : Source(parent), d(std::make_unique<Private>())
+    : PollingSource(std::move(connection), 1, parent), d(std::make_unique<Private>(this))
 {
-    d->q = this;
-    d->connection = std::move(connection);
     d->http = http;
     d->secret = std::move(secret);
-    d->health.source = d->connection.id;
-    d->health.displayName = d->connection.displayName;
-    d->pollTimer.setTimerType(Qt::CoarseTimer);
-    connect(&d->pollTimer, &QTimer::timeout, this, [this] {
-        if (d->cycle || d->backfilling)
-            return; // a slow cycle is still running: the overlap of the next poll covers it
-        d->poll();
-    });
 }
 
 PagedUsageSource::~PagedUsageSource()
 {
-    d->halt(false);
+    halt(false);
 }
 
-const Connection& PagedUsageSource::connection() const
+void PagedUsageSource::planRun(const QVector<TimeRange>& windows)
 {
-    return d->connection;
-}
-
-void PagedUsageSource::start(const QVector<TimeRange>& backfill)
-{
-    if (d->running)
-        return;
-    d->running = true;
-    ++d->runId;
-    d->backfilling = true;
-    d->chunks.clear();
-    d->chunkIndex = 0;
-    const qint64 end = floorTo(d->clock(), 60);
+    QVector<Chunk> chunks;
+    const qint64 end = floorTo(now(), 60);
     // Minutes for the recent history, hours before it (aligned so the two never overlap).
     const qint64 boundary = floorTo(end - d->minuteHistory, 3600);
-    for (const TimeRange& w : backfill) {
+    for (const TimeRange& w : windows) {
         const qint64 from = floorTo(w.from, 60);
         // Newest first: what the user looks at first (the last hours) arrives first.
         qint64 to = std::min(floorTo(w.to + 59, 60), end);
         while (to > from) {
             if (to > boundary) {
                 const qint64 f = std::max({from, boundary, to - kMinuteChunkSeconds});
-                d->chunks.append({{f, to}, 60});
+                chunks.append({{f, to}, 60});
                 to = f;
             } else {
                 const qint64 f = std::max(floorTo(from, 3600), to - kHourChunkSeconds);
-                d->chunks.append({{f, to}, 3600});
+                chunks.append({{f, to}, 3600});
                 to = f;
             }
         }
     }
-    if (d->chunks.isEmpty()) {
-        d->finishBackfill();
-        return;
-    }
-    d->health.backfillDone = 0;
-    d->health.backfillTotal = static_cast<int>(d->chunks.size());
-    d->setState(SourceHealth::State::Backfilling);
-    emit backfillProgress(0, d->health.backfillTotal);
-    d->nextChunk();
-}
-
-void PagedUsageSource::stop()
-{
-    d->halt(true);
-}
-
-void PagedUsageSource::pollNow()
-{
-    d->poll();
-}
-
-void PagedUsageSource::setClock(std::function<qint64()> nowUtc)
-{
-    d->clock = std::move(nowUtc);
-}
-
-SourceHealth PagedUsageSource::health() const
-{
-    return d->health;
-}
-
-bool PagedUsageSource::isBackfilling() const
-{
-    return d->backfilling;
-}
-
-bool PagedUsageSource::isBusy() const
-{
-    return d->cycle.has_value();
+    beginBackfill(std::move(chunks));
 }
 
 void PagedUsageSource::setPageLimit(int buckets)

@@ -2,7 +2,7 @@
 
 #include "net/httptypes.h"
 #include "sources/openai/usagepage.h"
-#include "sources/source.h"
+#include "sources/pollingsource.h"
 
 #include <QUrl>
 #include <memory>
@@ -18,7 +18,7 @@ class HttpClient;
 /// last pollOverlapSeconds in 1-minute buckets every interval (the store upserts re-read
 /// minutes). Daily costs come with every backfill chunk and every costRefreshSeconds of polls.
 /// Every page of a chunk or poll lands together in one batch, or none of them does.
-class PagedUsageSource : public Source
+class PagedUsageSource : public PollingSource
 {
     Q_OBJECT
 public:
@@ -27,16 +27,6 @@ public:
     using PageParser = UsagePage (*)(const QByteArray& body, const QString& source);
 
     ~PagedUsageSource() override;
-
-    const Connection& connection() const override;
-    void start(const QVector<TimeRange>& backfill) override;
-    void stop() override;
-    void pollNow() override;
-    void setClock(std::function<qint64()> nowUtc) override;
-    SourceHealth health() const override;
-    bool isBackfilling() const override;
-    /// True while a chunk or poll is in flight.
-    bool isBusy() const;
 
     /// Buckets asked per page (0 = the API's maximum for the width); small values force paging.
     void setPageLimit(int buckets);
@@ -55,6 +45,11 @@ public:
 protected:
     PagedUsageSource(Connection connection, HttpClient* http, SecretProvider secret,
                      QObject* parent);
+
+    void planRun(const QVector<TimeRange>& windows) override;
+    void runChunk(const Chunk& chunk) override;
+    void runPoll() override;
+    void cancelWork() override;
 
     /// The provider's name for messages ("OpenAI").
     virtual QString serviceName() const = 0;

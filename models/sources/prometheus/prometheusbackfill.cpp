@@ -7,34 +7,22 @@
 // The demo's backfill: only the built-in emulator answers a scrape "as of" an instant.
 namespace isc::prometheus {
 
-void PrometheusSource::Private::planBackfill(const QVector<TimeRange>& windows)
+void PrometheusSource::planRun(const QVector<TimeRange>& windows)
 {
-    const qint64 end = floorTo(clock(), 60); // the emulator refuses instants in its future
-    for (const TimeRange& w : windows) {
-        const qint64 from = floorTo(w.from, 60);
-        // Newest first: what the user looks at first (the last hours) arrives first.
-        qint64 to = std::min(floorTo(w.to + 59, 60), end);
-        while (to > from) {
-            const qint64 f = std::max(from, to - chunkSeconds);
-            chunks.append(TimeRange{f, to});
-            to = f;
-        }
-    }
+    // A real server answers every scrape with its current counters: only the demo's emulator
+    // can answer "as of" an instant, so only a demo connection backfills. The emulator refuses
+    // instants in its future.
+    beginBackfill(d->isDemo() ? newestFirst(windows, floorTo(now(), 60), d->chunkSeconds)
+                              : QVector<Chunk>{});
 }
 
-void PrometheusSource::Private::nextChunk()
+void PrometheusSource::runChunk(const Chunk& c)
 {
-    if (!running)
-        return;
-    if (chunkIndex >= chunks.size()) {
-        finishBackfill();
-        return;
-    }
-    chunk.emplace();
-    chunk->window = chunks.at(chunkIndex++);
-    chunk->at = chunk->window.from; // the baseline: increases start from there
-    health.lastAttempt = clock();
-    scrapeHistory();
+    d->chunk.emplace();
+    d->chunk->window = c.window;
+    d->chunk->at = c.window.from; // the baseline: increases start from there
+    d->health.lastAttempt = now();
+    d->scrapeHistory();
 }
 
 void PrometheusSource::Private::scrapeHistory()
@@ -70,7 +58,7 @@ void PrometheusSource::Private::onHistoryScrape(quint64 gen, const HttpResponse&
     if (r.header(kAtHeader).trimmed() != QByteArray::number(at)) {
         // A server that ignores the header sends its current counters: never store those as
         // history, and ask no further.
-        chunkIndex = static_cast<int>(chunks.size());
+        q->abandonBackfill();
         finishChunk(QStringLiteral("%1 did not answer as of %2 (no x-inferscope-at echo): only "
                                    "the built-in emulator keeps history, so the local history "
                                    "was not backfilled")
@@ -132,30 +120,7 @@ void PrometheusSource::Private::finishChunk(const QString& error)
         health.lastError = error;
         emit q->pollFailed(GapMarker{connection.id, window, error, now});
     }
-    q->bookBackfillChunk(
-        health, !error.isEmpty(), [this] { emitHealth(); },
-        [this, gen = generation] {
-            if (gen == generation)
-                nextChunk();
-        });
-}
-
-void PrometheusSource::Private::finishBackfill()
-{
-    backfilling = false;
-    chunks.clear();
-    chunkIndex = 0;
-    chunk.reset();
-    health.backfillDone = 0;
-    health.backfillTotal = 0;
-    emit q->backfillFinished();
-    if (!running)
-        return;
-    pollRequested = false; // the first poll runs now
-    health.state = SourceHealth::State::Polling;
-    pollTimer.start(std::max(minimumPollSeconds, connection.pollIntervalSeconds) * 1000);
-    emitHealth();
-    poll();
+    q->cycleEnded(!error.isEmpty());
 }
 
 } // namespace isc::prometheus

@@ -52,13 +52,6 @@ bool hasModelLabel(const ExpositionParseResult& r)
     return false;
 }
 
-void PrometheusSource::Private::emitHealth()
-{
-    health.nextPoll =
-        running && pollTimer.isActive() ? clock() + (pollTimer.remainingTime() + 999) / 1000 : 0;
-    emit q->healthChanged(health);
-}
-
 bool PrometheusSource::Private::authorize(QList<HttpHeader>* headers, QString* error) const
 {
     if (!secret || connection.credential.kind == SecretRef::Kind::None)
@@ -182,14 +175,13 @@ HttpRequest PrometheusSource::Private::scrapeRequest() const
     return req;
 }
 
+void PrometheusSource::runPoll()
+{
+    d->poll();
+}
+
 void PrometheusSource::Private::poll()
 {
-    if (!running)
-        return;
-    if (busy || backfilling) {
-        pollRequested = true; // never two requests in flight: run right after the current one
-        return;
-    }
     HttpRequest req = scrapeRequest();
     req.maxRetries = 0; // the next scrape is the retry; a late one would misplace the increase
     QString error;
@@ -198,7 +190,6 @@ void PrometheusSource::Private::poll()
         finish(error.isEmpty() ? QStringLiteral("no HTTP client") : error, nullptr);
         return;
     }
-    busy = true;
     const quint64 gen = generation;
     request = http->send(req, q, [this, gen](const HttpResponse& r) {
         if (gen != generation)
@@ -212,7 +203,7 @@ void PrometheusSource::Private::onScrape(quint64 gen, const HttpResponse& r, qin
 {
     health.latencyMs = r.elapsedMs;
     if (r.error.kind == HttpError::Kind::Cancelled) {
-        busy = false;
+        q->cycleEnded(false); // not by stop() (its answers never arrive): nothing to store
         return;
     }
     if (!r.ok()) {
@@ -320,12 +311,10 @@ void PrometheusSource::Private::resolveModel(quint64 gen, std::function<void()> 
 
 void PrometheusSource::Private::finish(const QString& error, const PollBatch* batch)
 {
-    busy = false;
     const qint64 now = clock();
     if (error.isEmpty()) {
         health.lastSuccess = now;
         health.lastError.clear();
-        health.state = SourceHealth::State::Polling;
         // Even an empty batch (a baseline of counters only): the poll landed, which is what
         // `collect --once` waits for.
         if (batch)
@@ -334,114 +323,34 @@ void PrometheusSource::Private::finish(const QString& error, const PollBatch* ba
         if (error != health.lastError) // logged once, not at every scrape of a standing failure
             qCWarning(lcPrometheus, "%s", qPrintable(error));
         health.lastError = error;
-        health.state = SourceHealth::State::Failing;
         const qint64 minute = floorTo(now, 60);
         emit q->pollFailed(GapMarker{connection.id, {minute, minute + 60}, error, now});
     }
-    emitHealth();
-    if (pollRequested && running) {
-        pollRequested = false;
-        poll();
-    }
+    q->cycleEnded(!error.isEmpty());
 }
 
 PrometheusSource::PrometheusSource(Connection connection, HttpClient* http, SecretProvider secret,
                                    QObject* parent)
-    : Source(parent), d(std::make_unique<Private>())
+    : PollingSource(std::move(connection), minimumPollSeconds, parent),
+      d(std::make_unique<Private>(this))
 {
-    d->q = this;
-    d->connection = std::move(connection);
     d->http = http;
     d->secret = std::move(secret);
-    d->health.source = d->connection.id;
-    d->health.displayName = d->connection.displayName;
-    d->pollTimer.setTimerType(Qt::CoarseTimer);
-    connect(&d->pollTimer, &QTimer::timeout, this, [this] {
-        if (!d->busy && !d->backfilling)
-            d->poll();
-    });
 }
 
 PrometheusSource::~PrometheusSource()
 {
-    ++d->generation;
-    if (d->request && d->http)
-        d->http->cancel(d->request);
+    halt(false);
 }
 
-const Connection& PrometheusSource::connection() const
+void PrometheusSource::cancelWork()
 {
-    return d->connection;
-}
-
-void PrometheusSource::start(const QVector<TimeRange>& backfill)
-{
-    if (d->running)
-        return;
-    d->running = true;
     ++d->generation;
-    d->chunks.clear();
-    d->chunkIndex = 0;
-    d->chunk.reset();
-    // A real server answers every scrape with its current counters: only the demo's emulator
-    // can answer "as of" an instant, so only a demo connection backfills.
-    if (d->isDemo())
-        d->planBackfill(backfill);
-    if (d->chunks.isEmpty()) {
-        d->finishBackfill();
-        return;
-    }
-    d->backfilling = true;
-    d->health.backfillDone = 0;
-    d->health.backfillTotal = static_cast<int>(d->chunks.size());
-    d->health.state = SourceHealth::State::Backfilling;
-    d->emitHealth();
-    emit backfillProgress(0, d->health.backfillTotal);
-    d->nextChunk();
-}
-
-void PrometheusSource::stop()
-{
-    const bool wasRunning = d->running;
-    d->running = false;
-    ++d->generation;
-    d->pollTimer.stop();
-    d->busy = false;
-    d->pollRequested = false;
     if (d->request && d->http)
         d->http->cancel(d->request);
     d->request = 0;
-    d->accumulator.clear();
-    d->backfilling = false;
-    d->chunks.clear();
-    d->chunkIndex = 0;
+    d->accumulator.clear(); // the next start's first scrape is a baseline again
     d->chunk.reset();
-    d->health.backfillDone = 0;
-    d->health.backfillTotal = 0;
-    if (wasRunning) {
-        d->health.state = SourceHealth::State::Idle;
-        d->emitHealth();
-    }
-}
-
-void PrometheusSource::pollNow()
-{
-    d->poll();
-}
-
-void PrometheusSource::setClock(std::function<qint64()> nowUtc)
-{
-    d->clock = std::move(nowUtc);
-}
-
-SourceHealth PrometheusSource::health() const
-{
-    return d->health;
-}
-
-bool PrometheusSource::isBackfilling() const
-{
-    return d->backfilling;
 }
 
 void PrometheusSource::setBackfillChunkSeconds(qint64 seconds)

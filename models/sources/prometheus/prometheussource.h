@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sources/source.h"
+#include "sources/pollingsource.h"
 
 #include <QObject>
 #include <functional>
@@ -19,7 +19,7 @@ namespace isc::prometheus {
 /// emulated servers (credential SecretRef::Kind::Demo) answer a scrape "as of" an instant
 /// (header `x-inferscope-at`), so for them the backfill windows are scraped every
 /// backfillStepSeconds through the same parser and accumulator.
-class PrometheusSource : public Source
+class PrometheusSource : public PollingSource
 {
     Q_OBJECT
 public:
@@ -27,16 +27,6 @@ public:
     PrometheusSource(Connection connection, HttpClient* http, SecretProvider secret,
                      QObject* parent = nullptr);
     ~PrometheusSource() override;
-
-    const Connection& connection() const override;
-    /// Demo connections: backfills `backfill` in chunks (newest first, each one batch), then
-    /// polls. Others: finishes the backfill at once. Then scrapes now and every interval.
-    void start(const QVector<TimeRange>& backfill) override;
-    void stop() override;
-    void pollNow() override;
-    void setClock(std::function<qint64()> nowUtc) override;
-    SourceHealth health() const override;
-    bool isBackfilling() const override;
 
     /// Shortest scrape interval in seconds; shorter settings are raised to it.
     static constexpr int minimumPollSeconds = 15;
@@ -49,6 +39,14 @@ public:
     /// The model name used for servers whose metrics carry none (llama.cpp, TGI), once known:
     /// the first id of `/v1/models` beside the metrics URL, else the connection's display name.
     QString defaultModel() const;
+
+protected:
+    /// Demo connections: backfills in chunks (newest first, each one batch), then polls.
+    /// Others: finish the backfill at once. Then a scrape now and every interval.
+    void planRun(const QVector<TimeRange>& windows) override;
+    void runChunk(const Chunk& chunk) override;
+    void runPoll() override;
+    void cancelWork() override;
 
 private:
     struct Private;

@@ -13,7 +13,6 @@
 #include <QLoggingCategory>
 #include <QMap>
 #include <QPointer>
-#include <QTimer>
 #include <optional>
 
 Q_DECLARE_LOGGING_CATEGORY(lcPrometheus)
@@ -73,41 +72,38 @@ bool hasModelLabel(const ExpositionParseResult& r);
 
 struct PrometheusSource::Private
 {
+    explicit Private(PrometheusSource* owner)
+        : q(owner), connection(owner->connection()), health(owner->mutableHealth())
+    {}
+
     PrometheusSource* q = nullptr;
-    Connection connection;
+    const Connection& connection; // q's, as the lifecycle (PollingSource) keeps them
+    SourceHealth& health;
     QPointer<HttpClient> http;
     SecretProvider secret;
-    std::function<qint64()> clock = [] { return nowUtc(); };
-    SourceHealth health;
-    QTimer pollTimer;
     ScrapeAccumulator accumulator;
 
-    bool running = false;
-    quint64 generation = 0; // bumped by stop(): answers of an old run do nothing
+    quint64 generation = 0; // bumped by cancelWork(): answers of an old request do nothing
     quint64 request = 0;    // the scrape (or /v1/models call) in flight, 0 = none
-    bool busy = false;
-    bool pollRequested = false;
     QString defaultModel;
     bool modelResolved = false;
     QStringList knownModels;
     ServerKind server = ServerKind::Unknown;
 
-    // Demo backfill: the chunks to scrape (newest first) and the one in flight.
-    struct Chunk
+    // Demo backfill: the chunk in flight.
+    struct ChunkScrape
     {
         TimeRange window;
         qint64 at = 0;                 // s UTC of the scrape asked for
         ScrapeAccumulator accumulator; // fresh per chunk: the live one is untouched
         ChunkSamples samples;
     };
-    bool backfilling = false;
-    QVector<TimeRange> chunks;
-    int chunkIndex = 0;
-    std::optional<Chunk> chunk;
+    std::optional<ChunkScrape> chunk;
     qint64 chunkSeconds = defaultBackfillChunkSeconds;
 
     bool isDemo() const { return connection.credential.kind == SecretRef::Kind::Demo; }
-    void emitHealth();
+    qint64 clock() const { return q->now(); }
+    void emitHealth() { q->emitHealth(); }
     HttpRequest scrapeRequest() const;
     void poll();
     void onScrape(quint64 gen, const HttpResponse& r, qint64 atMs);
@@ -129,13 +125,10 @@ struct PrometheusSource::Private
     void noteStanding(const LocalScrape& scrape);
     QString lastWarning;
 
-    void planBackfill(const QVector<TimeRange>& windows);
-    void nextChunk();
     void scrapeHistory();
     void onHistoryScrape(quint64 gen, const HttpResponse& r, qint64 at);
     void onHistoryParsed(quint64 gen, const ExpositionParseResult& parsed, qint64 at);
     void finishChunk(const QString& error);
-    void finishBackfill();
 };
 
 } // namespace isc::prometheus
