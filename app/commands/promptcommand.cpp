@@ -69,7 +69,7 @@ bool demoTarget(const QString& name, const emu::Emulator& emulator, ChatTarget* 
 // A connection by id or display name; else `name` is a deployment of the first Azure OpenAI
 // connection with an inference endpoint.
 bool workspaceTarget(const QString& name, const Workspace& ws, ChatTarget* t, QString* connection,
-                     QString* provider, CredentialWait* keyReady, QString* error)
+                     QString* provider, QString* error)
 {
     const Connection* found = nullptr;
     for (const Connection& c : ws.connections) {
@@ -93,7 +93,7 @@ bool workspaceTarget(const QString& name, const Workspace& ws, ChatTarget* t, QS
         if (found->inferenceCredential.kind != SecretRef::Kind::None) {
             const Credential key = inferenceCredential(*found);
             t->apiKey = key.secret;
-            *keyReady = key.whenReady;
+            t->keyReady = key.whenReady; // the run waits for a key read in the background
         }
         return true;
     }
@@ -108,7 +108,7 @@ bool workspaceTarget(const QString& name, const Workspace& ws, ChatTarget* t, QS
             if (c.inferenceCredential.kind != SecretRef::Kind::None) {
                 const Credential key = inferenceCredential(c);
                 t->apiKey = key.secret;
-                *keyReady = key.whenReady;
+                t->keyReady = key.whenReady;
             }
             return true;
         }
@@ -144,7 +144,6 @@ int runPrompt(const Invocation& inv)
     QString connection; ///< the connection id recorded in the history
     QString provider;   ///< the price catalog's provider, empty = no price
     QString error;
-    CredentialWait keyReady; // a keychain key is read in the background: the request waits
     if (inv.demo) {
         emulator = std::make_unique<emu::Emulator>(inv.seed);
         if (!emulator->listen(QHostAddress::LocalHost, 0, &error)) {
@@ -164,7 +163,7 @@ int runPrompt(const Invocation& inv)
             printError(error);
             return 2;
         }
-        if (!workspaceTarget(inv.target, *ws, &target, &connection, &provider, &keyReady, &error)) {
+        if (!workspaceTarget(inv.target, *ws, &target, &connection, &provider, &error)) {
             printError(error);
             return 2;
         }
@@ -182,6 +181,7 @@ int runPrompt(const Invocation& inv)
         target.model = inv.model;
     if (!inv.apiKeyEnv.isEmpty()) {
         const QString var = inv.apiKeyEnv;
+        target.keyReady = nullptr; // an environment variable answers at once
         target.apiKey = [var](QString* err) {
             const QString key = qEnvironmentVariable(qPrintable(var)).trimmed();
             if (key.isEmpty() && err)
@@ -225,10 +225,7 @@ int runPrompt(const Invocation& inv)
         result = r;
         QCoreApplication::quit();
     });
-    if (keyReady && inv.apiKeyEnv.isEmpty())
-        keyReady(&client, kCredentialWaitMs, [&] { client.run(target, request); });
-    else
-        client.run(target, request);
+    client.run(target, request);
     QCoreApplication::exec();
     if (!endsWithNewline)
         std::fputs("\n", stdout);

@@ -39,6 +39,8 @@ struct ChatClient::Private
     PriceLookup price;
 
     bool running = false;
+    bool waitingForKey = false; ///< run() waits for target.keyReady before sending
+    quint64 generation = 0;     ///< one per run: a key arriving for an ended run is dropped
     quint64 requestId = 0;
     ChatTarget target;
     ChatRequest request;
@@ -52,6 +54,7 @@ struct ChatClient::Private
     int status = 0;
     QList<HttpHeader> headers;
 
+    void send();
     void onData(const QByteArray& bytes);
     void onText(const QString& text);
     void finish(const HttpResponse& response);
@@ -294,6 +297,26 @@ bool ChatClient::run(const ChatTarget& target, const ChatRequest& request)
     d->status = 0;
     d->headers.clear();
     d->clock.start();
+    const quint64 generation = ++d->generation;
+    if (target.apiKey && target.keyReady) {
+        // A key from the keychain or a sign-in arrives in the background: wait (bounded) for it;
+        // the run's clock starts when the request leaves.
+        d->waitingForKey = true;
+        target.keyReady(this, target.keyWaitMs, [this, generation] {
+            if (generation != d->generation || !d->waitingForKey)
+                return; // cancelled meanwhile, or another run
+            d->waitingForKey = false;
+            d->send();
+        });
+        return true;
+    }
+    d->send();
+    return true;
+}
+
+void ChatClient::Private::send()
+{
+    clock.start(); // the run's timings start when the request leaves
 
     QString key;
     if (target.apiKey) {
@@ -302,43 +325,51 @@ bool ChatClient::run(const ChatTarget& target, const ChatRequest& request)
         if (key.isEmpty()) {
             // Answer later: finished() never runs inside run().
             QMetaObject::invokeMethod(
-                this,
+                q,
                 [this, error] {
                     HttpResponse resp;
                     resp.error = {HttpError::Kind::Auth, {}, 0};
-                    RunResult r = d->result(resp);
+                    RunResult r = result(resp);
                     r.errorKind = RunResult::ErrorKind::Auth;
                     r.error =
                         error.isEmpty()
-                            ? QStringLiteral("no API key is available for %1").arg(d->target.name)
+                            ? QStringLiteral("no API key is available for %1").arg(target.name)
                             : error;
-                    d->running = false;
-                    emit finished(r);
+                    running = false;
+                    emit q->finished(r);
                 },
                 Qt::QueuedConnection);
-            return true;
+            return;
         }
     }
     const HttpRequest req = buildChatHttpRequest(target, request, key);
     if (!request.stream) {
-        d->requestId = d->http->send(req, this, [this](const HttpResponse& r) { d->finish(r); });
-        return true;
+        requestId = http->send(req, q, [this](const HttpResponse& r) { finish(r); });
+        return;
     }
     HttpClient::StreamCallbacks callbacks;
-    callbacks.onHeaders = [this](int status, const QList<HttpHeader>& headers) {
-        d->status = status;
-        d->headers = headers;
+    callbacks.onHeaders = [this](int s, const QList<HttpHeader>& h) {
+        status = s;
+        headers = h;
     };
-    callbacks.onData = [this](const QByteArray& chunk) { d->onData(chunk); };
-    callbacks.onFinished = [this](const HttpResponse& r) { d->finish(r); };
-    d->requestId = d->http->stream(req, this, std::move(callbacks));
-    return true;
+    callbacks.onData = [this](const QByteArray& chunk) { onData(chunk); };
+    callbacks.onFinished = [this](const HttpResponse& r) { finish(r); };
+    requestId = http->stream(req, q, std::move(callbacks));
 }
 
 void ChatClient::cancel()
 {
     if (!d->running)
         return;
+    if (d->waitingForKey) {
+        // Nothing was sent: end the run here; the key's late arrival is dropped.
+        d->waitingForKey = false;
+        d->clock.start();
+        HttpResponse cancelled;
+        cancelled.error = {HttpError::Kind::Cancelled, {}, 0};
+        d->finish(cancelled);
+        return;
+    }
     if (d->http && d->requestId)
         d->http->cancel(d->requestId); // runs finish() with Kind::Cancelled
 }

@@ -7,6 +7,8 @@
 #include <QUrl>
 #include <functional>
 
+class QObject;
+
 namespace isc {
 
 /// Where a prompt goes: one endpoint speaking one dialect. Holds no secret itself.
@@ -23,6 +25,13 @@ struct ChatTarget
     /// Returns the API key (or token), empty with `error` set when unavailable; unset = no key
     /// (local servers). Same shape as SecretProvider.
     std::function<QString(QString* error)> apiKey;
+    /// Calls `ready` once apiKey can answer without waiting (a keychain read, a sign-in in
+    /// flight), at the latest after `timeoutMs`; never inside the call, and only while
+    /// `context` lives. Unset = apiKey answers at once. Same shape as CredentialWait.
+    using KeyWait =
+        std::function<void(QObject* context, int timeoutMs, std::function<void()> ready)>;
+    KeyWait keyReady;
+    int keyWaitMs = 30000;          ///< how long a run waits for its key before it fails in words
     QList<HttpHeader> extraHeaders; ///< sent as given (e.g. x-inferscope-speed for the emulator)
     /// The run's budgets, ms; retries share them: request -> first body byte (a stall after
     /// the headers included), and the longest silence once the answer flows.

@@ -91,6 +91,10 @@ HttpRequest buildChatHttpRequest(const ChatTarget& target, const ChatRequest& re
     r.body = chatRequestBody(target, request);
     r.timeoutMs = target.timeoutMs;
     r.firstByteTimeoutMs = target.firstByteTimeoutMs;
+    // A non-streamed answer arrives whole, so its first byte is the answer; for a stream the
+    // headers come before the first byte. Either way the first-byte budget bounds the wait,
+    // retries and their pauses included.
+    r.deadlineMs = target.firstByteTimeoutMs;
     r.maxRetries = target.maxRetries;
     return r;
 }

@@ -32,7 +32,11 @@ QVector<PlaygroundTarget> playgroundTargets(const Workspace& workspace,
     for (const Connection& c : workspace.connections) {
         PlaygroundTarget base;
         base.connection = c.id;
-        base.chat.apiKey = keys ? keys(c) : nullptr;
+        if (keys) {
+            TargetKey key = keys(c);
+            base.chat.apiKey = std::move(key.secret);
+            base.chat.keyReady = std::move(key.ready);
+        }
         if (c.kind == QLatin1String("azure-openai")) {
             if (!c.endpoint.isValid())
                 continue;
@@ -93,8 +97,10 @@ QVector<PlaygroundTarget> playgroundTargets(const Workspace& workspace,
             t.keyVariable = c.inferenceCredential.kind == SecretRef::Kind::Env
                                 ? c.inferenceCredential.name
                                 : QString();
-            if (c.inferenceCredential.kind == SecretRef::Kind::None)
+            if (c.inferenceCredential.kind == SecretRef::Kind::None) {
                 t.chat.apiKey = nullptr; // local servers usually take no key
+                t.chat.keyReady = nullptr;
+            }
             out.append(t);
         }
     }

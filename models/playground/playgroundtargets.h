@@ -28,8 +28,16 @@ struct PlaygroundTarget
     ChatTarget chat;
 };
 
-/// Returns the inference key provider of a connection (unset = no key).
-using KeyLookup = std::function<std::function<QString(QString*)>(const Connection&)>;
+/// A connection's inference key as its targets use it: the key (unset = none) and, when the key
+/// is read in the background (keychain, sign-in), the wait for it (ChatTarget::keyReady).
+struct TargetKey
+{
+    std::function<QString(QString*)> secret;
+    ChatTarget::KeyWait ready;
+};
+
+/// Returns the inference key of a connection.
+using KeyLookup = std::function<TargetKey(const Connection&)>;
 
 /// Every target the workspace offers: each Azure OpenAI deployment of the inventory, a few
 /// models of each OpenAI / Anthropic connection, and the chat API of every local server

@@ -141,6 +141,18 @@ QUrl ConnectionTester::testUrl(const Connection& c, qint64 now)
     return c.endpoint; // prometheus: the scrape URL itself
 }
 
+void ConnectionTester::test(const Connection& c, const Credential& credential,
+                            std::function<void(const ConnectionTestResult&)> done)
+{
+    if (!credential.whenReady) {
+        test(c, credential.secret, std::move(done));
+        return;
+    }
+    credential.whenReady(
+        this, kCredentialWaitMs,
+        [this, c, secret = credential.secret, done = std::move(done)] { test(c, secret, done); });
+}
+
 void ConnectionTester::test(const Connection& c, SecretProvider secret,
                             std::function<void(const ConnectionTestResult&)> done)
 {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/workspace.h"
+#include "sources/credentialprovider.h"
 #include "sources/source.h"
 
 #include <QObject>
@@ -34,6 +35,10 @@ public:
     /// Tests `connection`; `done` runs once on this object's thread. `secret` gives its
     /// monitoring credential (may be empty for local servers).
     void test(const Connection& connection, SecretProvider secret,
+              std::function<void(const ConnectionTestResult&)> done);
+    /// As above, first waiting (up to kCredentialWaitMs) for a credential still being read from
+    /// the keychain or signed in; `done` then says what the credential still lacked, in words.
+    void test(const Connection& connection, const Credential& credential,
               std::function<void(const ConnectionTestResult&)> done);
     /// Replaces the wall clock (seconds UTC) used for the time window of admin APIs.
     void setClock(std::function<qint64()> nowUtc);

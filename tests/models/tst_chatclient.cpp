@@ -286,6 +286,59 @@ private slots:
         QVERIFY2(again.ok(), qPrintable(again.error));
     }
 
+    // A key still being read from the keychain (or a sign-in) is waited for, once, before the
+    // request leaves; the wait does not count in the run's timings.
+    void waitsForAKeyStillBeingRead()
+    {
+        HttpClient http;
+        ChatClient client(&http);
+        ChatTarget t = target(QStringLiteral("openai"));
+        auto read = std::make_shared<bool>(false);
+        t.apiKey = [read](QString* error) {
+            if (*read)
+                return emu::Emulator::demoToken();
+            *error = QStringLiteral("the key of \"oai\" is still being read from the keychain");
+            return QString();
+        };
+        int waits = 0;
+        int askedMs = 0;
+        t.keyReady = [&, read](QObject* context, int timeoutMs, std::function<void()> ready) {
+            ++waits;
+            askedMs = timeoutMs;
+            QTimer::singleShot(0, context, [read, ready] {
+                *read = true;
+                ready();
+            });
+        };
+        const RunResult res = runOnce(client, t, ChatRequest::fromPrompt({}, QStringLiteral("x")));
+        QVERIFY2(res.ok(), qPrintable(res.error));
+        QCOMPARE(waits, 1);
+        QCOMPARE(askedMs, t.keyWaitMs);
+        QVERIFY(askedMs > 0);
+    }
+
+    // Cancelling while the key is read ends the run at once, once; a late key sends nothing.
+    void cancelWhileTheKeyIsRead()
+    {
+        HttpClient http;
+        ChatClient client(&http);
+        ChatTarget t = target(QStringLiteral("openai"));
+        std::function<void()> later;
+        t.keyReady = [&](QObject*, int, std::function<void()> ready) { later = std::move(ready); };
+        QSignalSpy finished(&client, &ChatClient::finished);
+        QVERIFY(client.run(t, ChatRequest::fromPrompt({}, QStringLiteral("x"))));
+        QVERIFY(client.isRunning());
+        QVERIFY(later);
+        client.cancel();
+        QTRY_COMPARE(finished.size(), 1);
+        QCOMPARE(finished.first().first().value<RunResult>().errorKind,
+                 RunResult::ErrorKind::Cancelled);
+        QVERIFY(!client.isRunning());
+        later(); // the keychain answers after all
+        QCOMPARE(http.pending(), 0);
+        QCOMPARE(finished.size(), 1);
+    }
+
     void ptuSaturatedIs429()
     {
         const emu::TrafficModel& traffic = m_emu->traffic();
@@ -504,6 +557,29 @@ private slots:
                  qPrintable(res.error));
         QCOMPARE(res.metrics.attempts, 1); // the retries did not get a budget of their own
         QCOMPARE(res.metrics.httpStatus, 200);
+        QVERIFY2(elapsed < 300 + 2000, qPrintable(QString::number(elapsed)));
+        QCOMPARE(http.pending(), 0);
+    }
+
+    // A non-streamed answer arrives whole: its first byte is the answer, and the run's
+    // first-byte budget bounds it, retries included, as for a stream.
+    void nonStreamedRunKeepsTheFirstByteBudget()
+    {
+        HttpClient http;
+        ChatClient client(&http);
+        ChatTarget t = target(QStringLiteral("openai"));
+        t.extraHeaders.append(HttpHeader{"x-inferscope-fault", "stall"});
+        t.maxRetries = 2;
+        t.timeoutMs = 10000;
+        t.firstByteTimeoutMs = 300;
+        ChatRequest r = ChatRequest::fromPrompt({}, QStringLiteral("x"));
+        r.stream = false;
+        QElapsedTimer clock;
+        clock.start();
+        const RunResult res = runOnce(client, t, r);
+        const qint64 elapsed = clock.elapsed();
+        QCOMPARE(res.errorKind, RunResult::ErrorKind::Timeout);
+        QVERIFY2(res.error.contains(QLatin1String("0.3 s")), qPrintable(res.error));
         QVERIFY2(elapsed < 300 + 2000, qPrintable(QString::number(elapsed)));
         QCOMPARE(http.pending(), 0);
     }

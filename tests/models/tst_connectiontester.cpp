@@ -120,6 +120,39 @@ private slots:
             QVERIFY(r.latencyMs >= 0);
     }
 
+    // A key still being read from the keychain is waited for before the test request leaves
+    // (the first "Test connection" after a start used to say "No credential").
+    void waitsForAKeyStillBeingRead()
+    {
+        auto read = std::make_shared<bool>(false);
+        Credential credential;
+        credential.secret = [read](QString* error) {
+            if (*read)
+                return emu::Emulator::demoToken();
+            *error = QStringLiteral("the key is still being read from the keychain");
+            return QString();
+        };
+        int waits = 0;
+        credential.whenReady = [&, read](QObject* context, int timeoutMs,
+                                         std::function<void()> ready) {
+            ++waits;
+            QVERIFY(timeoutMs > 0);
+            QTimer::singleShot(0, context, [read, ready] {
+                *read = true;
+                ready();
+            });
+        };
+        HttpClient http;
+        ConnectionTester tester(&http);
+        tester.setClock([] { return kNow; });
+        std::optional<ConnectionTestResult> result;
+        tester.test(azure(m_emu->baseUrl(), emu::Emulator::accountResourceId()), credential,
+                    [&](const ConnectionTestResult& r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 20000);
+        QVERIFY2(result->ok, qPrintable(result->summary));
+        QCOMPARE(waits, 1);
+    }
+
     // A 429 names the moment the server allows the next request, whichever header says it.
     void rateLimitedUntil_data()
     {

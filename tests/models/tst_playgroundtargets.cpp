@@ -59,7 +59,7 @@ private slots:
         int keyed = 0;
         const auto targets = playgroundTargets(demo(), inventory(), [&keyed](const Connection&) {
             ++keyed;
-            return std::function<QString(QString*)>([](QString*) { return QStringLiteral("k"); });
+            return TargetKey{[](QString*) { return QStringLiteral("k"); }, {}};
         });
         QStringList ids;
         for (const PlaygroundTarget& t : targets)

@@ -38,7 +38,7 @@ struct ConnectionsPage::Private
     QPointer<Collector> collector;
     QMetaObject::Connection healthConnection;
     SecretWriter writer;
-    SecretLookup lookup = [](const Connection& c) { return credentialProvider(c); };
+    SecretLookup lookup = [](const Connection& c) { return connectionCredential(c); };
     bool dirty = false;
 
     int currentRow() const

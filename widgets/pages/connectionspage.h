@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/workspace.h"
+#include "sources/credentialprovider.h"
 #include "sources/source.h"
 
 #include <QWidget>
@@ -24,7 +25,7 @@ public:
     using SecretWriter = std::function<void(const QString& entry, const QString& value,
                                             std::function<void(bool ok, QString message)> done)>;
     /// The credential of a connection, for "Test connection".
-    using SecretLookup = std::function<SecretProvider(const Connection& connection)>;
+    using SecretLookup = std::function<Credential(const Connection& connection)>;
 
     ConnectionsPage(Workspace workspace, QString workspacePath, QWidget* parent = nullptr);
     ~ConnectionsPage() override;

@@ -58,15 +58,18 @@ QString msText(const QJsonValue& v)
     return v.isDouble() ? formatDurationMs(v.toDouble()) : QStringLiteral("–");
 }
 
-/// The inference key of a connection: its inferenceCredential; the demo's emulator token for
-/// demo connections without one; none otherwise (local servers).
-std::function<QString(QString*)> inferenceKey(const Connection& c)
+/// The inference key of a connection: its inferenceCredential (a run waits for a key still
+/// being read from the keychain); the demo's emulator token for demo connections without one;
+/// none otherwise (local servers).
+TargetKey inferenceKey(const Connection& c)
 {
-    if (c.inferenceCredential.kind != SecretRef::Kind::None)
-        return inferenceCredentialProvider(c);
+    if (c.inferenceCredential.kind != SecretRef::Kind::None) {
+        Credential key = inferenceCredential(c);
+        return {std::move(key.secret), std::move(key.whenReady)};
+    }
     if (c.credential.kind == SecretRef::Kind::Demo)
-        return [](QString*) { return demoCredential(); };
-    return nullptr;
+        return {[](QString*) { return demoCredential(); }, {}};
+    return {};
 }
 
 } // namespace
