@@ -147,9 +147,14 @@ CostQueryResult CostQuery::run(SampleStore* store, const CostEngine& engine,
             const char* metric;
             Field field;
         } normalised[] = {
-            {"Requests", Field::Requests},          {"InputTokensUncached", Field::Uncached},
-            {"InputTokensCached", Field::Cached},   {"CacheWrite5mTokens", Field::Write5m},
-            {"CacheWrite1hTokens", Field::Write1h}, {"OutputTokens", Field::Output},
+            {"Requests", Field::Requests},
+            {"InputTokensUncached", Field::Uncached},
+            {"InputTokensCached", Field::Cached},
+            {"CacheWrite5mTokens", Field::Write5m},
+            {"CacheWrite1hTokens", Field::Write1h},
+            {"OutputTokens", Field::Output},
+            // A server without a cache split stores its whole prompt, never beside the parts.
+            {"InputTokens", Field::Uncached},
         };
         for (const auto& m : normalised) {
             gather(source, QLatin1String(m.metric), m.field, false);

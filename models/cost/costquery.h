@@ -55,7 +55,8 @@ struct CostQueryResult
 /// Azure: ProcessedPromptTokens / GeneratedTokens / AzureOpenAIRequests by ModelDeploymentName,
 /// the cached share from AzureOpenAIContextTokensCacheMatchRate (per-minute average x prompt
 /// tokens) where present. Others: the normalised metrics (InputTokensUncached, InputTokensCached,
-/// CacheWrite5mTokens, CacheWrite1hTokens, OutputTokens, Requests), batch=true split out.
+/// CacheWrite5mTokens, CacheWrite1hTokens, OutputTokens, Requests; InputTokens, the whole prompt
+/// of a server without a cache split, as uncached input), batch=true split out.
 class CostQuery
 {
 public:

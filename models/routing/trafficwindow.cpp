@@ -333,6 +333,10 @@ bool TrafficWindow::load(SampleStore& store, TimeRange range,
                  &TokenMix::uncached},
                 {"InputTokensCached", "total", &DeploymentTraffic::promptTokens, true,
                  &TokenMix::cached},
+                // The whole prompt of a server without a cache split (never stored beside the
+                // parts): all of it is input, priced as uncached.
+                {"InputTokens", "total", &DeploymentTraffic::promptTokens, true,
+                 &TokenMix::uncached},
                 {"CacheWrite5mTokens", "total", &DeploymentTraffic::promptTokens, true,
                  &TokenMix::write5m},
                 {"CacheWrite1hTokens", "total", &DeploymentTraffic::promptTokens, true,

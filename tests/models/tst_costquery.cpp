@@ -130,6 +130,35 @@ private slots:
         QCOMPARE(r.reported[0].reported.micros, qint64(5800000));
         QCOMPARE(r.reported[0].comparison.difference.micros, qint64(50000));
     }
+
+    // A local server that does not split its prompt stores it whole as InputTokens: its usage
+    // counts those tokens as input (uncached), none are lost and none are counted twice.
+    void wholePromptOfALocalServer()
+    {
+        QTemporaryDir dir;
+        SampleStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("local.sqlite"))).result().usable());
+        const QString tgi = QStringLiteral("tgi");
+        const Label model{QStringLiteral("ModelDeploymentName"), QStringLiteral("llama-3-8b")};
+        PollBatch b;
+        b.source = tgi;
+        b.window = {kDay0, kDay0 + 86400};
+        b.series = {series(tgi, "Requests", {model}, {{kDay0, 4}}),
+                    series(tgi, "InputTokens", {model}, {{kDay0, 3000}, {kDay0 + 60, 1000}}),
+                    series(tgi, "OutputTokens", {model}, {{kDay0, 800}})};
+        QVERIFY(store.write(b).result().ok);
+        CostQueryRequest req;
+        req.range = {kDay0, kDay0 + 86400};
+        req.kindBySource = {{tgi, QStringLiteral("prometheus")}};
+        const CostQueryResult r = CostQuery::start(&store, CostEngine(small()), req).result();
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QCOMPARE(r.report.items.size(), 1);
+        const CostItem& item = r.report.items.first();
+        QCOMPARE(item.tokens.uncachedInput, qint64(4000));
+        QCOMPARE(item.tokens.cachedInput, qint64(0));
+        QCOMPARE(item.tokens.output, qint64(800));
+        QCOMPARE(item.tokens.requests, qint64(4));
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_CostQuery)

@@ -148,6 +148,44 @@ private slots:
         QCOMPARE(w.deployments.size(), 6);
     }
 
+    // A server that does not split its prompt (TGI, a vLLM without cache counters) stores the
+    // whole prompt as InputTokens: it is the deployment's input, priced as uncached.
+    void wholePromptIsInput()
+    {
+        QTemporaryDir dir;
+        SampleStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("tgi.sqlite"))).result().usable());
+        const QString tgi = QStringLiteral("tgi");
+        PollBatch b;
+        b.source = tgi;
+        b.window = {test::kReplayTuesday, test::kReplayTuesday + 3 * 60};
+        const QString labels = labels::canonical(
+            {{QStringLiteral("ModelDeploymentName"), QStringLiteral("llama-3-8b")}});
+        for (const auto& [metric, value] :
+             {std::pair{"Requests", 6.0}, std::pair{"InputTokens", 3000.0},
+              std::pair{"OutputTokens", 600.0}}) {
+            SeriesSamples s{{tgi, QLatin1String(metric), QStringLiteral("total"), labels},
+                            QStringLiteral("Count"),
+                            {}};
+            for (int m = 0; m < 3; ++m)
+                s.samples.append({test::kReplayTuesday + 60LL * m, value});
+            b.series.append(s);
+        }
+        QVERIFY(store.write(b).result().ok);
+        TrafficWindow w;
+        QString error;
+        QVERIFY2(TrafficWindow::load(store, b.window,
+                                     {connection(tgi, QStringLiteral("prometheus"))}, &w, &error),
+                 qPrintable(error));
+        const int i = w.indexOf(QStringLiteral("tgi/llama-3-8b"));
+        QVERIFY(i >= 0);
+        const DeploymentTraffic& d = w.deployments[i];
+        QCOMPARE(d.promptTokens[0], 3000.0);
+        QCOMPARE(d.promptPerRequest[0], 500.0);
+        QCOMPARE(d.recordedMix[0].uncached, 9000.0);
+        QCOMPARE(d.recordedMix[0].cached, 0.0);
+    }
+
     void connectionOverridesTheClass()
     {
         TrafficWindow w;

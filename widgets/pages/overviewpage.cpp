@@ -53,7 +53,7 @@ ChartSpec tokensSpec()
     // Azure's metric names, then the normalised ones every other source writes (same label).
     for (const char* metric :
          {"ProcessedPromptTokens", "GeneratedTokens", "InputTokensUncached", "InputTokensCached",
-          "CacheWrite5mTokens", "CacheWrite1hTokens", "OutputTokens"})
+          "InputTokens", "CacheWrite5mTokens", "CacheWrite1hTokens", "OutputTokens"})
         spec.queries.append({metricQuery(QLatin1String(metric), QStringLiteral("total"))});
     return spec;
 }
