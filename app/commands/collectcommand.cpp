@@ -107,7 +107,9 @@ int runCollect(const Invocation& inv)
                                   "next start moves it aside and begins a new one")
                        .arg(started ? QStringLiteral("more was") : QStringLiteral("was")));
     if (exitCode == 2)
-        printError(QStringLiteral("some polls failed; their windows are recorded as gaps"));
+        printError(QStringLiteral("%1 failure(s) above: each failed metric or window is recorded "
+                                  "as a gap; everything else was stored")
+                       .arg(failures));
     return exitCode;
 }
 

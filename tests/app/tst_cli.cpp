@@ -316,6 +316,7 @@ private slots:
         for (const QByteArray& line : r.err.split('\n'))
             lines += line.contains("TST_CLI_UNSET_TOKEN") ? 1 : 0;
         QVERIFY2(lines == 1, r.err.constData());
+        QVERIFY2(r.err.contains("1 failure(s) above"), r.err.constData());
     }
 
     void screenshotWritesANonBlankPng()
