@@ -246,7 +246,7 @@ int runPrompt(const Invocation& inv)
                             : RunSaveReport{false, 0, opened.message};
         if (!saved.ok) {
             printError(
-                QStringLiteral("the run was not recorded in %1: %2").arg(inv.dbPath, saved.error));
+                QStringLiteral("the run was not recorded in %1: %2").arg(opened.path, saved.error));
             return 1;
         }
     }

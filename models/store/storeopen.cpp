@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
+#include <QUrl>
 #include <algorithm>
 
 Q_LOGGING_CATEGORY(lcStore, "inferscope.store")
@@ -262,6 +264,17 @@ OpenReport StoreDatabase::open(const QString& path, const StoreSettings& setting
     OpenReport r;
     r.path = path;
     r.status = OpenReport::Status::Failed;
+    // "scheme://…" names a server, not a file: never create a folder "postgresql:" for it.
+    static const QRegularExpression url(QStringLiteral("^[A-Za-z][A-Za-z0-9+.-]*://"));
+    if (url.match(path).hasMatch()) {
+        const QUrl u(path);
+        r.path = u.toDisplayString(QUrl::RemovePassword);
+        r.message = QStringLiteral("%1 is a %2:// address, but this build keeps history in an "
+                                   "SQLite file only; name a file instead (for example "
+                                   "--db ~/inferscope.sqlite). Nothing was created.")
+                        .arg(r.path, path.section(QLatin1Char(':'), 0, 0));
+        return r;
+    }
     const QFileInfo fi(path);
     if (path.isEmpty() || !QDir().mkpath(fi.absolutePath())) {
         r.message = QStringLiteral("Could not create the folder %1 for the history database.")

@@ -234,6 +234,36 @@ private slots:
                  QStringList{QStringLiteral("history.sqlite")});
     }
 
+    // ---- a database named by URL
+
+    // A URL is not a file name: `--db postgresql://…` used to create a folder "postgresql:"
+    // with an SQLite file in it. The build says which URLs it serves and creates nothing.
+    void urlIsNotTakenForAFile_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::newRow("postgresql") << "postgresql://ops@db.example:5432/inferscope";
+        QTest::newRow("postgres") << "postgres://localhost/inferscope";
+        QTest::newRow("other scheme") << "mysql://localhost/inferscope";
+        QTest::newRow("file url") << "file:///tmp/history.sqlite";
+        QTest::newRow("with a password") << "postgresql://ops:s3cret@db.example/inferscope";
+    }
+    void urlIsNotTakenForAFile()
+    {
+        QFETCH(QString, url);
+        const QString cwd = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(m_dir->path()));
+        StoreDatabase db;
+        const OpenReport r = db.open(url, {});
+        QVERIFY(QDir::setCurrent(cwd));
+        QCOMPARE(r.status, OpenReport::Status::Failed);
+        const QString scheme = url.section(QLatin1Char(':'), 0, 0);
+        QVERIFY2(r.message.contains(scheme + QLatin1String("://")), qPrintable(r.message));
+        QVERIFY2(r.message.contains(QLatin1String("SQLite file")), qPrintable(r.message));
+        QVERIFY2(!r.message.contains(QLatin1String("s3cret")), qPrintable(r.message));
+        QCOMPARE(QDir(m_dir->path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot),
+                 QStringList{});
+    }
+
     // ---- a write-ahead log SQLite cannot replay
 
     void damagedWalIsKeptAside_data()
