@@ -69,6 +69,10 @@ void PollingSource::nextChunk()
         finishBackfill();
         return;
     }
+    if (m_busy) {
+        m_chunkWaiting = true; // a one-off poll from before start() is in flight: after it
+        return;
+    }
     m_busy = true;
     m_busyWithChunk = true;
     runChunk(m_chunks.at(m_chunkIndex++));
@@ -122,6 +126,11 @@ void PollingSource::cycleEnded(bool failed)
             Qt::QueuedConnection);
         return;
     }
+    if (m_chunkWaiting) {
+        m_chunkWaiting = false;
+        nextChunk();
+        return;
+    }
     setState(failed ? SourceHealth::State::Failing : SourceHealth::State::Polling);
     if (m_pollRequested) {
         m_pollRequested = false;
@@ -137,6 +146,7 @@ void PollingSource::halt(bool notify)
     m_backfilling = false;
     m_busy = false;
     m_busyWithChunk = false;
+    m_chunkWaiting = false;
     m_pollRequested = false;
     m_pollTimer.stop();
     m_chunks.clear();

@@ -89,6 +89,7 @@ private:
     bool m_backfilling = false;
     bool m_busy = false;
     bool m_busyWithChunk = false;
+    bool m_chunkWaiting = false; ///< the backfill waits for a one-off poll to end
     bool m_pollRequested = false;
     quint64 m_runId = 0;
     QVector<Chunk> m_chunks;

@@ -155,6 +155,19 @@ private slots:
         QVERIFY(!src.isBusy());
     }
 
+    void startWhileAOneOffPollIsInFlight()
+    {
+        ManualSource src;
+        src.pollNow();
+        src.start({{kNow - 600, kNow}}); // QVERIFY(!inFlight) in runChunk guards the overlap
+        QVERIFY(src.chunksAsked.isEmpty());
+        src.end(); // the one-off poll; the backfill follows
+        QCOMPARE(src.chunksAsked.size(), 1);
+        src.end();
+        QTRY_VERIFY(!src.isBackfilling());
+        QCOMPARE(src.polls, 2);
+    }
+
     void stopCancelsAndForgetsTheRun()
     {
         ManualSource src;
