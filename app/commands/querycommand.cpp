@@ -44,7 +44,7 @@ QString number(double v)
 int runQuery(const Invocation& inv)
 {
     // A "scheme://" address is not a file: the store's open says what this build serves.
-    if (!inv.dbPath.contains(QLatin1String("://")) && !QFileInfo::exists(inv.dbPath)) {
+    if (!isDatabaseAddress(inv.dbPath) && !QFileInfo::exists(inv.dbPath)) {
         printError(
             QStringLiteral("no database at %1 (run `inferscope collect` first)").arg(inv.dbPath));
         return 1;

@@ -296,7 +296,6 @@ bool ChatClient::run(const ChatTarget& target, const ChatRequest& request)
     d->chunks = 0;
     d->status = 0;
     d->headers.clear();
-    d->clock.start();
     const quint64 generation = ++d->generation;
     if (target.apiKey && target.keyReady) {
         // A key from the keychain or a sign-in arrives in the background: wait (bounded) for it;

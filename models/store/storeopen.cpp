@@ -256,6 +256,12 @@ void StoreDatabase::close()
     d->closeDb();
 }
 
+bool isDatabaseAddress(const QString& name)
+{
+    static const QRegularExpression address(QStringLiteral("^[A-Za-z][A-Za-z0-9+.-]*://"));
+    return address.match(name).hasMatch();
+}
+
 OpenReport StoreDatabase::open(const QString& path, const StoreSettings& settings)
 {
     close();
@@ -265,8 +271,7 @@ OpenReport StoreDatabase::open(const QString& path, const StoreSettings& setting
     r.path = path;
     r.status = OpenReport::Status::Failed;
     // "scheme://…" names a server, not a file: never create a folder "postgresql:" for it.
-    static const QRegularExpression url(QStringLiteral("^[A-Za-z][A-Za-z0-9+.-]*://"));
-    if (url.match(path).hasMatch()) {
+    if (isDatabaseAddress(path)) {
         const QUrl u(path);
         r.path = u.toDisplayString(QUrl::RemovePassword);
         r.message = QStringLiteral("%1 is a %2:// address, but this build keeps history in an "

@@ -33,6 +33,9 @@ struct StoreSettings
     int busyNoticeMs = 1000;
 };
 
+/// True when `name` is a "scheme://…" address (a database server), not a file name.
+bool isDatabaseAddress(const QString& name);
+
 /// What opening a database did, in words for a banner when it was not plain.
 struct OpenReport
 {
