@@ -8,7 +8,7 @@ ARGS   ?=
 # Debian bookworm packages the build, the tests and the offscreen renderer need.
 DEPS := g++ cmake ninja-build ccache pkg-config qt6-base-dev qt6-charts-dev libqt6sql6-sqlite \
         qt6-qpa-plugins libqt6opengl6-dev libxkbcommon-dev libsqlite3-dev libgl-dev fonts-dejavu-core \
-        clang-format qtkeychain-qt6-dev mold \
+        clang-format qtkeychain-qt6-dev mold libpq-dev postgresql \
         clang libclang-rt-14-dev llvm-14
 # clang + libclang-rt-14-dev (libclang_rt.fuzzer) build `make fuzz`; llvm-14 symbolizes its reports.
 

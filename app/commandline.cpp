@@ -37,7 +37,7 @@ bool parseReplay(const QCommandLineParser& p, Invocation* inv, QString* error)
     inv->policyPath = p.value(QStringLiteral("policy"));
     inv->workspacePath = p.value(QStringLiteral("workspace"));
     if (inv->dbPath.isEmpty() || inv->policyPath.isEmpty()) {
-        *error = QStringLiteral("replay needs --db FILE and --policy FILE");
+        *error = QStringLiteral("replay needs --db DB and --policy FILE");
         return false;
     }
     inv->last = 30 * 86400;
@@ -267,7 +267,7 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
         break;
     case C::Collect:
         if (inv.dbPath.isEmpty()) {
-            *error = QStringLiteral("collect needs --db FILE");
+            *error = QStringLiteral("collect needs --db DB");
             return std::nullopt;
         }
         if (!inv.demo && inv.workspacePath.isEmpty()) {
@@ -293,7 +293,7 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
         break;
     case C::Query: {
         if (inv.dbPath.isEmpty()) {
-            *error = QStringLiteral("query needs --db FILE");
+            *error = QStringLiteral("query needs --db DB");
             return std::nullopt;
         }
         inv.metric = p.value(QStringLiteral("metric"));
@@ -387,21 +387,21 @@ QString helpText()
                "Inferscope %1 - observability console for LLM deployments\n"
                "\n"
                "Usage:\n"
-               "  inferscope [--demo | --workspace FILE] [--db FILE]\n"
+               "  inferscope [--demo | --workspace FILE] [--db DB]\n"
                "             [--screenshot FILE --page NAME [--range 30d]]\n"
                "      Opens the window (on the demo workspace when none is configured). With\n"
                "      --screenshot, renders the page offscreen at 1440x900 once its data is\n"
                "      loaded, writes the PNG and exits. Pages: overview.\n"
-               "  inferscope collect --db FILE (--demo | --workspace FILE) [--backfill 30d]\n"
+               "  inferscope collect --db DB (--demo | --workspace FILE) [--backfill 30d]\n"
                "             (--once | --duration SECONDS)\n"
                "      Headless poller: backfills, then polls every connection.\n"
-               "  inferscope query --db FILE --metric NAME [--deployment NAME]\n"
+               "  inferscope query --db DB --metric NAME [--deployment NAME]\n"
                "             [--last 24h | --from ISO --to ISO] [--step 1m|5m|1h]\n"
                "             [--agg avg|min|max|sum] [--aggregation "
                "total|average|maximum|minimum]\n"
                "             [--format csv|json]\n"
                "      Prints one row per step, time in ISO-8601 UTC.\n"
-               "  inferscope replay --db FILE --policy FILE [--workspace FILE]\n"
+               "  inferscope replay --db DB --policy FILE [--workspace FILE]\n"
                "             [--last 30d | --from ISO --to ISO] [--format text|json]\n"
                "      Replays the recorded traffic through a routing policy and prints the\n"
                "      projected cost, 429s, spillover and latency per route beside the actual.\n"
@@ -417,7 +417,8 @@ QString helpText()
                "      the connection's keychain entry (--inference: its inference key).\n"
                "  inferscope --version | --help\n"
                "\n"
-               "Common options: --db FILE (history database), --seed N (demo emulator seed, "
+               "Common options: --db DB (history database: an SQLite file or a postgresql:// URI), "
+               "--seed N (demo emulator seed, "
                "default 42).\n")
         .arg(QStringLiteral(INFERSCOPE_VERSION));
 }

@@ -5,6 +5,7 @@
 #include "routing/routingpolicy.h"
 #include "sources/collector.h"
 #include "store/samplestore.h"
+#include "store/storebackend.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -111,7 +112,7 @@ bool Session::open(const Options& options, QString* error)
     m_openReport = m_store->open(dbPath, settings).result();
     if (!m_openReport.usable()) {
         *error = m_openReport.message.isEmpty()
-                     ? QStringLiteral("could not open the database %1").arg(dbPath)
+                     ? QStringLiteral("could not open the database %1").arg(displayAddress(dbPath))
                      : m_openReport.message;
         return false;
     }

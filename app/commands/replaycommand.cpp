@@ -7,6 +7,7 @@
 #include "routing/policyvalidator.h"
 #include "routing/replayengine.h"
 #include "store/samplestore.h"
+#include "store/storebackend.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -93,7 +94,7 @@ QByteArray textReport(const TrafficWindow& w, const ReplaySummary& a, const Repl
 
 int replayReport(const Invocation& inv, QByteArray* out, QStringList* warnings, QString* error)
 {
-    if (!QFileInfo::exists(inv.dbPath)) {
+    if (!isDatabaseAddress(inv.dbPath) && !QFileInfo::exists(inv.dbPath)) {
         *error =
             QStringLiteral("no database at %1 (run `inferscope collect` first)").arg(inv.dbPath);
         return 1;
@@ -136,7 +137,7 @@ int replayReport(const Invocation& inv, QByteArray* out, QStringList* warnings, 
         if (newest <= 0) {
             *error = QStringLiteral("the database %1 holds no traffic to replay (run `inferscope "
                                     "collect` first)")
-                         .arg(inv.dbPath);
+                         .arg(displayAddress(inv.dbPath));
             return 3;
         }
         const qint64 end = floorTo(newest, 60) + 60;

@@ -5,6 +5,7 @@
 #include <QStringList>
 #include <array>
 #include <cmath>
+#include <limits>
 
 namespace isc::storeimpl {
 namespace {
@@ -97,6 +98,20 @@ bool refuseImplausible(const PollBatch& batch, qint64 latest, PollBatch* kept, q
                               "stored.")
                    .arg(count, batch.source, parts.join(QLatin1String("; ")));
     return true;
+}
+
+TimeRange pollWindow(const PollBatch& batch)
+{
+    if (batch.window.isValid())
+        return batch.window;
+    qint64 lo = std::numeric_limits<qint64>::max(), hi = std::numeric_limits<qint64>::min();
+    for (const auto& s : batch.series) {
+        for (const auto& smp : s.samples) {
+            lo = std::min(lo, floorTo(smp.ts, 60));
+            hi = std::max(hi, floorTo(smp.ts, 60) + 60);
+        }
+    }
+    return lo < hi ? TimeRange{lo, hi} : TimeRange{};
 }
 
 } // namespace isc::storeimpl

@@ -18,4 +18,7 @@ constexpr qint64 kFutureSlack = 7 * 86400;
 bool refuseImplausible(const PollBatch& batch, qint64 latest, PollBatch* kept, qsizetype* refused,
                        QString* refusal);
 
+/// The window a poll reports as written: its own when valid, else the minutes its samples span.
+TimeRange pollWindow(const PollBatch& batch);
+
 } // namespace isc::storeimpl

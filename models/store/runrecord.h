@@ -35,6 +35,9 @@ struct RunFilter
     QString target; ///< exact target name; empty = all
     bool starredOnly = false;
     int limit = 500;
+
+    /// `search` as a LIKE pattern ("%text%", with '\\' escaping % _ and itself).
+    QString likePattern() const;
 };
 
 /// The outcome of saving a run.

@@ -1,5 +1,6 @@
 #include "samplestore.h"
 
+#include "store/sqlite/storedatabase.h"
 #include "store/storeworker.h"
 
 #include <QThread>
@@ -17,17 +18,16 @@ SampleStore::SampleStore(QObject* parent)
       m_integrity(QtFuture::makeReadyFuture(
           IntegrityReport{true, QStringLiteral("No history database is open.")}))
 {
-    m_worker->post<void>([this](StoreDatabase& db) {
-        db.setDamageHandler([this](const QString& message) {
-            // Queued to this object's thread; the worker is joined before `this` dies.
+    // Queued to this object's thread; the worker is joined before `this` dies.
+    m_worker->setHandlers(
+        [this](const QString& message) {
             QMetaObject::invokeMethod(
                 this, [this, message]() { emit integrityProblem(message); }, Qt::QueuedConnection);
-        });
-        db.setNoticeHandler([this](const QString& message) {
+        },
+        [this](const QString& message) {
             QMetaObject::invokeMethod(
                 this, [this, message]() { emit notice(message); }, Qt::QueuedConnection);
         });
-    });
 }
 
 // The check thread is joined first (it may still post to the worker), then the worker joins its
@@ -51,8 +51,7 @@ QFuture<OpenReport> SampleStore::open(const QString& path, StoreSettings setting
     // Joined before the next open job is posted, so its verdict reaches the database it checked.
     stopIntegrityCheck();
     m_path = path;
-    QFuture<OpenReport> opened = m_worker->post<OpenReport>(
-        [path, settings](StoreDatabase& db) { return db.open(path, settings); });
+    QFuture<OpenReport> opened = m_worker->open(path, settings);
 
     auto promise = std::make_shared<QPromise<IntegrityReport>>();
     promise->start();
@@ -71,6 +70,10 @@ QFuture<OpenReport> SampleStore::open(const QString& path, StoreSettings setting
                                          "checked.")});
             return;
         }
+        if (isPostgresAddress(path)) {
+            finish({true, QStringLiteral("The database server checks its own pages.")});
+            return;
+        }
 #ifdef Q_OS_LINUX
         // QThread priorities do nothing under Linux's default scheduler: be nice for real.
         setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
@@ -83,8 +86,9 @@ QFuture<OpenReport> SampleStore::open(const QString& path, StoreSettings setting
             return;
         }
         // The owner thread marks the database first: whoever sees !ok sees writes refused.
-        worker->post<void>([finish, report, path](StoreDatabase& db) {
-            db.markDamaged(path, report.message);
+        worker->post<void>([finish, report, path](StoreBackend& db) {
+            if (auto* sqlite = dynamic_cast<StoreDatabase*>(&db))
+                sqlite->markDamaged(path, report.message);
             finish(report);
         });
     }));
@@ -101,7 +105,7 @@ QFuture<IntegrityReport> SampleStore::integrityCheck() const
 
 QFuture<WriteReport> SampleStore::write(PollBatch batch)
 {
-    return m_worker->post<WriteReport>([this, batch = std::move(batch)](StoreDatabase& db) {
+    return m_worker->post<WriteReport>([this, batch = std::move(batch)](StoreBackend& db) {
         WriteReport report = db.write(batch);
         if (report.ok && report.samplesWritten > 0) {
             const TimeRange window = report.window;
@@ -116,19 +120,19 @@ QFuture<WriteReport> SampleStore::write(PollBatch batch)
 
 QFuture<WriteReport> SampleStore::recordGap(GapMarker gap)
 {
-    return m_worker->post<WriteReport>([gap](StoreDatabase& db) { return db.recordGap(gap); });
+    return m_worker->post<WriteReport>([gap](StoreBackend& db) { return db.recordGap(gap); });
 }
 
 QFuture<QueryResult> SampleStore::query(SeriesQuery q)
 {
-    return m_worker->post<QueryResult>([q](StoreDatabase& db) { return db.query(q); });
+    return m_worker->post<QueryResult>([q](StoreBackend& db) { return db.query(q); });
 }
 
 QFuture<QVector<QueryResult>>
 SampleStore::queryThen(SeriesQuery first,
                        std::function<QVector<SeriesQuery>(const QueryResult&)> next)
 {
-    return m_worker->post<QVector<QueryResult>>([first, next = std::move(next)](StoreDatabase& db) {
+    return m_worker->post<QVector<QueryResult>>([first, next = std::move(next)](StoreBackend& db) {
         QVector<QueryResult> out{db.query(first)};
         const QVector<SeriesQuery> more = next ? next(out.constFirst()) : QVector<SeriesQuery>{};
         for (const SeriesQuery& q : more)
@@ -139,17 +143,17 @@ SampleStore::queryThen(SeriesQuery first,
 
 QFuture<bool> SampleStore::checkpoint()
 {
-    return m_worker->post<bool>([](StoreDatabase& db) { return db.checkpoint(); });
+    return m_worker->post<bool>([](StoreBackend& db) { return db.checkpoint(); });
 }
 
 QFuture<WriteReport> SampleStore::applyRetention(qint64 now)
 {
-    return m_worker->post<WriteReport>([now](StoreDatabase& db) { return db.applyRetention(now); });
+    return m_worker->post<WriteReport>([now](StoreBackend& db) { return db.applyRetention(now); });
 }
 
 QFuture<WriteReport> SampleStore::saveDeployments(QString source, Deployments deployments)
 {
-    return m_worker->post<WriteReport>([source, deployments](StoreDatabase& db) {
+    return m_worker->post<WriteReport>([source, deployments](StoreBackend& db) {
         return db.saveDeployments(source, deployments);
     });
 }
@@ -157,18 +161,41 @@ QFuture<WriteReport> SampleStore::saveDeployments(QString source, Deployments de
 QFuture<Deployments> SampleStore::deployments(QString source)
 {
     return m_worker->post<Deployments>(
-        [source](StoreDatabase& db) { return db.deployments(source); });
+        [source](StoreBackend& db) { return db.deployments(source); });
 }
 
 QFuture<SourceExtent> SampleStore::extent(QString source)
 {
-    return m_worker->post<SourceExtent>([source](StoreDatabase& db) { return db.extent(source); });
+    return m_worker->post<SourceExtent>([source](StoreBackend& db) { return db.extent(source); });
 }
 
 QFuture<QVector<GapMarker>> SampleStore::gaps(QString source, TimeRange range)
 {
     return m_worker->post<QVector<GapMarker>>(
-        [source, range](StoreDatabase& db) { return db.gaps(source, range); });
+        [source, range](StoreBackend& db) { return db.gaps(source, range); });
+}
+
+QFuture<RunSaveReport> SampleStore::saveRun(StoredRun run)
+{
+    return m_worker->post<RunSaveReport>(
+        [run = std::move(run)](StoreBackend& db) { return db.saveRun(run); });
+}
+
+QFuture<QVector<StoredRun>> SampleStore::listRuns(RunFilter filter)
+{
+    return m_worker->post<QVector<StoredRun>>(
+        [filter = std::move(filter)](StoreBackend& db) { return db.listRuns(filter); });
+}
+
+QFuture<bool> SampleStore::setRunStarred(qint64 id, bool starred)
+{
+    return m_worker->post<bool>(
+        [id, starred](StoreBackend& db) { return db.setRunStarred(id, starred); });
+}
+
+QFuture<bool> SampleStore::deleteRun(qint64 id)
+{
+    return m_worker->post<bool>([id](StoreBackend& db) { return db.deleteRun(id); });
 }
 
 QString SampleStore::path() const

@@ -31,6 +31,9 @@ struct StoreSettings
     int busyTimeoutMs = 30000;
     /// After this long waiting (ms), the notice handler hears "Waiting for the database ...".
     int busyNoticeMs = 1000;
+    /// A database server's password handed in by the caller (PostgreSQL); in memory only, never
+    /// written anywhere. Empty: libpq's PGPASSWORD or ~/.pgpass.
+    QString password;
 };
 
 /// True when `name` is a "scheme://…" address (a database server), not a file name.

@@ -2,7 +2,7 @@
 
 namespace isc {
 
-StoreWorker::StoreWorker() : m_context(new QObject), m_db(std::make_unique<StoreDatabase>())
+StoreWorker::StoreWorker() : m_context(new QObject), m_db(makeStoreBackend(QString()))
 {
     m_thread.setObjectName(QStringLiteral("inferscope-store"));
     m_context->moveToThread(&m_thread);
@@ -13,15 +13,44 @@ StoreWorker::StoreWorker() : m_context(new QObject), m_db(std::make_unique<Store
 StoreWorker::~StoreWorker()
 {
     // Queued after every pending job, so those still run (and their futures finish) first.
-    StoreDatabase* db = m_db.get();
     QMetaObject::invokeMethod(
         m_context,
-        [db]() {
-            db->close();
+        [this]() {
+            m_db->close();
             QThread::currentThread()->quit();
         },
         Qt::QueuedConnection);
     m_thread.wait();
+}
+
+void StoreWorker::setHandlers(Handler damage, Handler notice)
+{
+    post<void>([this, damage = std::move(damage), notice = std::move(notice)](StoreBackend& db) {
+        m_onDamage = damage;
+        m_onNotice = notice;
+        db.setDamageHandler(m_onDamage);
+        db.setNoticeHandler(m_onNotice);
+    });
+}
+
+void StoreWorker::install(std::unique_ptr<StoreBackend> db)
+{
+    m_db->close();
+    m_db = std::move(db);
+    m_db->setDamageHandler(m_onDamage);
+    m_db->setNoticeHandler(m_onNotice);
+}
+
+QFuture<OpenReport> StoreWorker::open(const QString& address, const StoreSettings& settings)
+{
+    return post<OpenReport>([this, address, settings](StoreBackend& current) {
+        if (!sameBackendKind(address, m_address))
+            install(makeStoreBackend(address));
+        else
+            current.close();
+        m_address = address;
+        return m_db->open(address, settings);
+    });
 }
 
 } // namespace isc

@@ -81,7 +81,7 @@ private slots:
                                             "json",   "--workspace", "w.json"}
                              << "";
         QTest::newRow("no policy")
-            << QStringList{"replay", "--db", "x"} << "replay needs --db FILE and --policy FILE";
+            << QStringList{"replay", "--db", "x"} << "replay needs --db DB and --policy FILE";
         QTest::newRow("bad format")
             << QStringList{"replay", "--db", "x", "--policy", "p", "--format", "csv"}
             << "--format: \"csv\" is not text or json";

@@ -4,7 +4,7 @@
 // WAL on a background thread; timing only the writes would leave that work out).
 #include "core/labels.h"
 #include "store/samplestore.h"
-#include "store/storedatabase.h"
+#include "store/sqlite/storedatabase.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -1,4 +1,4 @@
-#include "store/packedrollup.h"
+#include "store/sqlite/packedrollup.h"
 
 #include <QtTest/QtTest>
 #include <cmath>

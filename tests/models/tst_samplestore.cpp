@@ -1,7 +1,7 @@
 #include "core/labels.h"
-#include "store/packedrollup.h"
+#include "store/sqlite/packedrollup.h"
 #include "store/samplestore.h"
-#include "store/storedatabase.h"
+#include "store/sqlite/storedatabase.h"
 #include "testsupport.h"
 
 #include <QRandomGenerator>

@@ -2,7 +2,7 @@
 // keeping a write-ahead log it cannot replay, refusing implausible samples and reporting failed
 // upkeep writes. (tst_samplestore covers the threaded SampleStore over it.)
 #include "core/labels.h"
-#include "store/storedatabase.h"
+#include "store/sqlite/storedatabase.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -1,5 +1,5 @@
 #include "store/samplestore.h"
-#include "store/storedatabase.h"
+#include "store/sqlite/storedatabase.h"
 
 #include <QFile>
 #include <QSqlDatabase>

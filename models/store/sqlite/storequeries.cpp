@@ -1,4 +1,4 @@
-#include "store/storedatabase_p.h"
+#include "store/sqlite/storedatabase_p.h"
 
 #include <algorithm>
 

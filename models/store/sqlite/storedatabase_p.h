@@ -3,13 +3,13 @@
 // The private part of StoreDatabase, shared by its files (storeopen.cpp, storeschema.cpp,
 // storewriter.cpp, storequeries.cpp and storedatabase.cpp). Not a public API.
 
-#include "store/storedatabase.h"
+#include "store/sqlite/storedatabase.h"
 
 #include "core/labels.h"
-#include "store/packedrollup.h"
 #include "store/queryengine.h"
-#include "store/storecheckpointer.h"
-#include "store/storesqlite.h"
+#include "store/sqlite/packedrollup.h"
+#include "store/sqlite/storecheckpointer.h"
+#include "store/sqlite/storesqlite.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -1,6 +1,6 @@
-#include "store/storedatabase_p.h"
+#include "store/sqlite/storedatabase_p.h"
 
-#include "store/storeruns.h"
+#include "store/sqlite/storeruns.h"
 
 namespace isc {
 

@@ -1,4 +1,4 @@
-#include "packedrollup.h"
+#include "store/sqlite/packedrollup.h"
 
 #include <QtEndian>
 #include <algorithm>

@@ -1,12 +1,10 @@
-#include "store/storedatabase_p.h"
+#include "store/sqlite/storedatabase_p.h"
 
-#include "store/walcheck.h"
+#include "store/sqlite/walcheck.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
-#include <QRegularExpression>
-#include <QUrl>
 #include <algorithm>
 
 Q_LOGGING_CATEGORY(lcStore, "inferscope.store")
@@ -256,12 +254,6 @@ void StoreDatabase::close()
     d->closeDb();
 }
 
-bool isDatabaseAddress(const QString& name)
-{
-    static const QRegularExpression address(QStringLiteral("^[A-Za-z][A-Za-z0-9+.-]*://"));
-    return address.match(name).hasMatch();
-}
-
 OpenReport StoreDatabase::open(const QString& path, const StoreSettings& settings)
 {
     close();
@@ -272,11 +264,11 @@ OpenReport StoreDatabase::open(const QString& path, const StoreSettings& setting
     r.status = OpenReport::Status::Failed;
     // "scheme://…" names a server, not a file: never create a folder "postgresql:" for it.
     if (isDatabaseAddress(path)) {
-        const QUrl u(path);
-        r.path = u.toDisplayString(QUrl::RemovePassword);
-        r.message = QStringLiteral("%1 is a %2:// address, but this build keeps history in an "
-                                   "SQLite file only; name a file instead (for example "
-                                   "--db ~/inferscope.sqlite). Nothing was created.")
+        r.path = displayAddress(path);
+        r.message = QStringLiteral("%1 is a %2:// address, but this build serves SQLite files "
+                                   "and postgresql:// addresses only; name a file (for example "
+                                   "--db ~/inferscope.sqlite) or a PostgreSQL database. Nothing "
+                                   "was created.")
                         .arg(r.path, path.section(QLatin1Char(':'), 0, 0));
         return r;
     }

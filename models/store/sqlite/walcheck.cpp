@@ -1,4 +1,4 @@
-#include "store/walcheck.h"
+#include "store/sqlite/walcheck.h"
 
 #include <QFile>
 #include <cstdint>

@@ -1,7 +1,6 @@
 #pragma once
 
-#include "store/runrecord.h"
-#include "store/storetypes.h"
+#include "store/storebackend.h"
 
 #include <QHash>
 #include <QString>
@@ -11,9 +10,9 @@
 
 namespace isc {
 
-/// The history database itself, synchronous: SampleStore runs it on its own thread; tests and
-/// benchmarks may drive it directly. One object holds one sqlite3 connection; not thread-safe.
-class StoreDatabase
+/// The SQLite backend: the history in one file. One object holds one sqlite3 connection; not
+/// thread-safe.
+class StoreDatabase : public StoreBackend
 {
 public:
     /// The schema version this build writes; older ones are migrated on open() (2: rollups and
@@ -22,33 +21,33 @@ public:
     static constexpr int SchemaVersion = 5;
 
     StoreDatabase();
-    ~StoreDatabase();
+    ~StoreDatabase() override;
     StoreDatabase(const StoreDatabase&) = delete;
     StoreDatabase& operator=(const StoreDatabase&) = delete;
 
     /// See SampleStore::open().
-    OpenReport open(const QString& path, const StoreSettings& settings);
+    OpenReport open(const QString& path, const StoreSettings& settings) override;
     /// Closes the connection (checkpointing the WAL); safe to call twice.
-    void close();
-    bool isOpen() const;
+    void close() override;
+    bool isOpen() const override;
 
     /// See SampleStore::write(): implausible samples are refused one by one (counted in the
     /// report), the rest lands in one transaction.
-    WriteReport write(const PollBatch& batch);
+    WriteReport write(const PollBatch& batch) override;
     /// The upkeep writes: each report says in words why one failed.
-    WriteReport recordGap(GapMarker gap);
-    QueryResult query(const SeriesQuery& q);
-    WriteReport applyRetention(qint64 now);
-    WriteReport saveDeployments(const QString& source, const Deployments& deployments);
-    Deployments deployments(const QString& source);
-    SourceExtent extent(const QString& source);
-    QVector<GapMarker> gaps(const QString& source, const TimeRange& range);
+    WriteReport recordGap(GapMarker gap) override;
+    QueryResult query(const SeriesQuery& q) override;
+    WriteReport applyRetention(qint64 now) override;
+    WriteReport saveDeployments(const QString& source, const Deployments& deployments) override;
+    Deployments deployments(const QString& source) override;
+    SourceExtent extent(const QString& source) override;
+    QVector<GapMarker> gaps(const QString& source, const TimeRange& range) override;
 
     /// The playground's run history (storeruns.cpp); writes are refused once damaged.
-    RunSaveReport saveRun(const StoredRun& run);
-    QVector<StoredRun> listRuns(const RunFilter& filter);
-    bool setRunStarred(qint64 id, bool starred);
-    bool deleteRun(qint64 id);
+    RunSaveReport saveRun(const StoredRun& run) override;
+    QVector<StoredRun> listRuns(const RunFilter& filter) override;
+    bool setRunStarred(qint64 id, bool starred) override;
+    bool deleteRun(qint64 id) override;
 
     /// Runs PRAGMA quick_check on its own read-only connection to `path`: any thread, and in WAL
     /// mode it does not block the writer. Returns early (ok, with a note) once `*cancel` is true.
@@ -66,14 +65,14 @@ public:
     /// until the next open().
     bool isDamaged() const;
     /// Called on this object's thread with the user's message when damage is first found.
-    void setDamageHandler(std::function<void(const QString& message)> handler);
+    void setDamageHandler(std::function<void(const QString& message)> handler) override;
     /// Called on this object's thread with a passing notice ("Waiting for the database ...")
     /// when a wait for another connection's lock outlasts StoreSettings::busyNoticeMs.
-    void setNoticeHandler(std::function<void(const QString& message)> handler);
+    void setNoticeHandler(std::function<void(const QString& message)> handler) override;
 
     /// Copies the whole write-ahead log into the database file and empties the log (after a bulk
     /// load, before a copy of the file); false when a reader held part of it back or on damage.
-    bool checkpoint();
+    bool checkpoint() override;
 
     /// Recomputes every rollup from raw samples (migrations, and after a benchmark switched
     /// maintenance off). Returns false with `error` set on failure.

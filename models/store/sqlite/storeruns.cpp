@@ -1,7 +1,4 @@
-#include "storeruns.h"
-
-#include "store/samplestore.h"
-#include "store/storeworker.h"
+#include "store/sqlite/storeruns.h"
 
 #include <cstdint>
 #include <sqlite3.h>
@@ -58,16 +55,6 @@ private:
 QString notOpen()
 {
     return QStringLiteral("The history database is not open.");
-}
-
-/// `text` for a LIKE pattern with '\' as the escape character.
-QString likeEscaped(const QString& text)
-{
-    QString out = text;
-    out.replace(QLatin1Char('\\'), QLatin1String("\\\\"));
-    out.replace(QLatin1Char('%'), QLatin1String("\\%"));
-    out.replace(QLatin1Char('_'), QLatin1String("\\_"));
-    return QLatin1Char('%') + out + QLatin1Char('%');
 }
 
 } // namespace
@@ -137,7 +124,7 @@ QVector<StoredRun> StoreRuns::list(sqlite3* db, const RunFilter& filter, QString
     q.bind(1, filter.target);
     q.bind(2, qint64(filter.starredOnly ? 1 : 0));
     q.bind(3, filter.search);
-    q.bind(4, likeEscaped(filter.search));
+    q.bind(4, filter.likePattern());
     q.bind(5, qint64(filter.limit > 0 ? filter.limit : -1));
     int rc;
     while ((rc = q.step()) == SQLITE_ROW) {
@@ -202,31 +189,6 @@ bool StoreRuns::remove(sqlite3* db, qint64 id, QString* error)
         return false;
     }
     return true;
-}
-
-// SampleStore's run API: jobs on the owner thread, like every other call.
-
-QFuture<RunSaveReport> SampleStore::saveRun(StoredRun run)
-{
-    return m_worker->post<RunSaveReport>(
-        [run = std::move(run)](StoreDatabase& db) { return db.saveRun(run); });
-}
-
-QFuture<QVector<StoredRun>> SampleStore::listRuns(RunFilter filter)
-{
-    return m_worker->post<QVector<StoredRun>>(
-        [filter = std::move(filter)](StoreDatabase& db) { return db.listRuns(filter); });
-}
-
-QFuture<bool> SampleStore::setRunStarred(qint64 id, bool starred)
-{
-    return m_worker->post<bool>(
-        [id, starred](StoreDatabase& db) { return db.setRunStarred(id, starred); });
-}
-
-QFuture<bool> SampleStore::deleteRun(qint64 id)
-{
-    return m_worker->post<bool>([id](StoreDatabase& db) { return db.deleteRun(id); });
 }
 
 } // namespace isc

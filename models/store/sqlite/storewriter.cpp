@@ -1,4 +1,4 @@
-#include "store/storedatabase_p.h"
+#include "store/sqlite/storedatabase_p.h"
 
 #include "store/plausiblesamples.h"
 
@@ -423,18 +423,7 @@ WriteReport StoreDatabase::write(const PollBatch& polled)
     const bool refusedAny = refuseImplausible(polled, nowUtc() + kFutureSlack, &plausible,
                                               &report.samplesRefused, &report.refusal);
     const PollBatch& batch = refusedAny ? plausible : polled;
-    report.window = batch.window;
-    if (!report.window.isValid()) {
-        // No window given: the span of the samples.
-        qint64 lo = std::numeric_limits<qint64>::max(), hi = std::numeric_limits<qint64>::min();
-        for (const auto& s : batch.series) {
-            for (const auto& smp : s.samples) {
-                lo = std::min(lo, floorTo(smp.ts, 60));
-                hi = std::max(hi, floorTo(smp.ts, 60) + 60);
-            }
-        }
-        report.window = lo < hi ? TimeRange{lo, hi} : TimeRange{};
-    }
+    report.window = pollWindow(batch);
 
     QString error;
     qsizetype written = 0;

@@ -1,0 +1,136 @@
+#include "store/postgres/postgresstore_p.h"
+
+#include "store/queryengine.h"
+
+namespace isc {
+
+QueryResult PostgresStore::query(const SeriesQuery& q)
+{
+    QueryResult result;
+    if (!d->conn.isOpen()) {
+        result.error = QStringLiteral("The history database is not open.");
+        return result;
+    }
+    const qint64 now = q.now > 0 ? q.now : nowUtc();
+    if (q.step > 0) {
+        if (q.step % 60 != 0) {
+            result.error = QStringLiteral("The step must be a whole number of minutes (got %1 s).")
+                               .arg(q.step);
+            return result;
+        }
+        result.step = q.step;
+        result.resolution = queryengine::resolutionForStep(q.step, q.range, now, d->settings);
+    } else {
+        result.resolution = queryengine::chooseResolution(q.range, q.pixelWidth, now, d->settings);
+        result.step = static_cast<qint64>(result.resolution);
+    }
+    if (!q.range.isValid())
+        return result;
+    const auto readFailed = [&](const pg::Result& r) {
+        result.error = QStringLiteral("The history database could not be read: %1.")
+                           .arg(r.message().isEmpty() ? d->conn.lastError() : r.message());
+        return result;
+    };
+
+    const pg::Result sel = d->conn.exec(
+        "SELECT id, source, labels FROM series WHERE metric = $1 AND aggregation = $2 AND ($3 = "
+        "'' OR source = $3) ORDER BY id",
+        {pg::param(q.metric), pg::param(q.aggregation), pg::param(q.source)});
+    if (!sel.ok())
+        return readFailed(sel);
+    QVector<StoredSeries> input;
+    QVector<qint64> ids;
+    QHash<qint64, qsizetype> indexOf;
+    for (int i = 0; i < sel.rows(); ++i) {
+        const QString labels = sel.text(i, 2);
+        if (!queryengine::matchesLabels(labels, q.labelEquals))
+            continue;
+        indexOf.insert(sel.int64(i, 0), input.size());
+        ids.append(sel.int64(i, 0));
+        input.append({sel.text(i, 1), labels, {}});
+    }
+    if (!ids.isEmpty()) {
+        const qint64 res = static_cast<qint64>(result.resolution);
+        const bool raw = result.resolution == Resolution::Raw;
+        const char* sql = nullptr;
+        switch (result.resolution) {
+        case Resolution::Raw:
+            sql = "SELECT series_id, ts, value FROM samples WHERE series_id = ANY($1::bigint[]) "
+                  "AND ts >= $2 AND ts < $3 ORDER BY series_id, ts";
+            break;
+        case Resolution::FiveMinutes:
+            sql = "SELECT series_id, ts, min, max, sum, count FROM rollup_5m WHERE series_id = "
+                  "ANY($1::bigint[]) AND ts >= $2 AND ts < $3 ORDER BY series_id, ts";
+            break;
+        case Resolution::FifteenMinutes:
+            sql = "SELECT series_id, ts, min, max, sum, count FROM rollup_15m WHERE series_id = "
+                  "ANY($1::bigint[]) AND ts >= $2 AND ts < $3 ORDER BY series_id, ts";
+            break;
+        case Resolution::Hour:
+            sql = "SELECT series_id, ts, min, max, sum, count FROM rollup_1h WHERE series_id = "
+                  "ANY($1::bigint[]) AND ts >= $2 AND ts < $3 ORDER BY series_id, ts";
+            break;
+        }
+        const pg::Result rows =
+            d->conn.exec(sql, {pg::arrayParam(ids), pg::param(floorTo(q.range.from, res)),
+                               pg::param(q.range.to)});
+        if (!rows.ok())
+            return readFailed(rows);
+        for (int i = 0; i < rows.rows(); ++i) {
+            StoredBucket b;
+            b.ts = rows.int64(i, 1);
+            if (raw) {
+                b.min = b.max = b.sum = rows.real(i, 2);
+                b.count = 1;
+            } else {
+                b.min = rows.real(i, 2);
+                b.max = rows.real(i, 3);
+                b.sum = rows.real(i, 4);
+                b.count = rows.int64(i, 5);
+            }
+            input[indexOf.value(rows.int64(i, 0))].buckets.append(b);
+        }
+    }
+    result.series = queryengine::assemble(q, result.step, input);
+    const auto gapMarkers = gaps(q.source, q.range);
+    for (const GapMarker& g : gapMarkers) {
+        if (g.metric.isEmpty() || q.metric.isEmpty() || g.metric == q.metric)
+            result.gaps.append(g.window); // a gap of one metric does not cut the others
+    }
+    return result;
+}
+
+SourceExtent PostgresStore::extent(const QString& source)
+{
+    SourceExtent e;
+    // Per series, each end one index probe per partition.
+    const pg::Result r = d->conn.exec(
+        "SELECT min(first), max(last) FROM (SELECT (SELECT ts FROM samples WHERE series_id = "
+        "s.id ORDER BY ts LIMIT 1) AS first, (SELECT ts FROM samples WHERE series_id = s.id "
+        "ORDER BY ts DESC LIMIT 1) AS last FROM series s WHERE $1 = '' OR s.source = $1) x",
+        {pg::param(source)});
+    if (r.ok() && r.rows() == 1 && !r.isNull(0, 0)) {
+        e.oldest = r.int64(0, 0);
+        e.newest = r.int64(0, 1);
+    }
+    return e;
+}
+
+QVector<GapMarker> PostgresStore::gaps(const QString& source, const TimeRange& range)
+{
+    QVector<GapMarker> out;
+    const pg::Result r =
+        d->conn.exec("SELECT source, from_ts, to_ts, reason, recorded_at, metric FROM gaps "
+                     "WHERE ($1 = '' OR source = $1) AND from_ts < $3 AND to_ts > $2 ORDER BY "
+                     "from_ts, id",
+                     {pg::param(source), pg::param(range.from), pg::param(range.to)});
+    for (int i = 0; r.ok() && i < r.rows(); ++i)
+        out.append({r.text(i, 0),
+                    {r.int64(i, 1), r.int64(i, 2)},
+                    r.text(i, 3),
+                    r.int64(i, 4),
+                    r.text(i, 5)});
+    return out;
+}
+
+} // namespace isc

@@ -1,0 +1,330 @@
+#include "store/postgres/postgresstore_p.h"
+
+#include "store/plausiblesamples.h"
+
+#include <QMap>
+#include <algorithm>
+
+namespace isc {
+
+using storeimpl::kFutureSlack;
+
+namespace pgimpl {
+
+QString partitionName(const char* table, qint64 ts, qint64 span)
+{
+    return QStringLiteral("%1_p%2").arg(QLatin1String(table)).arg(ts / span);
+}
+
+} // namespace pgimpl
+
+namespace {
+
+struct Partitioned
+{
+    const char* table;
+    qint64 span;
+};
+
+// Raw samples by day; the 5- and 15-minute rollups by 28 days (retention drops them whole).
+constexpr Partitioned kPartitioned[] = {{"samples", PostgresStore::kRawPartition},
+                                        {"rollup_5m", PostgresStore::kRollupPartition},
+                                        {"rollup_15m", PostgresStore::kRollupPartition}};
+
+// Each rollup is recomputed from the raw minutes of the hours a poll touched: exact, and the
+// same sums the SQLite backend keeps.
+const char* const kRollupStatements[] = {
+    "INSERT INTO rollup_5m(series_id, ts, min, max, sum, count) SELECT s.series_id, s.ts - s.ts "
+    "% 300, min(s.value), max(s.value), sum(s.value), count(*) FROM samples s JOIN "
+    "unnest($1::bigint[], $2::bigint[]) AS t(sid, h) ON s.series_id = t.sid AND s.ts >= t.h AND "
+    "s.ts < t.h + 3600 GROUP BY 1, 2 ON CONFLICT(series_id, ts) DO UPDATE SET min = "
+    "excluded.min, max = excluded.max, sum = excluded.sum, count = excluded.count",
+    "INSERT INTO rollup_15m(series_id, ts, min, max, sum, count) SELECT s.series_id, s.ts - "
+    "s.ts % 900, min(s.value), max(s.value), sum(s.value), count(*) FROM samples s JOIN "
+    "unnest($1::bigint[], $2::bigint[]) AS t(sid, h) ON s.series_id = t.sid AND s.ts >= t.h AND "
+    "s.ts < t.h + 3600 GROUP BY 1, 2 ON CONFLICT(series_id, ts) DO UPDATE SET min = "
+    "excluded.min, max = excluded.max, sum = excluded.sum, count = excluded.count",
+    "INSERT INTO rollup_1h(series_id, ts, min, max, sum, count) SELECT s.series_id, s.ts - "
+    "s.ts % 3600, min(s.value), max(s.value), sum(s.value), count(*) FROM samples s JOIN "
+    "unnest($1::bigint[], $2::bigint[]) AS t(sid, h) ON s.series_id = t.sid AND s.ts >= t.h AND "
+    "s.ts < t.h + 3600 GROUP BY 1, 2 ON CONFLICT(series_id, ts) DO UPDATE SET min = "
+    "excluded.min, max = excluded.max, sum = excluded.sum, count = excluded.count",
+};
+
+QString windowText(const TimeRange& w)
+{
+    return QStringLiteral("%1 .. %2").arg(formatIsoUtc(w.from), formatIsoUtc(w.to));
+}
+
+} // namespace
+
+bool PostgresStore::Private::loadPartitions(QString* error)
+{
+    const pg::Result r =
+        conn.exec("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN "
+                  "pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'inferscope'");
+    if (!r.ok()) {
+        *error = r.message();
+        return false;
+    }
+    partitions.clear();
+    for (int i = 0; i < r.rows(); ++i)
+        partitions.insert(r.text(i, 0));
+    return true;
+}
+
+bool PostgresStore::Private::ensurePartitions(const PollBatch& batch, QString* error)
+{
+    // The hours the samples fall in: rollups cover whole hours around them.
+    QSet<qint64> hours;
+    for (const SeriesSamples& s : batch.series) {
+        for (const Sample& smp : s.samples)
+            hours.insert(floorTo(smp.ts, 3600));
+    }
+    for (const Partitioned& p : kPartitioned) {
+        QSet<qint64> needed;
+        for (const qint64 hour : std::as_const(hours))
+            needed.insert(hour / p.span);
+        for (const qint64 k : std::as_const(needed)) {
+            const QString name = pgimpl::partitionName(p.table, k * p.span, p.span);
+            if (partitions.contains(name))
+                continue;
+            // Its own short transaction: the poll's one then takes no lock on the parent.
+            const QByteArray sql =
+                QStringLiteral("CREATE TABLE IF NOT EXISTS %1 PARTITION OF %2 FOR VALUES FROM "
+                               "(%3) TO (%4)")
+                    .arg(name, QLatin1String(p.table))
+                    .arg(k * p.span)
+                    .arg((k + 1) * p.span)
+                    .toUtf8();
+            if (!conn.run(sql.constData(), error))
+                return false;
+            partitions.insert(name);
+        }
+    }
+    return true;
+}
+
+bool PostgresStore::Private::seriesId(const SeriesKey& key, const QString& unit, qint64* id,
+                                      QString* error)
+{
+    const auto cached = seriesCache.constFind(key);
+    if (cached != seriesCache.constEnd() && unitCache.value(key) == unit) {
+        *id = *cached;
+        return true;
+    }
+    const QVector<QByteArray> params{pg::param(key.source), pg::param(key.metric),
+                                     pg::param(key.aggregation), pg::param(key.labels),
+                                     pg::param(unit)};
+    // Creates the series or updates its unit, and returns its id either way.
+    const pg::Result r = conn.exec(
+        "INSERT INTO series(source, metric, aggregation, labels, unit) VALUES($1, $2, $3, $4, "
+        "$5) ON CONFLICT(source, metric, aggregation, labels) DO UPDATE SET unit = CASE WHEN "
+        "excluded.unit = '' THEN series.unit ELSE excluded.unit END RETURNING id",
+        params);
+    if (!r.ok() || r.rows() != 1) {
+        *error = r.message().isEmpty() ? conn.lastError() : r.message();
+        return false;
+    }
+    *id = r.int64(0, 0);
+    seriesCache.insert(key, *id);
+    unitCache.insert(key, unit);
+    return true;
+}
+
+bool PostgresStore::Private::writeInTransaction(const PollBatch& batch, qsizetype* written,
+                                                QString* error)
+{
+    QVector<qint64> ids, times;
+    QVector<double> values;
+    QVector<qint64> touchedIds, touchedHours;
+    for (const SeriesSamples& s : batch.series) {
+        SeriesKey key = s.key;
+        if (key.source.isEmpty())
+            key.source = batch.source;
+        qint64 id = 0;
+        if (!seriesId(key, s.unit, &id, error))
+            return false;
+        // One row per minute, the last sample of a minute wins (as SQLite's upsert does).
+        QMap<qint64, double> minutes;
+        for (const Sample& smp : s.samples)
+            minutes.insert(floorTo(smp.ts, 60), smp.value);
+        qint64 lastHour = -1;
+        for (auto it = minutes.cbegin(); it != minutes.cend(); ++it) {
+            ids.append(id);
+            times.append(it.key());
+            values.append(it.value());
+            const qint64 hour = floorTo(it.key(), 3600);
+            if (hour != lastHour) {
+                touchedIds.append(id);
+                touchedHours.append(hour);
+                lastHour = hour;
+            }
+        }
+    }
+    if (!ids.isEmpty() &&
+        !conn.run("INSERT INTO samples(series_id, ts, value) SELECT * FROM unnest($1::bigint[], "
+                  "$2::bigint[], $3::float8[]) ON CONFLICT(series_id, ts) DO UPDATE SET value = "
+                  "excluded.value",
+                  {pg::arrayParam(ids), pg::arrayParam(times), pg::arrayParam(values)}, error))
+        return false;
+    if (settings.maintainRollups && !touchedIds.isEmpty()) {
+        const QVector<QByteArray> params{pg::arrayParam(touchedIds), pg::arrayParam(touchedHours)};
+        for (const char* sql : kRollupStatements) {
+            if (!conn.run(sql, params, error))
+                return false;
+        }
+    }
+    // Viewers LISTEN: delivered at commit, never for a poll rolled back.
+    if (!conn.run("SELECT pg_notify('inferscope_data', $1)", {pg::param(batch.source)}, error))
+        return false;
+    *written = ids.size();
+    return true;
+}
+
+bool PostgresStore::Private::insertGapRow(const GapMarker& gap, QString* error)
+{
+    return conn.run("INSERT INTO gaps(source, from_ts, to_ts, reason, recorded_at, metric) "
+                    "VALUES($1, $2, $3, $4, $5, $6)",
+                    {pg::param(gap.source), pg::param(gap.window.from), pg::param(gap.window.to),
+                     pg::param(gap.reason),
+                     pg::param(gap.recordedAt > 0 ? gap.recordedAt : nowUtc()),
+                     pg::param(gap.metric)},
+                    error);
+}
+
+WriteReport PostgresStore::write(const PollBatch& polled)
+{
+    WriteReport report;
+    report.error = d->unwritable();
+    if (!report.error.isEmpty())
+        return report;
+    PollBatch plausible;
+    const bool refusedAny = storeimpl::refuseImplausible(
+        polled, nowUtc() + kFutureSlack, &plausible, &report.samplesRefused, &report.refusal);
+    const PollBatch& batch = refusedAny ? plausible : polled;
+    report.window = storeimpl::pollWindow(batch);
+
+    QString error;
+    // A server restarted mid-poll loses the open transaction: reconnect, send it all again.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (attempt > 0) {
+            d->seriesCache.clear();
+            d->unitCache.clear();
+            if (!d->conn.reset())
+                break;
+            if (!d->loadPartitions(&error))
+                break;
+        }
+        qsizetype written = 0;
+        bool ok = d->ensurePartitions(batch, &error) && d->conn.run("BEGIN", &error);
+        if (ok) {
+            ok = d->writeInTransaction(batch, &written, &error) && d->conn.run("COMMIT", &error);
+            if (!ok)
+                d->conn.run("ROLLBACK", nullptr);
+        }
+        if (ok) {
+            report.ok = true;
+            report.samplesWritten = written;
+            return report;
+        }
+        // Ids created in the rolled-back transaction do not exist.
+        d->seriesCache.clear();
+        d->unitCache.clear();
+        if (!d->conn.isBroken())
+            break;
+        error = d->conn.lastError();
+    }
+
+    GapMarker gap;
+    gap.source = batch.source;
+    gap.window = report.window;
+    gap.reason = QStringLiteral("Could not store the poll of %1 for %2: %3. Nothing of it was "
+                                "stored.")
+                     .arg(batch.source, windowText(gap.window), error);
+    gap.recordedAt = nowUtc();
+    report.error = gap.reason;
+    QString gapError;
+    if (!d->insertGapRow(gap, &gapError))
+        report.error +=
+            QStringLiteral(" Its gap marker could not be recorded either: %1.").arg(gapError);
+    return report;
+}
+
+WriteReport PostgresStore::recordGap(GapMarker gap)
+{
+    WriteReport report;
+    report.error = d->unwritable();
+    if (!report.error.isEmpty())
+        return report;
+    QString error;
+    if (!d->insertGapRow(gap, &error)) {
+        report.error = QStringLiteral("Could not record the gap of %1 for %2 in the history "
+                                      "database: %3.")
+                           .arg(gap.source, windowText(gap.window), error);
+        return report;
+    }
+    report.ok = true;
+    report.window = gap.window;
+    return report;
+}
+
+WriteReport PostgresStore::applyRetention(qint64 now)
+{
+    WriteReport report;
+    report.error = d->unwritable();
+    if (!report.error.isEmpty())
+        return report;
+    QString error;
+    if (!d->loadPartitions(&error)) {
+        report.error = QStringLiteral("Could not apply the retention: %1. Nothing was dropped; "
+                                      "the next run tries again.")
+                           .arg(error);
+        return report;
+    }
+    const qint64 rawCut = floorTo(now - qint64(d->settings.rawRetentionDays) * 86400, 3600);
+    const qint64 fiveCut = floorTo(now - qint64(d->settings.fiveMinuteRetentionDays) * 86400, 3600);
+    QStringList drop;
+    for (const Partitioned& p : kPartitioned) {
+        const bool raw = qstrcmp(p.table, "samples") == 0;
+        const int days = raw ? d->settings.rawRetentionDays : d->settings.fiveMinuteRetentionDays;
+        if (days <= 0)
+            continue;
+        const qint64 cut = raw ? rawCut : fiveCut;
+        const QString prefix = QLatin1String(p.table) + QLatin1String("_p");
+        for (const QString& name : std::as_const(d->partitions)) {
+            if (!name.startsWith(prefix))
+                continue;
+            bool ok = false;
+            const qint64 k = name.mid(prefix.size()).toLongLong(&ok);
+            // Only partitions wholly before the cut: every row in them is past its retention.
+            if (ok && (k + 1) * p.span <= cut)
+                drop.append(name);
+        }
+    }
+    std::sort(drop.begin(), drop.end());
+    bool ok = d->conn.run("BEGIN", &error);
+    for (const QString& name : std::as_const(drop)) {
+        if (!ok)
+            break;
+        ok = d->conn.run(QStringLiteral("DROP TABLE IF EXISTS %1").arg(name).toUtf8().constData(),
+                         &error);
+    }
+    if (!ok || !d->conn.run("COMMIT", &error)) {
+        d->conn.run("ROLLBACK", nullptr);
+        report.error = QStringLiteral("Could not apply the retention (dropping partitions older "
+                                      "than %1 days for raw samples and %2 days for 5- and "
+                                      "15-minute rollups): %3. Nothing was dropped; the next "
+                                      "run tries again.")
+                           .arg(d->settings.rawRetentionDays)
+                           .arg(d->settings.fiveMinuteRetentionDays)
+                           .arg(error);
+        return report;
+    }
+    for (const QString& name : std::as_const(drop))
+        d->partitions.remove(name);
+    report.ok = true;
+    return report;
+}
+
+} // namespace isc

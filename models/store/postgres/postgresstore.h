@@ -1,0 +1,67 @@
+#pragma once
+
+#include "store/storebackend.h"
+
+#include <memory>
+
+namespace isc {
+
+/// The PostgreSQL backend: a team's shared history on a server, named by a libpq URI
+/// (postgresql://user@host:5432/inferscope?sslmode=verify-full). Samples and the 5- and
+/// 15-minute rollups live in time partitions (a day, 28 days) that retention drops whole.
+/// One object holds one connection; not thread-safe.
+class PostgresStore : public StoreBackend
+{
+public:
+    /// The schema version this build writes; older ones are migrated on open().
+    static constexpr int SchemaVersion = 1;
+    /// The span of one partition of raw samples and of the 5-/15-minute rollups (s).
+    static constexpr qint64 kRawPartition = 86400;
+    static constexpr qint64 kRollupPartition = 28 * 86400;
+
+    PostgresStore();
+    ~PostgresStore() override;
+    PostgresStore(const PostgresStore&) = delete;
+    PostgresStore& operator=(const PostgresStore&) = delete;
+
+    /// Connects and creates or migrates the schema. The password comes from
+    /// StoreSettings::password, PGPASSWORD or ~/.pgpass; an address holding one
+    /// is refused.
+    OpenReport open(const QString& address, const StoreSettings& settings) override;
+    void close() override;
+    bool isOpen() const override;
+
+    /// One transaction per poll; when the server went away mid-poll, the connection is reset
+    /// and the whole poll sent again once before a gap marker records the failure.
+    WriteReport write(const PollBatch& batch) override;
+    WriteReport recordGap(GapMarker gap) override;
+    QueryResult query(const SeriesQuery& q) override;
+    /// Drops the partitions wholly older than the retention (never deletes rows one by one).
+    WriteReport applyRetention(qint64 now) override;
+    WriteReport saveDeployments(const QString& source, const Deployments& deployments) override;
+    Deployments deployments(const QString& source) override;
+    SourceExtent extent(const QString& source) override;
+    QVector<GapMarker> gaps(const QString& source, const TimeRange& range) override;
+
+    /// Runs are kept per database user: each sees and changes only their own.
+    RunSaveReport saveRun(const StoredRun& run) override;
+    QVector<StoredRun> listRuns(const RunFilter& filter) override;
+    bool setRunStarred(qint64 id, bool starred) override;
+    bool deleteRun(qint64 id) override;
+
+    /// Nothing to copy: a commit is durable on the server.
+    bool checkpoint() override;
+
+    void setDamageHandler(std::function<void(const QString& message)> handler) override;
+    void setNoticeHandler(std::function<void(const QString& message)> handler) override;
+
+    /// The statements of a fresh database of the current schema, in order.
+    static QStringList schemaStatements();
+
+    struct Private;
+
+private:
+    std::unique_ptr<Private> d;
+};
+
+} // namespace isc

@@ -1,0 +1,50 @@
+#pragma once
+
+// The private part of PostgresStore, shared by its files (not a public API).
+
+#include "store/postgres/pgconnection.h"
+#include "store/postgres/postgresstore.h"
+
+#include <QHash>
+#include <QSet>
+
+namespace isc {
+
+struct PostgresStore::Private
+{
+    pg::Connection conn;
+    QString address; ///< as given to open(), for reconnecting; messages use `shown`
+    QString shown;   ///< the address without any secret
+    StoreSettings settings;
+    QHash<SeriesKey, qint64> seriesCache;
+    QHash<SeriesKey, QString> unitCache;
+    QSet<QString> partitions; ///< the partition tables known to exist
+    std::function<void(const QString&)> onDamaged;
+    std::function<void(const QString&)> onNotice;
+
+    /// The refusal of a write while not connected; empty when writable.
+    QString unwritable() const;
+
+    /// Creates (each in its own short transaction) the partitions that the samples of `batch`
+    /// and their rollups need.
+    bool ensurePartitions(const PollBatch& batch, QString* error);
+    /// Reads the existing partitions into `partitions`.
+    bool loadPartitions(QString* error);
+
+    /// The id of a series, creating it (inside the current transaction) when new.
+    bool seriesId(const SeriesKey& key, const QString& unit, qint64* id, QString* error);
+    /// The poll's statements inside its transaction.
+    bool writeInTransaction(const PollBatch& batch, qsizetype* written, QString* error);
+    bool insertGapRow(const GapMarker& gap, QString* error);
+
+    /// Creates or migrates the schema; false with `r` saying why.
+    bool migrate(OpenReport* r, bool* created);
+};
+
+namespace pgimpl {
+
+/// The name of the partition of `table` holding `ts` and its bounds [from, to).
+QString partitionName(const char* table, qint64 ts, qint64 span);
+
+} // namespace pgimpl
+} // namespace isc

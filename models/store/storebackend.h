@@ -1,0 +1,67 @@
+#pragma once
+
+#include "store/runrecord.h"
+#include "store/storetypes.h"
+
+#include <QString>
+#include <functional>
+#include <memory>
+
+namespace isc {
+
+/// One history database behind the store's seam: SQLite (a file) or PostgreSQL (a server).
+/// Synchronous; SampleStore runs it on its own thread, tests and benchmarks may drive it
+/// directly. Not thread-safe. Every failure comes back in words; none throws.
+class StoreBackend
+{
+public:
+    virtual ~StoreBackend() = default;
+
+    /// Opens (creating or migrating) the database named by `address`: a file path for SQLite,
+    /// a libpq URI for PostgreSQL. Refuses a newer schema.
+    virtual OpenReport open(const QString& address, const StoreSettings& settings) = 0;
+    /// Closes the connection; safe to call twice.
+    virtual void close() = 0;
+    virtual bool isOpen() const = 0;
+
+    /// One poll in one transaction: all of it lands or none and a gap marker says why.
+    virtual WriteReport write(const PollBatch& batch) = 0;
+    virtual WriteReport recordGap(GapMarker gap) = 0;
+    virtual QueryResult query(const SeriesQuery& q) = 0;
+    /// Drops what is older than the retention, as of `now` (s UTC).
+    virtual WriteReport applyRetention(qint64 now) = 0;
+    virtual WriteReport saveDeployments(const QString& source, const Deployments& deployments) = 0;
+    virtual Deployments deployments(const QString& source) = 0;
+    virtual SourceExtent extent(const QString& source) = 0;
+    virtual QVector<GapMarker> gaps(const QString& source, const TimeRange& range) = 0;
+
+    /// The playground's run history.
+    virtual RunSaveReport saveRun(const StoredRun& run) = 0;
+    virtual QVector<StoredRun> listRuns(const RunFilter& filter) = 0;
+    virtual bool setRunStarred(qint64 id, bool starred) = 0;
+    virtual bool deleteRun(qint64 id) = 0;
+
+    /// Makes everything written so far durable in the main database (SQLite's WAL copy);
+    /// false when part of it was held back.
+    virtual bool checkpoint() = 0;
+
+    /// Called on the owner thread with the user's message when damage is first found.
+    virtual void setDamageHandler(std::function<void(const QString& message)> handler) = 0;
+    /// Called on the owner thread with a passing notice ("Waiting for the database ...").
+    virtual void setNoticeHandler(std::function<void(const QString& message)> handler) = 0;
+};
+
+/// The backend that serves `address`: PostgreSQL for postgresql:// and postgres:// URIs,
+/// SQLite for anything else (which refuses any other scheme:// address in open()).
+std::unique_ptr<StoreBackend> makeStoreBackend(const QString& address);
+
+/// True when `a` and `b` are served by the same kind of backend.
+bool sameBackendKind(const QString& a, const QString& b);
+
+/// True for a postgresql:// or postgres:// address.
+bool isPostgresAddress(const QString& address);
+
+/// `address` fit for a message or a log: a URI without its password and query secrets.
+QString displayAddress(const QString& address);
+
+} // namespace isc
