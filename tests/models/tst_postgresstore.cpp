@@ -1,0 +1,225 @@
+#include "store/postgres/postgresstore.h"
+#include "storetestdata.h"
+#include "testpostgres.h"
+
+#include <QTcpServer>
+#include <QtTest/QtTest>
+
+using namespace isc;
+using namespace isc::test;
+
+/// What only the PostgreSQL backend does: connection failures in words, a poll sent again after
+/// the server dropped the connection, retention by whole partitions, runs per database user.
+class tst_PostgresStore : public QObject
+{
+    Q_OBJECT
+
+    TestPostgres m_pg;
+
+    /// A fresh database's URI.
+    QString fresh()
+    {
+        QString error;
+        const QString uri = m_pg.createDatabase(&error);
+        if (uri.isEmpty())
+            qWarning("%s", qPrintable(error));
+        return uri;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(m_pg.start(&error), qPrintable(error));
+    }
+
+    // Each failure says what happened and what to check; nothing is written, no secret shown.
+    void connectionFailures_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("wrong password") << "password"
+                                        << "password authentication failed";
+        QTest::newRow("unreachable") << "unreachable"
+                                     << "Is the server running";
+        QTest::newRow("no such database") << "database"
+                                          << "does not exist";
+        QTest::newRow("password in the address") << "uri"
+                                                 << "holds a password";
+    }
+    void connectionFailures()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, expected);
+        const QString db = fresh().section(QLatin1Char('/'), 3).section(QLatin1Char('?'), 0, 0);
+        QString uri = m_pg.tcpUri(db);
+        StoreSettings settings;
+        settings.password = QStringLiteral("not-the-password");
+        if (kind == QLatin1String("unreachable")) {
+            QTcpServer probe; // a port nobody listens on
+            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+            const quint16 port = probe.serverPort();
+            probe.close();
+            uri = QStringLiteral("postgresql://inferscope@127.0.0.1:%1/%2").arg(port).arg(db);
+        } else if (kind == QLatin1String("database")) {
+            settings.password = TestPostgres::password();
+            uri = m_pg.tcpUri(QStringLiteral("nosuchdb"));
+        } else if (kind == QLatin1String("uri")) {
+            uri = QStringLiteral("postgresql://inferscope:%1@127.0.0.1:%2/%3")
+                      .arg(TestPostgres::password())
+                      .arg(m_pg.port())
+                      .arg(db);
+        }
+        PostgresStore store;
+        const OpenReport r = store.open(uri, settings);
+        QCOMPARE(r.status, OpenReport::Status::Failed);
+        QVERIFY(!store.isOpen());
+        QVERIFY2(r.message.contains(expected), qPrintable(r.message));
+        QVERIFY2(r.message.contains(QLatin1String("Nothing was written")), qPrintable(r.message));
+        QVERIFY2(!r.message.contains(TestPostgres::password()), qPrintable(r.message));
+        QVERIFY2(!r.message.contains(QLatin1String("not-the-password")), qPrintable(r.message));
+        QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = "
+                                             "'inferscope'")),
+                 QStringList{QStringLiteral("0")});
+    }
+
+    void rightPasswordOverTcp()
+    {
+        const QString db = fresh().section(QLatin1Char('/'), 3).section(QLatin1Char('?'), 0, 0);
+        StoreSettings settings;
+        settings.password = TestPostgres::password();
+        PostgresStore store;
+        const OpenReport r = store.open(m_pg.tcpUri(db), settings);
+        QVERIFY2(r.usable(), qPrintable(r.message));
+        QCOMPARE(r.status, OpenReport::Status::Created);
+        QCOMPARE(store.open(m_pg.tcpUri(db), settings).status, OpenReport::Status::Opened);
+    }
+
+    // The server dropped the connection (a restart, a failover): the poll is sent again on a
+    // new connection and lands once, whole.
+    void pollAfterTheConnectionDroppedLandsOnce()
+    {
+        const QString uri = fresh();
+        const QString db = uri.section(QLatin1Char('/'), 3).section(QLatin1Char('?'), 0, 0);
+        PostgresStore store;
+        QVERIFY(store.open(uri, {}).usable());
+        QVERIFY(store.write(batch({series("M", {}, minutes(kNow, {1, 2}))})).ok);
+        QString error;
+        const QStringList killed =
+            m_pg.sql(db,
+                     QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                                    "application_name = 'inferscope' AND datname = '%1'")
+                         .arg(db),
+                     &error);
+        QCOMPARE(killed, QStringList{QStringLiteral("t")});
+        const WriteReport r = store.write(batch({series("M", {}, minutes(kNow + 120, {3, 4}))}));
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.samplesWritten, 2);
+        QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT count(*) || ' ' || sum(value) FROM "
+                                             "inferscope.samples")),
+                 QStringList{QStringLiteral("4 10")});
+        QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT sum FROM inferscope.rollup_1h")),
+                 QStringList{QStringLiteral("10")});
+    }
+
+    // The server is down for a whole poll: nothing half-stored, and the next poll after it
+    // came back lands with the gap marker recorded.
+    void serverDownMeansNothingStoredThenRecovers()
+    {
+        const QString uri = fresh();
+        const QString db = uri.section(QLatin1Char('/'), 3).section(QLatin1Char('?'), 0, 0);
+        PostgresStore store;
+        QVERIFY(store.open(uri, {}).usable());
+        QVERIFY(store.write(batch({series("M", {}, minutes(kNow, {1}))})).ok);
+        QVERIFY(m_pg.stop(QStringLiteral("immediate")));
+        const WriteReport down = store.write(batch({series("M", {}, minutes(kNow + 60, {2}))}));
+        QVERIFY(!down.ok);
+        QVERIFY2(down.error.contains(QLatin1String("Nothing of it was stored")),
+                 qPrintable(down.error));
+        QString error;
+        QVERIFY2(m_pg.restart(&error), qPrintable(error));
+        const WriteReport up = store.write(batch({series("M", {}, minutes(kNow + 120, {3}))}));
+        QVERIFY2(up.ok, qPrintable(up.error));
+        QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT string_agg(value::text, ' ' ORDER BY ts) "
+                                             "FROM inferscope.samples")),
+                 QStringList{QStringLiteral("1 3")});
+    }
+
+    // Retention drops whole partitions: a day of raw samples, 28 days of 5-/15-minute rollups.
+    void retentionDropsWholePartitions()
+    {
+        const QString uri = fresh();
+        const QString db = uri.section(QLatin1Char('/'), 3).section(QLatin1Char('?'), 0, 0);
+        StoreSettings settings;
+        settings.rawRetentionDays = 2;
+        settings.fiveMinuteRetentionDays = 30;
+        PostgresStore store;
+        QVERIFY(store.open(uri, settings).usable());
+        QVector<Sample> samples;
+        for (const qint64 daysAgo : {90, 3, 2, 1})
+            samples.append({kNow - daysAgo * kDay + 12 * kHour, 1.0});
+        QVERIFY(store.write(batch({series("M", {}, samples)})).ok);
+        const QString partitions = QStringLiteral(
+            "SELECT count(*) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE "
+            "p.relname = '%1'");
+        QCOMPARE(m_pg.sql(db, partitions.arg(QStringLiteral("samples"))),
+                 QStringList{QStringLiteral("4")});
+        const WriteReport r = store.applyRetention(kNow);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        // Days 90 and 3 ago are wholly before the cut (2 days ago); day 2 ago is not.
+        QCOMPARE(m_pg.sql(db, partitions.arg(QStringLiteral("samples"))),
+                 QStringList{QStringLiteral("2")});
+        QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT count(*) FROM inferscope.samples")),
+                 QStringList{QStringLiteral("2")});
+        QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT min(ts) FROM inferscope.rollup_5m")),
+                 QStringList{QString::number(kNow - 3 * kDay + 12 * kHour)});
+        QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT count(*) FROM inferscope.rollup_1h")),
+                 QStringList{QStringLiteral("4")}); // hourly is kept forever
+        // Writing into a dropped day again creates its partition again.
+        QVERIFY(store.write(batch({series("M", {}, minutes(kNow - 3 * kDay, {5}))})).ok);
+    }
+
+    // Each database user sees and changes only their own playground runs.
+    void runsBelongToTheirUser()
+    {
+        const QString uri = fresh();
+        const QString db = uri.section(QLatin1Char('/'), 3).section(QLatin1Char('?'), 0, 0);
+        QString error;
+        m_pg.sql(db,
+                 QStringLiteral("CREATE ROLE alice LOGIN; CREATE ROLE bob LOGIN; GRANT ALL ON "
+                                "DATABASE %1 TO alice, bob")
+                     .arg(db),
+                 &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        {
+            PostgresStore admin;
+            QVERIFY(admin.open(uri, {}).usable()); // creates the schema
+        }
+        m_pg.sql(db,
+                 QStringLiteral("GRANT USAGE ON SCHEMA inferscope TO alice, bob; GRANT ALL ON ALL "
+                                "TABLES IN SCHEMA inferscope TO alice, bob; GRANT ALL ON ALL "
+                                "SEQUENCES IN SCHEMA inferscope TO alice, bob"),
+                 &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const auto as = [&](const QString& user) {
+            QString u = uri;
+            return u.replace(QLatin1String("//inferscope@"), QLatin1String("//") + user + '@');
+        };
+        PostgresStore alice, bob;
+        QVERIFY(alice.open(as(QStringLiteral("alice")), {}).usable());
+        QVERIFY(bob.open(as(QStringLiteral("bob")), {}).usable());
+        StoredRun r;
+        r.target = QStringLiteral("local");
+        r.createdAtMs = 1000;
+        const RunSaveReport saved = alice.saveRun(r);
+        QVERIFY2(saved.ok, qPrintable(saved.error));
+        QCOMPARE(alice.listRuns({}).size(), 1);
+        QCOMPARE(bob.listRuns({}).size(), 0);
+        QVERIFY(!bob.deleteRun(saved.id));
+        QVERIFY(!bob.setRunStarred(saved.id, true));
+        QVERIFY(alice.deleteRun(saved.id));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_PostgresStore)
+#include "tst_postgresstore.moc"

@@ -1,0 +1,198 @@
+#include "storebackends.h"
+
+#include "store/sqlite/packedrollup.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QtTest/QtTest>
+#include <libpq-fe.h>
+
+namespace isc::test {
+
+namespace {
+
+/// Runs `sql` on an SQLite file through Qt's driver: every row, every column.
+QVector<QVariantList> sqliteRows(const QString& path, const QString& sql, bool* ok)
+{
+    static int counter = 0;
+    const QString name = QStringLiteral("backend-inspect-%1").arg(++counter);
+    QVector<QVariantList> out;
+    {
+        auto db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        *ok = db.open();
+        if (*ok) {
+            QSqlQuery q(db);
+            q.setForwardOnly(true);
+            *ok = q.exec(sql);
+            const int n = q.record().count();
+            while (*ok && q.next()) {
+                QVariantList row;
+                for (int i = 0; i < n; ++i)
+                    row.append(q.value(i));
+                out.append(row);
+            }
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return out;
+}
+
+/// Runs `sql` on a PostgreSQL database over libpq: every row, every column as text.
+QVector<QVariantList> postgresRows(const QString& uri, const QString& sql, bool* ok)
+{
+    QVector<QVariantList> out;
+    PGconn* c = PQconnectdb(
+        (uri + QLatin1String("&options=-csearch_path%3Dinferscope")).toUtf8().constData());
+    *ok = PQstatus(c) == CONNECTION_OK;
+    if (*ok) {
+        PGresult* r = PQexec(c, sql.toUtf8().constData());
+        const ExecStatusType s = PQresultStatus(r);
+        *ok = s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK;
+        if (!*ok)
+            qWarning("%s: %s", qPrintable(sql), PQresultErrorMessage(r));
+        for (int i = 0; s == PGRES_TUPLES_OK && i < PQntuples(r); ++i) {
+            QVariantList row;
+            for (int k = 0; k < PQnfields(r); ++k)
+                row.append(PQgetisnull(r, i, k) ? QVariant()
+                                                : QVariant(QString::fromUtf8(PQgetvalue(r, i, k))));
+            out.append(row);
+        }
+        PQclear(r);
+    } else {
+        qWarning("cannot inspect %s: %s", qPrintable(uri), PQerrorMessage(c));
+    }
+    PQfinish(c);
+    return out;
+}
+
+} // namespace
+
+void addBackendRows()
+{
+    QTest::addColumn<QString>("backend");
+    QTest::newRow("sqlite") << QStringLiteral("sqlite");
+    QTest::newRow("postgresql") << QStringLiteral("postgresql");
+}
+
+BackendFixture::BackendFixture() = default;
+BackendFixture::~BackendFixture() = default;
+
+bool BackendFixture::isPostgres()
+{
+    QFETCH_GLOBAL(QString, backend);
+    return backend == QLatin1String("postgresql");
+}
+
+TestPostgres& BackendFixture::postgres()
+{
+    if (!m_pg) {
+        m_pg = std::make_unique<TestPostgres>();
+        QString error;
+        if (!m_pg->start(&error))
+            qWarning("the test PostgreSQL did not start: %s", qPrintable(error));
+    }
+    return *m_pg;
+}
+
+QString BackendFixture::freshAddress()
+{
+    if (isPostgres()) {
+        QString error;
+        m_address = postgres().createDatabase(&error);
+        if (m_address.isEmpty())
+            qWarning("no test database: %s", qPrintable(error));
+        return m_address;
+    }
+    if (!m_dir)
+        m_dir = std::make_unique<QTemporaryDir>();
+    m_address = m_dir->filePath(QStringLiteral("history-%1.sqlite").arg(++m_files));
+    return m_address;
+}
+
+std::unique_ptr<SampleStore> BackendFixture::openStore(StoreSettings settings)
+{
+    auto store = std::make_unique<SampleStore>();
+    const OpenReport r = store->open(freshAddress(), settings).result();
+    if (!r.usable())
+        qWarning("open failed: %s", qPrintable(r.message));
+    return store;
+}
+
+std::unique_ptr<SampleStore> BackendFixture::reopenStore(StoreSettings settings)
+{
+    auto store = std::make_unique<SampleStore>();
+    const OpenReport r = store->open(m_address, settings).result();
+    if (!r.usable())
+        qWarning("open failed: %s", qPrintable(r.message));
+    return store;
+}
+
+QVector<QVariantList> BackendFixture::rows(const QString& sql) const
+{
+    bool ok = false;
+    return m_address.startsWith(QLatin1String("postgresql://")) ? postgresRows(m_address, sql, &ok)
+                                                                : sqliteRows(m_address, sql, &ok);
+}
+
+QVariant BackendFixture::scalar(const QString& sql) const
+{
+    const auto r = rows(sql);
+    return r.isEmpty() || r[0].isEmpty() ? QVariant() : r[0][0];
+}
+
+qint64 BackendFixture::count(const QString& table) const
+{
+    return scalar(QStringLiteral("SELECT count(*) FROM ") + table).toLongLong();
+}
+
+bool BackendFixture::exec(const QString& sql) const
+{
+    bool ok = false;
+    if (m_address.startsWith(QLatin1String("postgresql://")))
+        postgresRows(m_address, sql, &ok);
+    else
+        sqliteRows(m_address, sql, &ok);
+    return ok;
+}
+
+QVector<QVariantList> BackendFixture::rollupBuckets(const QString& table) const
+{
+    const bool packed = !m_address.startsWith(QLatin1String("postgresql://")) &&
+                        table != QLatin1String("rollup_1h");
+    if (!packed)
+        return rows(QStringLiteral("SELECT series_id, ts, min, max, sum, count FROM %1 ORDER BY "
+                                   "1, 2")
+                        .arg(table));
+    // SQLite packs a row of buckets per series and span (see packedrollup.h).
+    const packedrollup::Layout layout = table == QLatin1String("rollup_5m")
+                                            ? packedrollup::kFiveMinutes
+                                            : packedrollup::kFifteenMinutes;
+    QVector<QVariantList> out;
+    for (const auto& r : rows(
+             QStringLiteral("SELECT series_id, start, buckets FROM %1 ORDER BY 1, 2").arg(table))) {
+        const QByteArray blob = r[2].toByteArray();
+        packedrollup::Row row;
+        if (!packedrollup::decode(layout, blob.constData(), int(blob.size()), r[1].toLongLong(),
+                                  &row))
+            return {{QStringLiteral("malformed row")}};
+        for (int i = 0; i < layout.slotCount(); ++i) {
+            const StoredBucket& b = row[std::size_t(i)];
+            if (b.count > 0)
+                out.append({r[0], b.ts, b.min, b.max, b.sum, b.count});
+        }
+    }
+    return out;
+}
+
+double BackendFixture::rollupSum(const QString& table) const
+{
+    double sum = 0;
+    for (const auto& b : rollupBuckets(table))
+        sum += b.value(4).toDouble();
+    return sum;
+}
+
+} // namespace isc::test
