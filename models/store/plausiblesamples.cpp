@@ -100,6 +100,23 @@ bool refuseImplausible(const PollBatch& batch, qint64 latest, PollBatch* kept, q
     return true;
 }
 
+QString windowText(const TimeRange& w)
+{
+    return QStringLiteral("%1 .. %2").arg(formatIsoUtc(w.from), formatIsoUtc(w.to));
+}
+
+GapMarker failedPollGap(const QString& source, const TimeRange& window, const QString& error)
+{
+    GapMarker gap;
+    gap.source = source;
+    gap.window = window;
+    gap.reason = QStringLiteral("Could not store the poll of %1 for %2: %3. Nothing of it was "
+                                "stored.")
+                     .arg(source, windowText(window), error);
+    gap.recordedAt = nowUtc();
+    return gap;
+}
+
 TimeRange pollWindow(const PollBatch& batch)
 {
     if (batch.window.isValid())

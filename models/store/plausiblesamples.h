@@ -18,6 +18,12 @@ constexpr qint64 kFutureSlack = 7 * 86400;
 bool refuseImplausible(const PollBatch& batch, qint64 latest, PollBatch* kept, qsizetype* refused,
                        QString* refusal);
 
+/// "2026-03-01T00:00:00Z .. 2026-03-01T01:00:00Z", for messages.
+QString windowText(const TimeRange& w);
+
+/// The gap marker of a poll that could not be stored, with the reason in words.
+GapMarker failedPollGap(const QString& source, const TimeRange& window, const QString& error);
+
 /// The window a poll reports as written: its own when valid, else the minutes its samples span.
 TimeRange pollWindow(const PollBatch& batch);
 

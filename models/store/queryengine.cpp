@@ -227,4 +227,32 @@ QVector<QueriedSeries> assemble(const SeriesQuery& q, qint64 step,
     return out;
 }
 
+bool plan(const SeriesQuery& q, const StoreSettings& settings, QueryResult* result)
+{
+    const qint64 now = q.now > 0 ? q.now : nowUtc();
+    if (q.step > 0) {
+        if (q.step % 60 != 0) {
+            result->error = QStringLiteral("The step must be a whole number of minutes (got %1 s).")
+                                .arg(q.step);
+            return false;
+        }
+        result->step = q.step;
+        result->resolution = resolutionForStep(q.step, q.range, now, settings);
+    } else {
+        result->resolution = chooseResolution(q.range, q.pixelWidth, now, settings);
+        result->step = static_cast<qint64>(result->resolution);
+    }
+    return true;
+}
+
+QVector<TimeRange> gapsFor(const SeriesQuery& q, const QVector<GapMarker>& markers)
+{
+    QVector<TimeRange> out;
+    for (const GapMarker& g : markers) {
+        if (g.metric.isEmpty() || q.metric.isEmpty() || g.metric == q.metric)
+            out.append(g.window);
+    }
+    return out;
+}
+
 } // namespace isc::queryengine

@@ -53,6 +53,14 @@ bool matchesLabels(const QString& canonicalLabels, const QHash<QString, QString>
 /// "(none)" when it lacks the label, or `metric` when not grouping.
 QString groupName(const QString& canonicalLabels, const SeriesQuery& q);
 
+/// The plan every backend follows: `result`'s step and resolution for `q` (explicit step or
+/// automatic, retention-aware as of q.now or the wall clock). False with result->error in words
+/// when the query cannot be answered (a step that is not whole minutes).
+bool plan(const SeriesQuery& q, const StoreSettings& settings, QueryResult* result);
+
+/// The windows of `markers` that cut `q`'s series: a gap of one metric does not cut the others.
+QVector<TimeRange> gapsFor(const SeriesQuery& q, const QVector<GapMarker>& markers);
+
 /// Reduces each series per output step (s), combines the series of each group per timestamp,
 /// and M4-decimates to q.pixelWidth columns. Output sorted by name.
 QVector<QueriedSeries> assemble(const SeriesQuery& q, qint64 step,

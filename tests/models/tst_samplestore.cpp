@@ -2,6 +2,7 @@
 #include "store/samplestore.h"
 #include "store/sqlite/packedrollup.h"
 #include "store/sqlite/storedatabase.h"
+#include "storebackends.h"
 #include "storetestdata.h"
 #include "testsupport.h"
 
@@ -95,67 +96,20 @@ bool writeFile(const QString& path, const QByteArray& bytes)
     return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
 
-/// The buckets of a packed rollup table: series_id, ts, min, max, sum, count, sorted.
-QVector<QVariantList> packedBuckets(const Inspector& db, const QString& table)
+/// The buckets of a rollup table of the file at `path`, unpacked.
+QVector<QVariantList> rollupBuckets(const QString& path, const QString& table)
 {
-    const packedrollup::Layout layout = table == QLatin1String("rollup_5m")
-                                            ? packedrollup::kFiveMinutes
-                                            : packedrollup::kFifteenMinutes;
-    QVector<QVariantList> out;
-    const auto rows = db.rows(
-        QStringLiteral("SELECT series_id, start, buckets FROM %1 ORDER BY 1, 2").arg(table));
-    for (const auto& r : rows) {
-        const QByteArray blob = r[2].toByteArray();
-        packedrollup::Row row;
-        if (!packedrollup::decode(layout, blob.constData(), int(blob.size()), r[1].toLongLong(),
-                                  &row))
-            return {{QStringLiteral("malformed row")}};
-        for (int i = 0; i < layout.slotCount(); ++i) {
-            const StoredBucket& b = row[std::size_t(i)];
-            if (b.count > 0)
-                out.append({r[0], b.ts, b.min, b.max, b.sum, b.count});
-        }
-    }
-    return out;
+    BackendFixture fx;
+    fx.inspect(path);
+    return fx.rollupBuckets(table);
 }
 
-/// True when the rollups (5 min, 15 min, 1 h) hold exactly what a recomputation from raw gives.
+/// The rollups of the file at `path` equal a recomputation from its raw samples.
 void verifyRollupsMatchRaw(const QString& path)
 {
-    Inspector db(path);
-    for (const qint64 width : {qint64(300), qint64(900), qint64(3600)}) {
-        const QString table = width == 300   ? QStringLiteral("rollup_5m")
-                              : width == 900 ? QStringLiteral("rollup_15m")
-                                             : QStringLiteral("rollup_1h");
-        const auto expected =
-            db.rows(QStringLiteral("SELECT series_id, ts - ts % %1, min(value), max(value), "
-                                   "sum(value), count(*) FROM samples GROUP BY 1, 2 ORDER BY 1, 2")
-                        .arg(width));
-        const auto actual =
-            width < 3600 ? packedBuckets(db, table)
-                         : db.rows(QStringLiteral("SELECT series_id, ts, min, max, sum, count "
-                                                  "FROM %1 ORDER BY 1, 2")
-                                       .arg(table));
-        QCOMPARE(actual.size(), expected.size());
-        QVERIFY(!expected.isEmpty());
-        for (int i = 0; i < expected.size(); ++i) {
-            const auto& e = expected[i];
-            const auto& a = actual[i];
-            QCOMPARE(a[0].toLongLong(), e[0].toLongLong());
-            QCOMPARE(a[1].toLongLong(), e[1].toLongLong());
-            QCOMPARE(a[2].toDouble(), e[2].toDouble());
-            QCOMPARE(a[3].toDouble(), e[3].toDouble());
-            // Sums may differ in the last bits: the hour adds 5-minute sums.
-            QVERIFY2(std::abs(a[4].toDouble() - e[4].toDouble()) <=
-                         1e-9 * std::max(1.0, std::abs(e[4].toDouble())),
-                     qPrintable(QStringLiteral("%1 bucket %2: %3 vs %4")
-                                    .arg(table)
-                                    .arg(e[1].toLongLong())
-                                    .arg(a[4].toDouble())
-                                    .arg(e[4].toDouble())));
-            QCOMPARE(a[5].toLongLong(), e[5].toLongLong());
-        }
-    }
+    BackendFixture fx;
+    fx.inspect(path);
+    test::verifyRollupsMatchRaw(fx);
 }
 
 } // namespace
@@ -320,7 +274,7 @@ private slots:
         QCOMPARE(db.scalar(QStringLiteral("PRAGMA user_version")).toInt(),
                  StoreDatabase::SchemaVersion);
         QCOMPARE(db.count(QStringLiteral("samples")), 360); // the NULL row is gone
-        QCOMPARE(packedBuckets(db, QStringLiteral("rollup_5m")).size(), 2 * 36);
+        QCOMPARE(rollupBuckets(path, QStringLiteral("rollup_5m")).size(), 2 * 36);
         QCOMPARE(db.count(QStringLiteral("rollup_5m")), 2 * 3); // a row per hour
         QCOMPARE(db.count(QStringLiteral("rollup_1h")), 2 * 3);
         QCOMPARE(db.count(QStringLiteral("rollup_15m")), 2); // 3 hours: one 6-hour row each
@@ -745,7 +699,7 @@ private slots:
         QCOMPARE(db.count(QStringLiteral("samples")), 6);
         QCOMPARE(db.scalar(QStringLiteral("SELECT min(ts) FROM samples")).toLongLong(),
                  now - 34 * kDay);
-        const auto fives = packedBuckets(db, QStringLiteral("rollup_5m"));
+        const auto fives = rollupBuckets(dbPath(), QStringLiteral("rollup_5m"));
         QCOMPARE(fives.size(), 3);
         QCOMPARE(fives[0][1].toLongLong(), floorTo(now - 37 * kDay, 300));
         QCOMPARE(db.count(QStringLiteral("rollup_1h")), 4); // hourly is kept forever

@@ -474,14 +474,30 @@ private slots:
             .waitForFinished();
         store->recordGap({QStringLiteral("other"), {kNow, kNow + 60}, QStringLiteral("x"), 0})
             .waitForFinished();
+        // A partial poll: the gap of one metric cuts that metric's series only.
+        store
+            ->recordGap({QStringLiteral("src"),
+                         {kNow + 1800, kNow + 1860},
+                         QStringLiteral("429"),
+                         0,
+                         QStringLiteral("Other")})
+            .waitForFinished();
+        store
+            ->recordGap({QStringLiteral("src"),
+                         {kNow + 2400, kNow + 2460},
+                         QStringLiteral("429"),
+                         0,
+                         QStringLiteral("M")})
+            .waitForFinished();
         SeriesQuery q;
         q.metric = QStringLiteral("M");
         q.source = QStringLiteral("src");
         q.range = {kNow, kNow + kHour};
         q.now = kNow;
         const QueryResult r = store->query(q).result();
-        QCOMPARE(r.gaps, (QVector<TimeRange>{{kNow + 600, kNow + 1200}}));
-        QCOMPARE(store->gaps({}, q.range).result().size(), 2);
+        QCOMPARE(r.gaps,
+                 (QVector<TimeRange>{{kNow + 600, kNow + 1200}, {kNow + 2400, kNow + 2460}}));
+        QCOMPARE(store->gaps({}, q.range).result().size(), 4);
     }
 };
 

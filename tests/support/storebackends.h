@@ -29,6 +29,8 @@ public:
     QString freshAddress();
     /// The address of the last freshAddress().
     QString address() const { return m_address; }
+    /// Inspects an existing database from now on (e.g. a migrated file).
+    void inspect(const QString& address) { m_address = address; }
     /// An open store on a new database.
     std::unique_ptr<SampleStore> openStore(StoreSettings settings = {});
     /// The last database opened again (e.g. after a test changed it behind the store's back).
@@ -51,5 +53,9 @@ private:
     QString m_address;
     int m_files = 0;
 };
+
+/// Fails the current test unless the rollups (5 min, 15 min, 1 h) of `db` hold exactly what a
+/// recomputation from its raw samples gives.
+void verifyRollupsMatchRaw(const BackendFixture& db);
 
 } // namespace isc::test

@@ -225,32 +225,32 @@ QByteArray param(const QString& v)
     return out;
 }
 
-QByteArray arrayParam(const QVector<qint64>& values)
+namespace {
+
+template <typename T> QByteArray arrayOf(const QVector<T>& values, qsizetype widthGuess)
 {
     QByteArray out;
-    out.reserve(values.size() * 12 + 2);
+    out.reserve(values.size() * widthGuess + 2);
     out.append('{');
     for (qsizetype i = 0; i < values.size(); ++i) {
         if (i)
             out.append(',');
-        out.append(QByteArray::number(values[i]));
+        out.append(param(values[i]));
     }
     out.append('}');
     return out;
 }
 
+} // namespace
+
+QByteArray arrayParam(const QVector<qint64>& values)
+{
+    return arrayOf(values, 12);
+}
+
 QByteArray arrayParam(const QVector<double>& values)
 {
-    QByteArray out;
-    out.reserve(values.size() * 20 + 2);
-    out.append('{');
-    for (qsizetype i = 0; i < values.size(); ++i) {
-        if (i)
-            out.append(',');
-        out.append(QByteArray::number(values[i], 'g', 17));
-    }
-    out.append('}');
-    return out;
+    return arrayOf(values, 20);
 }
 
 QString redactedUri(const QString& uri)

@@ -7,7 +7,9 @@
 
 namespace isc {
 
+using storeimpl::failedPollGap;
 using storeimpl::kFutureSlack;
+using storeimpl::windowText;
 
 namespace pgimpl {
 
@@ -50,11 +52,6 @@ const char* const kRollupStatements[] = {
     "s.ts < t.h + 3600 GROUP BY 1, 2 ON CONFLICT(series_id, ts) DO UPDATE SET min = "
     "excluded.min, max = excluded.max, sum = excluded.sum, count = excluded.count",
 };
-
-QString windowText(const TimeRange& w)
-{
-    return QStringLiteral("%1 .. %2").arg(formatIsoUtc(w.from), formatIsoUtc(w.to));
-}
 
 } // namespace
 
@@ -236,13 +233,7 @@ WriteReport PostgresStore::write(const PollBatch& polled)
         error = d->conn.lastError();
     }
 
-    GapMarker gap;
-    gap.source = batch.source;
-    gap.window = report.window;
-    gap.reason = QStringLiteral("Could not store the poll of %1 for %2: %3. Nothing of it was "
-                                "stored.")
-                     .arg(batch.source, windowText(gap.window), error);
-    gap.recordedAt = nowUtc();
+    const GapMarker gap = failedPollGap(batch.source, report.window, error);
     report.error = gap.reason;
     QString gapError;
     if (!d->insertGapRow(gap, &gapError))

@@ -6,6 +6,7 @@
 #include "store/sqlite/storedatabase.h"
 
 #include "core/labels.h"
+#include "store/plausiblesamples.h"
 #include "store/queryengine.h"
 #include "store/sqlite/packedrollup.h"
 #include "store/sqlite/storecheckpointer.h"
@@ -34,11 +35,6 @@ struct SeriesInfo
     qint64 id = 0;
     QString unit;
 };
-
-inline QString windowText(const TimeRange& w)
-{
-    return QStringLiteral("%1 .. %2").arg(formatIsoUtc(w.from), formatIsoUtc(w.to));
-}
 
 } // namespace storeimpl
 

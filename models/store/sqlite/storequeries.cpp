@@ -72,20 +72,7 @@ QueryResult StoreDatabase::query(const SeriesQuery& q)
         result.error = QStringLiteral("The history database is not open.");
         return result;
     }
-    const qint64 now = q.now > 0 ? q.now : nowUtc();
-    if (q.step > 0) {
-        if (q.step % 60 != 0) {
-            result.error = QStringLiteral("The step must be a whole number of minutes (got %1 s).")
-                               .arg(q.step);
-            return result;
-        }
-        result.step = q.step;
-        result.resolution = queryengine::resolutionForStep(q.step, q.range, now, d->settings);
-    } else {
-        result.resolution = queryengine::chooseResolution(q.range, q.pixelWidth, now, d->settings);
-        result.step = static_cast<qint64>(result.resolution);
-    }
-    if (!q.range.isValid())
+    if (!queryengine::plan(q, d->settings, &result) || !q.range.isValid())
         return result;
 
     Stmt sel;
@@ -185,11 +172,7 @@ QueryResult StoreDatabase::query(const SeriesQuery& q)
             return readFailed();
     }
     result.series = queryengine::assemble(q, result.step, input);
-    const auto gapMarkers = gaps(q.source, q.range);
-    for (const GapMarker& g : gapMarkers) {
-        if (g.metric.isEmpty() || q.metric.isEmpty() || g.metric == q.metric)
-            result.gaps.append(g.window); // a gap of one metric does not cut the others
-    }
+    result.gaps = queryengine::gapsFor(q, gaps(q.source, q.range));
     return result;
 }
 

@@ -453,13 +453,7 @@ WriteReport StoreDatabase::write(const PollBatch& polled)
         return report;
     }
 
-    GapMarker gap;
-    gap.source = batch.source;
-    gap.window = report.window;
-    gap.reason = QStringLiteral("Could not store the poll of %1 for %2: %3. Nothing of it was "
-                                "stored.")
-                     .arg(batch.source, windowText(gap.window), error);
-    gap.recordedAt = nowUtc();
+    const GapMarker gap = failedPollGap(batch.source, report.window, error);
     report.error = gap.reason;
     if (!d->insertGapRow(gap)) {
         const QString gapError = d->lastError();
