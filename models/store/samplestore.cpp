@@ -27,6 +27,15 @@ SampleStore::SampleStore(QObject* parent)
         [this](const QString& message) {
             QMetaObject::invokeMethod(
                 this, [this, message]() { emit notice(message); }, Qt::QueuedConnection);
+        },
+        [this](const QString& source, const TimeRange& window) {
+            QMetaObject::invokeMethod(
+                this,
+                [this, source, window]() {
+                    emit remoteWrite(source, window);
+                    emit dataChanged(source, window);
+                },
+                Qt::QueuedConnection);
         });
 }
 
@@ -196,6 +205,12 @@ QFuture<bool> SampleStore::setRunStarred(qint64 id, bool starred)
 QFuture<bool> SampleStore::deleteRun(qint64 id)
 {
     return m_worker->post<bool>([id](StoreBackend& db) { return db.deleteRun(id); });
+}
+
+QFuture<WriterClaim> SampleStore::claimWriter(QString source, QString holder)
+{
+    return m_worker->post<WriterClaim>(
+        [source, holder](StoreBackend& db) { return db.claimWriter(source, holder); });
 }
 
 QString SampleStore::path() const

@@ -82,12 +82,19 @@ public:
     /// Deletes a run; false when it does not exist or the write failed.
     QFuture<bool> deleteRun(qint64 id);
 
+    /// Claims the writer role of `source` (see StoreBackend::claimWriter()): granted, or who
+    /// writes it and when its last poll landed.
+    QFuture<WriterClaim> claimWriter(QString source, QString holder);
+
     /// The path given to open(), empty before.
     QString path() const;
 
 signals:
     /// Emitted (in this object's thread) after a write landed: charts over `window` may refresh.
     void dataChanged(const QString& source, isc::TimeRange window);
+    /// Emitted (in this object's thread) when another collector stored a poll of `source` in
+    /// the shared database (dataChanged follows).
+    void remoteWrite(const QString& source, isc::TimeRange window);
     /// Emitted (in this object's thread) once when the open database turns out damaged, by the
     /// integrity check or by a read or write: a message for a banner.
     void integrityProblem(const QString& message);

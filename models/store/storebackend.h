@@ -41,6 +41,12 @@ public:
     virtual bool setRunStarred(qint64 id, bool starred) = 0;
     virtual bool deleteRun(qint64 id) = 0;
 
+    /// Claims the writer role of `source` for this connection, naming itself `holder`
+    /// ("HOST (pid N)"). A file has one user: SQLite always grants it. A server grants it to one
+    /// connection at a time (PostgreSQL: an advisory lock, released when that connection ends);
+    /// the others stand by and claim again.
+    virtual WriterClaim claimWriter(const QString& source, const QString& holder) = 0;
+
     /// Makes everything written so far durable in the main database (SQLite's WAL copy);
     /// false when part of it was held back.
     virtual bool checkpoint() = 0;
@@ -49,6 +55,10 @@ public:
     virtual void setDamageHandler(std::function<void(const QString& message)> handler) = 0;
     /// Called on the owner thread with a passing notice ("Waiting for the database ...").
     virtual void setNoticeHandler(std::function<void(const QString& message)> handler) = 0;
+    /// Called on the owner thread when another connection stored a poll of `source` over
+    /// `window` (a shared database: PostgreSQL's NOTIFY). Never for this connection's writes.
+    virtual void setRemoteWriteHandler(
+        std::function<void(const QString& source, const TimeRange& window)> handler) = 0;
 };
 
 /// The backend that serves `address`: PostgreSQL for postgresql:// and postgres:// URIs,

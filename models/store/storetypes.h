@@ -121,6 +121,15 @@ struct QueryResult
     QString error;           ///< in words when the query failed
 };
 
+/// Who writes a source's polls into a shared database: one collector per source at a time.
+struct WriterClaim
+{
+    bool granted = false; ///< this store's connection is (now) the source's writer
+    QString holder;       ///< when not granted: the writer's "HOST (pid N)", if it said
+    qint64 lastPoll = 0;  ///< when not granted: the writer's last stored poll, s UTC; 0 = none
+    QString error;        ///< in words when the claim could not be decided
+};
+
 /// The newest data a source has stored, for backfill planning.
 struct SourceExtent
 {
@@ -134,3 +143,4 @@ Q_DECLARE_METATYPE(isc::QueryResult)
 Q_DECLARE_METATYPE(isc::OpenReport)
 Q_DECLARE_METATYPE(isc::WriteReport)
 Q_DECLARE_METATYPE(isc::IntegrityReport)
+Q_DECLARE_METATYPE(isc::WriterClaim)

@@ -23,13 +23,16 @@ StoreWorker::~StoreWorker()
     m_thread.wait();
 }
 
-void StoreWorker::setHandlers(Handler damage, Handler notice)
+void StoreWorker::setHandlers(Handler damage, Handler notice, RemoteWriteHandler remoteWrite)
 {
-    post<void>([this, damage = std::move(damage), notice = std::move(notice)](StoreBackend& db) {
+    post<void>([this, damage = std::move(damage), notice = std::move(notice),
+                remoteWrite = std::move(remoteWrite)](StoreBackend& db) {
         m_onDamage = damage;
         m_onNotice = notice;
+        m_onRemoteWrite = remoteWrite;
         db.setDamageHandler(m_onDamage);
         db.setNoticeHandler(m_onNotice);
+        db.setRemoteWriteHandler(m_onRemoteWrite);
     });
 }
 
@@ -39,6 +42,7 @@ void StoreWorker::install(std::unique_ptr<StoreBackend> db)
     m_db = std::move(db);
     m_db->setDamageHandler(m_onDamage);
     m_db->setNoticeHandler(m_onNotice);
+    m_db->setRemoteWriteHandler(m_onRemoteWrite);
 }
 
 QFuture<OpenReport> StoreWorker::open(const QString& address, const StoreSettings& settings)

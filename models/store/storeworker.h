@@ -17,15 +17,16 @@ class StoreWorker
 {
 public:
     using Handler = std::function<void(const QString& message)>;
+    using RemoteWriteHandler = std::function<void(const QString& source, const TimeRange& window)>;
 
     StoreWorker();
     ~StoreWorker();
     StoreWorker(const StoreWorker&) = delete;
     StoreWorker& operator=(const StoreWorker&) = delete;
 
-    /// The damage and notice handlers every backend gets (called on the owner thread). Set
-    /// them before the first job.
-    void setHandlers(Handler damage, Handler notice);
+    /// The damage, notice and remote-write handlers every backend gets (called on the owner
+    /// thread). Set them before the first job.
+    void setHandlers(Handler damage, Handler notice, RemoteWriteHandler remoteWrite);
 
     /// Opens `address` on the owner thread, first switching to the backend that serves it.
     QFuture<OpenReport> open(const QString& address, const StoreSettings& settings);
@@ -60,6 +61,7 @@ private:
     QString m_address;                  ///< of the last open(), on m_thread
     Handler m_onDamage;
     Handler m_onNotice;
+    RemoteWriteHandler m_onRemoteWrite;
 };
 
 } // namespace isc

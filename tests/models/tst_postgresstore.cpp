@@ -179,6 +179,88 @@ private slots:
         QVERIFY(store.write(batch({series("M", {}, minutes(kNow - 3 * kDay, {5}))})).ok);
     }
 
+    // One writer per source: a second connection stands by, sees who writes and when it last
+    // did, and takes over once the first one's session ends (closed, or killed with the process).
+    void writerRoleIsOneConnectionAtATime_data()
+    {
+        QTest::addColumn<bool>("killed");
+        QTest::newRow("closed") << false;
+        QTest::newRow("killed") << true;
+    }
+    void writerRoleIsOneConnectionAtATime()
+    {
+        QFETCH(bool, killed);
+        const QString uri = fresh();
+        const QString db = uri.section(QLatin1Char('/'), 3).section(QLatin1Char('?'), 0, 0);
+        PostgresStore first, second;
+        QVERIFY(first.open(uri, {}).usable());
+        QVERIFY(second.open(uri, {}).usable());
+        const QString src = QStringLiteral("src");
+        QVERIFY(first.claimWriter(src, QStringLiteral("alpha (pid 1)")).granted);
+        QVERIFY(first.claimWriter(src, QStringLiteral("alpha (pid 1)")).granted); // still
+        WriterClaim standby = second.claimWriter(src, QStringLiteral("beta (pid 2)"));
+        QVERIFY(!standby.granted);
+        QVERIFY2(standby.error.isEmpty(), qPrintable(standby.error));
+        QCOMPARE(standby.holder, QStringLiteral("alpha (pid 1)"));
+        QCOMPARE(standby.lastPoll, 0);
+        QVERIFY(
+            second.claimWriter(QStringLiteral("other"), QStringLiteral("beta (pid 2)")).granted);
+
+        const qint64 before = nowUtc();
+        QVERIFY(first.write(batch({series("M", {}, minutes(kNow, {1}))})).ok);
+        standby = second.claimWriter(src, QStringLiteral("beta (pid 2)"));
+        QVERIFY(!standby.granted);
+        QVERIFY(standby.lastPoll >= before);
+
+        if (killed)
+            QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT pg_terminate_backend(pid) FROM "
+                                                 "pg_locks WHERE locktype = 'advisory' AND "
+                                                 "granted AND objid = hashtext('src')::oid")),
+                     QStringList{QStringLiteral("t")});
+        else
+            first.close();
+        // The server notices the ended session at once; the standby's next claim wins.
+        QTRY_VERIFY(second.claimWriter(src, QStringLiteral("beta (pid 2)")).granted);
+        QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT holder FROM inferscope.writers WHERE "
+                                             "source = 'src'")),
+                 QStringList{QStringLiteral("beta (pid 2)")});
+        if (killed) {
+            // The cut-off writer does not write over the one that took over.
+            const WriteReport late = first.write(batch({series("M", {}, minutes(kNow, {9}))}));
+            QVERIFY(!late.ok);
+            QVERIFY2(late.error.contains(QLatin1String("took over")), qPrintable(late.error));
+            QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT value FROM inferscope.samples")),
+                     QStringList{QStringLiteral("1")});
+        }
+    }
+
+    // A viewer hears every poll another connection stores, with its window; never its own.
+    void remoteWritesAreHeard()
+    {
+        const QString uri = fresh();
+        PostgresStore writer, viewer;
+        QVERIFY(writer.open(uri, {}).usable());
+        QVERIFY(viewer.open(uri, {}).usable());
+        QVector<std::pair<QString, TimeRange>> heard, echoed;
+        viewer.setRemoteWriteHandler([&heard](const QString& source, const TimeRange& w) {
+            heard.append({source, w});
+        });
+        writer.setRemoteWriteHandler([&echoed](const QString& source, const TimeRange& w) {
+            echoed.append({source, w});
+        });
+        const TimeRange window{kNow, kNow + 5 * kMinute};
+        QVERIFY(writer.write(batch({series("M", {}, minutes(kNow, {1, 2}))}, window)).ok);
+        QTRY_COMPARE(heard.size(), 1);
+        QCOMPARE(heard[0].first, QStringLiteral("src"));
+        QCOMPARE(heard[0].second, window);
+        // A failed poll stores nothing and says nothing.
+        QVERIFY(!writer.write(batch({series("M", {}, {{kNow, qQNaN()}})})).samplesWritten);
+        QVERIFY(writer.write(batch({series("M", {}, minutes(kNow + kHour, {3}))})).ok);
+        QTRY_COMPARE(heard.size(), 2);
+        QCOMPARE(heard[1].second, (TimeRange{kNow + kHour, kNow + kHour + kMinute}));
+        QCOMPARE(echoed.size(), 0);
+    }
+
     // Each database user sees and changes only their own playground runs.
     void runsBelongToTheirUser()
     {

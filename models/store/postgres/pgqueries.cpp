@@ -80,6 +80,7 @@ QueryResult PostgresStore::query(const SeriesQuery& q)
     }
     result.series = queryengine::assemble(q, result.step, input);
     result.gaps = queryengine::gapsFor(q, gaps(q.source, q.range));
+    d->drainNotifications(); // those that arrived while the socket was busy with this read
     return result;
 }
 

@@ -172,10 +172,18 @@ bool PostgresStore::Private::writeInTransaction(const PollBatch& batch, qsizetyp
                 return false;
         }
     }
-    // Viewers LISTEN: delivered at commit, never for a poll rolled back.
-    if (!conn.run("SELECT pg_notify('inferscope_data', $1)", {pg::param(batch.source)}, error))
+    if (owned.contains(batch.source) &&
+        !conn.run("UPDATE writers SET last_poll = $2 WHERE source = $1",
+                  {pg::param(batch.source), pg::param(nowUtc())}, error))
         return false;
+    // Viewers LISTEN: delivered at commit, never for a poll rolled back or without samples.
     *written = ids.size();
+    if (ids.isEmpty())
+        return true;
+    const TimeRange w = storeimpl::pollWindow(batch);
+    const QString payload = QStringLiteral("%1\t%2\t%3").arg(batch.source).arg(w.from).arg(w.to);
+    if (!conn.run("SELECT pg_notify('inferscope_data', $1)", {pg::param(payload)}, error))
+        return false;
     return true;
 }
 
@@ -208,10 +216,18 @@ WriteReport PostgresStore::write(const PollBatch& polled)
         if (attempt > 0) {
             d->seriesCache.clear();
             d->unitCache.clear();
-            if (!d->conn.reset())
+            const bool wasWriter = d->owned.contains(batch.source);
+            if (!d->conn.reset() || !d->listen(&error) || !d->loadPartitions(&error))
                 break;
-            if (!d->loadPartitions(&error))
-                break;
+            d->relock();
+            if (wasWriter && !d->owned.contains(batch.source)) {
+                // Another collector took over while this one was cut off: it writes now.
+                report.error = QStringLiteral("Another collector took over writing %1 while "
+                                              "this one was disconnected; this poll was not "
+                                              "stored.")
+                                   .arg(batch.source);
+                return report;
+            }
         }
         qsizetype written = 0;
         bool ok = d->ensurePartitions(batch, &error) && d->conn.run("BEGIN", &error);
@@ -223,6 +239,7 @@ WriteReport PostgresStore::write(const PollBatch& polled)
         if (ok) {
             report.ok = true;
             report.samplesWritten = written;
+            d->drainNotifications();
             return report;
         }
         // Ids created in the rolled-back transaction do not exist.

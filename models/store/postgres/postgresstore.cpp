@@ -1,6 +1,8 @@
 #include "store/postgres/postgresstore_p.h"
 
 #include <QLoggingCategory>
+#include <libpq-fe.h>
+#include <utility>
 
 Q_LOGGING_CATEGORY(lcPostgres, "inferscope.store.postgres")
 
@@ -49,7 +51,13 @@ const char* const kCreateStatements[] = {
     "DEFAULT '{}', error text NOT NULL DEFAULT '', error_kind text NOT NULL DEFAULT '', starred "
     "boolean NOT NULL DEFAULT false, redacted boolean NOT NULL DEFAULT false)",
     "CREATE INDEX runs_by_owner ON runs(owner, created_at DESC)",
+    // Who writes each source (the holder of its advisory lock) and its last stored poll.
+    "CREATE TABLE writers(source text PRIMARY KEY, holder text NOT NULL, since bigint NOT NULL, "
+    "last_poll bigint NOT NULL DEFAULT 0)",
 };
+
+// Two-key advisory locks: this class id, and the hash of the source's id.
+const char* const kTryLock = "SELECT pg_try_advisory_lock(1769238111, hashtext($1))";
 
 } // namespace
 
@@ -154,12 +162,115 @@ OpenReport PostgresStore::open(const QString& address, const StoreSettings& sett
         d->conn.close();
         return r;
     }
+    if (!d->listen(&error)) {
+        r.message = QStringLiteral("Could not listen for other collectors' polls on %1: %2.")
+                        .arg(d->shown, error);
+        d->conn.close();
+        return r;
+    }
     r.status = created ? OpenReport::Status::Created : OpenReport::Status::Opened;
     return r;
 }
 
+bool PostgresStore::Private::listen(QString* error)
+{
+    listener.reset();
+    if (!conn.run("LISTEN inferscope_data", error))
+        return false;
+    listener = std::make_unique<QSocketNotifier>(PQsocket(conn.get()), QSocketNotifier::Read);
+    QObject::connect(listener.get(), &QSocketNotifier::activated, listener.get(), [this] {
+        PQconsumeInput(conn.get());
+        drainNotifications();
+    });
+    return true;
+}
+
+void PostgresStore::Private::drainNotifications()
+{
+    if (!conn.isOpen())
+        return;
+    const int self = PQbackendPID(conn.get());
+    while (PGnotify* n = PQnotifies(conn.get())) {
+        const QStringList parts = QString::fromUtf8(n->extra).split(QLatin1Char('\t'));
+        const bool mine = n->be_pid == self;
+        PQfreemem(n);
+        if (mine || parts.size() != 3 || !onRemoteWrite)
+            continue;
+        onRemoteWrite(parts[0], {parts[1].toLongLong(), parts[2].toLongLong()});
+    }
+}
+
+bool PostgresStore::Private::tryLock(const QString& source, QString* error)
+{
+    if (owned.contains(source))
+        return true; // a second pg_try_advisory_lock would stack a second hold
+    const pg::Result r = conn.exec(kTryLock, {pg::param(source)});
+    if (!r.ok() || r.rows() != 1) {
+        *error = r.message().isEmpty() ? conn.lastError() : r.message();
+        return false;
+    }
+    if (r.text(0, 0) != QLatin1String("t"))
+        return false;
+    owned.insert(source);
+    return true;
+}
+
+void PostgresStore::Private::relock()
+{
+    const QSet<QString> had = std::exchange(owned, {});
+    QString error;
+    for (const QString& source : had)
+        tryLock(source, &error);
+}
+
+WriterClaim PostgresStore::claimWriter(const QString& source, const QString& holder)
+{
+    WriterClaim claim;
+    claim.error = d->unwritable();
+    if (!claim.error.isEmpty())
+        return claim;
+    QString error;
+    if (d->conn.isBroken() && (!d->conn.reset() || !d->listen(&error))) {
+        claim.error = QStringLiteral("The history database %1 is unreachable: %2")
+                          .arg(d->shown, d->conn.lastError());
+        return claim;
+    }
+    const bool had = d->owned.contains(source);
+    if (d->tryLock(source, &error)) {
+        claim.granted = true;
+        d->holder = holder;
+        if (!had &&
+            !d->conn.run("INSERT INTO writers(source, holder, since) VALUES($1, $2, $3) ON "
+                         "CONFLICT(source) DO UPDATE SET holder = excluded.holder, since = "
+                         "excluded.since",
+                         {pg::param(source), pg::param(holder), pg::param(nowUtc())}, &error))
+            claim.error = error; // still the writer: the lock decides, the row only informs
+        return claim;
+    }
+    if (!error.isEmpty()) {
+        claim.error =
+            QStringLiteral("Could not ask %1 who writes %2: %3.").arg(d->shown, source, error);
+        return claim;
+    }
+    const pg::Result r = d->conn.exec("SELECT holder, last_poll FROM writers WHERE source = $1",
+                                      {pg::param(source)});
+    if (r.ok() && r.rows() == 1) {
+        claim.holder = r.text(0, 0);
+        claim.lastPoll = r.int64(0, 1);
+    }
+    return claim;
+}
+
+void PostgresStore::setRemoteWriteHandler(
+    std::function<void(const QString&, const TimeRange&)> handler)
+{
+    d->onRemoteWrite = std::move(handler);
+}
+
 void PostgresStore::close()
 {
+    d->listener.reset();
+    d->owned.clear(); // the server releases a session's locks when it ends
     d->conn.close();
     d->seriesCache.clear();
     d->unitCache.clear();

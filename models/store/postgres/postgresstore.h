@@ -49,11 +49,18 @@ public:
     bool setRunStarred(qint64 id, bool starred) override;
     bool deleteRun(qint64 id) override;
 
+    /// pg_try_advisory_lock per source on this connection, and a row in `writers` naming the
+    /// holder and its last poll (updated in each poll's transaction) for the others to show.
+    WriterClaim claimWriter(const QString& source, const QString& holder) override;
+
     /// Nothing to copy: a commit is durable on the server.
     bool checkpoint() override;
 
     void setDamageHandler(std::function<void(const QString& message)> handler) override;
     void setNoticeHandler(std::function<void(const QString& message)> handler) override;
+    /// LISTEN inferscope_data: every other connection's poll, as it commits.
+    void setRemoteWriteHandler(
+        std::function<void(const QString& source, const TimeRange& window)> handler) override;
 
     /// The statements of a fresh database of the current schema, in order.
     static QStringList schemaStatements();

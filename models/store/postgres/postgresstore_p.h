@@ -7,6 +7,8 @@
 
 #include <QHash>
 #include <QSet>
+#include <QSocketNotifier>
+#include <memory>
 
 namespace isc {
 
@@ -21,6 +23,19 @@ struct PostgresStore::Private
     QSet<QString> partitions; ///< the partition tables known to exist
     std::function<void(const QString&)> onDamaged;
     std::function<void(const QString&)> onNotice;
+    std::function<void(const QString&, const TimeRange&)> onRemoteWrite;
+    std::unique_ptr<QSocketNotifier> listener; ///< the connection's socket, for NOTIFY
+    QSet<QString> owned;                       ///< sources whose writer lock this connection holds
+    QString holder;                            ///< how this connection names itself
+
+    /// LISTENs for other connections' polls and watches the socket (after open and reset).
+    bool listen(QString* error);
+    /// Hands the notifications libpq has read to onRemoteWrite (never this connection's own).
+    void drainNotifications();
+    /// pg_try_advisory_lock for `source`; true when this connection holds it now.
+    bool tryLock(const QString& source, QString* error);
+    /// After a reconnect the session's locks are gone: takes back those it still can.
+    void relock();
 
     /// The refusal of a write while not connected; empty when writable.
     QString unwritable() const;

@@ -131,6 +131,15 @@ WriteReport StoreDatabase::saveDeployments(const QString& source, const Deployme
     return report;
 }
 
+WriterClaim StoreDatabase::claimWriter(const QString&, const QString&)
+{
+    WriterClaim claim;
+    claim.granted = d->db != nullptr;
+    if (!claim.granted)
+        claim.error = QStringLiteral("The history database is not open.");
+    return claim;
+}
+
 RunSaveReport StoreDatabase::saveRun(const StoredRun& run)
 {
     if (d->damaged)

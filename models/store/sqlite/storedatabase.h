@@ -70,6 +70,13 @@ public:
     /// when a wait for another connection's lock outlasts StoreSettings::busyNoticeMs.
     void setNoticeHandler(std::function<void(const QString& message)> handler) override;
 
+    /// One user per file: always granted.
+    WriterClaim claimWriter(const QString& source, const QString& holder) override;
+    /// A file has no other writers to hear from: the handler is never called.
+    void setRemoteWriteHandler(
+        std::function<void(const QString& source, const TimeRange& window)>) override
+    {}
+
     /// Copies the whole write-ahead log into the database file and empties the log (after a bulk
     /// load, before a copy of the file); false when a reader held part of it back or on damage.
     bool checkpoint() override;
