@@ -55,6 +55,14 @@ QString describeState(const SourceHealth& h)
     case SourceHealth::State::Failing:
         return text + QStringLiteral(": %1").arg(h.lastError.isEmpty() ? QStringLiteral("failing")
                                                                        : h.lastError);
+    case SourceHealth::State::Standby:
+        text += h.collectedBy.isEmpty()
+                    ? QStringLiteral(": standing by for the collector writing it")
+                    : QStringLiteral(": collected by %1").arg(h.collectedBy);
+        text += h.collectorLastPoll > 0
+                    ? QStringLiteral(", last poll %1").arg(clock(h.collectorLastPoll))
+                    : QStringLiteral(", no poll yet");
+        return text;
     }
     return text;
 }
@@ -140,6 +148,7 @@ void SourceStatusBar::updateView()
         const SourceHealth h = m_health.value(id);
         switch (h.state) {
         case SourceHealth::State::Polling:
+        case SourceHealth::State::Standby: // another collector keeps it current
             ++ok;
             break;
         case SourceHealth::State::Connecting:

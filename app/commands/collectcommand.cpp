@@ -52,6 +52,20 @@ int runCollect(const Invocation& inv)
                                       qPrintable(message));
                      });
 
+    // A shared database has one writer per source: say who, and when this one takes over.
+    QObject::connect(collector, &Collector::writerChanged, collector,
+                     [](const QString& source, const QString& holder, bool standby) {
+                         if (standby)
+                             std::fprintf(stderr, "inferscope: %s: standing by, collected by %s\n",
+                                          qPrintable(source),
+                                          qPrintable(holder.isEmpty() ? QStringLiteral("another "
+                                                                                       "collector")
+                                                                      : holder));
+                         else
+                             std::fprintf(stderr, "inferscope: %s: taking over as its collector\n",
+                                          qPrintable(source));
+                     });
+
     int exitCode = 0;
     bool damaged = false;
     const auto stopOnDamage = [&](const QString& banner) {

@@ -17,6 +17,8 @@ QString stateName(SourceHealth::State state)
         return QStringLiteral("polling");
     case SourceHealth::State::Failing:
         return QStringLiteral("failing");
+    case SourceHealth::State::Standby:
+        return QStringLiteral("standby");
     }
     return {};
 }

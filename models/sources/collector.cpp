@@ -7,10 +7,12 @@
 #include "sources/sourcefactory.h"
 #include "store/samplestore.h"
 
+#include <QCoreApplication>
 #include <QFuture>
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QSet>
+#include <QSysInfo>
 #include <QTimer>
 
 Q_LOGGING_CATEGORY(lcCollector, "inferscope.collector")
@@ -34,6 +36,10 @@ struct Collector::Private
         bool polled = false;            // a poll of the current cycle landed
         QString warning;                // the source's latest warning, shown with its health
         CredentialWait credentialReady; // the first request waits for the key or sign-in
+        bool standby = false;           // another collector writes it: claim again later
+        QString writer;                 // that collector, "HOST (pid N)"
+        qint64 writerLastPoll = 0;      // when its last poll landed, s UTC
+        std::function<void()> go;       // what starting it takes once the claim is granted
     };
 
     Collector* q = nullptr;
@@ -43,6 +49,8 @@ struct Collector::Private
     QVector<Entry> sources;
     std::function<qint64()> clock = [] { return nowUtc(); };
     QTimer retentionTimer;
+    QTimer standbyTimer; // claims the standby sources again, every poll interval
+    QString holder;      // how this collector names itself to the others: "HOST (pid N)"
     bool running = false;
     bool backfillAnnounced = false;
     quint64 runId = 0;
@@ -65,6 +73,10 @@ struct Collector::Private
     void landed(const isc::Source* s, bool isPoll);
     void applyRetention();
     void storeFailed(isc::Source* s, const QString& lastError);
+    /// Claims the writer role of `s`: granted, `go` starts it; refused, it stands by.
+    void claim(isc::Source* s, quint64 run, std::function<void()> go);
+    void claimStandbys();
+    SourceHealth standbyHealth(const Entry& e) const;
     // Until when the servers of `c` asked for quiet (seconds UTC), 0 = not throttled.
     qint64 throttledUntil(const Connection& c) const
     {
@@ -88,6 +100,8 @@ void Collector::Private::checkBackfill()
     if (!running || backfillAnnounced)
         return;
     for (const auto& s : sources) {
+        if (s.standby)
+            continue; // another collector backfills it
         if (!s.backfillFinished || s.pendingWrites > 0)
             return; // its last chunk is still being written
     }
@@ -100,7 +114,7 @@ void Collector::Private::checkPollCycle()
     if (sources.isEmpty())
         return;
     for (const auto& s : sources) {
-        if (!s.polled || s.pendingWrites > 0)
+        if (!s.standby && (!s.polled || s.pendingWrites > 0))
             return;
     }
     for (auto& s : sources)
@@ -166,6 +180,70 @@ void Collector::Private::applyRetention()
     });
 }
 
+void Collector::Private::claim(isc::Source* s, quint64 run, std::function<void()> go)
+{
+    const QString id = s->connection().id;
+    whenReady(q, store->claimWriter(id, holder), [this, s, run, id, go](const WriterClaim& c) {
+        Entry* e = find(s);
+        if (run != runId || !running || !e)
+            return;
+        const bool wasStandby = e->standby;
+        // A claim that could not be asked (the store is closed or unreachable) does not make a
+        // standby: the source polls and its writes fail in words, as any store failure does.
+        if (c.granted || !c.error.isEmpty()) {
+            if (!c.error.isEmpty())
+                qCWarning(lcCollector, "%s: %s", qPrintable(id), qPrintable(c.error));
+            e->standby = false;
+            if (wasStandby) {
+                qCInfo(lcCollector, "%s: taking over from %s", qPrintable(id),
+                       qPrintable(e->writer));
+                emit q->writerChanged(id, holder, false);
+            }
+            go();
+            return;
+        }
+        e->standby = true;
+        e->writer = c.holder;
+        e->writerLastPoll = std::max(e->writerLastPoll, c.lastPoll);
+        e->go = go;
+        if (!wasStandby)
+            emit q->writerChanged(id, c.holder, true);
+        emit q->healthChanged(standbyHealth(*e));
+        if (!standbyTimer.isActive()) {
+            int seconds = 3600;
+            for (const Entry& other : std::as_const(sources))
+                seconds = std::min(seconds, other.source->connection().pollIntervalSeconds);
+            standbyTimer.start(std::max(1, seconds) * 1000);
+        }
+        checkBackfill();
+        checkPollCycle();
+    });
+}
+
+void Collector::Private::claimStandbys()
+{
+    bool any = false;
+    for (const Entry& e : std::as_const(sources)) {
+        if (e.standby) {
+            any = true;
+            claim(e.source, runId, e.go);
+        }
+    }
+    if (!any)
+        standbyTimer.stop();
+}
+
+SourceHealth Collector::Private::standbyHealth(const Entry& e) const
+{
+    SourceHealth h = e.source->health();
+    h.state = SourceHealth::State::Standby;
+    h.collectedBy = e.writer;
+    h.collectorLastPoll = e.writerLastPoll;
+    h.lastError.clear();
+    h.warning = e.warning;
+    return h;
+}
+
 // Polling worked but storing did not: the log and the health beside the source say so.
 void Collector::Private::storeFailed(isc::Source* s, const QString& lastError)
 {
@@ -188,6 +266,21 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
     d->http = new HttpClient(this);
     d->retentionTimer.setInterval(kRetentionIntervalMs);
     connect(&d->retentionTimer, &QTimer::timeout, this, [this] { d->applyRetention(); });
+    d->holder = QStringLiteral("%1 (pid %2)")
+                    .arg(QSysInfo::machineHostName())
+                    .arg(QCoreApplication::applicationPid());
+    connect(&d->standbyTimer, &QTimer::timeout, this, [this] { d->claimStandbys(); });
+    if (store) {
+        // A viewer's status follows the other collector's polls as they land.
+        connect(store, &SampleStore::remoteWrite, this, [this](const QString& source) {
+            for (Private::Entry& e : d->sources) {
+                if (e.standby && e.source->connection().id == source) {
+                    e.writerLastPoll = d->clock();
+                    emit healthChanged(d->standbyHealth(e));
+                }
+            }
+        });
+    }
 
     for (const Connection& c : d->workspace.connections) {
         QString why;
@@ -369,7 +462,9 @@ void Collector::start(qint64 backfillSeconds)
             begin({});
             continue;
         }
-        whenReady(this, d->store->extent(c.id), begin);
+        // Only the source's writer polls it into a shared database; the others stand by.
+        d->claim(src, run,
+                 [this, id = c.id, begin] { whenReady(this, d->store->extent(id), begin); });
     }
 }
 
@@ -378,7 +473,9 @@ void Collector::stop()
     d->running = false;
     ++d->runId;
     d->retentionTimer.stop();
+    d->standbyTimer.stop();
     for (auto& s : d->sources) {
+        s.standby = false;
         s.source->stop();
         s.pendingWrites = 0;
         s.polled = false;
@@ -388,6 +485,8 @@ void Collector::stop()
 void Collector::pollNow()
 {
     for (auto& s : d->sources) {
+        if (s.standby)
+            continue; // its writer polls it
         s.polled = false;
         s.source->pollNow();
     }
@@ -402,6 +501,10 @@ QVector<SourceHealth> Collector::health() const
 {
     QVector<SourceHealth> out;
     for (const auto& s : d->sources) {
+        if (s.standby) {
+            out.append(d->standbyHealth(s));
+            continue;
+        }
         out.append(s.source->health());
         out.last().warning = s.warning;
         out.last().throttledUntil = d->throttledUntil(s.source->connection());

@@ -48,6 +48,9 @@ signals:
     void backfillProgress(int done, int total);
     /// Every source finished its backfill (or had none).
     void backfillFinished();
+    /// `holder` writes `source` into the shared database: another collector (`standby`, this
+    /// one stands by and claims again every poll interval) or, after a takeover, this one.
+    void writerChanged(const QString& source, const QString& holder, bool standby);
     /// Every write of a poll cycle landed (for `collect --once`).
     void pollCycleFinished();
     /// A failure in words (a gap's reason, a failing source's error), once per distinct
