@@ -7,16 +7,17 @@
 namespace isc {
 namespace {
 
-// HELP text: the text format escapes backslash and newline; OpenMetrics also the double quote.
-QByteArray escapeHelp(const QString& help, ScrapeFormat format)
+// Backslash and newline are escaped everywhere; the double quote in label values, and in
+// OpenMetrics' HELP text too.
+QByteArray escaped(const QString& text, bool quote)
 {
     QByteArray out;
-    for (const char c : help.toUtf8()) {
+    for (const char c : text.toUtf8()) {
         if (c == '\\')
             out += "\\\\";
         else if (c == '\n')
             out += "\\n";
-        else if (c == '"' && format == ScrapeFormat::OpenMetrics100)
+        else if (c == '"' && quote)
             out += "\\\"";
         else
             out += c;
@@ -75,7 +76,8 @@ void PrometheusExposition::family(const QString& name, const QString& type, cons
     // OpenMetrics names the family, whose counter samples carry "_total".
     if (openMetrics && type == QLatin1String("counter") && meta.endsWith("_total"))
         meta.chop(6);
-    m_text += "# HELP " + meta + ' ' + escapeHelp(help, m_format) + '\n';
+    m_text +=
+        "# HELP " + meta + ' ' + escaped(help, m_format == ScrapeFormat::OpenMetrics100) + '\n';
     m_text += "# TYPE " + meta + ' ' + type.toUtf8() + '\n';
     if (openMetrics && !unit.isEmpty() && meta.endsWith('_' + unit.toUtf8()))
         m_text += "# UNIT " + meta + ' ' + unit.toUtf8() + '\n';
@@ -127,18 +129,7 @@ QByteArray PrometheusExposition::formatValue(double value)
 
 QByteArray PrometheusExposition::escapeLabelValue(const QString& value)
 {
-    QByteArray out;
-    for (const char c : value.toUtf8()) {
-        if (c == '\\')
-            out += "\\\\";
-        else if (c == '"')
-            out += "\\\"";
-        else if (c == '\n')
-            out += "\\n";
-        else
-            out += c;
-    }
-    return out;
+    return escaped(value, true);
 }
 
 } // namespace isc
