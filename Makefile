@@ -8,8 +8,9 @@ ARGS   ?=
 # Debian bookworm packages the build, the tests and the offscreen renderer need.
 DEPS := g++ cmake ninja-build ccache pkg-config qt6-base-dev qt6-charts-dev libqt6sql6-sqlite \
         qt6-qpa-plugins libqt6opengl6-dev libxkbcommon-dev libsqlite3-dev libgl-dev fonts-dejavu-core \
-        clang-format qtkeychain-qt6-dev mold libpq-dev postgresql \
+        clang-format qtkeychain-qt6-dev mold libpq-dev postgresql prometheus \
         clang libclang-rt-14-dev llvm-14
+# prometheus (2.42): tst_collectlisten scrapes `collect --listen` with a real server of its own.
 # clang + libclang-rt-14-dev (libclang_rt.fuzzer) build `make fuzz`; llvm-14 symbolizes its reports.
 
 # Seconds each libFuzzer target runs in `make fuzz`; FUZZ_TARGETS picks some (e.g. fuzz_sse).

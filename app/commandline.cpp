@@ -1,6 +1,7 @@
 #include "commandline.h"
 
 #include "core/timerange.h"
+#include "exposition/metricsserver.h"
 
 #include <QCommandLineParser>
 
@@ -165,6 +166,8 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
         p.addOption(opt(QStringLiteral("once"), QStringLiteral("once")));
         p.addOption(
             opt(QStringLiteral("duration"), QStringLiteral("duration"), QStringLiteral("SECONDS")));
+        p.addOption(
+            opt(QStringLiteral("listen"), QStringLiteral("listen"), QStringLiteral("ADDRESS")));
         break;
     case C::Query:
         for (const char* name :
@@ -290,6 +293,11 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
             *error = QStringLiteral("collect needs exactly one of --once or --duration SECONDS");
             return std::nullopt;
         }
+        if (p.isSet(QStringLiteral("listen"))) {
+            inv.listen = p.value(QStringLiteral("listen"));
+            if (!MetricsServer::parseListenAddress(inv.listen, error))
+                return std::nullopt;
+        }
         break;
     case C::Query: {
         if (inv.dbPath.isEmpty()) {
@@ -393,8 +401,9 @@ QString helpText()
                "      --screenshot, renders the page offscreen at 1440x900 once its data is\n"
                "      loaded, writes the PNG and exits. Pages: overview.\n"
                "  inferscope collect --db DB (--demo | --workspace FILE) [--backfill 30d]\n"
-               "             (--once | --duration SECONDS)\n"
-               "      Headless poller: backfills, then polls every connection.\n"
+               "             (--once | --duration SECONDS) [--listen [ADDRESS:]PORT]\n"
+               "      Headless poller: backfills, then polls every connection. --listen serves\n"
+               "      /metrics (Prometheus) and /healthz, on 127.0.0.1 unless ADDRESS is named.\n"
                "  inferscope query --db DB --metric NAME [--deployment NAME]\n"
                "             [--last 24h | --from ISO --to ISO] [--step 1m|5m|1h]\n"
                "             [--agg avg|min|max|sum] [--aggregation "

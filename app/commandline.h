@@ -28,6 +28,9 @@ struct Invocation
     qint64 backfillSeconds = -1; ///< -1 = each connection's backfillDays
     bool once = false;
     qint64 durationSeconds = 0;
+    /// --listen: PORT (loopback), ADDRESS:PORT or [IPv6]:PORT to serve /metrics and /healthz;
+    /// empty = no endpoint. Checked at parse time.
+    QString listen;
 
     // query
     QString metric;

@@ -3,6 +3,8 @@
 
 #include "core/timerange.h"
 #include "core/whenready.h"
+#include "exposition/collectormetrics.h"
+#include "exposition/metricsserver.h"
 #include "sources/collector.h"
 #include "store/samplestore.h"
 
@@ -12,6 +14,36 @@
 #include <cstdio>
 
 namespace isc::app {
+namespace {
+
+// Everything the collector reports reaches the exposition; the server is the connections'
+// context, so none fires into metrics that are gone.
+void feed(Collector* collector, CollectorMetrics* metrics, MetricsServer* server)
+{
+    for (const SourceHealth& h : collector->health())
+        metrics->recordHealth(h);
+    QObject::connect(collector, &Collector::batchStored, server,
+                     [metrics](const PollBatch& b) { metrics->recordStored(b.source, b.series); });
+    QObject::connect(collector, &Collector::sourceFailed, server,
+                     [metrics](const GapMarker& gap) { metrics->recordFailure(gap.source); });
+    QObject::connect(collector, &Collector::storeWriteFailed, server,
+                     [metrics](const QString& source) { metrics->recordStoreFailure(source); });
+    QObject::connect(collector, &Collector::healthChanged, server,
+                     [metrics](const SourceHealth& h) { metrics->recordHealth(h); });
+    QObject::connect(collector, &Collector::pollCycleFinished, server,
+                     [metrics] { metrics->recordPollCycle(); });
+}
+
+// "http://127.0.0.1:9464", or the named address ("http://0.0.0.0:9464"), with the bound port.
+QString servedUrl(const ListenAddress& where, int port)
+{
+    const QString host = where.address.protocol() == QAbstractSocket::IPv6Protocol
+                             ? QLatin1Char('[') + where.address.toString() + QLatin1Char(']')
+                             : where.address.toString();
+    return QStringLiteral("http://%1:%2").arg(host).arg(port);
+}
+
+} // namespace
 
 int runCollect(const Invocation& inv)
 {
@@ -33,6 +65,35 @@ int runCollect(const Invocation& inv)
                      static_cast<unsigned long long>(inv.seed));
 
     Collector* collector = session.collector();
+    // Declared in this order so the server (the feed's context) goes before the metrics.
+    std::unique_ptr<CollectorMetrics> metrics;
+    std::unique_ptr<MetricsServer> server;
+    if (!inv.listen.isEmpty()) {
+        QString why;
+        const auto where = MetricsServer::parseListenAddress(inv.listen, &why);
+        if (!where) { // the command line checked it already
+            printError(why);
+            return 1;
+        }
+        metrics = std::make_unique<CollectorMetrics>(nowUtc());
+        for (const Connection& c : session.workspace().connections)
+            metrics->addConnection(c.id, c.kind, c.pollIntervalSeconds);
+        server = std::make_unique<MetricsServer>(metrics.get());
+        if (!server->listen(*where, &why)) {
+            printError(why);
+            return 1;
+        }
+        feed(collector, metrics.get(), server.get());
+        const QString url = servedUrl(*where, server->url().port());
+        std::fprintf(stderr,
+                     "inferscope: serving Prometheus metrics at %s/metrics, health at %s/healthz\n",
+                     qPrintable(url), qPrintable(url));
+        if (where->exposed())
+            std::fprintf(stderr,
+                         "inferscope: %s is reachable from other machines, without "
+                         "authentication: anyone who reaches it reads the metrics\n",
+                         qPrintable(url));
+    }
     int failures = 0;
     QElapsedTimer progressClock;
     progressClock.start();

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "emulator/loopbackhttpserver.h"
+#include "net/loopbackhttpserver.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -6,9 +6,9 @@
 #include "emulator/emulatorservice.h"
 #include "emulator/faultinjector.h"
 #include "emulator/inventoryendpoints.h"
-#include "emulator/loopbackhttpserver.h"
 #include "emulator/metricsendpoint.h"
 #include "emulator/querystring.h"
+#include "net/loopbackhttpserver.h"
 
 #include "core/timerange.h"
 

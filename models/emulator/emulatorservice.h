@@ -1,7 +1,7 @@
 #pragma once
 
-#include "emulator/loopbackhttpserver.h"
 #include "emulator/trafficmodel.h"
+#include "net/loopbackhttpserver.h"
 
 #include <QString>
 #include <QUrl>

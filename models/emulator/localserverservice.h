@@ -1,7 +1,7 @@
 #pragma once
 
 #include "emulator/emulatorservice.h"
-#include "emulator/prometheusexposition.h"
+#include "exposition/prometheusexposition.h"
 
 #include <QString>
 #include <QVector>

@@ -249,6 +249,7 @@ void Collector::Private::storeFailed(isc::Source* s, const QString& lastError)
 {
     qCWarning(lcCollector, "%s: %s", qPrintable(s->connection().id), qPrintable(lastError));
     report(s, lastError);
+    emit q->storeWriteFailed(s->connection().id, lastError);
     SourceHealth h = s->health();
     if (const Entry* entry = find(s))
         h.warning = entry->warning;
@@ -336,27 +337,33 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
                 return;
             }
             const quint64 run = d->runId;
-            whenReady(this, d->store->write(batch), [this, src, isPoll, run](const WriteReport& r) {
-                if (!r.ok)
-                    d->storeFailed(src,
-                                   QStringLiteral("could not store the data: %1").arg(r.error));
-                if (r.samplesRefused > 0) {
-                    // The rest of the poll landed: a warning beside the source, not a failure.
-                    qCWarning(lcCollector, "%s: %s", qPrintable(src->connection().id),
-                              qPrintable(r.refusal));
-                    if (Private::Entry* entry = d->find(src)) {
-                        entry->warning = r.refusal;
-                        SourceHealth h = src->health();
-                        h.warning = r.refusal;
-                        emit healthChanged(h);
-                    }
-                }
-                if (run == d->runId)
-                    d->landed(src, isPoll);
-            });
+            whenReady(this, d->store->write(batch),
+                      [this, src, isPoll, run, batch](const WriteReport& r) {
+                          if (!r.ok)
+                              d->storeFailed(
+                                  src, QStringLiteral("could not store the data: %1").arg(r.error));
+                          else if (d->find(src))
+                              emit batchStored(batch);
+                          if (r.samplesRefused > 0) {
+                              // The rest of the poll landed: a warning beside the source, not a
+                              // failure.
+                              qCWarning(lcCollector, "%s: %s", qPrintable(src->connection().id),
+                                        qPrintable(r.refusal));
+                              if (Private::Entry* entry = d->find(src)) {
+                                  entry->warning = r.refusal;
+                                  SourceHealth h = src->health();
+                                  h.warning = r.refusal;
+                                  emit healthChanged(h);
+                              }
+                          }
+                          if (run == d->runId)
+                              d->landed(src, isPoll);
+                      });
         });
         connect(src, &Source::pollFailed, this, [this, src](const GapMarker& gap) {
             d->report(src, gap.reason);
+            if (d->running)
+                emit sourceFailed(gap);
             const bool isPoll = !src->isBackfilling();
             if (!d->begin(src))
                 return;

@@ -57,6 +57,12 @@ signals:
     /// (source, message) a round: start() to the first pollCycleFinished() is one round (the
     /// backfill's chunks and the first poll), every later poll cycle another. For logs.
     void failureReported(const QString& sourceName, const QString& message);
+    /// A poll's or backfill chunk's batch landed in the store (every one, for the exposition).
+    void batchStored(const isc::PollBatch& batch);
+    /// A source's poll, backfill chunk or single metric failed; its gap marker follows.
+    void sourceFailed(const isc::GapMarker& gap);
+    /// A write into the store failed for `sourceId` (its health says why, in words).
+    void storeWriteFailed(const QString& sourceId, const QString& error);
 
 private:
     struct Private;

@@ -26,6 +26,14 @@ private slots:
             << QStringList{"collect",    "--db", "x.db",       "--workspace", "w.json",
                            "--duration", "60",   "--backfill", "2h"}
             << int(Command::Collect);
+        QTest::newRow("collect listening on a port")
+            << QStringList{"collect",    "--db", "x.db",     "--demo",
+                           "--duration", "60",   "--listen", "9464"}
+            << int(Command::Collect);
+        QTest::newRow("collect listening on all interfaces")
+            << QStringList{"collect", "--db",     "x.db",        "--demo",
+                           "--once",  "--listen", "0.0.0.0:9464"}
+            << int(Command::Collect);
         QTest::newRow("query")
             << QStringList{"query",  "--db", "x.db",  "--metric", "GeneratedTokens", "--last", "2h",
                            "--step", "5m",   "--agg", "sum",      "--format",        "json"}
@@ -78,6 +86,13 @@ private slots:
             << QStringList{"collect", "--db", "x", "--demo"} << "exactly one";
         QTest::newRow("bad duration")
             << QStringList{"collect", "--db", "x", "--demo", "--duration", "-3"} << "positive";
+        QTest::newRow("collect listen on a name")
+            << QStringList{"collect", "--db", "x", "--demo", "--once", "--listen", "example.org:1"}
+            << "not an IP address";
+        QTest::newRow("collect listen on a bad port")
+            << QStringList{"collect", "--db", "x", "--demo", "--once", "--listen", "99999"}
+            << "--listen";
+        QTest::newRow("listen is for collect") << QStringList{"--listen", "9464"} << "listen";
         QTest::newRow("query without metric") << QStringList{"query", "--db", "x"} << "--metric";
         QTest::newRow("bad step") << QStringList{"query", "--db",   "x", "--metric",
                                                  "m",     "--step", "2m"}
@@ -130,6 +145,19 @@ private slots:
         QVERIFY(inv->inferenceKey);
         QVERIFY(inv->headless());
         QVERIFY(helpText().contains(QLatin1String("inferscope secret set CONNECTION")));
+    }
+
+    void collectListenValue()
+    {
+        QString error;
+        auto inv = parseCommandLine({"collect", "--db", "x", "--demo", "--once"}, &error);
+        QVERIFY2(inv, qPrintable(error));
+        QVERIFY(inv->listen.isEmpty());
+        inv = parseCommandLine({"collect", "--db", "x", "--demo", "--once", "--listen", "[::1]:0"},
+                               &error);
+        QVERIFY2(inv, qPrintable(error));
+        QCOMPARE(inv->listen, QStringLiteral("[::1]:0"));
+        QVERIFY(helpText().contains(QLatin1String("--listen")));
     }
 
     void queryValues()

@@ -4,7 +4,7 @@
 #include "emulator/chatservice.h"
 #include "emulator/chattext.h"
 #include "emulator/emulator.h"
-#include "emulator/loopbackhttpserver.h"
+#include "net/loopbackhttpserver.h"
 #include "store/samplestore.h"
 
 #include <QJsonDocument>
@@ -38,12 +38,12 @@ struct Run
 };
 
 /// Serves `fixture` as an SSE answer with `headers`, cut into two writes at byte `cut`.
-std::unique_ptr<emu::LoopbackHttpServer> serveFixture(const QByteArray& fixture, int cut,
-                                                      QList<emu::HttpServerHeader> headers = {})
+std::unique_ptr<LoopbackHttpServer> serveFixture(const QByteArray& fixture, int cut,
+                                                 QList<HttpServerHeader> headers = {})
 {
-    auto server = std::make_unique<emu::LoopbackHttpServer>();
+    auto server = std::make_unique<LoopbackHttpServer>();
     headers.prepend({"Content-Type", "text/event-stream"});
-    server->setHandler([=](const emu::HttpServerRequest&, emu::HttpServerResponder& r) {
+    server->setHandler([=](const HttpServerRequest&, HttpServerResponder& r) {
         r.beginStream(200, headers);
         r.writeChunk(fixture.left(cut));
         r.writeChunk(fixture.mid(cut));

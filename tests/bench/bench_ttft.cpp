@@ -2,8 +2,8 @@
 // against a raw QTcpSocket client reading the same loopback stream, alternating, same run.
 // A bare QNetworkAccessManager client is measured too: it is what stream() used before it got
 // its own connection (QNAM hands every chunk across its HTTP thread).
-#include "emulator/loopbackhttpserver.h"
 #include "net/httpclient.h"
+#include "net/loopbackhttpserver.h"
 #include "net/sseparser.h"
 
 #include <QCoreApplication>
@@ -29,7 +29,7 @@ const QByteArray kBody = "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role
                          "\"content\":\"hi\"}]}";
 
 // First token at once, then ten more and [DONE], each a chunk of its own.
-void answer(const emu::HttpServerRequest&, emu::HttpServerResponder& r)
+void answer(const HttpServerRequest&, HttpServerResponder& r)
 {
     r.beginStream(200, {{"Content-Type", "text/event-stream"}});
     for (int i = 0; i < 12; ++i) {
@@ -123,9 +123,9 @@ int main(int argc, char** argv)
     // The server runs on its own thread so the raw client may block on its socket.
     QThread serverThread;
     std::atomic<quint16> port{0};
-    emu::LoopbackHttpServer* server = nullptr;
+    LoopbackHttpServer* server = nullptr;
     QObject::connect(&serverThread, &QThread::started, [&] {
-        server = new emu::LoopbackHttpServer;
+        server = new LoopbackHttpServer;
         server->setHandler(answer);
         server->listen();
         port = server->port();

@@ -3,7 +3,7 @@
 // A minimal Azure look-alike for the AzureSource tests: records each call, can fail chosen
 // calls or metrics, and can page its deployments list in good and bad ways.
 #include "emulator/emulator.h"
-#include "emulator/loopbackhttpserver.h"
+#include "net/loopbackhttpserver.h"
 #include "sources/azure/azuresource.h"
 #include "testsupport.h"
 
@@ -23,7 +23,7 @@ struct FakeAzure
     /// another host.
     enum class Paging { None, Endless, Loop, OtherHost };
 
-    emu::LoopbackHttpServer server;
+    LoopbackHttpServer server;
     QList<QUrlQuery> metricCalls;
     QList<QByteArray> authorizations;
     std::function<bool(const QUrlQuery&)> failCall = [](const QUrlQuery&) { return false; };
@@ -37,7 +37,7 @@ struct FakeAzure
 
     FakeAzure()
     {
-        server.setHandler([this](const emu::HttpServerRequest& req, emu::HttpServerResponder& r) {
+        server.setHandler([this](const HttpServerRequest& req, HttpServerResponder& r) {
             authorizations << req.header("authorization");
             const QString path = req.path();
             if (path.endsWith(QLatin1String("/deployments"))) {

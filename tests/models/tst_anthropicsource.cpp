@@ -2,8 +2,8 @@
 #include "emulator/cloudfleet.h"
 #include "emulator/cloudprices.h"
 #include "emulator/emulator.h"
-#include "emulator/loopbackhttpserver.h"
 #include "net/httpclient.h"
+#include "net/loopbackhttpserver.h"
 #include "sources/anthropic/anthropicsource.h"
 #include "testsupport.h"
 
@@ -93,7 +93,7 @@ QList<PollBatch> upserted(const QList<PollBatch>& batches)
 // A fake Anthropic: answers each call in turn from `answers` (the last one repeats).
 struct FakeAnthropic
 {
-    emu::LoopbackHttpServer server;
+    LoopbackHttpServer server;
     QList<QUrlQuery> calls;
     QList<QString> paths;
     QList<QByteArray> keys, versions;
@@ -101,7 +101,7 @@ struct FakeAnthropic
 
     FakeAnthropic()
     {
-        server.setHandler([this](const emu::HttpServerRequest& req, emu::HttpServerResponder& r) {
+        server.setHandler([this](const HttpServerRequest& req, HttpServerResponder& r) {
             calls << QUrlQuery(QString::fromLatin1(req.rawQuery()));
             paths << req.path();
             keys << req.header("x-api-key");

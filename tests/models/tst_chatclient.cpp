@@ -5,8 +5,8 @@
 #include "emulator/chatservice.h"
 #include "emulator/chattext.h"
 #include "emulator/emulator.h"
-#include "emulator/loopbackhttpserver.h"
 #include "net/httpclient.h"
+#include "net/loopbackhttpserver.h"
 #include "playground/chatclient.h"
 #include "playground/chatwire.h"
 #include "playground/tokenestimator.h"
@@ -23,13 +23,12 @@ namespace {
 
 /// Serves `fixture` as an SSE answer with `headers`, written in pieces cut at `cuts` (byte
 /// offsets), so a test decides where the transport splits the stream.
-std::unique_ptr<emu::LoopbackHttpServer> serveFixture(const QByteArray& fixture,
-                                                      QList<emu::HttpServerHeader> headers = {},
-                                                      QList<int> cuts = {})
+std::unique_ptr<LoopbackHttpServer>
+serveFixture(const QByteArray& fixture, QList<HttpServerHeader> headers = {}, QList<int> cuts = {})
 {
-    auto server = std::make_unique<emu::LoopbackHttpServer>();
+    auto server = std::make_unique<LoopbackHttpServer>();
     headers.prepend({"Content-Type", "text/event-stream"});
-    server->setHandler([=](const emu::HttpServerRequest&, emu::HttpServerResponder& r) {
+    server->setHandler([=](const HttpServerRequest&, HttpServerResponder& r) {
         r.beginStream(200, headers);
         int from = 0;
         for (int cut : cuts) {
@@ -44,7 +43,7 @@ std::unique_ptr<emu::LoopbackHttpServer> serveFixture(const QByteArray& fixture,
     return server;
 }
 
-ChatTarget fixtureTarget(const emu::LoopbackHttpServer& server, ChatDialect dialect)
+ChatTarget fixtureTarget(const LoopbackHttpServer& server, ChatDialect dialect)
 {
     ChatTarget t;
     t.name = QStringLiteral("fixture");

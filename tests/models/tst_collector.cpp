@@ -77,6 +77,8 @@ private slots:
         QSignalSpy progress(&collector, &Collector::backfillProgress);
         QSignalSpy cycle(&collector, &Collector::pollCycleFinished);
         QSignalSpy health(&collector, &Collector::healthChanged);
+        QSignalSpy landed(&collector, &Collector::batchStored);
+        QSignalSpy failed(&collector, &Collector::sourceFailed);
 
         collector.start(2 * 3600);
         QVERIFY(collector.isBackfilling());
@@ -132,6 +134,17 @@ private slots:
             unsetGaps.first().reason,
             QStringLiteral("environment variable %1 is not set").arg(QLatin1String(kUnsetVar)));
         QVERIFY(store.gaps(QStringLiteral("demo-azure"), all).result().isEmpty());
+        // What landed and what failed is said for the exposition, batch by batch.
+        QVERIFY(std::any_of(landed.cbegin(), landed.cend(), [](const QList<QVariant>& args) {
+            const auto b = args.at(0).value<PollBatch>();
+            return b.source == QLatin1String("demo-azure") && b.sampleCount() > 0;
+        }));
+        QVERIFY(std::none_of(landed.cbegin(), landed.cend(), [](const QList<QVariant>& args) {
+            return args.at(0).value<PollBatch>().source == QLatin1String("bad-token");
+        }));
+        QVERIFY(std::any_of(failed.cbegin(), failed.cend(), [](const QList<QVariant>& args) {
+            return args.at(0).value<GapMarker>().source == QLatin1String("bad-token");
+        }));
 
         // After the backfill every source polls once; the cycle ends when all writes landed
         // (possibly already, in the same event-loop pass as backfillFinished).
@@ -235,6 +248,8 @@ private slots:
         Collector collector(ws, &store);
         collector.setClock([] { return kNow; });
         QSignalSpy health(&collector, &Collector::healthChanged);
+        QSignalSpy storeFailed(&collector, &Collector::storeWriteFailed);
+        QSignalSpy stored(&collector, &Collector::batchStored);
         collector.start(3600);
         QTRY_VERIFY_WITH_TIMEOUT(std::any_of(health.cbegin(), health.cend(),
                                              [](const QList<QVariant>& args) {
@@ -244,6 +259,11 @@ private slots:
                                                             "could not store the data: ");
                                              }),
                                  30000);
+        QVERIFY(
+            std::any_of(storeFailed.cbegin(), storeFailed.cend(), [](const QList<QVariant>& args) {
+                return args.at(1).toString().startsWith("could not store the data: ");
+            }));
+        QVERIFY(stored.isEmpty());
         collector.stop();
     }
 

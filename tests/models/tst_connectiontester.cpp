@@ -1,6 +1,6 @@
 #include "emulator/emulator.h"
-#include "emulator/loopbackhttpserver.h"
 #include "net/httpclient.h"
+#include "net/loopbackhttpserver.h"
 #include "sources/connectiontester.h"
 
 #include <QDateTime>
@@ -172,9 +172,9 @@ private slots:
         QFETCH(QByteArray, header);
         QFETCH(QByteArray, value);
         QFETCH(int, waitSeconds);
-        emu::LoopbackHttpServer server;
+        LoopbackHttpServer server;
         int requests = 0;
-        server.setHandler([&](const emu::HttpServerRequest&, emu::HttpServerResponder& r) {
+        server.setHandler([&](const HttpServerRequest&, HttpServerResponder& r) {
             ++requests;
             r.respondJson(429,
                           "{\"error\":{\"message\":\"Rate limit reached\","

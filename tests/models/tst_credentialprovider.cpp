@@ -1,5 +1,5 @@
-#include "emulator/loopbackhttpserver.h"
 #include "fakekeychain.h"
+#include "net/loopbackhttpserver.h"
 #include "net/secretstore.h"
 #include "sources/credentialprovider.h"
 
@@ -7,9 +7,6 @@
 #include <QtTest/QtTest>
 
 using namespace isc;
-using emu::HttpServerRequest;
-using emu::HttpServerResponder;
-using emu::LoopbackHttpServer;
 using test::FakeKeychain;
 
 namespace {

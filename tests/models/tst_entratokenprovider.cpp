@@ -1,6 +1,6 @@
-#include "emulator/loopbackhttpserver.h"
 #include "net/entratokenprovider.h"
 #include "net/httpclient.h"
+#include "net/loopbackhttpserver.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -9,9 +9,6 @@
 #include <memory>
 
 using namespace isc;
-using emu::HttpServerRequest;
-using emu::HttpServerResponder;
-using emu::LoopbackHttpServer;
 
 namespace {
 

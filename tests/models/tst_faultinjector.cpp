@@ -1,5 +1,5 @@
 #include "emulator/emulator.h"
-#include "emulator/loopbackhttpserver.h"
+#include "net/loopbackhttpserver.h"
 #include "net/retrypolicy.h"
 
 #include <QDateTime>

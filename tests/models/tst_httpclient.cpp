@@ -1,5 +1,5 @@
-#include "emulator/loopbackhttpserver.h"
 #include "net/httpclient.h"
+#include "net/loopbackhttpserver.h"
 #include "net/retrypolicy.h"
 
 #include <QDateTime>
@@ -11,10 +11,6 @@
 #include <memory>
 
 using namespace isc;
-using emu::HttpServerHeader;
-using emu::HttpServerRequest;
-using emu::HttpServerResponder;
-using emu::LoopbackHttpServer;
 
 namespace {
 

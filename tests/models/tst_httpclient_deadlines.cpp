@@ -1,9 +1,9 @@
 // HttpClient's total deadline: a request ends, with words, however the server misbehaves
 // (trickles headers or body byte by byte, stalls after the headers, breaks the chunked
 // encoding, answers 204 or nothing at all).
-#include "emulator/loopbackhttpserver.h"
 #include "httpoutcome.h"
 #include "net/httpclient.h"
+#include "net/loopbackhttpserver.h"
 
 #include <QElapsedTimer>
 #include <QTcpServer>
@@ -13,9 +13,6 @@
 #include <memory>
 
 using namespace isc;
-using emu::HttpServerRequest;
-using emu::HttpServerResponder;
-using emu::LoopbackHttpServer;
 using isc::test::Outcome;
 using isc::test::send;
 

@@ -1,8 +1,8 @@
 // HttpClient against every emulator fault mode (x-inferscope-fault), plus the proxy, connect
 // timeout and credential-host rules. Timing checks are lower bounds only: never early.
 #include "emulator/emulator.h"
-#include "emulator/loopbackhttpserver.h"
 #include "net/httpclient.h"
+#include "net/loopbackhttpserver.h"
 #include "net/proxypolicy.h"
 
 #include <QElapsedTimer>
@@ -19,9 +19,6 @@
 
 using namespace isc;
 using emu::Emulator;
-using emu::HttpServerRequest;
-using emu::HttpServerResponder;
-using emu::LoopbackHttpServer;
 
 namespace {
 

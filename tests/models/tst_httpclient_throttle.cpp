@@ -1,8 +1,8 @@
 // HttpClient remembers a server's Retry-After beyond the request it answered: no request to a
 // throttled origin (and credential) before its time, across polls and backfill chunks.
-#include "emulator/loopbackhttpserver.h"
 #include "httpoutcome.h"
 #include "net/httpclient.h"
+#include "net/loopbackhttpserver.h"
 #include "net/throttlegate.h"
 
 #include <QDateTime>
@@ -11,10 +11,6 @@
 #include <memory>
 
 using namespace isc;
-using emu::HttpServerHeader;
-using emu::HttpServerRequest;
-using emu::HttpServerResponder;
-using emu::LoopbackHttpServer;
 using isc::test::Outcome;
 using isc::test::send;
 

@@ -1,7 +1,7 @@
 #include "core/timerange.h"
 #include "emulator/emulator.h"
 #include "emulator/localserverservice.h"
-#include "emulator/prometheusexposition.h"
+#include "exposition/prometheusexposition.h"
 #include "net/httpclient.h"
 #include "sources/prometheus/prometheusparser.h"
 

@@ -1,4 +1,4 @@
-#include "emulator/loopbackhttpserver.h"
+#include "net/loopbackhttpserver.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
@@ -8,7 +8,7 @@
 #include <QTimer>
 #include <QtTest/QtTest>
 
-using namespace isc::emu;
+using namespace isc;
 
 namespace {
 

@@ -2,8 +2,8 @@
 #include "emulator/cloudfleet.h"
 #include "emulator/cloudprices.h"
 #include "emulator/emulator.h"
-#include "emulator/loopbackhttpserver.h"
 #include "net/httpclient.h"
+#include "net/loopbackhttpserver.h"
 #include "sources/credentialprovider.h"
 #include "sources/openai/openaisource.h"
 #include "sources/sourcefactory.h"
@@ -96,7 +96,7 @@ QList<PollBatch> upserted(const QList<PollBatch>& batches)
 // A fake OpenAI that records each call and answers with `answer`.
 struct FakeOpenAi
 {
-    emu::LoopbackHttpServer server;
+    LoopbackHttpServer server;
     QList<QUrlQuery> calls;
     QList<QString> paths;
     QList<QByteArray> authorizations;
@@ -104,7 +104,7 @@ struct FakeOpenAi
 
     FakeOpenAi()
     {
-        server.setHandler([this](const emu::HttpServerRequest& req, emu::HttpServerResponder& r) {
+        server.setHandler([this](const HttpServerRequest& req, HttpServerResponder& r) {
             const QUrlQuery q(QString::fromLatin1(req.rawQuery()));
             calls << q;
             paths << req.path();

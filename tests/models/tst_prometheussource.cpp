@@ -2,8 +2,8 @@
 #include "core/timerange.h"
 #include "emulator/emulator.h"
 #include "emulator/localserverservice.h"
-#include "emulator/loopbackhttpserver.h"
 #include "net/httpclient.h"
+#include "net/loopbackhttpserver.h"
 #include "sources/prometheus/histogramquantile.h"
 #include "sources/prometheus/prometheussource.h"
 #include "testsupport.h"
@@ -334,8 +334,8 @@ void tst_PrometheusSource::failures()
 
 void tst_PrometheusSource::unreadableScrape()
 {
-    emu::LoopbackHttpServer server;
-    server.setHandler([](const emu::HttpServerRequest&, emu::HttpServerResponder& r) {
+    LoopbackHttpServer server;
+    server.setHandler([](const HttpServerRequest&, HttpServerResponder& r) {
         r.respond(200, {{"Content-Type", "text/plain; version=0.0.4"}},
                   "vllm:num_requests_running{model_name=\"m\" 3\n");
     });
@@ -488,8 +488,8 @@ void tst_PrometheusSource::nonDemoBackfillAsksNoHistory()
     const QByteArray body = service.vllmMetrics(kBusy);
     int requests = 0;
     bool askedHistory = false;
-    emu::LoopbackHttpServer server;
-    server.setHandler([&](const emu::HttpServerRequest& req, emu::HttpServerResponder& r) {
+    LoopbackHttpServer server;
+    server.setHandler([&](const HttpServerRequest& req, HttpServerResponder& r) {
         ++requests;
         askedHistory = askedHistory || req.hasHeader("x-inferscope-at");
         r.respond(200, {{"Content-Type", "text/plain; version=0.0.4"}}, body);
@@ -526,8 +526,8 @@ void tst_PrometheusSource::demoBackfillRefusesServerWithoutHistory()
     const emu::LocalServerService service(traffic);
     const QByteArray body = service.vllmMetrics(kBusy);
     int historyRequests = 0;
-    emu::LoopbackHttpServer server;
-    server.setHandler([&](const emu::HttpServerRequest& req, emu::HttpServerResponder& r) {
+    LoopbackHttpServer server;
+    server.setHandler([&](const HttpServerRequest& req, HttpServerResponder& r) {
         if (req.hasHeader("x-inferscope-at"))
             ++historyRequests;
         r.respond(200, {{"Content-Type", "text/plain; version=0.0.4"}}, body);
@@ -581,8 +581,8 @@ void tst_PrometheusSource::emptyAnswers()
     QFETCH(int, status);
     QFETCH(QByteArray, body);
     QFETCH(QString, message);
-    emu::LoopbackHttpServer server;
-    server.setHandler([&](const emu::HttpServerRequest&, emu::HttpServerResponder& r) {
+    LoopbackHttpServer server;
+    server.setHandler([&](const HttpServerRequest&, HttpServerResponder& r) {
         r.respond(status, {{"Content-Type", "text/plain; version=0.0.4"}}, body);
     });
     QVERIFY(server.listen());
@@ -605,8 +605,8 @@ void tst_PrometheusSource::emptyAnswers()
 void tst_PrometheusSource::plainTargetWithoutSelectors()
 {
     const QByteArray body = test::readFixture("prometheus/generic-litellm.txt");
-    emu::LoopbackHttpServer server;
-    server.setHandler([&](const emu::HttpServerRequest&, emu::HttpServerResponder& r) {
+    LoopbackHttpServer server;
+    server.setHandler([&](const HttpServerRequest&, HttpServerResponder& r) {
         r.respond(200, {{"Content-Type", "text/plain; version=0.0.4"}}, body);
     });
     QVERIFY(server.listen());
@@ -647,8 +647,8 @@ void tst_PrometheusSource::genericSelectorsStore()
                           QByteArray::number(bk.base + bk.step * k));
         return b;
     };
-    emu::LoopbackHttpServer server;
-    server.setHandler([&](const emu::HttpServerRequest&, emu::HttpServerResponder& r) {
+    LoopbackHttpServer server;
+    server.setHandler([&](const HttpServerRequest&, HttpServerResponder& r) {
         r.respond(200, {{"Content-Type", "text/plain; version=0.0.4"}}, bodyAt(scrape++));
     });
     QVERIFY(server.listen());
@@ -709,8 +709,8 @@ void tst_PrometheusSource::genericSelectorsStore()
 void tst_PrometheusSource::implausibleSamplesRefusedRestStored()
 {
     const QByteArray body = test::readFixture("prometheus/vllm-implausible.txt");
-    emu::LoopbackHttpServer server;
-    server.setHandler([&](const emu::HttpServerRequest&, emu::HttpServerResponder& r) {
+    LoopbackHttpServer server;
+    server.setHandler([&](const HttpServerRequest&, HttpServerResponder& r) {
         r.respond(200, {{"Content-Type", "text/plain; version=0.0.4"}}, body);
     });
     QVERIFY(server.listen());

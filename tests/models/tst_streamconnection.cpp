@@ -1,5 +1,5 @@
-#include "emulator/loopbackhttpserver.h"
 #include "net/httpclient.h"
+#include "net/loopbackhttpserver.h"
 #include "net/streamconnection.h"
 #include "net/streamconnectionpool.h"
 
@@ -10,9 +10,6 @@
 #include <memory>
 
 using namespace isc;
-using emu::HttpServerRequest;
-using emu::HttpServerResponder;
-using emu::LoopbackHttpServer;
 
 namespace {
 

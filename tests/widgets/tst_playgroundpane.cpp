@@ -1,7 +1,7 @@
 #include "testsupport.h"
 
-#include "emulator/loopbackhttpserver.h"
 #include "net/httpclient.h"
+#include "net/loopbackhttpserver.h"
 #include "playgroundpane.h"
 
 #include <QLabel>
@@ -19,8 +19,8 @@ private slots:
     void showsReasoningTokensAndRecordedHeaders()
     {
         const QByteArray fixture = test::readFixture("playground/openai_stream_reasoning.sse");
-        emu::LoopbackHttpServer server;
-        server.setHandler([fixture](const emu::HttpServerRequest&, emu::HttpServerResponder& r) {
+        LoopbackHttpServer server;
+        server.setHandler([fixture](const HttpServerRequest&, HttpServerResponder& r) {
             r.beginStream(200, {{"Content-Type", "text/event-stream"},
                                 {"x-ms-region", "East US"},
                                 {"azure-openai-deployment-utilization", "87.5%"},

@@ -5,7 +5,7 @@
 #include <QTcpSocket>
 #include <QTimer>
 
-namespace isc::emu {
+namespace isc {
 
 namespace {
 
@@ -433,7 +433,7 @@ bool HttpServerResponder::isPending() const
 
 namespace {
 
-QByteArray statusLine(int status)
+QByteArray responseStatusLine(int status)
 {
     return "HTTP/1.1 " + QByteArray::number(status) + ' ' + httpReasonPhrase(status) + "\r\n";
 }
@@ -457,7 +457,7 @@ void HttpServerResponder::respond(int status, const QList<HttpServerHeader>& hea
     if (findHeader(headers, "Connection", &connection) && hasToken(connection, "close"))
         m_state->keepAlive = false;
     const bool noBody = status == 204 || status == 304 || (status >= 100 && status < 200);
-    QByteArray out = statusLine(status) + headerBlock(headers);
+    QByteArray out = responseStatusLine(status) + headerBlock(headers);
     if (!noBody && !findHeader(headers, "Content-Length", nullptr))
         out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
     if (!findHeader(headers, "Connection", nullptr)) {
@@ -500,7 +500,7 @@ void HttpServerResponder::beginStream(int status, const QList<HttpServerHeader>&
 {
     if (!isPending() || m_state->phase != State::Phase::Pending)
         return;
-    QByteArray out = statusLine(status) + headerBlock(headers);
+    QByteArray out = responseStatusLine(status) + headerBlock(headers);
     if (m_state->http10) {
         m_state->keepAlive = false; // HTTP/1.0 has no chunking: the close ends the body
         out += "Connection: close\r\n";
@@ -540,7 +540,7 @@ void HttpServerResponder::respondTruncated(int status, const QList<HttpServerHea
 {
     if (!isPending() || m_state->phase != State::Phase::Pending)
         return;
-    QByteArray out = statusLine(status) + headerBlock(headers) +
+    QByteArray out = responseStatusLine(status) + headerBlock(headers) +
                      "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" +
                      body.left(qMax(0, sentBytes));
     m_state->phase = State::Phase::Done;
@@ -651,6 +651,11 @@ QString LoopbackHttpServer::errorString() const
     return d->error;
 }
 
+QAbstractSocket::SocketError LoopbackHttpServer::serverError() const
+{
+    return d->tcp->serverError();
+}
+
 quint16 LoopbackHttpServer::port() const
 {
     return d->tcp->isListening() ? d->tcp->serverPort() : 0;
@@ -696,4 +701,4 @@ int LoopbackHttpServer::openConnections() const
     return n;
 }
 
-} // namespace isc::emu
+} // namespace isc

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QAbstractSocket>
 #include <QByteArray>
 #include <QHostAddress>
 #include <QList>
@@ -11,7 +12,7 @@
 #include <memory>
 #include <utility>
 
-namespace isc::emu {
+namespace isc {
 
 using HttpServerHeader = std::pair<QByteArray, QByteArray>;
 class HttpConnection;
@@ -90,8 +91,9 @@ private:
 /// The standard reason phrase of an HTTP status code ("Not Found").
 QByteArray httpReasonPhrase(int status);
 
-/// A small HTTP/1.1 server on loopback for the emulator and for tests: keep-alive, pipelining
-/// (answered in order), Content-Length bodies, streaming, and on-purpose misbehaviour.
+/// A small HTTP/1.1 server for the emulator, for tests and for `collect --listen`: keep-alive,
+/// pipelining (answered in order), Content-Length bodies, streaming, and on-purpose
+/// misbehaviour. It listens on loopback unless another address is named.
 class LoopbackHttpServer : public QObject
 {
     Q_OBJECT
@@ -110,6 +112,8 @@ public:
     void close();
     bool isListening() const;
     QString errorString() const;
+    /// Why the last listen() failed (e.g. AddressInUseError).
+    QAbstractSocket::SocketError serverError() const;
 
     /// The port listened on, 0 when not listening.
     quint16 port() const;
@@ -135,4 +139,4 @@ private:
     std::unique_ptr<Private> d;
 };
 
-} // namespace isc::emu
+} // namespace isc
