@@ -1,7 +1,10 @@
 #include "sourcestatusbar.h"
 
+#include <algorithm>
+
 #include <QDateTime>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QIcon>
 #include <QLabel>
 #include <QMenu>
@@ -142,15 +145,29 @@ void SourceStatusBar::clear()
 void SourceStatusBar::updateView()
 {
     int ok = 0, starting = 0, backfilling = 0, idle = 0, failing = 0, warned = 0;
+    struct Collected
+    {
+        int sources = 0;
+        qint64 lastPoll = 0;
+    };
+    QHash<QString, Collected> collected; // by the collector writing them ("" = not named)
+    QStringList collectors;              // in the order first seen
     m_menu->clear();
     QString tip;
     for (const QString& id : std::as_const(m_order)) {
         const SourceHealth h = m_health.value(id);
         switch (h.state) {
         case SourceHealth::State::Polling:
-        case SourceHealth::State::Standby: // another collector keeps it current
             ++ok;
             break;
+        case SourceHealth::State::Standby: { // another collector keeps it current
+            Collected& c = collected[h.collectedBy];
+            if (c.sources == 0)
+                collectors << h.collectedBy;
+            ++c.sources;
+            c.lastPoll = std::max(c.lastPoll, h.collectorLastPoll);
+            break;
+        }
         case SourceHealth::State::Connecting:
             ++starting;
             break;
@@ -219,7 +236,16 @@ void SourceStatusBar::updateView()
         parts << tr("%1 failing").arg(failing);
     if (warned > 0)
         parts << tr("%n with a warning", "", warned);
-    const QString states = parts.join(QStringLiteral(", "));
+    QString states = parts.join(QStringLiteral(", "));
+    // A viewer's sources: who collects them and when that collector's last poll landed.
+    for (const QString& by : std::as_const(collectors)) {
+        const Collected& c = collected.value(by);
+        QString text = c.sources == total ? QString() : QStringLiteral("%1 ").arg(c.sources);
+        text += by.isEmpty() ? tr("collected by another collector") : tr("collected by %1").arg(by);
+        text += c.lastPoll > 0 ? tr(", last poll %1").arg(clock(c.lastPoll)) : tr(", no poll yet");
+        states += (states.isEmpty() ? QString() : QStringLiteral("; ")) + text;
+        ok += c.sources; // kept current by that collector
+    }
     m_summary->setText(total == 1 ? tr("1 source: %1").arg(states)
                                   : tr("%1 sources: %2").arg(total).arg(states));
     m_summary->setIcon(dot(failing > 0                  ? dotColour(SourceHealth::State::Failing)

@@ -76,6 +76,8 @@ struct Collector::Private
     /// Claims the writer role of `s`: granted, `go` starts it; refused, it stands by.
     void claim(isc::Source* s, quint64 run, std::function<void()> go);
     void claimStandbys();
+    /// `s`'s writes were refused because another collector took it over: stop, stand by.
+    void demote(isc::Source* s);
     SourceHealth standbyHealth(const Entry& e) const;
     // Until when the servers of `c` asked for quiet (seconds UTC), 0 = not throttled.
     qint64 throttledUntil(const Connection& c) const
@@ -187,6 +189,7 @@ void Collector::Private::claim(isc::Source* s, quint64 run, std::function<void()
         Entry* e = find(s);
         if (run != runId || !running || !e)
             return;
+        e->go = go; // what starting it takes, should it stand by and later take over
         const bool wasStandby = e->standby;
         // A claim that could not be asked (the store is closed or unreachable) does not make a
         // standby: the source polls and its writes fail in words, as any store failure does.
@@ -205,7 +208,6 @@ void Collector::Private::claim(isc::Source* s, quint64 run, std::function<void()
         e->standby = true;
         e->writer = c.holder;
         e->writerLastPoll = std::max(e->writerLastPoll, c.lastPoll);
-        e->go = go;
         if (!wasStandby)
             emit q->writerChanged(id, c.holder, true);
         emit q->healthChanged(standbyHealth(*e));
@@ -231,6 +233,20 @@ void Collector::Private::claimStandbys()
     }
     if (!any)
         standbyTimer.stop();
+}
+
+void Collector::Private::demote(isc::Source* s)
+{
+    Entry* e = find(s);
+    if (!e || e->standby || !running || !e->go)
+        return;
+    qCWarning(lcCollector,
+              "%s: another collector took it over while this one was cut off from "
+              "the database; standing by",
+              qPrintable(s->connection().id));
+    s->stop();
+    e->polled = false;
+    claim(s, runId, e->go); // refused: a standby that says who collects it now
 }
 
 SourceHealth Collector::Private::standbyHealth(const Entry& e) const
@@ -339,7 +355,9 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
             const quint64 run = d->runId;
             whenReady(this, d->store->write(batch),
                       [this, src, isPoll, run, batch](const WriteReport& r) {
-                          if (!r.ok)
+                          if (r.writerLost)
+                              d->demote(src);
+                          else if (!r.ok)
                               d->storeFailed(
                                   src, QStringLiteral("could not store the data: %1").arg(r.error));
                           else if (d->find(src))
@@ -374,7 +392,9 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
             const quint64 run = d->runId;
             whenReady(this, d->store->recordGap(gap),
                       [this, src, isPoll, run](const WriteReport& r) {
-                          if (!r.ok && d->find(src))
+                          if (r.writerLost)
+                              d->demote(src);
+                          else if (!r.ok && d->find(src))
                               d->storeFailed(
                                   src, QStringLiteral("could not record the failed poll's gap: %1")
                                            .arg(r.error));

@@ -74,6 +74,9 @@ struct WriteReport
     qsizetype samplesRefused = 0;
     QString refusal;
     TimeRange window; ///< the poll's window, or the span of the samples written
+    /// Another collector holds the source's writer role now: nothing was stored, not even a gap
+    /// marker; this one stands by (claims again) instead of polling.
+    bool writerLost = false;
 };
 
 /// How the values inside one output step combine (per series).

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -39,6 +40,41 @@ class tst_TeamCollect : public QObject
         return p;
     }
 
+    /// A workspace polling the emulator's Azure account every kPollSeconds, in `dir`.
+    static QString writeWorkspace(const QTemporaryDir& dir, const QUrl& emulator)
+    {
+        const QString ws = dir.filePath(QStringLiteral("team.json"));
+        QFile f(ws);
+        if (!f.open(QIODevice::WriteOnly))
+            return {};
+        f.write(QJsonDocument(
+                    QJsonObject{{"name", "Team"},
+                                {"connections",
+                                 QJsonArray{QJsonObject{
+                                     {"id", "east"},
+                                     {"kind", "azure-openai"},
+                                     {"managementEndpoint", emulator.toString()},
+                                     {"resourceId", emu::Emulator::accountResourceId()},
+                                     {"pollIntervalSeconds", kPollSeconds},
+                                     {"credential", QJsonObject{{"env", "TST_TEAM_TOKEN"}}}}}}})
+                    .toJson());
+        return ws;
+    }
+
+    /// Waits until the collector `pid` writes "east" and one of its polls landed.
+    bool waitForWriter(const QString& pid, int timeoutMs)
+    {
+        const QString sql = QStringLiteral(
+            "SELECT holder || ' ' || last_poll FROM inferscope.writers WHERE source = 'east'");
+        return QTest::qWaitFor(
+            [&] {
+                const QString row = one(sql);
+                return row.contains(QStringLiteral("pid %1) ").arg(pid)) &&
+                       row.section(QLatin1Char(' '), -1).toLongLong() > 0;
+            },
+            timeoutMs);
+    }
+
     QString one(const QString& sql) const
     {
         const QStringList rows = m_pg.sql(m_db, sql);
@@ -60,33 +96,14 @@ private slots:
         emu::Emulator emulator(3);
         QVERIFY(emulator.listen());
         QTemporaryDir dir;
-        const QString ws = dir.filePath(QStringLiteral("team.json"));
-        QFile f(ws);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QJsonDocument(
-                    QJsonObject{{"name", "Team"},
-                                {"connections",
-                                 QJsonArray{QJsonObject{
-                                     {"id", "east"},
-                                     {"kind", "azure-openai"},
-                                     {"managementEndpoint", emulator.baseUrl().toString()},
-                                     {"resourceId", emu::Emulator::accountResourceId()},
-                                     {"pollIntervalSeconds", kPollSeconds},
-                                     {"credential", QJsonObject{{"env", "TST_TEAM_TOKEN"}}}}}}})
-                    .toJson());
-        f.close();
+        const QString ws = writeWorkspace(dir, emulator.baseUrl());
+        QVERIFY(!ws.isEmpty());
 
         auto first = startCollector(ws);
         QVERIFY(first->waitForStarted());
         const QString firstPid = QString::number(first->processId());
         // The first one writes: its name in the writers table and a poll landed.
-        QTRY_VERIFY_WITH_TIMEOUT(one(QStringLiteral("SELECT holder || ' ' || last_poll FROM "
-                                                    "inferscope.writers WHERE source = 'east'"))
-                                         .contains(QStringLiteral("pid %1) ").arg(firstPid)) &&
-                                     one(QStringLiteral("SELECT last_poll FROM "
-                                                        "inferscope.writers"))
-                                             .toLongLong() > 0,
-                                 120000);
+        QVERIFY(waitForWriter(firstPid, 120000));
 
         auto second = startCollector(ws);
         QVERIFY(second->waitForStarted());
@@ -126,6 +143,54 @@ private slots:
         QCOMPARE(holes, QStringLiteral("0"));
         QVERIFY(one(QStringLiteral("SELECT count(*) FROM inferscope.samples")).toLongLong() > 0);
         QCOMPARE(one(QStringLiteral("SELECT count(*) FROM inferscope.gaps")), QStringLiteral("0"));
+    }
+
+    // A writer cut off from the database (its session ended by the server) while a standby
+    // takes over does not write beside it when it reconnects: it stands by in turn.
+    void cutOffWriterStandsBy()
+    {
+        emu::Emulator emulator(5);
+        QVERIFY(emulator.listen());
+        QTemporaryDir dir;
+        const QString ws = writeWorkspace(dir, emulator.baseUrl());
+        QVERIFY(!ws.isEmpty());
+        m_pg.sql(m_db, QStringLiteral("TRUNCATE inferscope.writers"));
+
+        auto first = startCollector(ws);
+        QVERIFY(first->waitForStarted());
+        const QString firstPid = QString::number(first->processId());
+        QVERIFY(waitForWriter(firstPid, 120000));
+        auto second = startCollector(ws);
+        QVERIFY(second->waitForStarted());
+        const QString secondPid = QString::number(second->processId());
+        QByteArray secondErr;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (secondErr += second->readAllStandardError()).contains("standing by, collected by"),
+            60000);
+
+        // The server ends the writer's session (as a network cut would); the lock goes with it.
+        // Should the first one reconnect and lock again before the standby's next claim, its
+        // session is ended again, until the standby holds the role.
+        const QString cut =
+            QStringLiteral("SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l WHERE "
+                           "l.locktype = 'advisory' AND l.granted AND l.objid = "
+                           "hashtext('east')::oid AND NOT EXISTS (SELECT 1 FROM "
+                           "inferscope.writers WHERE source = 'east' AND holder LIKE '%(pid %1)')")
+                .arg(secondPid);
+        QTRY_VERIFY_WITH_TIMEOUT((one(cut), waitForWriter(secondPid, 0)), 6 * kPollSeconds * 1000);
+        // The first one's next poll finds the role taken: it stands by, naming the new writer.
+        QByteArray firstErr;
+        QTRY_VERIFY_WITH_TIMEOUT((firstErr += first->readAllStandardError())
+                                     .contains(QStringLiteral("standing by, collected by %1")
+                                                   .arg(QSysInfo::machineHostName())
+                                                   .toUtf8()),
+                                 3 * kPollSeconds * 1000);
+        QVERIFY2(firstErr.contains(QStringLiteral("(pid %1)").arg(secondPid).toUtf8()),
+                 firstErr.constData());
+        first->kill();
+        second->kill();
+        QVERIFY(first->waitForFinished());
+        QVERIFY(second->waitForFinished());
     }
 };
 

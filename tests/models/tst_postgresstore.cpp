@@ -229,8 +229,24 @@ private slots:
             const WriteReport late = first.write(batch({series("M", {}, minutes(kNow, {9}))}));
             QVERIFY(!late.ok);
             QVERIFY2(late.error.contains(QLatin1String("took over")), qPrintable(late.error));
+            QVERIFY(late.writerLost);
+            // Nor later, on its reconnected session, nor with a gap marker of its own.
+            const WriteReport later = first.write(batch({series("M", {}, minutes(kNow, {7}))}));
+            QVERIFY(!later.ok);
+            QVERIFY(later.writerLost);
+            GapMarker gap;
+            gap.source = src;
+            gap.window = {kNow, kNow + 60};
+            gap.reason = QStringLiteral("poll failed");
+            const WriteReport gapLate = first.recordGap(gap);
+            QVERIFY(!gapLate.ok);
+            QVERIFY(gapLate.writerLost);
             QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT value FROM inferscope.samples")),
                      QStringList{QStringLiteral("1")});
+            QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT count(*) FROM inferscope.gaps")),
+                     QStringList{QStringLiteral("0")});
+            // Claiming again is how it learns it stands by now.
+            QVERIFY(!first.claimWriter(src, QStringLiteral("alpha (pid 1)")).granted);
         }
     }
 

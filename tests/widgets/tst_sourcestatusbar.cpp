@@ -125,6 +125,46 @@ private slots:
         QCOMPARE(button->menu()->actions().size(), states.size());
     }
 
+    // A window on a team database whose sources another collector writes says who, and when
+    // that collector's last poll landed (the newest of its sources).
+    void viewerSaysWhoCollects_data()
+    {
+        QTest::addColumn<QStringList>("collectors"); // per source: "" = polled here
+        QTest::addColumn<QList<qint64>>("lastPolls");
+        QTest::addColumn<QString>("summary");
+        const qint64 t0 = 1788220800;
+        const QString at =
+            QDateTime::fromSecsSinceEpoch(t0 + 60).toString(QStringLiteral("HH:mm:ss"));
+        const QString a = QStringLiteral("ops-box (pid 41)");
+        QTest::newRow("all by one collector")
+            << QStringList{a, a, a} << QList<qint64>{t0, t0 + 60, t0 + 30}
+            << QStringLiteral("3 sources: collected by ops-box (pid 41), last poll %1").arg(at);
+        QTest::newRow("some polled here")
+            << QStringList{a, QString(), a} << QList<qint64>{t0 + 60, 0, t0}
+            << QStringLiteral("3 sources: 1 OK; 2 collected by ops-box (pid 41), last poll %1")
+                   .arg(at);
+        QTest::newRow("writer not named, no poll yet")
+            << QStringList{QStringLiteral("?"), QStringLiteral("?")} << QList<qint64>{0, 0}
+            << QStringLiteral("2 sources: collected by another collector, no poll yet");
+    }
+    void viewerSaysWhoCollects()
+    {
+        QFETCH(QStringList, collectors);
+        QFETCH(QList<qint64>, lastPolls);
+        QFETCH(QString, summary);
+        SourceStatusBar bar;
+        for (int i = 0; i < collectors.size(); ++i) {
+            SourceHealth h;
+            h.source = QStringLiteral("s%1").arg(i);
+            h.state = collectors[i].isEmpty() ? SourceHealth::State::Polling
+                                              : SourceHealth::State::Standby;
+            h.collectedBy = collectors[i] == QLatin1String("?") ? QString() : collectors[i];
+            h.collectorLastPoll = lastPolls[i];
+            bar.setHealth(h);
+        }
+        QCOMPARE(bar.summaryText(), summary);
+    }
+
     void failingSourcesStaySpelledOut()
     {
         SourceStatusBar bar;

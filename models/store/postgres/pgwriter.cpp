@@ -209,6 +209,11 @@ WriteReport PostgresStore::write(const PollBatch& polled)
         polled, nowUtc() + kFutureSlack, &plausible, &report.samplesRefused, &report.refusal);
     const PollBatch& batch = refusedAny ? plausible : polled;
     report.window = storeimpl::pollWindow(batch);
+    report.error = d->lostWriter(batch.source);
+    if (!report.error.isEmpty()) {
+        report.writerLost = true;
+        return report;
+    }
 
     QString error;
     // A server restarted mid-poll loses the open transaction: reconnect, send it all again.
@@ -216,16 +221,13 @@ WriteReport PostgresStore::write(const PollBatch& polled)
         if (attempt > 0) {
             d->seriesCache.clear();
             d->unitCache.clear();
-            const bool wasWriter = d->owned.contains(batch.source);
             if (!d->conn.reset() || !d->listen(&error) || !d->loadPartitions(&error))
                 break;
             d->relock();
-            if (wasWriter && !d->owned.contains(batch.source)) {
-                // Another collector took over while this one was cut off: it writes now.
-                report.error = QStringLiteral("Another collector took over writing %1 while "
-                                              "this one was disconnected; this poll was not "
-                                              "stored.")
-                                   .arg(batch.source);
+            // Another collector took over while this one was cut off: it writes now.
+            report.error = d->lostWriter(batch.source);
+            if (!report.error.isEmpty()) {
+                report.writerLost = true;
                 return report;
             }
         }
@@ -265,6 +267,11 @@ WriteReport PostgresStore::recordGap(GapMarker gap)
     report.error = d->unwritable();
     if (!report.error.isEmpty())
         return report;
+    report.error = d->lostWriter(gap.source);
+    if (!report.error.isEmpty()) {
+        report.writerLost = true; // the collector that took over records its own gaps
+        return report;
+    }
     QString error;
     if (!d->insertGapRow(gap, &error)) {
         report.error = QStringLiteral("Could not record the gap of %1 for %2 in the history "

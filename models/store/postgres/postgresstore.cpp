@@ -215,6 +215,15 @@ bool PostgresStore::Private::tryLock(const QString& source, QString* error)
     return true;
 }
 
+QString PostgresStore::Private::lostWriter(const QString& source) const
+{
+    if (!claimed.contains(source) || owned.contains(source))
+        return {};
+    return QStringLiteral("Another collector took over writing %1 while this one was "
+                          "disconnected; this poll was not stored.")
+        .arg(source);
+}
+
 void PostgresStore::Private::relock()
 {
     const QSet<QString> had = std::exchange(owned, {});
@@ -236,6 +245,7 @@ WriterClaim PostgresStore::claimWriter(const QString& source, const QString& hol
         return claim;
     }
     const bool had = d->owned.contains(source);
+    d->claimed.insert(source);
     if (d->tryLock(source, &error)) {
         claim.granted = true;
         d->holder = holder;
@@ -271,6 +281,7 @@ void PostgresStore::close()
 {
     d->listener.reset();
     d->owned.clear(); // the server releases a session's locks when it ends
+    d->claimed.clear();
     d->conn.close();
     d->seriesCache.clear();
     d->unitCache.clear();

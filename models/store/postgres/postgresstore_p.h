@@ -26,7 +26,8 @@ struct PostgresStore::Private
     std::function<void(const QString&, const TimeRange&)> onRemoteWrite;
     std::unique_ptr<QSocketNotifier> listener; ///< the connection's socket, for NOTIFY
     QSet<QString> owned;                       ///< sources whose writer lock this connection holds
-    QString holder;                            ///< how this connection names itself
+    QSet<QString> claimed; ///< sources claimed here: writing them needs their lock from then on
+    QString holder;        ///< how this connection names itself
 
     /// LISTENs for other connections' polls and watches the socket (after open and reset).
     bool listen(QString* error);
@@ -37,6 +38,9 @@ struct PostgresStore::Private
     /// After a reconnect the session's locks are gone: takes back those it still can.
     void relock();
 
+    /// The refusal of a write to a source claimed here whose lock another collector holds now
+    /// (this one was cut off and it took over); empty when this connection may write it.
+    QString lostWriter(const QString& source) const;
     /// The refusal of a write while not connected; empty when writable.
     QString unwritable() const;
 
