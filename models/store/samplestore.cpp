@@ -43,6 +43,7 @@ SampleStore::SampleStore(QObject* parent)
 // thread, both before QObject's destructor drops queued signal calls.
 SampleStore::~SampleStore()
 {
+    m_closing->store(true); // reads still queued skip their work; StoreJobs drop their results
     stopIntegrityCheck();
 }
 
@@ -211,6 +212,11 @@ QFuture<WriterClaim> SampleStore::claimWriter(QString source, QString holder)
 {
     return m_worker->post<WriterClaim>(
         [source, holder](StoreBackend& db) { return db.claimWriter(source, holder); });
+}
+
+void SampleStore::post(std::function<void(StoreBackend& db)> job)
+{
+    m_worker->post<void>(std::move(job));
 }
 
 QString SampleStore::path() const
