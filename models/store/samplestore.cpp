@@ -138,19 +138,6 @@ QFuture<QueryResult> SampleStore::query(SeriesQuery q)
     return m_worker->post<QueryResult>([q](StoreBackend& db) { return db.query(q); });
 }
 
-QFuture<QVector<QueryResult>>
-SampleStore::queryThen(SeriesQuery first,
-                       std::function<QVector<SeriesQuery>(const QueryResult&)> next)
-{
-    return m_worker->post<QVector<QueryResult>>([first, next = std::move(next)](StoreBackend& db) {
-        QVector<QueryResult> out{db.query(first)};
-        const QVector<SeriesQuery> more = next ? next(out.constFirst()) : QVector<SeriesQuery>{};
-        for (const SeriesQuery& q : more)
-            out.append(db.query(q));
-        return out;
-    });
-}
-
 QFuture<bool> SampleStore::checkpoint()
 {
     return m_worker->post<bool>([](StoreBackend& db) { return db.checkpoint(); });

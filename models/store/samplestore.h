@@ -54,13 +54,6 @@ public:
 
     /// Chart/CLI query: picks the resolution, groups, reduces and M4-decimates.
     QFuture<QueryResult> query(SeriesQuery q);
-    /// A query whose result decides the next ones, all on the store's thread without a round
-    /// trip through the caller's (possibly busy) thread: `first`, then every query `next(its
-    /// result)` returns, in order. `next` runs on the store's thread: it must only use what it
-    /// captured by value. The future holds the first result followed by the others'.
-    QFuture<QVector<QueryResult>>
-    queryThen(SeriesQuery first, std::function<QVector<SeriesQuery>(const QueryResult&)> next);
-
     /// Deletes raw samples and 5- and 15-minute rollups older than the retention, as of `now`
     /// (s UTC). The report says why when that failed.
     QFuture<WriteReport> applyRetention(qint64 now);
