@@ -12,7 +12,6 @@
 #include <QJsonObject>
 #include <QSettings>
 #include <QThread>
-#include <QThreadPool>
 
 namespace isc::app {
 namespace {
@@ -44,9 +43,7 @@ Session::~Session()
     if (m_collector)
         m_collector->stop();
     m_collector.reset();
-    // Page queries run on the global pool and block on store futures: let them finish while the
-    // store's thread still answers, or they would read a cancelled future.
-    QThreadPool::globalInstance()->waitForDone();
+    // Pages read through StoreJobs: reads still queued are skipped, none blocks on the store.
     m_store.reset();
     if (m_emulatorThread) {
         // The emulator's sockets belong to its thread: delete it there, then end the thread.

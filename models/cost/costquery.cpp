@@ -1,8 +1,9 @@
 #include "cost/costquery.h"
 
 #include "store/samplestore.h"
+#include "store/storebackend.h"
+#include "store/storejobs.h"
 
-#include <QtConcurrent/QtConcurrentRun>
 #include <cmath>
 #include <map>
 
@@ -85,7 +86,16 @@ SeriesQuery baseQuery(const QString& source, const QString& metric, const TimeRa
 } // namespace
 
 CostQueryResult CostQuery::run(SampleStore* store, const CostEngine& engine,
-                               const CostQueryRequest& req)
+                               const CostQueryRequest& request)
+{
+    return store
+        ->read<CostQueryResult>(
+            [engine, request](StoreBackend& db) { return run(db, engine, request, JobToken()); })
+        .result();
+}
+
+CostQueryResult CostQuery::run(StoreBackend& db, const CostEngine& engine,
+                               const CostQueryRequest& req, const JobToken& token)
 {
     CostQueryResult out;
     std::map<Key, Accum> acc;
@@ -95,7 +105,9 @@ CostQueryResult CostQuery::run(SampleStore* store, const CostEngine& engine,
                               ? req.bucketSeconds
                               : kSecondsPerDay;
     auto fetch = [&](const SeriesQuery& q) -> QVector<QueriedSeries> {
-        const QueryResult r = store->query(q).result();
+        if (token.isCancelled()) // the result is dropped: read no further
+            return {};
+        const QueryResult r = db.query(q);
         if (!r.error.isEmpty() && out.error.isEmpty())
             out.error = r.error;
         return r.series;
@@ -263,14 +275,6 @@ CostQueryResult CostQuery::run(SampleStore* store, const CostEngine& engine,
         out.reported.append(r);
     }
     return out;
-}
-
-QFuture<CostQueryResult> CostQuery::start(SampleStore* store, CostEngine engine,
-                                          CostQueryRequest request)
-{
-    return QtConcurrent::run([store, engine = std::move(engine), request = std::move(request)] {
-        return run(store, engine, request);
-    });
 }
 
 } // namespace isc

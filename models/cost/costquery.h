@@ -5,14 +5,15 @@
 #include "cost/costengine.h"
 #include "cost/costforecast.h"
 
-#include <QFuture>
 #include <QHash>
 #include <QString>
 #include <QVector>
 
 namespace isc {
 
+class JobToken;
 class SampleStore;
+class StoreBackend;
 
 /// What a cost page asks for.
 struct CostQueryRequest
@@ -60,12 +61,13 @@ struct CostQueryResult
 class CostQuery
 {
 public:
-    /// Blocking: waits on the store's futures. Call from a worker thread, never the GUI's.
+    /// Every read on the store's thread (a StoreJobs job), then the pricing: stops early once
+    /// `token` is cancelled (the result is then dropped).
+    static CostQueryResult run(StoreBackend& db, const CostEngine& engine,
+                               const CostQueryRequest& request, const JobToken& token);
+    /// The same from another thread, blocking until the store's thread has read it (tests).
     static CostQueryResult run(SampleStore* store, const CostEngine& engine,
                                const CostQueryRequest& request);
-    /// Runs run() on the global thread pool; continue with whenReady() on the GUI thread.
-    static QFuture<CostQueryResult> start(SampleStore* store, CostEngine engine,
-                                          CostQueryRequest request);
 };
 
 } // namespace isc

@@ -2,8 +2,9 @@
 
 #include "routing/trafficwindow.h"
 #include "store/samplestore.h"
+#include "store/storebackend.h"
+#include "store/storejobs.h"
 
-#include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <cmath>
 
@@ -29,14 +30,26 @@ void CapacityQuery::splitQuotaName(const QString& name, QString* sku, QString* m
     *model = name.mid(second + 1);
 }
 
-CapacityResult CapacityQuery::run(SampleStore* store, const CapacityRequest& req)
+CapacityResult CapacityQuery::run(SampleStore* store, const CapacityRequest& request)
+{
+    return store
+        ->read<CapacityResult>([request](StoreBackend& db) { return run(db, request, JobToken()); })
+        .result();
+}
+
+CapacityResult CapacityQuery::run(StoreBackend& db, const CapacityRequest& req,
+                                  const JobToken& token)
 {
     CapacityResult out;
     out.range = req.range;
-    out.inventory = store->deployments().result();
+    if (token.isCancelled())
+        return out;
+    out.inventory = db.deployments(QString());
 
-    auto fetch = [&](SeriesQuery q) {
-        const QueryResult r = store->query(std::move(q)).result();
+    auto fetch = [&](const SeriesQuery& q) {
+        if (token.isCancelled()) // the result is dropped: read no further
+            return QVector<QueriedSeries>{};
+        const QueryResult r = db.query(q);
         if (!r.error.isEmpty() && out.error.isEmpty())
             out.error = r.error;
         return r.series;
@@ -48,7 +61,7 @@ CapacityResult CapacityQuery::run(SampleStore* store, const CapacityRequest& req
     if (anyProvisioned) {
         TrafficWindow w;
         QString error;
-        if (!TrafficWindow::load(*store, req.range, req.connections, &w, &error)) {
+        if (!TrafficWindow::load(db, req.range, req.connections, &w, &error, token)) {
             if (out.error.isEmpty())
                 out.error = error;
         } else {
@@ -191,11 +204,6 @@ CapacityResult CapacityQuery::run(SampleStore* store, const CapacityRequest& req
         }
     }
     return out;
-}
-
-QFuture<CapacityResult> CapacityQuery::start(SampleStore* store, CapacityRequest request)
-{
-    return QtConcurrent::run([store, request = std::move(request)] { return run(store, request); });
 }
 
 } // namespace isc

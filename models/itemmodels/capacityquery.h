@@ -5,13 +5,14 @@
 #include "core/workspace.h"
 #include "cost/ptuadvisor.h"
 
-#include <QFuture>
 #include <QString>
 #include <QVector>
 
 namespace isc {
 
+class JobToken;
 class SampleStore;
+class StoreBackend;
 
 /// What the Capacity page asks for.
 struct CapacityRequest
@@ -81,10 +82,12 @@ struct CapacityResult
 class CapacityQuery
 {
 public:
-    /// Blocking: waits on the store. Call from a worker thread, never the GUI's.
+    /// Every read on the store's thread (a StoreJobs job): stops early once `token` is
+    /// cancelled (the result is then dropped).
+    static CapacityResult run(StoreBackend& db, const CapacityRequest& request,
+                              const JobToken& token);
+    /// The same from another thread, blocking until the store's thread has read it (tests).
     static CapacityResult run(SampleStore* store, const CapacityRequest& request);
-    /// run() on the global thread pool; continue with whenReady() on the GUI thread.
-    static QFuture<CapacityResult> start(SampleStore* store, CapacityRequest request);
     /// "OpenAI.GlobalStandard.gpt-4o" -> sku "GlobalStandard", model "gpt-4o".
     static void splitQuotaName(const QString& name, QString* sku, QString* model);
 };

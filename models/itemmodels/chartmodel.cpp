@@ -1,10 +1,10 @@
 #include "chartmodel.h"
 
 #include "core/refreshthrottle.h"
-#include "core/whenready.h"
 #include "store/samplestore.h"
+#include "store/storebackend.h"
+#include "store/storejobs.h"
 
-#include <QFuture>
 #include <QMap>
 #include <QPointer>
 #include <QTimer>
@@ -86,10 +86,10 @@ struct ChartModel::Private
     int queriedWidth = 0;
     QHash<QString, QString> filter;
     RefreshThrottle* coalesce = nullptr;
-    quint64 generation = 0;
     bool loading = false;
     bool loaded = false;
     ChartSnapshot snapshot;
+    StoreJobs jobs; ///< last: cancelled first when the model goes
 };
 
 ChartModel::ChartModel(SampleStore* store, ChartSpec spec, QObject* parent)
@@ -199,44 +199,37 @@ void ChartModel::refreshNow()
     d->coalesce->ranNow();
     if (!d->store || !d->range.isValid() || d->spec.queries.isEmpty())
         return;
-    const quint64 generation = ++d->generation;
     const QVector<SeriesQuery> queries = buildQueries();
     d->queriedWidth = d->pixelWidth > 0 ? d->pixelWidth : kDefaultWidth;
     const TimeRange range = d->range;
     const int width = d->queriedWidth;
-
-    struct Pending
-    {
-        int remaining = 0;
-        QVector<QueryResult> results;
-    };
-    auto pending = std::make_shared<Pending>();
-    pending->remaining = int(queries.size());
-    pending->results.resize(queries.size());
-
     if (!d->loading) {
         d->loading = true;
         emit loadingChanged(true);
     }
-    for (int i = 0; i < queries.size(); ++i) {
-        whenReady(this, d->store->query(queries[i]),
-                  [this, generation, pending, i, range, width](const QueryResult& r) {
-                      if (generation != d->generation)
-                          return; // superseded by a newer refresh
-                      pending->results[i] = r;
-                      if (--pending->remaining > 0)
-                          return;
-                      d->snapshot = combine(d->spec, range, pending->results);
-                      d->snapshot.pixelWidth = d->spec.kind == ChartSpec::Kind::Lines ? width : 0;
-                      d->loading = false;
-                      const bool first = !d->loaded;
-                      d->loaded = true;
-                      emit loadingChanged(false);
-                      emit changed();
-                      if (first)
-                          emit loaded();
-                  });
-    }
+    // One job for all the chart's queries; a newer refresh supersedes it (its result is dropped).
+    d->jobs.run(
+        d->store, QStringLiteral("chart"),
+        [queries](StoreBackend& db, const JobToken& token) {
+            QVector<QueryResult> results;
+            for (const SeriesQuery& q : queries) {
+                if (token.isCancelled())
+                    break;
+                results.append(db.query(q));
+            }
+            return results;
+        },
+        [this, range, width](const QVector<QueryResult>& results) {
+            d->snapshot = combine(d->spec, range, results);
+            d->snapshot.pixelWidth = d->spec.kind == ChartSpec::Kind::Lines ? width : 0;
+            d->loading = false;
+            const bool first = !d->loaded;
+            d->loaded = true;
+            emit loadingChanged(false);
+            emit changed();
+            if (first)
+                emit loaded();
+        });
 }
 
 bool ChartModel::isLoading() const

@@ -1,7 +1,7 @@
 #include "deploymentfiltermodel.h"
 
-#include "core/whenready.h"
 #include "store/samplestore.h"
+#include "store/storebackend.h"
 
 #include <algorithm>
 
@@ -67,12 +67,13 @@ QHash<int, QByteArray> DeploymentFilterModel::roleNames() const
 
 void DeploymentFilterModel::reload()
 {
-    if (!m_store)
-        return;
-    whenReady(this, m_store->deployments(), [this](const Deployments& deps) {
-        setDeployments(deps);
-        emit reloaded();
-    });
+    m_jobs.run(
+        m_store, QStringLiteral("inventory"),
+        [](StoreBackend& db, const JobToken&) { return db.deployments(QString()); },
+        [this](const Deployments& deps) {
+            setDeployments(deps);
+            emit reloaded();
+        });
 }
 
 void DeploymentFilterModel::setDeployments(const Deployments& deployments)

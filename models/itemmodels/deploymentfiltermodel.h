@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/deployment.h"
+#include "store/storejobs.h"
 
 #include <QAbstractListModel>
 #include <QHash>
@@ -57,6 +58,7 @@ private:
     QPointer<SampleStore> m_store;
     Deployments m_deployments;
     QString m_selected;
+    StoreJobs m_jobs; ///< last: cancelled first when the model goes
 };
 
 } // namespace isc

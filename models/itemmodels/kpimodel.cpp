@@ -1,8 +1,9 @@
 #include "kpimodel.h"
 
 #include "core/refreshthrottle.h"
-#include "core/whenready.h"
 #include "store/samplestore.h"
+#include "store/storebackend.h"
+#include "store/storejobs.h"
 
 #include <QDateTime>
 #include <QLocale>
@@ -119,11 +120,11 @@ struct KpiModel::Private
     TimeRange range;
     QHash<QString, QString> filter;
     RefreshThrottle* coalesce = nullptr;
-    quint64 generation = 0;
     bool loading = false;
     bool loaded = false;
     qint64 now = 0;
     QVector<Row> rows;
+    StoreJobs jobs; ///< after what its deliveries touch: cancelled first when the model goes
 
     qint64 window() const
     {
@@ -288,7 +289,6 @@ void KpiModel::refreshNow()
     d->coalesce->ranNow();
     if (!d->store || !d->range.isValid())
         return;
-    const quint64 generation = ++d->generation;
     d->loading = true;
     const TimeRange range = d->range;
 
@@ -326,16 +326,24 @@ void KpiModel::refreshNow()
         return {status, base(kPrompt, QStringLiteral("total"), span),
                 base(kGenerated, QStringLiteral("total"), span), util, ttft};
     };
-    whenReady(this, d->store->queryThen(probe, std::move(stage2)),
-              [this, generation](const QVector<QueryResult>& results) {
-                  finish(generation, results.mid(1)); // empty when the range holds no requests
-              });
+    // Both stages in one job on the store's thread; a newer refresh supersedes it.
+    d->jobs.run(
+        d->store, QStringLiteral("kpis"),
+        [probe, stage2](StoreBackend& db, const JobToken& token) {
+            QVector<QueryResult> results;
+            const QVector<SeriesQuery> next = stage2(db.query(probe));
+            for (const SeriesQuery& q : next) {
+                if (token.isCancelled())
+                    break;
+                results.append(db.query(q));
+            }
+            return results; // empty when the range holds no requests
+        },
+        [this](const QVector<QueryResult>& results) { finish(results); });
 }
 
-void KpiModel::finish(quint64 generation, const QVector<QueryResult>& results)
+void KpiModel::finish(const QVector<QueryResult>& results)
 {
-    if (generation != d->generation)
-        return;
     d->resetRows();
     d->now = 0;
     if (results.size() == 5) {

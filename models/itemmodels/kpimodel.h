@@ -76,7 +76,7 @@ signals:
     void updated();
 
 private:
-    void finish(quint64 generation, const QVector<QueryResult>& results);
+    void finish(const QVector<QueryResult>& results);
     void compute(const QVector<QueryResult>& results);
 
     struct Private;

@@ -2,6 +2,8 @@
 
 #include "core/workspace.h"
 #include "store/samplestore.h"
+#include "store/storebackend.h"
+#include "store/storejobs.h"
 
 #include <QHash>
 #include <numeric>
@@ -189,19 +191,40 @@ void TrafficWindow::derive()
 bool TrafficWindow::load(SampleStore& store, TimeRange range,
                          const QVector<Connection>& connections, TrafficWindow* out, QString* error)
 {
+    struct Loaded
+    {
+        bool ok = false;
+        TrafficWindow window;
+        QString error;
+    };
+    const Loaded loaded = store
+                              .read<Loaded>([range, connections](StoreBackend& db) {
+                                  Loaded l;
+                                  l.ok = load(db, range, connections, &l.window, &l.error, {});
+                                  return l;
+                              })
+                              .result();
+    if (loaded.ok)
+        *out = loaded.window;
+    else
+        *error = loaded.error;
+    return loaded.ok;
+}
+
+bool TrafficWindow::load(StoreBackend& db, TimeRange range, const QVector<Connection>& connections,
+                         TrafficWindow* out, QString* error, const JobToken& token)
+{
     TrafficWindow w;
     w.range = {floorTo(range.from, 60), floorTo(range.to + 59, 60)};
     if (!w.range.isValid()) {
         *error = QStringLiteral("The replay window is empty: pick a range of at least a minute.");
         return false;
     }
-    QFuture<Deployments> inventoryJob = store.deployments();
-    inventoryJob.waitForFinished();
-    if (inventoryJob.resultCount() == 0) { // the store closed under us
-        *error = QStringLiteral("The history database was closed.");
+    if (token.isCancelled()) {
+        *error = QStringLiteral("The read was cancelled.");
         return false;
     }
-    const Deployments inventory = inventoryJob.result();
+    const Deployments inventory = db.deployments(QString());
     QStringList sources;
     for (const Deployment& d : inventory) {
         if (!sources.contains(d.source))
@@ -232,11 +255,12 @@ bool TrafficWindow::load(SampleStore& store, TimeRange range,
         q.range = w.range;
         q.step = 60;
         q.now = w.range.to;
-        QFuture<QueryResult> job = store.query(q);
-        job.waitForFinished();
-        QueryResult r = job.resultCount() > 0 ? job.result() : QueryResult{};
-        if (job.resultCount() == 0)
-            r.error = QStringLiteral("The history database was closed.");
+        if (token.isCancelled()) { // the job's result is dropped: read no further
+            if (failure.isEmpty())
+                failure = QStringLiteral("The read was cancelled.");
+            return QVector<QueriedSeries>{};
+        }
+        const QueryResult r = db.query(q);
         if (!r.error.isEmpty() && failure.isEmpty())
             failure = r.error;
         return r.series;

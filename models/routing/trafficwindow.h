@@ -9,7 +9,9 @@
 
 namespace isc {
 
+class JobToken;
 class SampleStore;
+class StoreBackend;
 struct Connection;
 
 /// A share of a deployment's requests with a typical prompt size (a prompt-size histogram bin).
@@ -100,12 +102,16 @@ struct TrafficWindow
     /// Call after filling the recorded vectors.
     void derive();
 
-    /// Reads the window from the store (blocking: call it from a worker or the CLI). Azure
-    /// sources from their metrics (AzureOpenAIRequests by status and IsSpillover, tokens,
-    /// TTFT/TTLT, PTU utilization); other connections from the normalised metrics (Requests,
-    /// InputTokens*, OutputTokens, TtftMs/E2eLatencyMs p50). `connections` gives kinds and
-    /// route-class overrides; without one, a source's class follows its SKUs. Returns false and
-    /// sets `error` when the store cannot answer.
+    /// Reads the window from the store's backend, on the store's thread (a StoreJobs job; the
+    /// reads stop early once `token` is cancelled). Azure sources from their metrics
+    /// (AzureOpenAIRequests by status and IsSpillover, tokens, TTFT/TTLT, PTU utilization); other
+    /// connections from the normalised metrics (Requests, InputTokens*, OutputTokens,
+    /// TtftMs/E2eLatencyMs p50). `connections` gives kinds and route-class overrides; without
+    /// one, a source's class follows its SKUs. Returns false and sets `error` when the store
+    /// cannot answer (or the job was cancelled).
+    static bool load(StoreBackend& db, TimeRange range, const QVector<Connection>& connections,
+                     TrafficWindow* out, QString* error, const JobToken& token);
+    /// The same from another thread, blocking until the store's thread has read it: the CLI.
     static bool load(SampleStore& store, TimeRange range, const QVector<Connection>& connections,
                      TrafficWindow* out, QString* error);
 };

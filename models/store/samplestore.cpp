@@ -43,6 +43,7 @@ SampleStore::SampleStore(QObject* parent)
 // thread, both before QObject's destructor drops queued signal calls.
 SampleStore::~SampleStore()
 {
+    m_closing->store(true); // reads still queued skip their work; StoreJobs drop their results
     stopIntegrityCheck();
 }
 
@@ -137,19 +138,6 @@ QFuture<QueryResult> SampleStore::query(SeriesQuery q)
     return m_worker->post<QueryResult>([q](StoreBackend& db) { return db.query(q); });
 }
 
-QFuture<QVector<QueryResult>>
-SampleStore::queryThen(SeriesQuery first,
-                       std::function<QVector<SeriesQuery>(const QueryResult&)> next)
-{
-    return m_worker->post<QVector<QueryResult>>([first, next = std::move(next)](StoreBackend& db) {
-        QVector<QueryResult> out{db.query(first)};
-        const QVector<SeriesQuery> more = next ? next(out.constFirst()) : QVector<SeriesQuery>{};
-        for (const SeriesQuery& q : more)
-            out.append(db.query(q));
-        return out;
-    });
-}
-
 QFuture<bool> SampleStore::checkpoint()
 {
     return m_worker->post<bool>([](StoreBackend& db) { return db.checkpoint(); });
@@ -211,6 +199,11 @@ QFuture<WriterClaim> SampleStore::claimWriter(QString source, QString holder)
 {
     return m_worker->post<WriterClaim>(
         [source, holder](StoreBackend& db) { return db.claimWriter(source, holder); });
+}
+
+void SampleStore::post(std::function<void(StoreBackend& db)> job)
+{
+    m_worker->post<void>(std::move(job));
 }
 
 QString SampleStore::path() const

@@ -5,6 +5,7 @@
 
 #include <QFuture>
 #include <QObject>
+#include <QPromise>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -13,11 +14,13 @@ class QThread;
 
 namespace isc {
 
+class StoreBackend;
 class StoreWorker;
 
 /// The history database. Owns one thread that owns the SQLite connection; every call is a job
-/// on that thread and returns a QFuture (continue with .then(context, …) on the GUI thread;
-/// .result() blocks and is for the CLI and tests). Values cross threads, QObjects do not.
+/// on that thread and returns a QFuture (continue with whenReady() on the GUI thread; .result()
+/// blocks and is for the CLI and tests). Views read through StoreJobs (store/storejobs.h):
+/// cancellable jobs composed on this thread. Values cross threads, QObjects do not.
 class SampleStore : public QObject
 {
     Q_OBJECT
@@ -51,13 +54,6 @@ public:
 
     /// Chart/CLI query: picks the resolution, groups, reduces and M4-decimates.
     QFuture<QueryResult> query(SeriesQuery q);
-    /// A query whose result decides the next ones, all on the store's thread without a round
-    /// trip through the caller's (possibly busy) thread: `first`, then every query `next(its
-    /// result)` returns, in order. `next` runs on the store's thread: it must only use what it
-    /// captured by value. The future holds the first result followed by the others'.
-    QFuture<QVector<QueryResult>>
-    queryThen(SeriesQuery first, std::function<QVector<SeriesQuery>(const QueryResult&)> next);
-
     /// Deletes raw samples and 5- and 15-minute rollups older than the retention, as of `now`
     /// (s UTC). The report says why when that failed.
     QFuture<WriteReport> applyRetention(qint64 now);
@@ -86,6 +82,25 @@ public:
     /// writes it and when its last poll landed.
     QFuture<WriterClaim> claimWriter(QString source, QString holder);
 
+    /// Runs `job` on the store's thread with the backend, in order with every other call. The
+    /// building block of StoreJobs; `job` must only use what it captured by value.
+    void post(std::function<void(StoreBackend& db)> job);
+    /// `work(db)` on the store's thread, its result in the future: for the CLI and tests, which
+    /// wait on it. Views use StoreJobs instead (cancellable, never blocks).
+    template <typename T> QFuture<T> read(std::function<T(StoreBackend& db)> work)
+    {
+        auto promise = std::make_shared<QPromise<T>>();
+        promise->start();
+        QFuture<T> future = promise->future();
+        post([promise, work = std::move(work)](StoreBackend& db) {
+            promise->addResult(work(db));
+            promise->finish();
+        });
+        return future;
+    }
+    /// Set once the store is being destroyed: jobs still queued then skip their work.
+    std::shared_ptr<const std::atomic_bool> closing() const { return m_closing; }
+
     /// The path given to open(), empty before.
     QString path() const;
 
@@ -105,6 +120,7 @@ signals:
 private:
     void stopIntegrityCheck();
 
+    std::shared_ptr<std::atomic_bool> m_closing = std::make_shared<std::atomic_bool>(false);
     std::unique_ptr<StoreWorker> m_worker;
     QString m_path;
     QFuture<IntegrityReport> m_integrity;

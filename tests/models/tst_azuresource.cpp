@@ -837,7 +837,7 @@ private slots:
         CapacityRequest req;
         req.range = q.range;
         req.connections = ws.connections;
-        const CapacityResult capacity = CapacityQuery::start(&store, req).result();
+        const CapacityResult capacity = CapacityQuery::run(&store, req);
         QCOMPARE(capacity.fineTuning.size(), 1);
         QCOMPARE(capacity.fineTuning.first().name, ft.name);
         QVERIFY(std::abs(capacity.fineTuning.first().trainingHours - expected) < 1e-9);

@@ -94,7 +94,7 @@ private slots:
         req.range = {kDay0, kDay0 + 2 * 86400};
         req.kindBySource = {{az, QStringLiteral("azure-openai")}, {oa, QStringLiteral("openai")}};
         req.inventory = {dStd, dPtu};
-        const CostQueryResult r = CostQuery::start(&store, CostEngine(small()), req).result();
+        const CostQueryResult r = CostQuery::run(&store, CostEngine(small()), req);
         QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
 
         Money sum;
@@ -150,7 +150,7 @@ private slots:
         CostQueryRequest req;
         req.range = {kDay0, kDay0 + 86400};
         req.kindBySource = {{tgi, QStringLiteral("prometheus")}};
-        const CostQueryResult r = CostQuery::start(&store, CostEngine(small()), req).result();
+        const CostQueryResult r = CostQuery::run(&store, CostEngine(small()), req);
         QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
         QCOMPARE(r.report.items.size(), 1);
         const CostItem& item = r.report.items.first();

@@ -1,4 +1,5 @@
 #include "store/samplestore.h"
+#include "store/storebackend.h"
 #include "storebackends.h"
 #include "storetestdata.h"
 
@@ -396,46 +397,38 @@ private slots:
         QVERIFY(!r.error.isEmpty());
     }
 
-    // queryThen(): the follow-up queries are made from the first result on the store's thread.
-    void queryThenChainsOnTheStoreThread()
+    // read(): a composed read (the first result decides the next query) runs on the store's
+    // thread, after the calls posted before it.
+    void readComposesOnTheStoreThread()
     {
         auto store = openStore();
         const qint64 t = floorTo(kNow - kDay, kHour);
-        QVERIFY(store
-                    ->write(batch({series("A", {}, minutes(t, {1, 2, 3})),
-                                   series("B", {}, minutes(t + 10 * kMinute, {7, 8}))}))
-                    .result()
-                    .ok);
+        // Not waited on: read() must come after it all the same.
+        store->write(batch({series("A", {}, minutes(t, {1, 2, 3})),
+                            series("B", {}, minutes(t + 10 * kMinute, {7, 8}))}));
         SeriesQuery first;
         first.metric = QStringLiteral("A");
         first.range = {t, t + kHour};
         first.step = 60;
-        QThread* nextRanOn = nullptr;
+        QThread* ranOn = nullptr;
         const QVector<QueryResult> chained =
             store
-                ->queryThen(first,
-                            [&nextRanOn](const QueryResult& r) {
-                                nextRanOn = QThread::currentThread();
-                                // The newest point of A decides where B is read.
-                                const qint64 newest = qint64(r.series[0].points.back().x() / 1000);
-                                SeriesQuery b;
-                                b.metric = QStringLiteral("B");
-                                b.range = {newest, newest + kHour};
-                                b.step = 60;
-                                return QVector<SeriesQuery>{b, b};
-                            })
+                ->read<QVector<QueryResult>>([first, &ranOn](StoreBackend& db) {
+                    ranOn = QThread::currentThread();
+                    const QueryResult a = db.query(first);
+                    // The newest point of A decides where B is read.
+                    const qint64 newest = qint64(a.series.value(0).points.value(2).x() / 1000);
+                    SeriesQuery b;
+                    b.metric = QStringLiteral("B");
+                    b.range = {newest, newest + kHour};
+                    b.step = 60;
+                    return QVector<QueryResult>{a, db.query(b)};
+                })
                 .result();
-        QVERIFY(nextRanOn && nextRanOn != QThread::currentThread());
-        QCOMPARE(chained.size(), 3);
+        QVERIFY(ranOn && ranOn != QThread::currentThread());
+        QCOMPARE(chained.size(), 2);
         QCOMPARE(yValues(chained[0].series[0].points), QStringLiteral("1 2 3"));
         QCOMPARE(yValues(chained[1].series[0].points), QStringLiteral("7 8"));
-        QCOMPARE(chained[2].series[0].points, chained[1].series[0].points);
-
-        const QVector<QueryResult> alone =
-            store->queryThen(first, [](const QueryResult&) { return QVector<SeriesQuery>{}; })
-                .result();
-        QCOMPARE(alone.size(), 1);
-        QCOMPARE(alone[0].series.size(), 1);
     }
 
     void emptyRangeOrNoDataIsNotAnError()

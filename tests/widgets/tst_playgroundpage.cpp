@@ -4,6 +4,7 @@
 #include "store/samplestore.h"
 
 #include <QJsonArray>
+#include <QSemaphore>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -176,6 +177,30 @@ private slots:
         QVERIFY(finished.wait(10000));
         QCOMPARE(page.panes().first()->lastTarget().id, QStringLiteral("demo-ollama"));
         QVERIFY(page.panes().first()->lastResult().ok());
+    }
+
+    // Closed while its inventory and live-figures reads wait behind a busy store: it goes at
+    // once, without waiting for the store, and nothing lands afterwards (ASan sees any use).
+    void closedMidRead()
+    {
+        Workspace ws = workspace();
+        ws.routingPolicy = QJsonObject{{"name", "all to vLLM"}, {"fallback", "demo-vllm"}};
+        auto page = std::make_unique<PlaygroundPage>(m_store.get(), ws);
+        QTRY_VERIFY(!page->targets().isEmpty());
+        auto entered = std::make_shared<QSemaphore>();
+        auto release = std::make_shared<QSemaphore>();
+        m_store->post([entered, release](StoreBackend&) {
+            entered->release();
+            release->acquire();
+        });
+        QVERIFY(entered->tryAcquire(1, 10000));
+        page->setWorkspace(ws); // queues the inventory read; its delivery reads live figures
+        page->reloadHistory();
+        page.reset(); // would wait forever for the held store if it waited at all
+        release->release();
+        m_store->read<int>([](StoreBackend&) { return 0; }).waitForFinished();
+        QCoreApplication::sendPostedEvents();
+        QVERIFY(!page);
     }
 
 private:

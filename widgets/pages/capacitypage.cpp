@@ -2,13 +2,13 @@
 
 #include "charts/barchart.h"
 #include "core/refreshthrottle.h"
-#include "core/whenready.h"
 #include "cost/costengine.h"
 #include "cost/lifecyclecatalog.h"
 #include "cost/ptucost.h"
 #include "itemmodels/costtablemodel.h"
 #include "pages/costpage.h"
 #include "store/samplestore.h"
+#include "store/storejobs.h"
 #include "timerangepicker.h"
 
 #include <QComboBox>
@@ -252,8 +252,8 @@ struct CapacityPage::Private
 
     CapacityResult result;
     QVector<PtuAdvice> advice;
-    int generation = 0;
     bool loaded = false;
+    StoreJobs jobs; ///< last: cancelled first when the page goes
 
     bool isAzureSource(const QString& id) const
     {
@@ -277,20 +277,20 @@ struct CapacityPage::Private
 
     void runNow()
     {
-        if (!store)
-            return;
-        const int gen = ++generation;
         CapacityRequest req;
         req.range = picker->range();
         req.connections = workspace.connections;
-        whenReady(q, CapacityQuery::start(store, req), [this, gen](const CapacityResult& r) {
-            if (gen != generation)
-                return;
-            result = r;
-            updateAll();
-            loaded = true;
-            emit q->loaded();
-        });
+        jobs.run(
+            store, QStringLiteral("capacity"),
+            [req](StoreBackend& db, const JobToken& token) {
+                return CapacityQuery::run(db, req, token);
+            },
+            [this](const CapacityResult& r) {
+                result = r;
+                updateAll();
+                loaded = true;
+                emit q->loaded();
+            });
     }
 
     void updateAll()

@@ -2,12 +2,13 @@
 
 #include "charts/barchart.h"
 #include "core/refreshthrottle.h"
-#include "core/whenready.h"
 #include "cost/ptucost.h"
 #include "dialogs/priceeditordialog.h"
 #include "itemmodels/costtablemodel.h"
 #include "kpitile.h"
 #include "store/samplestore.h"
+#include "store/storebackend.h"
+#include "store/storejobs.h"
 #include "timerangepicker.h"
 
 #include <QComboBox>
@@ -193,9 +194,8 @@ struct CostPage::Private
     TimeRange reconciledDays;
     qint64 bucketSeconds = kDay;
     qint64 queriedAt = 0;
-    int generation = 0;
-    int pending = 0;
     bool loaded = false;
+    StoreJobs jobs; ///< last: cancelled first when the page goes
 
     qint64 now() const { return clock ? clock() : QDateTime::currentSecsSinceEpoch(); }
 
@@ -219,7 +219,6 @@ struct CostPage::Private
     }
 
     void runNow();
-    void landed(int gen);
     void updateView();
     void updateTiles(const CostForecast& forecast, std::optional<Money> budget);
     void updateSpend();
@@ -233,72 +232,61 @@ struct CostPage::Private
 
 void CostPage::Private::runNow()
 {
-    if (!store)
-        return;
-    const int gen = ++generation;
     const TimeRange r = picker->range();
     bucketSeconds = r.duration() <= 2 * kDay ? 3600 : kDay;
     queriedAt = now();
-    whenReady(q, store->deployments(), [this, gen, r](const Deployments& inventory) {
-        if (gen != generation || !store)
-            return;
-        CostQueryRequest req;
-        req.range = r;
-        req.kindBySource = kinds();
-        req.inventory = inventory;
-        req.billing = billing;
-        req.bucketSeconds = bucketSeconds;
-        // The month (and the 7 days before today, for the forecast's daily rate), UTC days.
-        CostQueryRequest m = req;
-        const qint64 t = queriedAt;
-        const qint64 monthStart = utcMonthOf(t).from;
-        m.range = {std::min(monthStart, floorTo(t, kDay) - 7 * kDay), t};
-        m.bucketSeconds = kDay;
-        // Reported costs come per UTC day: compare whole days of the range (or yesterday).
-        CostQueryRequest rec;
-        for (auto it = req.kindBySource.cbegin(); it != req.kindBySource.cend(); ++it) {
-            if (it.value() != kAzure)
-                rec.kindBySource.insert(it.key(), it.value());
-        }
-        // Only days wholly inside the range: the store may lack tokens before its start.
-        reconciledDays = {floorTo(r.from + kDay - 1, kDay), floorTo(std::min(r.to, t), kDay)};
-        if (!reconciledDays.isValid())
-            rec.kindBySource.clear();
-        rec.range = reconciledDays;
-        rec.bucketSeconds = kDay;
-        reconciled = {};
-        pending = rec.kindBySource.isEmpty() ? 2 : 3;
-        if (!rec.kindBySource.isEmpty()) {
-            whenReady(q, CostQuery::start(store, engine, rec),
-                      [this, gen](const CostQueryResult& res) {
-                          if (gen != generation)
-                              return;
-                          reconciled = res;
-                          landed(gen);
-                      });
-        }
-        whenReady(q, CostQuery::start(store, engine, req), [this, gen](const CostQueryResult& res) {
-            if (gen != generation)
-                return;
-            range = res;
-            landed(gen);
+    const qint64 t = queriedAt;
+    CostQueryRequest req;
+    req.range = r;
+    req.kindBySource = kinds();
+    req.billing = billing;
+    req.bucketSeconds = bucketSeconds;
+    // The month (and the 7 days before today, for the forecast's daily rate), UTC days.
+    CostQueryRequest m = req;
+    const qint64 monthStart = utcMonthOf(t).from;
+    m.range = {std::min(monthStart, floorTo(t, kDay) - 7 * kDay), t};
+    m.bucketSeconds = kDay;
+    // Reported costs come per UTC day: compare whole days of the range (or yesterday).
+    CostQueryRequest rec;
+    for (auto it = req.kindBySource.cbegin(); it != req.kindBySource.cend(); ++it) {
+        if (it.value() != kAzure)
+            rec.kindBySource.insert(it.key(), it.value());
+    }
+    // Only days wholly inside the range: the store may lack tokens before its start.
+    const TimeRange days{floorTo(r.from + kDay - 1, kDay), floorTo(std::min(r.to, t), kDay)};
+    if (!days.isValid())
+        rec.kindBySource.clear();
+    rec.range = days;
+    rec.bucketSeconds = kDay;
+    struct Priced
+    {
+        CostQueryResult range, month, reconciled;
+    };
+    // One job: the inventory decides the pricing of all three, read on the store's thread.
+    jobs.run(
+        store, QStringLiteral("cost"),
+        [engine = engine, req, m, rec](StoreBackend& db, const JobToken& token) {
+            const Deployments inventory = db.deployments(QString());
+            Priced out;
+            if (!rec.kindBySource.isEmpty())
+                out.reconciled = CostQuery::run(db, engine, rec, token); // no inventory: no PTUs
+            CostQueryRequest withInventory = req;
+            withInventory.inventory = inventory;
+            out.range = CostQuery::run(db, engine, withInventory, token);
+            withInventory = m;
+            withInventory.inventory = inventory;
+            out.month = CostQuery::run(db, engine, withInventory, token);
+            return out;
+        },
+        [this, days](const Priced& p) {
+            range = p.range;
+            month = p.month;
+            reconciled = p.reconciled;
+            reconciledDays = days;
+            updateView();
+            loaded = true;
+            emit q->loaded();
         });
-        whenReady(q, CostQuery::start(store, engine, m), [this, gen](const CostQueryResult& res) {
-            if (gen != generation)
-                return;
-            month = res;
-            landed(gen);
-        });
-    });
-}
-
-void CostPage::Private::landed(int gen)
-{
-    if (gen != generation || --pending > 0)
-        return;
-    updateView();
-    loaded = true;
-    emit q->loaded();
 }
 
 QString CostPage::Private::bucketLabel(qint64 start) const

@@ -8,8 +8,11 @@
 #include "playground/runrecord.h"
 #include "playgroundpane.h"
 #include "routing/trafficwindow.h"
+#include "runhistoryitem.h"
 #include "sources/credentialprovider.h"
 #include "store/samplestore.h"
+#include "store/storebackend.h"
+#include "store/storejobs.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -38,7 +41,6 @@
 #include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace isc {
 namespace {
@@ -47,16 +49,6 @@ const char* const kDemoSystem = "You are a concise assistant for an SRE team.";
 const char* const kDemoUser =
     "In three sentences, explain why time to first token rises when a {{deployment_kind}} "
     "deployment runs near capacity.";
-
-QJsonObject metricsOf(const StoredRun& run)
-{
-    return QJsonDocument::fromJson(run.metricsJson.toUtf8()).object();
-}
-
-QString msText(const QJsonValue& v)
-{
-    return v.isDouble() ? formatDurationMs(v.toDouble()) : QStringLiteral("–");
-}
 
 /// The inference key of a connection: its inferenceCredential (a run waits for a key still
 /// being read from the keychain); the demo's emulator token for demo connections without one;
@@ -84,8 +76,8 @@ struct PlaygroundPage::Private
     Deployments inventory;
     QVector<PlaygroundTarget> targets;
     QString autoReason;
-    AutoInputs live;             ///< recent PTU utilization and error rates, for Auto's rules
-    QFuture<AutoInputs> liveJob; ///< reads the store: finished before the page dies
+    AutoInputs live; ///< recent PTU utilization and error rates, for Auto's rules
+    StoreJobs jobs;  ///< the page's reads (no wait when it goes)
     QList<HttpHeader> requestHeaders;
 
     // Inputs.
@@ -488,13 +480,16 @@ void PlaygroundPage::Private::applyTargets()
 
 void PlaygroundPage::Private::loadTargets(std::function<void()> then)
 {
-    whenReady(q, store->deployments(), [this, then = std::move(then)](const Deployments& deps) {
-        inventory = deps;
-        applyTargets();
-        refreshLive();
-        if (then)
-            then();
-    });
+    jobs.run(
+        store, QStringLiteral("targets"),
+        [](StoreBackend& db, const JobToken&) { return db.deployments(QString()); },
+        [this, then = std::move(then)](const Deployments& deps) {
+            inventory = deps;
+            applyTargets();
+            refreshLive();
+            if (then)
+                then();
+        });
 }
 
 void PlaygroundPage::Private::refreshLive()
@@ -504,16 +499,17 @@ void PlaygroundPage::Private::refreshLive()
     // The last 15 minutes: Azure's newest minutes arrive a few minutes late.
     const qint64 now = QDateTime::currentSecsSinceEpoch() / 60 * 60;
     const TimeRange range{now - 15 * 60, now};
-    SampleStore* s = store;
-    if (liveJob.isRunning())
+    if (jobs.isPending(QStringLiteral("live")))
         return; // the last refresh is still reading
-    liveJob = QtConcurrent::run([s, range, conns = workspace.connections] {
-        TrafficWindow w;
-        QString error;
-        return TrafficWindow::load(*s, range, conns, &w, &error) ? liveRouterInputs(w)
-                                                                 : AutoInputs{};
-    });
-    whenReady(q, liveJob, [this](const AutoInputs& inputs) { live = inputs; });
+    jobs.run(
+        store, QStringLiteral("live"),
+        [range, conns = workspace.connections](StoreBackend& db, const JobToken& token) {
+            TrafficWindow w;
+            QString error;
+            return TrafficWindow::load(db, range, conns, &w, &error, token) ? liveRouterInputs(w)
+                                                                            : AutoInputs{};
+        },
+        [this](const AutoInputs& inputs) { live = inputs; });
 }
 
 void PlaygroundPage::Private::syncVariables()
@@ -909,7 +905,6 @@ PlaygroundPage::~PlaygroundPage()
     // Panes die before the HTTP client (both children): cancel first so nothing calls back.
     for (PlaygroundPane* p : std::as_const(d->panes))
         p->cancel();
-    d->liveJob.waitForFinished(); // it uses the store, which may go right after us
 }
 
 void PlaygroundPage::setWorkspace(const Workspace& workspace)
@@ -1088,51 +1083,25 @@ void PlaygroundPage::reloadHistory()
     filter.search = d->search->text().trimmed();
     filter.target = d->targetFilter->currentData().toString();
     filter.starredOnly = d->starredOnly->isChecked();
-    whenReady(this, d->store->listRuns(filter), [this](const QVector<StoredRun>& runs) {
-        d->runs = runs;
-        QTreeWidget* h = d->history;
-        const QVector<StoredRun> before = d->selectedRuns();
-        h->clear();
-        for (const StoredRun& r : runs) {
-            const QJsonObject m = metricsOf(r);
-            auto* item = new QTreeWidgetItem;
-            item->setData(0, Qt::UserRole, r.id);
-            item->setText(0, r.starred ? QStringLiteral("★") : QString());
-            item->setText(1, QDateTime::fromMSecsSinceEpoch(r.createdAtMs)
-                                 .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
-            item->setText(2, r.target);
-            item->setText(3, m.value(QLatin1String("model")).toString(r.model));
-            item->setText(4, msText(m.value(QLatin1String("ttft_ms"))));
-            item->setText(5, msText(m.value(QLatin1String("total_ms"))));
-            const QJsonValue out = m.value(QLatin1String("tokens_out"));
-            item->setText(6, out.isDouble()
-                                 ? QString::number(out.toInteger()) +
-                                       (m.value(QLatin1String("tokens_estimated")).toBool()
-                                            ? tr(" (est.)")
-                                            : QString())
-                                 : QStringLiteral("–"));
-            item->setText(7, m.value(QLatin1String("cost")).toString(tr("no price")));
-            QString summary;
-            if (!r.error.isEmpty()) {
-                summary = r.error;
-                item->setForeground(8, QColor(0xb9, 0x1c, 0x1c));
-            } else if (r.redacted) {
-                summary = tr("(stored without prompt and answer)");
-                item->setForeground(8, QColor(0x6b, 0x72, 0x80));
-            } else {
-                summary = r.output.simplified();
+    d->jobs.run(
+        d->store, QStringLiteral("history"),
+        [filter](StoreBackend& db, const JobToken&) { return db.listRuns(filter); },
+        [this](const QVector<StoredRun>& runs) {
+            d->runs = runs;
+            QTreeWidget* h = d->history;
+            const QVector<StoredRun> before = d->selectedRuns();
+            h->clear();
+            for (const StoredRun& r : runs) {
+                QTreeWidgetItem* item = runHistoryItem(r);
+                h->addTopLevelItem(item);
+                for (const StoredRun& b : before) {
+                    if (b.id == r.id)
+                        item->setSelected(true);
+                }
             }
-            item->setText(8, summary.left(300));
-            item->setToolTip(8, r.redacted ? summary : r.output.left(2000));
-            h->addTopLevelItem(item);
-            for (const StoredRun& b : before) {
-                if (b.id == r.id)
-                    item->setSelected(true);
-            }
-        }
-        d->updateHistoryButtons();
-        emit historyReloaded();
-    });
+            d->updateHistoryButtons();
+            emit historyReloaded();
+        });
 }
 
 } // namespace isc

@@ -1,12 +1,13 @@
 #include "replaypage.h"
 
 #include "core/units.h"
-#include "core/whenready.h"
 #include "itemmodels/replaycomparisonmodel.h"
 #include "itemmodels/routingrulesmodel.h"
 #include "policyeditor.h"
 #include "routestackchart.h"
 #include "store/samplestore.h"
+#include "store/storebackend.h"
+#include "store/storejobs.h"
 #include "timerangepicker.h"
 
 #include <QDateTime>
@@ -24,11 +25,12 @@
 #include <QStyledItemDelegate>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace isc {
 
 namespace {
+
+const QString kWindowJob = QStringLiteral("window");
 
 struct LoadedWindow
 {
@@ -105,10 +107,9 @@ struct ReplayPage::Private
     std::shared_ptr<const TrafficWindow> window;
     TimeRange windowRange;
     ReplayResult result;
-    quint64 generation = 0;
     bool running = false;
     bool loaded = false;
-    QFuture<QStringList> knownTargetsJob; ///< reads the store: finished before the page dies
+    StoreJobs jobs; ///< last: cancelled first when the page goes
 
     RoutingPolicy workspacePolicy() const
     {
@@ -140,37 +141,33 @@ struct ReplayPage::Private
     /// last day and every deployment of the inventory, so a valid policy is not flagged.
     void loadKnownTargets()
     {
-        if (!store)
-            return;
-        SampleStore* s = store;
         const qint64 now = QDateTime::currentSecsSinceEpoch() / 60 * 60;
         const TimeRange range{now - 86400, now};
-        knownTargetsJob = QtConcurrent::run([s, range, conns = workspace.connections] {
-            TrafficWindow w;
-            QString error;
-            QStringList names;
-            if (TrafficWindow::load(*s, range, conns, &w, &error))
-                names = w.targetNames();
-            QFuture<Deployments> inventory = s->deployments();
-            inventory.waitForFinished();
-            for (const Deployment& d :
-                 inventory.resultCount() > 0 ? inventory.result() : Deployments{}) {
-                names << d.source + QLatin1Char('/') + d.name;
-                if (!names.contains(d.name))
-                    names << d.name;
-            }
-            names.removeDuplicates();
-            return names;
-        });
-        whenReady(q, knownTargetsJob, [this](const QStringList& names) {
-            if (!window) // a replay's window knows better
-                editor->setKnownTargets(names);
-        });
+        jobs.run(
+            store, QStringLiteral("knownTargets"),
+            [range, conns = workspace.connections](StoreBackend& db, const JobToken& token) {
+                TrafficWindow w;
+                QString error;
+                QStringList names;
+                if (TrafficWindow::load(db, range, conns, &w, &error, token))
+                    names = w.targetNames();
+                for (const Deployment& d : db.deployments(QString())) {
+                    names << d.source + QLatin1Char('/') + d.name;
+                    if (!names.contains(d.name))
+                        names << d.name;
+                }
+                names.removeDuplicates();
+                return names;
+            },
+            [this](const QStringList& names) {
+                if (!window) // a replay's window knows better
+                    editor->setKnownTargets(names);
+            });
     }
 
     bool start()
     {
-        const quint64 gen = ++generation;
+        jobs.cancel(kWindowJob); // a window still loading for an older start is dropped
         if (watcher->isRunning())
             watcher->cancel();
         loaded = false;
@@ -178,7 +175,7 @@ struct ReplayPage::Private
         progress->setRange(0, 0); // busy while reading
         const TimeRange range = picker->range();
         if (window && windowRange == range) {
-            replay(gen);
+            replay();
             return true;
         }
         setStatus(ReplayPage::tr("Reading the range from the history…"));
@@ -186,33 +183,30 @@ struct ReplayPage::Private
             finishWithoutResult(ReplayPage::tr("No history database is open."));
             return false;
         }
-        SampleStore* s = store;
-        auto future = QtConcurrent::run([s, range, conns = workspace.connections] {
-            LoadedWindow out;
-            auto w = std::make_shared<TrafficWindow>();
-            if (TrafficWindow::load(*s, range, conns, w.get(), &out.error))
-                out.window = std::move(w);
-            return out;
-        });
-        whenReady(q, future, [this, gen, range](const LoadedWindow& r) {
-            if (gen != generation)
-                return;
-            if (!r.window) {
-                finishWithoutResult(r.error);
-                return;
-            }
-            window = r.window;
-            windowRange = range;
-            editor->setKnownTargets(window->targetNames());
-            replay(gen);
-        });
+        jobs.run(
+            store, kWindowJob,
+            [range, conns = workspace.connections](StoreBackend& db, const JobToken& token) {
+                LoadedWindow out;
+                auto w = std::make_shared<TrafficWindow>();
+                if (TrafficWindow::load(db, range, conns, w.get(), &out.error, token))
+                    out.window = std::move(w);
+                return out;
+            },
+            [this, range](const LoadedWindow& r) {
+                if (!r.window) {
+                    finishWithoutResult(r.error);
+                    return;
+                }
+                window = r.window;
+                windowRange = range;
+                editor->setKnownTargets(window->targetNames());
+                replay();
+            });
         return true;
     }
 
-    void replay(quint64 gen)
+    void replay()
     {
-        if (gen != generation)
-            return;
         if (window->deployments.isEmpty()) {
             finishWithoutResult(ReplayPage::tr("No deployments with traffic in this range: pick "
                                                "a range the collector has recorded."));
@@ -410,11 +404,12 @@ ReplayPage::ReplayPage(SampleStore* store, Workspace workspace, QString workspac
 
 ReplayPage::~ReplayPage()
 {
+    // Store reads need no wait (d->jobs cancels them). This one is the replay's CPU work on the
+    // pool, over its own copy of the window: stop it rather than leave it running unseen.
     if (d->watcher->isRunning()) {
         d->watcher->cancel();
         d->watcher->waitForFinished();
     }
-    d->knownTargetsJob.waitForFinished(); // it uses the store, which may go right after us
 }
 
 void ReplayPage::setWorkspace(const Workspace& workspace, const QString& path,
@@ -447,7 +442,7 @@ void ReplayPage::cancelReplay()
 {
     if (!d->running)
         return;
-    ++d->generation; // a window still loading is dropped too
+    d->jobs.cancel(kWindowJob); // a window still loading is dropped too
     d->watcher->cancel();
     d->setRunning(false);
     d->setStatus(tr("Replay cancelled."));

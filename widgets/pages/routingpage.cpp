@@ -2,12 +2,12 @@
 
 #include "core/refreshthrottle.h"
 #include "core/units.h"
-#include "core/whenready.h"
 #include "itemmodels/routingtablemodel.h"
 #include "kpitile.h"
 #include "routeflowdiagram.h"
 #include "routestackchart.h"
 #include "store/samplestore.h"
+#include "store/storejobs.h"
 #include "timerangepicker.h"
 
 #include <QButtonGroup>
@@ -23,7 +23,6 @@
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace isc {
 
@@ -96,30 +95,27 @@ struct RoutingPage::Private
     RefreshThrottle* throttle = nullptr;
     ReplaySummary summary;
     QString error;
-    quint64 generation = 0;
     bool loaded = false;
+    StoreJobs jobs; ///< last: cancelled first when the page goes
 
     void load()
     {
         if (!store)
             return;
-        const quint64 gen = ++generation;
         const TimeRange range = picker->range();
         status->setText(RoutingPage::tr("Reading the range…"));
-        SampleStore* s = store;
-        auto future = QtConcurrent::run([s, range, conns = connections, pricing = pricing] {
-            Loaded out;
-            TrafficWindow w;
-            if (!TrafficWindow::load(*s, range, conns, &w, &out.error))
+        // A newer range supersedes the one on its way.
+        jobs.run(
+            store, QStringLiteral("window"),
+            [range, conns = connections, pricing = pricing](StoreBackend& db,
+                                                            const JobToken& token) {
+                Loaded out;
+                TrafficWindow w;
+                if (TrafficWindow::load(db, range, conns, &w, &out.error, token))
+                    out.summary = ReplayEngine::actual(w, pricing);
                 return out;
-            out.summary = ReplayEngine::actual(w, pricing);
-            return out;
-        });
-        whenReady(q, future, [this, gen](const Loaded& r) {
-            if (gen != generation)
-                return; // a newer range is on its way
-            apply(r);
-        });
+            },
+            [this](const Loaded& r) { apply(r); });
     }
 
     void apply(const Loaded& r)
