@@ -46,10 +46,10 @@ QString compareTotals(const TableTotals& s, const TableTotals& d, StoreTable tab
             .arg(s.rows)
             .arg(d.rows);
     if (s.total != d.total) {
-        const QString what = table == StoreTable::Gaps          ? QStringLiteral("seconds covered")
+        const QString what = table == StoreTable::Gaps        ? QStringLiteral("seconds covered")
                              : table == StoreTable::Inventory ? QStringLiteral("total capacity")
-                             : table == StoreTable::Runs        ? QStringLiteral("starred runs")
-                                                                : QStringLiteral("samples counted");
+                             : table == StoreTable::Runs      ? QStringLiteral("starred runs")
+                                                              : QStringLiteral("samples counted");
         return QStringLiteral("%1: %2 in the source, %3 in the destination")
             .arg(what)
             .arg(s.total)
