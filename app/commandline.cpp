@@ -109,6 +109,31 @@ bool parsePrompt(const QCommandLineParser& p, Invocation* inv, QString* error)
     return true;
 }
 
+bool parseMigrate(const QCommandLineParser& p, Invocation* inv, QString* error)
+{
+    inv->migrateFrom = p.value(QStringLiteral("from"));
+    inv->migrateTo = p.value(QStringLiteral("to"));
+    if (inv->migrateFrom.isEmpty() || inv->migrateTo.isEmpty()) {
+        *error = QStringLiteral("migrate needs --from DB and --to DB");
+        return false;
+    }
+    if (!inv->dbPath.isEmpty()) {
+        *error = QStringLiteral("migrate takes --from and --to, not --db");
+        return false;
+    }
+    inv->quiet = p.isSet(QStringLiteral("quiet"));
+    if (p.isSet(QStringLiteral("chunk"))) {
+        bool ok = false;
+        inv->chunkRows = p.value(QStringLiteral("chunk")).toInt(&ok);
+        if (!ok || inv->chunkRows <= 0) {
+            *error = QStringLiteral("--chunk: \"%1\" is not a positive number of rows")
+                         .arg(p.value(QStringLiteral("chunk")));
+            return false;
+        }
+    }
+    return true;
+}
+
 } // namespace
 
 std::optional<Invocation> parseCommandLine(const QStringList& args, QString* error)
@@ -129,12 +154,14 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
             inv.command = Invocation::Command::Prompt;
         else if (cmd == QLatin1String("secret"))
             inv.command = Invocation::Command::Secret;
+        else if (cmd == QLatin1String("migrate"))
+            inv.command = Invocation::Command::Migrate;
         else if (cmd == QLatin1String("help"))
             inv.command = Invocation::Command::Help;
         else {
             *error = QStringLiteral(
                          "unknown command \"%1\" (commands: collect, query, replay, emulator, "
-                         "prompt, secret; see --help)")
+                         "prompt, secret, migrate; see --help)")
                          .arg(cmd);
             return std::nullopt;
         }
@@ -190,6 +217,11 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
     case C::Secret:
         p.addOption(opt(QStringLiteral("workspace"), QStringLiteral("ws"), QStringLiteral("FILE")));
         p.addOption(opt(QStringLiteral("inference"), QStringLiteral("inference")));
+        break;
+    case C::Migrate:
+        for (const char* name : {"from", "to", "chunk"})
+            p.addOption(opt(QLatin1String(name), QLatin1String(name), QStringLiteral("VALUE")));
+        p.addOption(opt(QStringLiteral("quiet"), QStringLiteral("quiet")));
         break;
     case C::Version:
     case C::Help:
@@ -380,6 +412,10 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
             inv.port = static_cast<quint16>(port);
         }
         break;
+    case C::Migrate:
+        if (!parseMigrate(p, &inv, error))
+            return std::nullopt;
+        break;
     case C::Prompt: // parsePrompt() did it
     case C::Secret: // read with the positional arguments
     case C::Version:
@@ -424,6 +460,12 @@ QString helpText()
                "  inferscope secret set CONNECTION [--workspace FILE] [--inference]\n"
                "      Reads a key from standard input and stores it in the OS keychain under\n"
                "      the connection's keychain entry (--inference: its inference key).\n"
+               "  inferscope migrate --from DB --to DB [--chunk ROWS] [--quiet]\n"
+               "      Copies a whole history (series, samples, rollups, gaps, inventory, runs)\n"
+               "      between an SQLite file and a postgresql:// database, either way, into an\n"
+               "      empty destination; prints progress to stderr and verifies every table's\n"
+               "      counts and sums at the end (exit 3 on a difference). Run it again after\n"
+               "      an interruption: it continues where it stopped.\n"
                "  inferscope --version | --help\n"
                "\n"
                "Common options: --db DB (history database: an SQLite file or a postgresql:// URI), "

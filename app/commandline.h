@@ -9,7 +9,18 @@ namespace isc::app {
 /// What the user asked for on the command line, validated. Parsing needs no QCoreApplication.
 struct Invocation
 {
-    enum class Command { Gui, Collect, Query, Replay, Emulator, Prompt, Secret, Version, Help };
+    enum class Command {
+        Gui,
+        Collect,
+        Query,
+        Replay,
+        Emulator,
+        Prompt,
+        Secret,
+        Migrate,
+        Version,
+        Help
+    };
     Command command = Command::Gui;
 
     // Shared
@@ -59,6 +70,12 @@ struct Invocation
     QString secretAction;      ///< "set"
     QString connectionName;    ///< a connection's id or display name
     bool inferenceKey = false; ///< the playground's inference key instead of the monitoring one
+
+    // migrate --from DB --to DB [--chunk ROWS] [--quiet]
+    QString migrateFrom; ///< any --db address: an SQLite file or a postgresql:// URI
+    QString migrateTo;
+    int chunkRows = 0; ///< rows per destination transaction; 0 = StoreMigration's default
+    bool quiet = false;
 
     // emulator
     quint16 port = 0;

@@ -49,6 +49,8 @@ int main(int argc, char** argv)
             return isc::app::runPrompt(*inv);
         case Command::Secret:
             return isc::app::runSecret(*inv);
+        case Command::Migrate:
+            return isc::app::runMigrate(*inv);
         default:
             return 2;
         }

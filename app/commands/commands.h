@@ -11,6 +11,7 @@ int runReplay(const Invocation& inv);
 int runEmulator(const Invocation& inv);
 int runPrompt(const Invocation& inv);
 int runSecret(const Invocation& inv);
+int runMigrate(const Invocation& inv);
 int runGui(const Invocation& inv);
 
 /// Prints one line to stderr, prefixed "inferscope: ".

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/runrecord.h"
+#include "store/storetransfer.h"
 #include "store/storetypes.h"
 
 #include <QString>
@@ -50,6 +51,23 @@ public:
     /// Makes everything written so far durable in the main database (SQLite's WAL copy);
     /// false when part of it was held back.
     virtual bool checkpoint() = 0;
+
+    /// Moving a history (StoreMigration): up to `limit` rows of `table` after `after`, in the
+    /// cursor's order, as stored (rollups too, never recomputed). PostgreSQL exports only the
+    /// connecting user's runs, the ones listRuns() shows.
+    virtual TableChunk exportRows(StoreTable table, const RowCursor& after, int limit) = 0;
+    /// Writes `chunk` (its series ids already this database's) and sets meta `markerKey` to
+    /// `markerValue`, in one transaction: all of it lands or none. Keyed rows are upserted; gaps
+    /// and runs get new ids (the marker is what keeps a resumed copy from adding them twice).
+    /// Never recomputes rollups: the chunk's rollup buckets are stored as they come.
+    virtual ImportReport importRows(const TableChunk& chunk, const QString& markerKey,
+                                    const QString& markerValue) = 0;
+    /// The rows of `table` and its totals (see TableTotals), for verification.
+    virtual TableTotals tableTotals(StoreTable table) = 0;
+    /// The samples' count and sum per series that has any.
+    virtual QVector<SeriesTotals> sampleTotalsBySeries(QString* error) = 0;
+    /// A value of the meta table; empty when absent.
+    virtual QString metaValue(const QString& key) = 0;
 
     /// Called on the owner thread with the user's message when damage is first found.
     virtual void setDamageHandler(std::function<void(const QString& message)> handler) = 0;

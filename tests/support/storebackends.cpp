@@ -1,6 +1,7 @@
 #include "storebackends.h"
 
 #include "store/sqlite/packedrollup.h"
+#include "storetestdata.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -193,6 +194,78 @@ double BackendFixture::rollupSum(const QString& table) const
     for (const auto& b : rollupBuckets(table))
         sum += b.value(4).toDouble();
     return sum;
+}
+
+bool fillHistory(StoreBackend& backend, const HistoryShape& shape)
+{
+    const auto fail = [](const QString& what) {
+        qWarning("fillHistory: %s", qPrintable(what));
+        return false;
+    };
+    // The old block first: the retention then drops its raw minutes, not the recent ones.
+    for (const qint64 from : {kNow - 40 * kDay, kNow - qint64(shape.hours) * kHour}) {
+        const int count = from < kNow - kDay * 30 ? 180 : shape.hours * 60;
+        for (const QString& source : {QStringLiteral("east"), QStringLiteral("west")}) {
+            QVector<SeriesSamples> all;
+            for (int k = 0; k < 3; ++k) {
+                QVector<double> values;
+                for (int i = 0; i < count; ++i)
+                    values.append((i % 97) * (k + 1) + 1.0 / 3.0 +
+                                  (source == QLatin1String("west") ? 0.25 : 0));
+                QVector<Sample> samples = minutes(from, values);
+                if (k == 1)
+                    samples.remove(count / 2, 7); // a few minutes the source never reported
+                all.append(series(
+                    k == 2 ? QStringLiteral("Latency") : QStringLiteral("Requests"),
+                    {{QStringLiteral("ModelDeploymentName"), QStringLiteral("gpt-%1").arg(k)}},
+                    samples, source, k == 2 ? QStringLiteral("average") : QStringLiteral("total")));
+            }
+            const WriteReport r = backend.write(batch(all, {from, from + count * kMinute}, source));
+            if (!r.ok)
+                return fail(r.error);
+        }
+    }
+    const WriteReport retention = backend.applyRetention(kNow);
+    if (!retention.ok)
+        return fail(retention.error);
+    for (int i = 0; i < shape.gaps; ++i) {
+        GapMarker gap{i % 2 ? QStringLiteral("west") : QStringLiteral("east"),
+                      {kNow - (i + 1) * kHour, kNow - (i + 1) * kHour + 5 * kMinute},
+                      QStringLiteral("Azure Monitor answered 503 (%1)").arg(i),
+                      kNow - i * kMinute,
+                      i % 3 ? QString() : QStringLiteral("Requests")};
+        if (!backend.recordGap(gap).ok)
+            return fail(QStringLiteral("a gap was not recorded"));
+    }
+    for (const QString& source : {QStringLiteral("east"), QStringLiteral("west")}) {
+        Deployments deps;
+        for (int k = 0; k < 3; ++k) {
+            Deployment d;
+            d.source = source;
+            d.name = QStringLiteral("gpt-%1").arg(k);
+            d.model = QStringLiteral("gpt-4o");
+            d.sku = QStringLiteral("Standard");
+            d.capacity = 10 * (k + 1);
+            d.state = QStringLiteral("Succeeded");
+            deps.append(d);
+        }
+        if (!backend.saveDeployments(source, deps).ok)
+            return fail(QStringLiteral("deployments were not saved"));
+    }
+    for (int i = 0; i < shape.runs; ++i) {
+        StoredRun run;
+        run.createdAtMs = (kNow - i * kHour) * 1000;
+        run.target = QStringLiteral("target-%1").arg(i % 3);
+        run.dialect = QStringLiteral("openai");
+        run.model = QStringLiteral("gpt-4o");
+        run.messagesJson = QStringLiteral("[{\"role\":\"user\",\"content\":\"hi %1\"}]").arg(i);
+        run.output = QStringLiteral("hello %1").arg(i);
+        run.starred = i == 1;
+        run.redacted = i == 2;
+        if (!backend.saveRun(run).ok)
+            return fail(QStringLiteral("a run was not saved"));
+    }
+    return true;
 }
 
 /// The rollup rows (5 min, 15 min, 1 h) hold exactly what a recomputation from raw gives.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/samplestore.h"
+#include "store/storebackend.h"
 #include "testpostgres.h"
 
 #include <QTemporaryDir>
@@ -53,6 +54,21 @@ private:
     QString m_address;
     int m_files = 0;
 };
+
+/// How much fillHistory() writes.
+struct HistoryShape
+{
+    int hours = 48; ///< of minute samples per series, up to kNow
+    int gaps = 12;
+    int runs = 5;
+};
+
+/// A small but complete history in the open `backend`: two sources with three series each of
+/// minute samples (a few minutes missing, values with long fractions), plus three hours 40 days
+/// before kNow whose raw samples the retention (applied as of kNow) has dropped, so only their
+/// rollups remain; gap markers, deployments of both sources and playground runs (one starred,
+/// one redacted). False with a warning on failure.
+bool fillHistory(StoreBackend& backend, const HistoryShape& shape = {});
 
 /// Fails the current test unless the rollups (5 min, 15 min, 1 h) of `db` hold exactly what a
 /// recomputation from its raw samples gives.

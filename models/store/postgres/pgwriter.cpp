@@ -82,22 +82,29 @@ bool PostgresStore::Private::ensurePartitions(const PollBatch& batch, QString* e
         QSet<qint64> needed;
         for (const qint64 hour : std::as_const(hours))
             needed.insert(hour / p.span);
-        for (const qint64 k : std::as_const(needed)) {
-            const QString name = pgimpl::partitionName(p.table, k * p.span, p.span);
-            if (partitions.contains(name))
-                continue;
-            // Its own short transaction: the poll's one then takes no lock on the parent.
-            const QByteArray sql =
-                QStringLiteral("CREATE TABLE IF NOT EXISTS %1 PARTITION OF %2 FOR VALUES FROM "
-                               "(%3) TO (%4)")
-                    .arg(name, QLatin1String(p.table))
-                    .arg(k * p.span)
-                    .arg((k + 1) * p.span)
-                    .toUtf8();
-            if (!conn.run(sql.constData(), error))
-                return false;
-            partitions.insert(name);
-        }
+        if (!ensurePartitionKeys(p.table, p.span, needed, error))
+            return false;
+    }
+    return true;
+}
+
+bool PostgresStore::Private::ensurePartitionKeys(const char* table, qint64 span,
+                                                 const QSet<qint64>& keys, QString* error)
+{
+    for (const qint64 k : keys) {
+        const QString name = pgimpl::partitionName(table, k * span, span);
+        if (partitions.contains(name))
+            continue;
+        // Its own short transaction: the poll's one then takes no lock on the parent.
+        const QByteArray sql = QStringLiteral("CREATE TABLE IF NOT EXISTS %1 PARTITION OF %2 FOR "
+                                              "VALUES FROM (%3) TO (%4)")
+                                   .arg(name, QLatin1String(table))
+                                   .arg(k * span)
+                                   .arg((k + 1) * span)
+                                   .toUtf8();
+        if (!conn.run(sql.constData(), error))
+            return false;
+        partitions.insert(name);
     }
     return true;
 }

@@ -53,6 +53,14 @@ public:
     /// holder and its last poll (updated in each poll's transaction) for the others to show.
     WriterClaim claimWriter(const QString& source, const QString& holder) override;
 
+    /// Moving a history (pgtransfer.cpp); partitions are created as the imported rows need them.
+    TableChunk exportRows(StoreTable table, const RowCursor& after, int limit) override;
+    ImportReport importRows(const TableChunk& chunk, const QString& markerKey,
+                            const QString& markerValue) override;
+    TableTotals tableTotals(StoreTable table) override;
+    QVector<SeriesTotals> sampleTotalsBySeries(QString* error) override;
+    QString metaValue(const QString& key) override;
+
     /// Nothing to copy: a commit is durable on the server.
     bool checkpoint() override;
 

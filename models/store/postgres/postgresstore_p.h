@@ -47,6 +47,9 @@ struct PostgresStore::Private
     /// Creates (each in its own short transaction) the partitions that the samples of `batch`
     /// and their rollups need.
     bool ensurePartitions(const PollBatch& batch, QString* error);
+    /// Creates the partitions number `keys` (ts / span) of `table` that do not exist yet.
+    bool ensurePartitionKeys(const char* table, qint64 span, const QSet<qint64>& keys,
+                             QString* error);
     /// Reads the existing partitions into `partitions`.
     bool loadPartitions(QString* error);
 

@@ -77,6 +77,15 @@ public:
         std::function<void(const QString& source, const TimeRange& window)>) override
     {}
 
+    /// Moving a history (storetransfer.cpp): the 5- and 15-minute rollups are unpacked into
+    /// buckets on export and patched into their packed rows on import.
+    TableChunk exportRows(StoreTable table, const RowCursor& after, int limit) override;
+    ImportReport importRows(const TableChunk& chunk, const QString& markerKey,
+                            const QString& markerValue) override;
+    TableTotals tableTotals(StoreTable table) override;
+    QVector<SeriesTotals> sampleTotalsBySeries(QString* error) override;
+    QString metaValue(const QString& key) override;
+
     /// Copies the whole write-ahead log into the database file and empties the log (after a bulk
     /// load, before a copy of the file); false when a reader held part of it back or on damage.
     bool checkpoint() override;
