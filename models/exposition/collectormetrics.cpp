@@ -479,7 +479,7 @@ QVector<MetricFamily> CollectorMetrics::families(qint64 now) const
     out += usage;
 
     if (d->pricing) {
-        MetricFamily cost = family("inferscope_cost_usd_total", "counter", "usd", kCostHelp);
+        MetricFamily cost = family("inferscope_cost_usd_total", "counter", "", kCostHelp);
         for (const Private::Source& s : d->sources) {
             const auto priced = d->cost(s, now);
             for (auto it = priced.cbegin(); it != priced.cend(); ++it)
