@@ -3,6 +3,8 @@
 
 #include "core/timerange.h"
 #include "core/whenready.h"
+#include "cost/costengine.h"
+#include "cost/ptucost.h"
 #include "exposition/collectormetrics.h"
 #include "exposition/metricsserver.h"
 #include "sources/collector.h"
@@ -10,6 +12,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QJsonDocument>
 #include <QTimer>
 #include <cstdio>
 
@@ -24,6 +27,10 @@ void feed(Collector* collector, CollectorMetrics* metrics, MetricsServer* server
         metrics->recordHealth(h);
     QObject::connect(collector, &Collector::batchStored, server,
                      [metrics](const PollBatch& b) { metrics->recordStored(b.source, b.series); });
+    QObject::connect(collector, &Collector::inventoryStored, server,
+                     [metrics](const QString& source, const Deployments& deployments) {
+                         metrics->recordInventory(source, deployments, nowUtc());
+                     });
     QObject::connect(collector, &Collector::sourceFailed, server,
                      [metrics](const GapMarker& gap) { metrics->recordFailure(gap.source); });
     QObject::connect(collector, &Collector::storeWriteFailed, server,
@@ -32,6 +39,22 @@ void feed(Collector* collector, CollectorMetrics* metrics, MetricsServer* server
                      [metrics](const SourceHealth& h) { metrics->recordHealth(h); });
     QObject::connect(collector, &Collector::pollCycleFinished, server,
                      [metrics] { metrics->recordPollCycle(); });
+}
+
+// The Cost page's prices: the catalog with the workspace's overrides, PTUs at its basis.
+CostAccrual pricingFor(const Workspace& workspace)
+{
+    PriceCatalog catalog = PriceCatalog::builtin();
+    QString warning;
+    if (!workspace.priceOverrides.isEmpty() &&
+        !catalog.applyOverrides(QJsonDocument(workspace.priceOverrides).toJson(), &warning))
+        std::fprintf(stderr, "inferscope: the workspace's price overrides were ignored: %s\n",
+                     qPrintable(warning));
+    QString billingWarning;
+    const PtuBilling billing = ptuBillingOf(workspace.budget, &billingWarning);
+    if (!billingWarning.isEmpty())
+        std::fprintf(stderr, "inferscope: %s\n", qPrintable(billingWarning));
+    return CostAccrual(CostEngine(catalog), billing, workspace.demo);
 }
 
 // "http://127.0.0.1:9464", or the named address ("http://0.0.0.0:9464"), with the bound port.
@@ -76,6 +99,7 @@ int runCollect(const Invocation& inv)
             return 1;
         }
         metrics = std::make_unique<CollectorMetrics>(nowUtc());
+        metrics->setPricing(pricingFor(session.workspace()));
         for (const Connection& c : session.workspace().connections)
             metrics->addConnection(c.id, c.kind, c.pollIntervalSeconds);
         server = std::make_unique<MetricsServer>(metrics.get());

@@ -12,6 +12,7 @@
 #include <QSet>
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace isc {
 namespace {
@@ -114,6 +115,15 @@ bool plausible(double v)
 }
 
 const QString kOther = QStringLiteral("_other");
+const QString kDeploymentKey = QStringLiteral("ModelDeploymentName");
+// Azure's share of a minute's prompt served from the cache (percent), as the Cost page reads it.
+const QLatin1String kCacheMatchRate("AzureOpenAIContextTokensCacheMatchRate");
+
+const char* const kCostHelp =
+    "Cost in USD of the usage in the stored minutes since the collector started, and of "
+    "provisioned (PTU) time since then, priced per deployment as the Cost page prices it "
+    "(catalog, workspace overrides, Azure by the inventory's model, version and SKU); "
+    "rate(...) x 3600 is USD per hour. Deployments without a price are left out.";
 
 } // namespace
 
@@ -124,9 +134,13 @@ struct CollectorMetrics::Private
     {
         Family family = Requests;
         QString deployment, extra;
+        QString name; ///< the stored deployment label (priced by it), unlike `deployment`
         bool spillover = false;
+        bool batch = false;           ///< Batch API usage, priced at the batch rate
+        bool azurePrompt = false;     ///< Azure prompt tokens: a cached share is priced apart
         QMap<qint64, double> minutes; ///< minute -> highest value seen
         double folded = 0;            ///< minutes past the revision horizon
+        double foldedCached = 0;      ///< of those, prompt x cache match rate (azurePrompt)
         qint64 foldedBefore = 0;      ///< minutes before this are folded
         double total() const
         {
@@ -151,6 +165,8 @@ struct CollectorMetrics::Private
         QSet<QString> overLimit;
         QHash<SeriesKey, Counter> counters;
         QHash<QString, Gauge> gauges;
+        /// Azure cache match rate (percent) by deployment and minute, while prompts may need it.
+        QHash<QString, QMap<qint64, double>> cacheRates;
         SourceHealth health;
         double batches = 0, errors = 0;
         qint64 newestSample = 0;
@@ -162,6 +178,7 @@ struct CollectorMetrics::Private
     QMap<QString, Source> sources; ///< sorted by id
     double pollCycles = 0, storeFailures = 0;
     bool storeFailing = false;
+    std::optional<CostAccrual> pricing;
 
     Source& source(const QString& id)
     {
@@ -187,6 +204,13 @@ struct CollectorMetrics::Private
     }
     void addCounter(Source& s, const SeriesSamples& series, const Route& route);
     void addGauge(Source& s, const SeriesSamples& series, const Route& route);
+    static double cachedShare(const Source& s, const Counter& c, qint64 minute, double value)
+    {
+        const double rate = s.cacheRates.value(c.name).value(minute, 0.0);
+        return value * std::clamp(rate, 0.0, 100.0) / 100.0;
+    }
+    void addCacheRates(Source& s, const SeriesSamples& series);
+    QMap<QString, CostAccrual::Priced> cost(const Source& s, qint64 now) const;
     bool fresh(const Source& s, qint64 now) const
     {
         if (s.health.state == SourceHealth::State::Backfilling)
@@ -209,6 +233,10 @@ void CollectorMetrics::Private::addCounter(Source& s, const SeriesSamples& serie
             safeLabelValue(labels::value(series.key.labels, QStringLiteral("ModelDeploymentName")));
         Counter c;
         c.family = route.family;
+        c.name = labels::value(series.key.labels, kDeploymentKey);
+        c.batch =
+            labels::value(series.key.labels, QStringLiteral("batch")) == QLatin1String("true");
+        c.azurePrompt = series.key.metric == QLatin1String("ProcessedPromptTokens");
         c.deployment = admit(s, deployment, true);
         c.extra = route.extra
                       ? QLatin1String(route.extra)
@@ -234,9 +262,74 @@ void CollectorMetrics::Private::addCounter(Source& s, const SeriesSamples& serie
     while (!c.minutes.isEmpty() &&
            c.minutes.firstKey() < c.minutes.lastKey() - limits.revisionHorizonSeconds) {
         c.folded += c.minutes.first();
+        if (c.azurePrompt)
+            c.foldedCached += cachedShare(s, c, c.minutes.firstKey(), c.minutes.first());
         c.foldedBefore = c.minutes.firstKey() + 60;
         c.minutes.erase(c.minutes.begin());
     }
+}
+
+void CollectorMetrics::Private::addCacheRates(Source& s, const SeriesSamples& series)
+{
+    QMap<qint64, double>& rates = s.cacheRates[labels::value(series.key.labels, kDeploymentKey)];
+    for (const Sample& sample : series.samples) {
+        if (plausible(sample.value))
+            rates.insert(floorTo(sample.ts, 60), sample.value);
+    }
+    // Prompts fold at the revision horizon: older rates are no longer asked for.
+    while (!rates.isEmpty() &&
+           rates.firstKey() < rates.lastKey() - 2 * limits.revisionHorizonSeconds)
+        rates.erase(rates.begin());
+}
+
+QMap<QString, CostAccrual::Priced> CollectorMetrics::Private::cost(const Source& s,
+                                                                   qint64 now) const
+{
+    // Token classes per stored deployment and batch flag, as CostQuery gathers them.
+    QMap<std::pair<QString, bool>, CostAccrual::Usage> usage;
+    QHash<QString, QString> labelOf; ///< stored deployment -> its (capped) label
+    for (const Counter& c : s.counters) {
+        CostAccrual::Usage& u = usage[{c.name, c.batch}];
+        u.deployment = c.name;
+        u.batch = c.batch;
+        labelOf.insert(c.name, c.deployment);
+        const qint64 n = std::llround(c.total());
+        if (c.family == Requests && c.extra != QLatin1String("failed"))
+            u.tokens.requests += n;
+        else if (c.family == OutputTokens)
+            u.tokens.output += n;
+        else if (c.family != InputTokens)
+            continue;
+        else if (c.azurePrompt) {
+            u.azurePrompt += n;
+            u.azureCached += c.foldedCached;
+            for (auto m = c.minutes.cbegin(); m != c.minutes.cend(); ++m)
+                u.azureCached += cachedShare(s, c, m.key(), m.value());
+        } else if (c.extra == QLatin1String("cached"))
+            u.tokens.cachedInput += n;
+        else if (c.extra == QLatin1String("write_5m"))
+            u.tokens.cacheWrite5m += n;
+        else if (c.extra == QLatin1String("write_1h"))
+            u.tokens.cacheWrite1h += n;
+        else
+            u.tokens.uncachedInput += n; // "uncached", or a whole prompt without a split
+    }
+    const QMap<QString, CostAccrual::Priced> priced =
+        pricing->price(s.id, s.kind, usage.values().toVector(), now);
+    QMap<QString, CostAccrual::Priced> out;
+    for (auto it = priced.cbegin(); it != priced.cend(); ++it) {
+        // Provisioned deployments without traffic were admitted with their inventory.
+        const QString label =
+            labelOf.contains(it.key())
+                ? labelOf.value(it.key())
+                : (s.deployments.contains(safeLabelValue(it.key())) ? safeLabelValue(it.key())
+                                                                    : kOther);
+        CostAccrual::Priced& p = out[label];
+        p.total += it.value().total;
+        if (p.pricing.isEmpty() || p.pricing == QLatin1String("catalog"))
+            p.pricing = it.value().pricing;
+    }
+    return out;
 }
 
 void CollectorMetrics::Private::addGauge(Source& s, const SeriesSamples& series, const Route& route)
@@ -280,11 +373,34 @@ void CollectorMetrics::addConnection(const QString& id, const QString& kind,
     s.pollInterval = std::max(1, pollIntervalSeconds);
 }
 
+void CollectorMetrics::setPricing(CostAccrual pricing)
+{
+    d->pricing = std::move(pricing);
+}
+
+void CollectorMetrics::recordInventory(const QString& connection, const Deployments& deployments,
+                                       qint64 now)
+{
+    Private::Source& s = d->source(connection);
+    // Provisioned deployments cost PTU time without traffic: they take a label of their own.
+    for (const Deployment& dep : deployments) {
+        if (dep.isProvisioned())
+            d->admit(s, safeLabelValue(dep.name), true);
+    }
+    if (d->pricing)
+        d->pricing->setInventory(connection, deployments, d->startedAt, now);
+}
+
 void CollectorMetrics::recordStored(const QString& connection, const QVector<SeriesSamples>& series)
 {
     Private::Source& s = d->source(connection);
     s.batches += 1;
     d->storeFailing = false;
+    // Rates first: a prompt counter folding in this batch prices its cached share with them.
+    for (const SeriesSamples& one : series) {
+        if (one.key.metric == kCacheMatchRate && one.key.aggregation == QLatin1String("average"))
+            d->addCacheRates(s, one);
+    }
     for (const SeriesSamples& one : series) {
         for (const Sample& sample : one.samples)
             s.newestSample = std::max(s.newestSample, sample.ts);
@@ -361,6 +477,19 @@ QVector<MetricFamily> CollectorMetrics::families(qint64 now) const
         }
     }
     out += usage;
+
+    if (d->pricing) {
+        MetricFamily cost = family("inferscope_cost_usd_total", "counter", "", kCostHelp);
+        for (const Private::Source& s : d->sources) {
+            const auto priced = d->cost(s, now);
+            for (auto it = priced.cbegin(); it != priced.cend(); ++it)
+                cost.samples.append({{{connection, safeLabelValue(s.id)},
+                                      {deploymentLabel, it.key()},
+                                      {QStringLiteral("pricing"), it.value().pricing}},
+                                     it.value().total.toUnits()});
+        }
+        out.append(cost);
+    }
 
     // Each source's health.
     MetricFamily up = family("inferscope_source_up", "gauge", "",

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "core/deployment.h"
 #include "core/sample.h"
 #include "core/sourcehealth.h"
+#include "exposition/costaccrual.h"
 #include "exposition/prometheusexposition.h"
 
 #include <QByteArray>
@@ -14,7 +16,8 @@ namespace isc {
 /// What the collector knows, as Prometheus families (README, "Metrics for Prometheus"): per
 /// connection and deployment the requests, tokens, 429s and spillover as `_total` counters
 /// accumulated from the stored minutes since the start; PTU utilization, TTFT and TTLT of the
-/// newest stored minute as gauges; each source's health and the collector's own. Fed on the
+/// newest stored minute as gauges; the cost of the stored usage (and PTU time) as a `_total`
+/// counter once pricing is set; each source's health and the collector's own. Fed on the
 /// collector's thread after each write lands; it keeps no clock, `now` is passed in.
 class CollectorMetrics
 {
@@ -39,6 +42,11 @@ public:
 
     /// Declares a connection (its workspace id, kind and poll interval in seconds).
     void addConnection(const QString& id, const QString& kind, int pollIntervalSeconds);
+    /// Prices the stored usage from now on (inferscope_cost_usd_total); without it, no cost.
+    void setPricing(CostAccrual pricing);
+    /// The inventory of `connection` was stored at `now` (s UTC): Azure deployments are priced
+    /// by it, provisioned ones by their PTU time.
+    void recordInventory(const QString& connection, const Deployments& deployments, qint64 now);
     /// The series of one batch landed in the store for `connection`.
     void recordStored(const QString& connection, const QVector<SeriesSamples>& series);
     /// A poll, backfill chunk or metric of `connection` failed (a gap was recorded).

@@ -337,8 +337,11 @@ Collector::Collector(Workspace workspace, SampleStore* store, QObject* parent)
                 if (!d->store)
                     return;
                 whenReady(
-                    this, d->store->saveDeployments(id, deps), [this, src](const WriteReport& r) {
-                        if (!r.ok && d->find(src))
+                    this, d->store->saveDeployments(id, deps),
+                    [this, src, id, deps](const WriteReport& r) {
+                        if (r.ok)
+                            emit inventoryStored(id, deps);
+                        else if (d->find(src))
                             d->storeFailed(
                                 src,
                                 QStringLiteral("could not store the deployments: %1").arg(r.error));

@@ -59,6 +59,8 @@ signals:
     void failureReported(const QString& sourceName, const QString& message);
     /// A poll's or backfill chunk's batch landed in the store (every one, for the exposition).
     void batchStored(const isc::PollBatch& batch);
+    /// A source's inventory (its deployments) landed in the store (for the exposition's cost).
+    void inventoryStored(const QString& sourceId, const isc::Deployments& deployments);
     /// A source's poll, backfill chunk or single metric failed; its gap marker follows.
     void sourceFailed(const isc::GapMarker& gap);
     /// A write into the store failed for `sourceId` (its health says why, in words).

@@ -1,6 +1,7 @@
 #include "core/labels.h"
 #include "exposition/collectormetrics.h"
 #include "sources/prometheus/prometheusparser.h"
+#include "testsupport.h"
 
 #include <QtTest/QtTest>
 #include <optional>
@@ -65,6 +66,43 @@ QVector<Sample> minutes(const QString& text)
     return out;
 }
 
+// The test catalog (tests/data/cost/catalog_small.json): known prices, so the sums can fail.
+CostEngine testEngine(const QByteArray& overrides = {})
+{
+    QString error;
+    auto catalog = PriceCatalog::fromJson(
+        isc::test::readFixture(QStringLiteral("cost/catalog_small.json")), &error);
+    if (!catalog)
+        qFatal("catalog: %s", qPrintable(error));
+    if (!overrides.isEmpty() && !catalog->applyOverrides(overrides, &error))
+        qFatal("overrides: %s", qPrintable(error));
+    return CostEngine(*catalog);
+}
+
+Deployment deployment(const QString& name, const QString& model, const QString& sku,
+                      int capacity = 0)
+{
+    Deployment d;
+    d.source = QStringLiteral("east");
+    d.name = name;
+    d.model = model;
+    d.version = QStringLiteral("2024-11-20");
+    d.sku = sku;
+    d.capacity = capacity;
+    return d;
+}
+
+// "Metric[/aggregation] deployment [batch] minutes", e.g. "OutputTokens gpt-4o batch 0:10".
+SeriesSamples usage(const QString& spec)
+{
+    const QStringList p = spec.split(QLatin1Char(' '));
+    const QStringList metric = p.at(0).split(QLatin1Char('/'));
+    QList<Label> l{{QStringLiteral("ModelDeploymentName"), p.at(1)}};
+    if (p.size() == 4)
+        l.append({QStringLiteral("batch"), QStringLiteral("true")});
+    return series(metric.at(0), metric.value(1, QStringLiteral("total")), l, minutes(p.last()));
+}
+
 } // namespace
 
 class tst_CollectorMetrics : public QObject
@@ -86,6 +124,10 @@ private slots:
     void healthz();
     void everyFamilyParsesBack_data();
     void everyFamilyParsesBack();
+    void costPerDeployment_data();
+    void costPerDeployment();
+    void provisionedCostFollowsTheInventory();
+    void noCostWithoutPricing();
 };
 
 void tst_CollectorMetrics::countersAccumulateStoredMinutes_data()
@@ -448,12 +490,19 @@ void tst_CollectorMetrics::everyFamilyParsesBack()
     QFETCH(bool, openMetrics);
     CollectorMetrics m(kStart);
     m.addConnection(QStringLiteral("east"), QStringLiteral("azure-openai"), 60);
+    m.setPricing(CostAccrual(testEngine(), PtuBilling::Hourly, false));
+    m.recordInventory(QStringLiteral("east"),
+                      {deployment(QStringLiteral("d"), QStringLiteral("gpt-4o"),
+                                  QStringLiteral("GlobalStandard"))},
+                      kStart);
     m.recordStored(
         QStringLiteral("east"),
-        {requests("d", "429", minutes("0:3")),
+        {requests("d", "429", minutes("0:3")), usage(QStringLiteral("GeneratedTokens d 0:1000")),
          series(QStringLiteral("TtftMs"), QStringLiteral("p50"),
                 {{QStringLiteral("ModelDeploymentName"), QStringLiteral("d")}}, minutes("0:120"))});
     const QVector<MetricFamily> families = m.families(kStart + 60);
+    QVERIFY(valueOf(families, QStringLiteral("inferscope_cost_usd_total"),
+                    at(QStringLiteral("d"), QStringLiteral("pricing"), QStringLiteral("catalog"))));
     const auto r = prometheus::parseExposition(
         PrometheusExposition::render(families, openMetrics ? ScrapeFormat::OpenMetrics100
                                                            : ScrapeFormat::Text004),
@@ -468,6 +517,129 @@ void tst_CollectorMetrics::everyFamilyParsesBack()
         QVERIFY2(f.unit.isEmpty() || f.name.endsWith(QLatin1Char('_') + f.unit),
                  qPrintable(f.name));
     }
+}
+
+void tst_CollectorMetrics::costPerDeployment_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QStringList>("stored");
+    QTest::addColumn<QByteArray>("overrides");
+    QTest::addColumn<bool>("demo");
+    QTest::addColumn<QString>("deployment");
+    QTest::addColumn<QString>("pricing");
+    QTest::addColumn<double>("usd"); ///< < 0: no sample (no price)
+    // Prices per 1M tokens from catalog_small.json; a minute before the start is not counted.
+    QTest::newRow("openai: uncached, cached, output")
+        << "openai"
+        << QStringList{"InputTokensUncached gpt-4o -1:5000000,0:600000,1:400000",
+                       "InputTokensCached gpt-4o 0:200000", "OutputTokens gpt-4o 1:100000"}
+        << QByteArray() << false << "gpt-4o"
+        << "catalog" << 2.50 + 0.25 + 1.00;
+    QTest::newRow("openai: batch usage at the batch rate")
+        << "openai"
+        << QStringList{"OutputTokens gpt-4o 0:1000000", "OutputTokens gpt-4o batch 0:1000000"}
+        << QByteArray() << false << "gpt-4o"
+        << "catalog" << 10.00 + 5.00;
+    QTest::newRow("a whole prompt without a cache split is uncached input")
+        << "openai" << QStringList{"InputTokens nocache 0:2000000", "OutputTokens nocache 0:500000"}
+        << QByteArray() << false << "nocache"
+        << "unconfirmed" << 2.00 + 1.00;
+    QTest::newRow("anthropic: cache writes, cache reads, output")
+        << "anthropic"
+        << QStringList{"CacheWrite5mTokens claude-test-20250101 0:1000000",
+                       "CacheWrite1hTokens claude-test-20250101 0:1000000",
+                       "InputTokensCached claude-test-20250101 0:1000000",
+                       "OutputTokens claude-test-20250101 0:1000000"}
+        << QByteArray() << false << "claude-test-20250101"
+        << "catalog" << 3.75 + 6.00 + 0.30 + 15.00;
+    QTest::newRow("azure: by the inventory's model and SKU, the cached share per minute")
+        << "azure-openai"
+        << QStringList{"ProcessedPromptTokens chat 0:1000000,1:1000000",
+                       "AzureOpenAIContextTokensCacheMatchRate/average chat 0:40,1:0",
+                       "GeneratedTokens chat 0:100000"}
+        << QByteArray() << false << "chat"
+        << "catalog" << 0.50 + 4.00 + 1.00;
+    QTest::newRow("azure: a deployment missing from the inventory has no price")
+        << "azure-openai" << QStringList{"GeneratedTokens ghost 0:100000"} << QByteArray() << false
+        << "ghost"
+        << "catalog" << -1.0;
+    QTest::newRow("a workspace override")
+        << "openai" << QStringList{"OutputTokens gpt-4o 0:1000000"}
+        << QByteArray("[{\"provider\": \"openai\", \"model\": \"gpt-4o\", "
+                      "\"discountPercent\": \"20\", \"note\": \"EA\"}]")
+        << false << "gpt-4o"
+        << "override" << 8.00;
+    QTest::newRow("the demo's cost is labelled demo")
+        << "openai" << QStringList{"OutputTokens gpt-4o 0:1000000"} << QByteArray() << true
+        << "gpt-4o"
+        << "demo" << 10.00;
+}
+
+void tst_CollectorMetrics::costPerDeployment()
+{
+    QFETCH(QString, kind);
+    QFETCH(QStringList, stored);
+    QFETCH(QByteArray, overrides);
+    QFETCH(bool, demo);
+    QFETCH(QString, deployment);
+    QFETCH(QString, pricing);
+    QFETCH(double, usd);
+    CollectorMetrics m(kStart);
+    m.addConnection(QStringLiteral("east"), kind, 60);
+    m.setPricing(CostAccrual(testEngine(overrides), PtuBilling::Hourly, demo));
+    m.recordInventory(QStringLiteral("east"),
+                      {::deployment(QStringLiteral("chat"), QStringLiteral("gpt-4o"),
+                                    QStringLiteral("GlobalStandard"))},
+                      kStart);
+    // One series a batch, as polls of several metrics land: the rates may follow the prompts.
+    for (const QString& one : stored)
+        m.recordStored(QStringLiteral("east"), {usage(one)});
+    const auto f = m.families(kStart + 120);
+    const auto value = valueOf(f, QStringLiteral("inferscope_cost_usd_total"),
+                               at(deployment, QStringLiteral("pricing"), pricing));
+    if (usd < 0) {
+        for (const MetricFamily& family : f)
+            QVERIFY(family.name != QLatin1String("inferscope_cost_usd_total") ||
+                    family.samples.isEmpty());
+        return;
+    }
+    QVERIFY(value);
+    QCOMPARE(qRound64(*value * 1e6), qRound64(usd * 1e6)); // exact to the micro-dollar
+}
+
+void tst_CollectorMetrics::provisionedCostFollowsTheInventory()
+{
+    // 100 PTU at $2.00 per PTU-hour (catalog_small.json), hourly billing.
+    CollectorMetrics m(kStart);
+    m.addConnection(QStringLiteral("east"), QStringLiteral("azure-openai"), 60);
+    m.setPricing(CostAccrual(testEngine(), PtuBilling::Hourly, false));
+    const QString sku = QStringLiteral("ProvisionedManaged");
+    m.recordInventory(QStringLiteral("east"),
+                      {deployment(QStringLiteral("ptu"), QStringLiteral("gpt-4o"), sku, 100)},
+                      kStart + 30);
+    // Its tokens are included in the PTU price.
+    m.recordStored(QStringLiteral("east"), {usage(QStringLiteral("GeneratedTokens ptu 0:5000"))});
+    const QString name = QStringLiteral("inferscope_cost_usd_total");
+    const Labels l =
+        at(QStringLiteral("ptu"), QStringLiteral("pricing"), QStringLiteral("catalog"));
+    // The first inventory: it existed when the collector started.
+    QCOMPARE(valueOf(m.families(kStart + 1800), name, l), std::optional<double>(100.0));
+    // Grown to 200 PTU after an hour, removed after two: the counter never goes back.
+    m.recordInventory(QStringLiteral("east"),
+                      {deployment(QStringLiteral("ptu"), QStringLiteral("gpt-4o"), sku, 200)},
+                      kStart + 3600);
+    QCOMPARE(valueOf(m.families(kStart + 5400), name, l), std::optional<double>(200.0 + 200.0));
+    m.recordInventory(QStringLiteral("east"), {}, kStart + 7200);
+    QCOMPARE(valueOf(m.families(kStart + 9000), name, l), std::optional<double>(200.0 + 400.0));
+}
+
+void tst_CollectorMetrics::noCostWithoutPricing()
+{
+    CollectorMetrics m(kStart);
+    m.addConnection(QStringLiteral("east"), QStringLiteral("openai"), 60);
+    m.recordStored(QStringLiteral("east"), {usage(QStringLiteral("OutputTokens gpt-4o 0:1000"))});
+    for (const MetricFamily& f : m.families(kStart + 60))
+        QVERIFY(f.name != QLatin1String("inferscope_cost_usd_total"));
 }
 
 QTEST_GUILESS_MAIN(tst_CollectorMetrics)

@@ -2,6 +2,8 @@
 
 #include <QUrl>
 #include <QUrlQuery>
+#include <QtEndian>
+#include <cstring>
 #include <libpq-fe.h>
 
 namespace isc::pg {
@@ -74,6 +76,19 @@ double Result::real(int row, int col) const
 {
     // The C locale's strtod: the server writes "1.5", "Infinity", "NaN".
     return std::strtod(PQgetvalue(m_r, row, col), nullptr);
+}
+
+qint64 Result::binaryInt64(int row, int col) const
+{
+    return qFromBigEndian<qint64>(PQgetvalue(m_r, row, col));
+}
+
+double Result::binaryReal(int row, int col) const
+{
+    const quint64 bits = qFromBigEndian<quint64>(PQgetvalue(m_r, row, col));
+    double v = 0;
+    std::memcpy(&v, &bits, sizeof v);
+    return v;
 }
 
 QByteArray Result::sqlState() const
@@ -156,16 +171,31 @@ Result Connection::exec(const char* sql)
     return Result(m_conn ? PQexec(m_conn, sql) : nullptr);
 }
 
-Result Connection::exec(const char* sql, const QVector<QByteArray>& params)
+namespace {
+
+PGresult* execParams(PGconn* conn, const char* sql, const QVector<QByteArray>& params,
+                     int resultFormat)
 {
-    if (!m_conn)
-        return Result();
+    if (!conn)
+        return nullptr;
     QVector<const char*> values;
     values.reserve(params.size());
     for (const QByteArray& p : params)
         values.append(p.isNull() ? nullptr : p.constData());
-    return Result(PQexecParams(m_conn, sql, int(values.size()), nullptr, values.constData(),
-                               nullptr, nullptr, 0));
+    return PQexecParams(conn, sql, int(values.size()), nullptr, values.constData(), nullptr,
+                        nullptr, resultFormat);
+}
+
+} // namespace
+
+Result Connection::exec(const char* sql, const QVector<QByteArray>& params)
+{
+    return Result(execParams(m_conn, sql, params, 0));
+}
+
+Result Connection::execBinary(const char* sql, const QVector<QByteArray>& params)
+{
+    return Result(execParams(m_conn, sql, params, 1));
 }
 
 bool Connection::run(const char* sql, QString* error)
@@ -180,6 +210,33 @@ bool Connection::run(const char* sql, const QVector<QByteArray>& params, QString
         return true;
     if (error) {
         *error = r.message();
+        if (error->isEmpty())
+            *error = lastError();
+    }
+    return false;
+}
+
+bool Connection::copyIn(const char* sql, const QByteArray& data, QString* error)
+{
+    const Result started = exec(sql);
+    if (!started.get() || PQresultStatus(started.get()) != PGRES_COPY_IN) {
+        if (error) {
+            *error = started.message();
+            if (error->isEmpty())
+                *error = lastError();
+        }
+        return false;
+    }
+    const bool sent = PQputCopyData(m_conn, data.constData(), int(data.size())) == 1;
+    // Ended either way: a COPY left open would hold the connection.
+    const bool ended = PQputCopyEnd(m_conn, sent ? nullptr : "the rows could not be sent") == 1;
+    const Result done(PQgetResult(m_conn));
+    while (PGresult* more = PQgetResult(m_conn))
+        PQclear(more);
+    if (sent && ended && done.get() && PQresultStatus(done.get()) == PGRES_COMMAND_OK)
+        return true;
+    if (error) {
+        *error = done.message();
         if (error->isEmpty())
             *error = lastError();
     }

@@ -32,6 +32,9 @@ public:
     QString text(int row, int col) const;
     qint64 int64(int row, int col) const;
     double real(int row, int col) const;
+    /// A bigint or double precision of a binary-format result (Connection::execBinary()).
+    qint64 binaryInt64(int row, int col) const;
+    double binaryReal(int row, int col) const;
     /// The server's SQLSTATE ("40001", "57P01", ...), empty when there is none.
     QByteArray sqlState() const;
     /// The server's primary message, in one line.
@@ -63,9 +66,14 @@ public:
 
     Result exec(const char* sql);
     Result exec(const char* sql, const QVector<QByteArray>& params);
+    /// As exec(), the result's columns in binary format: no number printed and parsed again.
+    Result execBinary(const char* sql, const QVector<QByteArray>& params);
     /// Runs `sql` (a command); false with `error` set to the server's words on failure.
     bool run(const char* sql, QString* error);
     bool run(const char* sql, const QVector<QByteArray>& params, QString* error);
+    /// Runs `sql` (a COPY ... FROM STDIN) sending `data` (COPY's text format) as its rows;
+    /// false with `error` set to the server's words on failure.
+    bool copyIn(const char* sql, const QByteArray& data, QString* error);
 
     /// The connection's last error in one line (a lost connection says so).
     QString lastError() const;

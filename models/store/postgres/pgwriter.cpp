@@ -4,6 +4,7 @@
 
 #include <QMap>
 #include <algorithm>
+#include <limits>
 
 namespace isc {
 
@@ -33,25 +34,23 @@ constexpr Partitioned kPartitioned[] = {{"samples", PostgresStore::kRawPartition
                                         {"rollup_5m", PostgresStore::kRollupPartition},
                                         {"rollup_15m", PostgresStore::kRollupPartition}};
 
-// Each rollup is recomputed from the raw minutes of the hours a poll touched: exact, and the
-// same sums the SQLite backend keeps.
-const char* const kRollupStatements[] = {
-    "INSERT INTO rollup_5m(series_id, ts, min, max, sum, count) SELECT s.series_id, s.ts - s.ts "
-    "% 300, min(s.value), max(s.value), sum(s.value), count(*) FROM samples s JOIN "
-    "unnest($1::bigint[], $2::bigint[]) AS t(sid, h) ON s.series_id = t.sid AND s.ts >= t.h AND "
-    "s.ts < t.h + 3600 GROUP BY 1, 2 ON CONFLICT(series_id, ts) DO UPDATE SET min = "
-    "excluded.min, max = excluded.max, sum = excluded.sum, count = excluded.count",
-    "INSERT INTO rollup_15m(series_id, ts, min, max, sum, count) SELECT s.series_id, s.ts - "
-    "s.ts % 900, min(s.value), max(s.value), sum(s.value), count(*) FROM samples s JOIN "
-    "unnest($1::bigint[], $2::bigint[]) AS t(sid, h) ON s.series_id = t.sid AND s.ts >= t.h AND "
-    "s.ts < t.h + 3600 GROUP BY 1, 2 ON CONFLICT(series_id, ts) DO UPDATE SET min = "
-    "excluded.min, max = excluded.max, sum = excluded.sum, count = excluded.count",
-    "INSERT INTO rollup_1h(series_id, ts, min, max, sum, count) SELECT s.series_id, s.ts - "
-    "s.ts % 3600, min(s.value), max(s.value), sum(s.value), count(*) FROM samples s JOIN "
-    "unnest($1::bigint[], $2::bigint[]) AS t(sid, h) ON s.series_id = t.sid AND s.ts >= t.h AND "
-    "s.ts < t.h + 3600 GROUP BY 1, 2 ON CONFLICT(series_id, ts) DO UPDATE SET min = "
-    "excluded.min, max = excluded.max, sum = excluded.sum, count = excluded.count",
-};
+// Each rollup bucket the poll's minutes (in `incoming`) fall in is recomputed from its raw
+// minutes: exact, the same sums the SQLite backend keeps, and an index probe per touched
+// (series, bucket), never a scan of whole partitions or a rewrite of untouched buckets. $1 and $2
+// bound the poll's hours: the planner then leaves out every other partition (each probe would
+// otherwise visit every day's index).
+#define ISC_ROLLUP(table, width)                                                                   \
+    "INSERT INTO " table "(series_id, ts, min, max, sum, count) SELECT k.series_id, k.b, "         \
+    "a.min, a.max, a.sum, a.count FROM (SELECT DISTINCT series_id, ts - ts % " width " AS b "      \
+    "FROM incoming) k CROSS JOIN LATERAL (SELECT min(value), max(value), sum(value), count(*) "    \
+    "FROM samples WHERE series_id = k.series_id AND ts >= k.b AND ts < k.b + " width               \
+    " AND ts >= $1 AND ts < $2) a ON "                                                             \
+    "CONFLICT(series_id, ts) DO UPDATE SET min = excluded.min, max = excluded.max, sum = "         \
+    "excluded.sum, count = excluded.count"
+const char* const kRollupStatement =
+    "WITH r5 AS (" ISC_ROLLUP("rollup_5m", "300") "), r15 AS (" ISC_ROLLUP(
+        "rollup_15m", "900") ") " ISC_ROLLUP("rollup_1h", "3600");
+#undef ISC_ROLLUP
 
 } // namespace
 
@@ -136,12 +135,24 @@ bool PostgresStore::Private::seriesId(const SeriesKey& key, const QString& unit,
     return true;
 }
 
+bool PostgresStore::Private::ensureIncoming(QString* error)
+{
+    // Outside the poll's transaction, so a rolled-back poll does not take it along.
+    if (!incomingReady)
+        incomingReady = conn.run("CREATE TEMP TABLE IF NOT EXISTS incoming(series_id bigint NOT "
+                                 "NULL, ts bigint NOT NULL, value double precision NOT NULL) "
+                                 "ON COMMIT DELETE ROWS",
+                                 error);
+    return incomingReady;
+}
+
 bool PostgresStore::Private::writeInTransaction(const PollBatch& batch, qsizetype* written,
                                                 QString* error)
 {
-    QVector<qint64> ids, times;
-    QVector<double> values;
-    QVector<qint64> touchedIds, touchedHours;
+    // The rows in COPY's text format: "series_id\tts\tvalue\n".
+    QByteArray rows;
+    qsizetype count = 0;
+    qint64 first = std::numeric_limits<qint64>::max(), last = 0;
     for (const SeriesSamples& s : batch.series) {
         SeriesKey key = s.key;
         if (key.source.isEmpty())
@@ -153,39 +164,40 @@ bool PostgresStore::Private::writeInTransaction(const PollBatch& batch, qsizetyp
         QMap<qint64, double> minutes;
         for (const Sample& smp : s.samples)
             minutes.insert(floorTo(smp.ts, 60), smp.value);
-        qint64 lastHour = -1;
+        const QByteArray idText = pg::param(id) + '\t';
+        rows.reserve(rows.size() + minutes.size() * (idText.size() + 32));
         for (auto it = minutes.cbegin(); it != minutes.cend(); ++it) {
-            ids.append(id);
-            times.append(it.key());
-            values.append(it.value());
-            const qint64 hour = floorTo(it.key(), 3600);
-            if (hour != lastHour) {
-                touchedIds.append(id);
-                touchedHours.append(hour);
-                lastHour = hour;
-            }
+            rows += idText;
+            rows += pg::param(it.key());
+            rows += '\t';
+            rows += pg::param(it.value());
+            rows += '\n';
+            ++count;
+            first = std::min(first, it.key());
+            last = std::max(last, it.key());
         }
     }
-    if (!ids.isEmpty() &&
-        !conn.run("INSERT INTO samples(series_id, ts, value) SELECT * FROM unnest($1::bigint[], "
-                  "$2::bigint[], $3::float8[]) ON CONFLICT(series_id, ts) DO UPDATE SET value = "
-                  "excluded.value",
-                  {pg::arrayParam(ids), pg::arrayParam(times), pg::arrayParam(values)}, error))
+    // COPY into the session's temporary table, then one upsert from it: COPY parses rows far
+    // faster than unnest() of text arrays.
+    if (count > 0 && (!conn.copyIn("COPY incoming FROM STDIN", rows, error) ||
+                      !conn.run("INSERT INTO samples(series_id, ts, value) SELECT series_id, ts, "
+                                "value FROM incoming ON CONFLICT(series_id, ts) DO UPDATE SET "
+                                "value = excluded.value",
+                                error)))
         return false;
-    if (settings.maintainRollups && !touchedIds.isEmpty()) {
-        const QVector<QByteArray> params{pg::arrayParam(touchedIds), pg::arrayParam(touchedHours)};
-        for (const char* sql : kRollupStatements) {
-            if (!conn.run(sql, params, error))
-                return false;
-        }
+    if (settings.maintainRollups && count > 0) {
+        if (!conn.run(kRollupStatement,
+                      {pg::param(floorTo(first, 3600)), pg::param(floorTo(last, 3600) + 3600)},
+                      error))
+            return false;
     }
     if (owned.contains(batch.source) &&
         !conn.run("UPDATE writers SET last_poll = $2 WHERE source = $1",
                   {pg::param(batch.source), pg::param(nowUtc())}, error))
         return false;
     // Viewers LISTEN: delivered at commit, never for a poll rolled back or without samples.
-    *written = ids.size();
-    if (ids.isEmpty())
+    *written = count;
+    if (count == 0)
         return true;
     const TimeRange w = storeimpl::pollWindow(batch);
     const QString payload = QStringLiteral("%1\t%2\t%3").arg(batch.source).arg(w.from).arg(w.to);
@@ -226,6 +238,7 @@ WriteReport PostgresStore::write(const PollBatch& polled)
     // A server restarted mid-poll loses the open transaction: reconnect, send it all again.
     for (int attempt = 0; attempt < 2; ++attempt) {
         if (attempt > 0) {
+            d->incomingReady = false; // temporary tables end with their session
             d->seriesCache.clear();
             d->unitCache.clear();
             if (!d->conn.reset() || !d->listen(&error) || !d->loadPartitions(&error))
@@ -239,7 +252,8 @@ WriteReport PostgresStore::write(const PollBatch& polled)
             }
         }
         qsizetype written = 0;
-        bool ok = d->ensurePartitions(batch, &error) && d->conn.run("BEGIN", &error);
+        bool ok = d->ensurePartitions(batch, &error) && d->ensureIncoming(&error) &&
+                  d->conn.run("BEGIN", &error);
         if (ok) {
             ok = d->writeInTransaction(batch, &written, &error) && d->conn.run("COMMIT", &error);
             if (!ok)

@@ -239,6 +239,8 @@ WriterClaim PostgresStore::claimWriter(const QString& source, const QString& hol
     if (!claim.error.isEmpty())
         return claim;
     QString error;
+    if (d->conn.isBroken())
+        d->incomingReady = false; // temporary tables end with their session
     if (d->conn.isBroken() && (!d->conn.reset() || !d->listen(&error))) {
         claim.error = QStringLiteral("The history database %1 is unreachable: %2")
                           .arg(d->shown, d->conn.lastError());
@@ -282,6 +284,7 @@ void PostgresStore::close()
     d->listener.reset();
     d->owned.clear(); // the server releases a session's locks when it ends
     d->claimed.clear();
+    d->incomingReady = false;
     d->conn.close();
     d->seriesCache.clear();
     d->unitCache.clear();

@@ -28,6 +28,7 @@ struct PostgresStore::Private
     QSet<QString> owned;                       ///< sources whose writer lock this connection holds
     QSet<QString> claimed; ///< sources claimed here: writing them needs their lock from then on
     QString holder;        ///< how this connection names itself
+    bool incomingReady = false; ///< this session's temporary table `incoming` exists
 
     /// LISTENs for other connections' polls and watches the socket (after open and reset).
     bool listen(QString* error);
@@ -55,6 +56,8 @@ struct PostgresStore::Private
 
     /// The id of a series, creating it (inside the current transaction) when new.
     bool seriesId(const SeriesKey& key, const QString& unit, qint64* id, QString* error);
+    /// Creates this session's temporary table the polls' rows are copied into.
+    bool ensureIncoming(QString* error);
     /// The poll's statements inside its transaction.
     bool writeInTransaction(const PollBatch& batch, qsizetype* written, QString* error);
     bool insertGapRow(const GapMarker& gap, QString* error);
