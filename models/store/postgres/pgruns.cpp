@@ -53,24 +53,7 @@ QVector<StoredRun> PostgresStore::listRuns(const RunFilter& filter)
          pg::param(filter.search), pg::param(filter.likePattern()),
          filter.limit > 0 ? pg::param(qint64(filter.limit)) : QByteArray()});
     for (int i = 0; r.ok() && i < r.rows(); ++i) {
-        StoredRun run;
-        run.id = r.int64(i, 0);
-        run.createdAtMs = r.int64(i, 1);
-        run.target = r.text(i, 2);
-        run.connection = r.text(i, 3);
-        run.dialect = r.text(i, 4);
-        run.url = r.text(i, 5);
-        run.model = r.text(i, 6);
-        run.parametersJson = r.text(i, 7);
-        run.messagesJson = r.text(i, 8);
-        run.output = r.text(i, 9);
-        run.metricsJson = r.text(i, 10);
-        run.headersJson = r.text(i, 11);
-        run.error = r.text(i, 12);
-        run.errorKind = r.text(i, 13);
-        run.starred = r.text(i, 14) == QLatin1String("t");
-        run.redacted = r.text(i, 15) == QLatin1String("t");
-        out.append(run);
+        out.append(pgimpl::runAt(r, i));
     }
     return out;
 }
@@ -90,4 +73,44 @@ bool PostgresStore::deleteRun(qint64 id)
     return r.ok() && r.affected() > 0;
 }
 
+namespace pgimpl {
+
+StoredRun runAt(const pg::Result& r, int i)
+{
+    StoredRun run;
+    run.id = r.int64(i, 0);
+    run.createdAtMs = r.int64(i, 1);
+    run.target = r.text(i, 2);
+    run.connection = r.text(i, 3);
+    run.dialect = r.text(i, 4);
+    run.url = r.text(i, 5);
+    run.model = r.text(i, 6);
+    run.parametersJson = r.text(i, 7);
+    run.messagesJson = r.text(i, 8);
+    run.output = r.text(i, 9);
+    run.metricsJson = r.text(i, 10);
+    run.headersJson = r.text(i, 11);
+    run.error = r.text(i, 12);
+    run.errorKind = r.text(i, 13);
+    run.starred = r.text(i, 14) == QLatin1String("t");
+    run.redacted = r.text(i, 15) == QLatin1String("t");
+    return run;
+}
+
+Deployment deploymentAt(const pg::Result& r, int i)
+{
+    Deployment dep;
+    dep.source = r.text(i, 0);
+    dep.name = r.text(i, 1);
+    dep.model = r.text(i, 2);
+    dep.version = r.text(i, 3);
+    dep.sku = r.text(i, 4);
+    dep.capacity = int(r.int64(i, 5));
+    dep.spilloverTo = r.text(i, 6);
+    dep.state = r.text(i, 7);
+    dep.upgradeOption = r.text(i, 8);
+    return dep;
+}
+
+} // namespace pgimpl
 } // namespace isc

@@ -118,42 +118,13 @@ TableChunk PostgresStore::exportRows(StoreTable table, const RowCursor& from, in
                                         r.text(i, 6)});
             next.major = r.int64(i, 0);
             break;
-        case StoreTable::Inventory: {
-            Deployment dep;
-            dep.source = r.text(i, 0);
-            dep.name = r.text(i, 1);
-            dep.model = r.text(i, 2);
-            dep.version = r.text(i, 3);
-            dep.sku = r.text(i, 4);
-            dep.capacity = int(r.int64(i, 5));
-            dep.spilloverTo = r.text(i, 6);
-            dep.state = r.text(i, 7);
-            dep.upgradeOption = r.text(i, 8);
-            chunk.deployments.append(dep);
+        case StoreTable::Inventory:
+            chunk.deployments.append(pgimpl::deploymentAt(r, i));
             break;
-        }
-        case StoreTable::Runs: {
-            StoredRun run;
-            run.id = r.int64(i, 0);
-            run.createdAtMs = r.int64(i, 1);
-            run.target = r.text(i, 2);
-            run.connection = r.text(i, 3);
-            run.dialect = r.text(i, 4);
-            run.url = r.text(i, 5);
-            run.model = r.text(i, 6);
-            run.parametersJson = r.text(i, 7);
-            run.messagesJson = r.text(i, 8);
-            run.output = r.text(i, 9);
-            run.metricsJson = r.text(i, 10);
-            run.headersJson = r.text(i, 11);
-            run.error = r.text(i, 12);
-            run.errorKind = r.text(i, 13);
-            run.starred = r.text(i, 14) == QLatin1String("t");
-            run.redacted = r.text(i, 15) == QLatin1String("t");
-            chunk.runs.append(run);
-            next.major = run.id;
+        case StoreTable::Runs:
+            chunk.runs.append(pgimpl::runAt(r, i));
+            next.major = chunk.runs.last().id;
             break;
-        }
         }
     }
     next.copied = from.copied + chunk.size();

@@ -354,17 +354,7 @@ Deployments PostgresStore::deployments(const QString& source)
         "upgrade_option FROM deployments WHERE $1 = '' OR source = $1 ORDER BY source, name",
         {pg::param(source)});
     for (int i = 0; r.ok() && i < r.rows(); ++i) {
-        Deployment dep;
-        dep.source = r.text(i, 0);
-        dep.name = r.text(i, 1);
-        dep.model = r.text(i, 2);
-        dep.version = r.text(i, 3);
-        dep.sku = r.text(i, 4);
-        dep.capacity = int(r.int64(i, 5));
-        dep.spilloverTo = r.text(i, 6);
-        dep.state = r.text(i, 7);
-        dep.upgradeOption = r.text(i, 8);
-        out.append(dep);
+        out.append(pgimpl::deploymentAt(r, i));
     }
     return out;
 }

@@ -71,5 +71,13 @@ namespace pgimpl {
 /// The name of the partition of `table` holding `ts` and its bounds [from, to).
 QString partitionName(const char* table, qint64 ts, qint64 span);
 
+/// Row `i` of a SELECT of source, name, model, version, sku, capacity, spillover_to, state,
+/// upgrade_option (in that order) from deployments.
+Deployment deploymentAt(const pg::Result& r, int i);
+/// Row `i` of a SELECT of id, created_at, target, connection, dialect, url, model, parameters,
+/// messages, output, metrics, headers, error, error_kind, starred, redacted (in that order) from
+/// runs.
+StoredRun runAt(const pg::Result& r, int i);
+
 } // namespace pgimpl
 } // namespace isc

@@ -36,6 +36,10 @@ struct SeriesInfo
     QString unit;
 };
 
+/// The current row of a SELECT of source, name, model, version, sku, capacity, spillover_to,
+/// state, upgrade_option (in that order) from deployments.
+Deployment deploymentAt(const Stmt& s);
+
 } // namespace storeimpl
 
 struct StoreDatabase::Private

@@ -176,6 +176,21 @@ QueryResult StoreDatabase::query(const SeriesQuery& q)
     return result;
 }
 
+Deployment storeimpl::deploymentAt(const Stmt& s)
+{
+    Deployment dep;
+    dep.source = s.text(0);
+    dep.name = s.text(1);
+    dep.model = s.text(2);
+    dep.version = s.text(3);
+    dep.sku = s.text(4);
+    dep.capacity = int(s.int64(5));
+    dep.spilloverTo = s.text(6);
+    dep.state = s.text(7);
+    dep.upgradeOption = s.text(8);
+    return dep;
+}
+
 Deployments StoreDatabase::deployments(const QString& source)
 {
     Deployments out;
@@ -188,17 +203,7 @@ Deployments StoreDatabase::deployments(const QString& source)
     s.bind(1, source);
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) {
-        Deployment dep;
-        dep.source = s.text(0);
-        dep.name = s.text(1);
-        dep.model = s.text(2);
-        dep.version = s.text(3);
-        dep.sku = s.text(4);
-        dep.capacity = int(s.int64(5));
-        dep.spilloverTo = s.text(6);
-        dep.state = s.text(7);
-        dep.upgradeOption = s.text(8);
-        out.append(dep);
+        out.append(storeimpl::deploymentAt(s));
     }
     if (rc != SQLITE_DONE)
         d->noteFailure(QStringLiteral("a read failed"), d->lastError());

@@ -141,20 +141,9 @@ TableChunk StoreDatabase::exportRows(StoreTable table, const RowCursor& from, in
                 GapMarker{s.text(1), {s.int64(2), s.int64(3)}, s.text(4), s.int64(5), s.text(6)});
             next.major = s.int64(0);
             break;
-        case StoreTable::Inventory: {
-            Deployment dep;
-            dep.source = s.text(0);
-            dep.name = s.text(1);
-            dep.model = s.text(2);
-            dep.version = s.text(3);
-            dep.sku = s.text(4);
-            dep.capacity = int(s.int64(5));
-            dep.spilloverTo = s.text(6);
-            dep.state = s.text(7);
-            dep.upgradeOption = s.text(8);
-            chunk.deployments.append(dep);
+        case StoreTable::Inventory:
+            chunk.deployments.append(storeimpl::deploymentAt(s));
             break;
-        }
         case StoreTable::Runs: {
             StoredRun run;
             run.id = s.int64(0);
