@@ -219,6 +219,11 @@ QString MainWindow::currentPage() const
     return row >= 0 ? m_pageIds.value(row) : QString();
 }
 
+QString MainWindow::statusSummary() const
+{
+    return m_status->summaryText();
+}
+
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));

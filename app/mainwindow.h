@@ -38,6 +38,8 @@ public:
     QWidget* pageWidget(const QString& name) const;
     OverviewPage* overviewPage() const { return m_overview; }
     ConnectionsPage* connectionsPage() const { return m_connections; }
+    /// The status bar's summary, as shown ("7 sources: collected by HOST (pid N), last poll T").
+    QString statusSummary() const;
 
 protected:
     void closeEvent(QCloseEvent* event) override;
