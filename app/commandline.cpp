@@ -321,8 +321,8 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
                 return std::nullopt;
             }
         }
-        if (inv.once == (inv.durationSeconds > 0)) {
-            *error = QStringLiteral("collect needs exactly one of --once or --duration SECONDS");
+        if (inv.once && inv.durationSeconds > 0) {
+            *error = QStringLiteral("collect takes --once or --duration SECONDS, not both");
             return std::nullopt;
         }
         if (p.isSet(QStringLiteral("listen"))) {
@@ -437,8 +437,9 @@ QString helpText()
                "      --screenshot, renders the page offscreen at 1440x900 once its data is\n"
                "      loaded, writes the PNG and exits. Pages: overview.\n"
                "  inferscope collect --db DB (--demo | --workspace FILE) [--backfill 30d]\n"
-               "             (--once | --duration SECONDS) [--listen [ADDRESS:]PORT]\n"
-               "      Headless poller: backfills, then polls every connection. --listen serves\n"
+               "             [--once | --duration SECONDS] [--listen [ADDRESS:]PORT]\n"
+               "      Headless poller: backfills, then polls every connection until stopped\n"
+               "      (SIGTERM, Ctrl+C), one round (--once) or SECONDS. --listen serves\n"
                "      /metrics (Prometheus) and /healthz, on 127.0.0.1 unless ADDRESS is named.\n"
                "  inferscope query --db DB --metric NAME [--deployment NAME]\n"
                "             [--last 24h | --from ISO --to ISO] [--step 1m|5m|1h]\n"

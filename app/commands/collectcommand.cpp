@@ -175,13 +175,15 @@ int runCollect(const Invocation& inv)
             exitCode = failures > 0 ? 2 : 0;
             QCoreApplication::exit(exitCode);
         });
-    } else {
+    } else if (inv.durationSeconds > 0) {
         QTimer::singleShot(inv.durationSeconds * 1000, collector, [&] {
             collector->stop();
             exitCode = failures > 0 ? 2 : 0;
             QCoreApplication::exit(exitCode);
         });
     }
+    // Neither: polls until stopped (the systemd user unit); SIGTERM is a clean stop, and a poll
+    // cut short lands whole or not at all.
     bool checked = false;
     bool started = false;
     QTimer::singleShot(2000, collector, [&] {

@@ -9,6 +9,7 @@
 
 #include <QApplication>
 #include <QFile>
+#include <QIcon>
 #include <QMessageBox>
 #include <QTimer>
 #include <cstdio>
@@ -54,6 +55,9 @@ void printError(const QString& message)
 int runGui(const Invocation& inv)
 {
     const bool screenshot = !inv.screenshotPath.isEmpty();
+    // The installed hicolor icon (packaging/icons); the desktop entry names the app on Wayland.
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("io.inferscope.inferscope")));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.inferscope.inferscope"));
     Session session;
     QString error;
     if (!session.open(Session::optionsFor(inv), &error)) {

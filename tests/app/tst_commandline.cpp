@@ -22,6 +22,8 @@ private slots:
         QTest::newRow("version") << QStringList{"--version"} << int(Command::Version);
         QTest::newRow("collect once")
             << QStringList{"collect", "--db", "x.db", "--demo", "--once"} << int(Command::Collect);
+        QTest::newRow("collect until stopped (the systemd unit)")
+            << QStringList{"collect", "--db", "x.db", "--demo"} << int(Command::Collect);
         QTest::newRow("collect duration")
             << QStringList{"collect",    "--db", "x.db",       "--workspace", "w.json",
                            "--duration", "60",   "--backfill", "2h"}
@@ -81,9 +83,7 @@ private slots:
             << QStringList{"collect", "--db", "x", "--once"} << "--demo or --workspace";
         QTest::newRow("collect once and duration")
             << QStringList{"collect", "--db", "x", "--demo", "--once", "--duration", "5"}
-            << "exactly one";
-        QTest::newRow("collect neither")
-            << QStringList{"collect", "--db", "x", "--demo"} << "exactly one";
+            << "not both";
         QTest::newRow("bad duration")
             << QStringList{"collect", "--db", "x", "--demo", "--duration", "-3"} << "positive";
         QTest::newRow("collect listen on a name")
