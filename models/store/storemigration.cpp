@@ -49,6 +49,7 @@ QString compareTotals(const TableTotals& s, const TableTotals& d, StoreTable tab
         const QString what = table == StoreTable::Gaps        ? QStringLiteral("seconds covered")
                              : table == StoreTable::Inventory ? QStringLiteral("total capacity")
                              : table == StoreTable::Runs      ? QStringLiteral("starred runs")
+                             : table == StoreTable::Documents ? QStringLiteral("shared documents")
                                                               : QStringLiteral("samples counted");
         return QStringLiteral("%1: %2 in the source, %3 in the destination")
             .arg(what)
@@ -143,8 +144,8 @@ MigrationReport StoreMigration::run()
                          .arg(toShown, began));
     if (!report.resumed) {
         QStringList held;
-        for (const StoreTable t :
-             {StoreTable::Series, StoreTable::Gaps, StoreTable::Inventory, StoreTable::Runs}) {
+        for (const StoreTable t : {StoreTable::Series, StoreTable::Gaps, StoreTable::Inventory,
+                                   StoreTable::Runs, StoreTable::Documents}) {
             const TableTotals n = dst.tableTotals(t);
             if (!n.error.isEmpty())
                 return ended(Status::Failed, n.error);

@@ -48,8 +48,8 @@ struct MigrationReport
     bool ok() const { return status == Status::Done; }
 };
 
-/// Copies a whole history (series, samples, rollups, gaps, inventory, runs) from one database
-/// to another, SQLite or PostgreSQL either way, then verifies per-table counts and sums.
+/// Copies a whole history (series, samples, rollups, gaps, inventory, runs, documents) from one
+/// database to another, SQLite or PostgreSQL either way, then verifies per-table counts and sums.
 ///
 /// Rollups are copied as stored, not recomputed from raw: rollups outlive the raw samples
 /// (retention keeps 5-minute buckets 400 days and hourly ones forever, raw 35 days), so a

@@ -7,6 +7,7 @@
 #include "net/httpclient.h"
 #include "playground/runrecord.h"
 #include "playgroundpane.h"
+#include "routing/policydocument.h"
 #include "routing/trafficwindow.h"
 #include "runhistoryitem.h"
 #include "sources/credentialprovider.h"
@@ -76,8 +77,9 @@ struct PlaygroundPage::Private
     Deployments inventory;
     QVector<PlaygroundTarget> targets;
     QString autoReason;
-    AutoInputs live; ///< recent PTU utilization and error rates, for Auto's rules
-    StoreJobs jobs;  ///< the page's reads (no wait when it goes)
+    PolicyDocument* policy = nullptr; ///< the user's routing policy (database, else workspace)
+    AutoInputs live;                  ///< recent PTU utilization and error rates, for Auto's rules
+    StoreJobs jobs;                   ///< the page's reads (no wait when it goes)
     QList<HttpHeader> requestHeaders;
 
     // Inputs.
@@ -457,7 +459,7 @@ void PlaygroundPage::Private::applyTargets()
         catalog.applyOverrides(QJsonDocument(workspace.priceOverrides).toJson(), &error);
     engine = CostEngine(catalog);
     targets = playgroundTargets(workspace, inventory, inferenceKey);
-    autoReason = autoUnavailableReason(workspace.routingPolicy);
+    autoReason = autoUnavailableReason(policy->policy());
     for (PlaygroundPane* p : std::as_const(panes))
         p->setTargets(targets, autoReason);
     const QString current = targetFilter->currentData().toString();
@@ -853,6 +855,8 @@ PlaygroundPage::PlaygroundPage(SampleStore* store, Workspace workspace, QWidget*
     d->store = store;
     d->workspace = std::move(workspace);
     d->http = new HttpClient(this);
+    d->policy = new PolicyDocument(store, this);
+    d->policy->setWorkspacePolicy(d->workspace.routingPolicy);
 
     auto* inputs = new QWidget;
     d->buildInputs(inputs);
@@ -885,6 +889,12 @@ PlaygroundPage::PlaygroundPage(SampleStore* store, Workspace workspace, QWidget*
 
     d->restoreSettings();
     d->applyTargets();
+    // Auto follows the user's saved policy (read before the targets: same store queue).
+    connect(d->policy, &PolicyDocument::loaded, this, [this] {
+        d->applyTargets();
+        d->refreshLive();
+    });
+    d->policy->load();
     QSettings s;
     const QStringList remembered = s.value(QStringLiteral("playground/targets")).toStringList();
     d->addPaneWidget();
@@ -910,6 +920,8 @@ PlaygroundPage::~PlaygroundPage()
 void PlaygroundPage::setWorkspace(const Workspace& workspace)
 {
     d->workspace = workspace;
+    d->policy->setWorkspacePolicy(workspace.routingPolicy);
+    d->policy->load();
     d->loadTargets({});
 }
 
@@ -981,8 +993,8 @@ bool PlaygroundPage::runAll()
             // In an Auto pane the model field names what the request asks for, not what is sent.
             AutoInputs inputs = d->live;
             inputs.requested = pane->modelOverride();
-            const AutoChoice choice = chooseAutoTarget(d->workspace.routingPolicy, request, inputs,
-                                                       d->targets, minuteOfDay);
+            const AutoChoice choice =
+                chooseAutoTarget(d->policy->policy(), request, inputs, d->targets, minuteOfDay);
             if (!choice.ok) {
                 pane->showProblem(choice.reason);
                 continue;
