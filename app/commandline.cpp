@@ -236,13 +236,22 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
         return std::nullopt;
     if (inv.command == C::Secret && !p.isSet(QStringLiteral("help"))) {
         const QStringList words = p.positionalArguments();
-        if (words.size() != 2 || words.first() != QLatin1String("set")) {
-            *error = QStringLiteral("secret needs: secret set CONNECTION (the key is read from "
-                                    "standard input)");
+        const bool database = p.isSet(QStringLiteral("db"));
+        if (words.size() != (database ? 1 : 2) || words.first() != QLatin1String("set")) {
+            *error = database ? QStringLiteral("secret set --database ADDRESS takes no "
+                                               "connection (the password is read from standard "
+                                               "input)")
+                              : QStringLiteral("secret needs: secret set CONNECTION, or secret "
+                                               "set --database ADDRESS (the key or password is "
+                                               "read from standard input)");
+            return std::nullopt;
+        }
+        if (database && p.isSet(QStringLiteral("inference"))) {
+            *error = QStringLiteral("--inference is for a connection's key, not --database");
             return std::nullopt;
         }
         inv.secretAction = words.at(0);
-        inv.connectionName = words.at(1);
+        inv.connectionName = words.value(1);
         inv.workspacePath = p.value(QStringLiteral("workspace"));
         inv.inferenceKey = p.isSet(QStringLiteral("inference"));
     }
@@ -459,8 +468,11 @@ QString helpText()
                "             [--param key=value]... \"prompt\"\n"
                "      Streams the answer to stdout; prints one JSON line of metrics to stderr.\n"
                "  inferscope secret set CONNECTION [--workspace FILE] [--inference]\n"
+               "  inferscope secret set --database ADDRESS   (a PostgreSQL password)\n"
                "      Reads a key from standard input and stores it in the OS keychain under\n"
-               "      the connection's keychain entry (--inference: its inference key).\n"
+               "      the connection's keychain entry (--inference: its inference key), or a\n"
+               "      database's password (asked without echo on a terminal) under\n"
+               "      postgresql://USER@HOST:PORT/DBNAME, read before PGPASSWORD and ~/.pgpass.\n"
                "  inferscope migrate --from DB --to DB [--chunk ROWS] [--quiet]\n"
                "      Copies a whole history (series, samples, rollups, gaps, inventory, runs)\n"
                "      between an SQLite file and a postgresql:// database, either way, into an\n"

@@ -2,6 +2,7 @@
 
 #include "commandline.h"
 #include "core/workspace.h"
+#include "databasepassword.h"
 #include "store/storetypes.h"
 
 #include <QObject>
@@ -44,9 +45,14 @@ public:
     explicit Session(QObject* parent = nullptr);
     ~Session() override;
 
-    /// Loads the workspace, starts the emulator for the demo, opens the store. The collector
-    /// is created but not started. Returns false with a one-line `error`.
+    /// Loads the workspace, starts the emulator for the demo, opens the store (a server
+    /// database's password read from the shared SecretStore first). The collector is created
+    /// but not started. Returns false with a one-line `error`.
     bool open(const Options& options, QString* error);
+    /// After open() failed on a refused database password (openReport().passwordRefused): asks
+    /// for it through `ask` until the store opens or the user cancels (see
+    /// DatabasePassword::prompt()). Returns false with `error` when it did not open.
+    bool openAskingPassword(const DatabasePassword::Ask& ask, QString* error);
 
     const Workspace& workspace() const { return m_workspace; }
     bool isDemo() const { return m_workspace.demo; }
@@ -66,7 +72,12 @@ signals:
     void collectorReplaced(isc::Collector* collector);
 
 private:
+    OpenReport openStore(const StoreSettings& settings);
+    bool storeOpened(QString* error);
+
     Workspace m_workspace;
+    QString m_dbPath;
+    StoreSettings m_storeSettings; ///< without any password
     QString m_workspacePath;
     OpenReport m_openReport;
     std::unique_ptr<QThread> m_emulatorThread; ///< the demo emulator serves off the GUI thread

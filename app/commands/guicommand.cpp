@@ -3,6 +3,8 @@
 #include "screenshotjob.h"
 #include "session.h"
 
+#include "dialogs/databasepassworddialog.h"
+#include "net/secretstore.h"
 #include "pages/overviewpage.h"
 #include "sources/collector.h"
 #include "timerangepicker.h"
@@ -61,10 +63,24 @@ int runGui(const Invocation& inv)
     Session session;
     QString error;
     if (!session.open(Session::optionsFor(inv), &error)) {
-        printError(error);
-        if (!screenshot)
-            QMessageBox::critical(nullptr, QObject::tr("Inferscope"), error);
-        return 1;
+        // A refused database password is asked for (and may be remembered in the keychain).
+        const bool ask = !screenshot && !inv.startupProbe && session.openReport().passwordRefused;
+        const QString address = session.openReport().path;
+        const bool canRemember = !SecretStore::shared()->isSessionOnly();
+        if (!ask || !session.openAskingPassword(
+                        [address, canRemember](
+                            const QString& why) -> std::optional<DatabasePassword::Answer> {
+                            DatabasePasswordDialog dialog(address, why, canRemember);
+                            if (dialog.exec() != QDialog::Accepted)
+                                return std::nullopt;
+                            return DatabasePassword::Answer{dialog.password(), dialog.remember()};
+                        },
+                        &error)) {
+            printError(error);
+            if (!screenshot)
+                QMessageBox::critical(nullptr, QObject::tr("Inferscope"), error);
+            return 1;
+        }
     }
     if (!inv.workspacePath.isEmpty())
         rememberWorkspace(session.workspacePath());

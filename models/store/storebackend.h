@@ -110,4 +110,11 @@ bool isPostgresAddress(const QString& address);
 /// `address` fit for a message or a log: a URI without its password and query secrets.
 QString displayAddress(const QString& address);
 
+/// True when the server address `address` carries a password (refused everywhere).
+bool addressHoldsPassword(const QString& address);
+
+/// The keychain entry holding the password of the server database `address`
+/// ("postgresql://USER@HOST:PORT/DBNAME", libpq's defaults filled in); empty for a file.
+QString databaseSecretName(const QString& address);
+
 } // namespace isc

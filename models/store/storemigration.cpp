@@ -116,7 +116,7 @@ MigrationReport StoreMigration::run()
                      QStringLiteral("There is no history database at %1; nothing was copied.")
                          .arg(fromShown));
 
-    Opened from = openStore(m_from, m_settings);
+    Opened from = openStore(m_from, m_fromSettings);
     if (!from.report.usable())
         return ended(
             Status::Refused,
@@ -126,7 +126,7 @@ MigrationReport StoreMigration::run()
                      QStringLiteral("The source %1 holds no Inferscope history; nothing was "
                                     "copied.")
                          .arg(fromShown));
-    Opened to = openStore(m_to, m_settings);
+    Opened to = openStore(m_to, m_toSettings);
     if (!to.report.usable())
         return ended(Status::Refused, QStringLiteral("Could not open the destination %1: %2")
                                           .arg(toShown, to.report.message));

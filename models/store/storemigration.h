@@ -79,7 +79,13 @@ public:
         m_stop = std::move(stop);
     }
     /// Used for both databases (a PostgreSQL password handed in, in memory only).
-    void setSettings(const StoreSettings& settings) { m_settings = settings; }
+    void setSettings(const StoreSettings& settings) { m_fromSettings = m_toSettings = settings; }
+    /// One for each side (each server database has its own password).
+    void setSettings(const StoreSettings& from, const StoreSettings& to)
+    {
+        m_fromSettings = from;
+        m_toSettings = to;
+    }
 
     MigrationReport run();
 
@@ -92,7 +98,7 @@ public:
 private:
     QString m_from, m_to;
     int m_chunkRows = 5000;
-    StoreSettings m_settings;
+    StoreSettings m_fromSettings, m_toSettings;
     std::function<void(const MigrationProgress&)> m_onProgress;
     std::function<bool(const MigrationProgress&)> m_stop;
 };

@@ -8,14 +8,26 @@
 using namespace isc;
 using namespace isc::test;
 
-/// What only the PostgreSQL backend does: connection failures in words, a poll sent again after
+/// What only the PostgreSQL backend does: connection failures in words (TLS included: the
+/// cluster offers TLS with a self-signed certificate for "localhost"), a poll sent again after
 /// the server dropped the connection, retention by whole partitions, runs and documents per
 /// database user.
 class tst_PostgresStore : public QObject
 {
     Q_OBJECT
 
-    TestPostgres m_pg;
+    TestPostgres m_pg{TestPostgres::Tls::On};
+
+    /// The URI of `db` over TCP with `sslmode=verify-full`, trusting `rootCert`; `host` is the
+    /// name the certificate is checked against (the connection goes to 127.0.0.1 either way).
+    QString verifiedUri(const QString& db, const QString& host, const QString& rootCert) const
+    {
+        return QStringLiteral("postgresql://inferscope@%1:%2/%3?hostaddr=127.0.0.1&sslmode=verify-"
+                              "full&sslrootcert=%4")
+            .arg(host)
+            .arg(m_pg.port())
+            .arg(db, rootCert);
+    }
 
     /// A fresh database's URI.
     QString fresh()
@@ -39,23 +51,42 @@ private slots:
     {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("expected");
+        QTest::addColumn<QString>("detail"); // libpq's own words, kept in the message
         QTest::newRow("wrong password") << "password"
-                                        << "password authentication failed";
+                                        << "password authentication failed"
+                                        << "The password handed in was refused";
         QTest::newRow("unreachable") << "unreachable"
-                                     << "Is the server running";
+                                     << "Is the server running"
+                                     << "Nothing was written";
         QTest::newRow("no such database") << "database"
-                                          << "does not exist";
+                                          << "does not exist"
+                                          << "Create the database";
         QTest::newRow("password in the address") << "uri"
-                                                 << "holds a password";
+                                                 << "holds a password"
+                                                 << "inferscope secret set --database";
+        QTest::newRow("TLS: a certificate another CA signed")
+            << "tls-other-ca"
+            << "The server's TLS certificate was refused: "
+            << "certificate verify failed";
+        QTest::newRow("TLS: the certificate names another host")
+            << "tls-host"
+            << "The server's TLS certificate was refused: "
+            << "does not match host name";
+        QTest::newRow("TLS: no such CA file") << "tls-no-ca"
+                                              << "The server's TLS certificate was refused: "
+                                              << "root certificate file";
     }
     void connectionFailures()
     {
         QFETCH(QString, kind);
         QFETCH(QString, expected);
+        QFETCH(QString, detail);
         const QString db = fresh().section(QLatin1Char('/'), 3).section(QLatin1Char('?'), 0, 0);
         QString uri = m_pg.tcpUri(db);
         StoreSettings settings;
         settings.password = QStringLiteral("not-the-password");
+        if (kind.startsWith(QLatin1String("tls")))
+            settings.password = TestPostgres::password(); // only the certificate is wrong
         if (kind == QLatin1String("unreachable")) {
             QTcpServer probe; // a port nobody listens on
             QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
@@ -70,13 +101,22 @@ private slots:
                       .arg(TestPostgres::password())
                       .arg(m_pg.port())
                       .arg(db);
+        } else if (kind == QLatin1String("tls-other-ca")) {
+            uri = verifiedUri(db, QStringLiteral("localhost"), m_pg.otherCertificate());
+        } else if (kind == QLatin1String("tls-host")) {
+            uri = verifiedUri(db, QStringLiteral("127.0.0.1"), m_pg.serverCertificate());
+        } else if (kind == QLatin1String("tls-no-ca")) {
+            uri = verifiedUri(db, QStringLiteral("localhost"),
+                              m_pg.serverCertificate() + QLatin1String(".missing"));
         }
         PostgresStore store;
         const OpenReport r = store.open(uri, settings);
         QCOMPARE(r.status, OpenReport::Status::Failed);
         QVERIFY(!store.isOpen());
         QVERIFY2(r.message.contains(expected), qPrintable(r.message));
+        QVERIFY2(r.message.contains(detail), qPrintable(r.message));
         QVERIFY2(r.message.contains(QLatin1String("Nothing was written")), qPrintable(r.message));
+        QCOMPARE(r.passwordRefused, kind == QLatin1String("password"));
         QVERIFY2(!r.message.contains(TestPostgres::password()), qPrintable(r.message));
         QVERIFY2(!r.message.contains(QLatin1String("not-the-password")), qPrintable(r.message));
         QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = "
@@ -94,6 +134,24 @@ private slots:
         QVERIFY2(r.usable(), qPrintable(r.message));
         QCOMPARE(r.status, OpenReport::Status::Created);
         QCOMPARE(store.open(m_pg.tcpUri(db), settings).status, OpenReport::Status::Opened);
+    }
+
+    // With the CA that signed the server's certificate and the host it names, TLS connects.
+    void verifiedTlsConnects()
+    {
+        const QString db = fresh().section(QLatin1Char('/'), 3).section(QLatin1Char('?'), 0, 0);
+        StoreSettings settings;
+        settings.password = TestPostgres::password();
+        PostgresStore store;
+        const QString uri = verifiedUri(db, QStringLiteral("localhost"), m_pg.serverCertificate());
+        const OpenReport r = store.open(uri, settings);
+        QVERIFY2(r.usable(), qPrintable(r.message));
+        QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT bool_and(s.ssl)::text FROM pg_stat_ssl s JOIN "
+                                             "pg_stat_activity a USING (pid) WHERE "
+                                             "a.application_name = 'inferscope' AND a.datname "
+                                             "= '%1'")
+                                  .arg(db)),
+                 QStringList{QStringLiteral("true")});
     }
 
     // The server dropped the connection (a restart, a failover): the poll is sent again on a

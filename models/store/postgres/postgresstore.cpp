@@ -174,14 +174,17 @@ OpenReport PostgresStore::open(const QString& address, const StoreSettings& sett
     r.path = d->shown;
     if (pg::uriHasPassword(address)) {
         r.message = QStringLiteral("The database address %1 holds a password. Keep it out of "
-                                   "addresses and workspace files: give it in PGPASSWORD or "
-                                   "~/.pgpass. Nothing was written.")
+                                   "addresses and workspace files: store it in the keychain "
+                                   "(`inferscope secret set --database ADDRESS`) or give it in "
+                                   "PGPASSWORD or ~/.pgpass. Nothing was written.")
                         .arg(d->shown);
         return r;
     }
     QString error;
     if (!d->conn.connect(address, settings.password, &error)) {
-        r.message = pg::connectFailure(address, error);
+        r.message = pg::connectFailure(address, error,
+                                       {!settings.password.isEmpty(), settings.passwordOrigin});
+        r.passwordRefused = pg::classifyConnectError(error) == pg::ConnectFault::Password;
         qCWarning(lcPostgres).noquote() << r.message;
         return r;
     }
