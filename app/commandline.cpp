@@ -171,7 +171,9 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     p.addOption(opt(QStringLiteral("help"), QStringLiteral("help")));
     p.addOption(opt(QStringLiteral("version"), QStringLiteral("version")));
-    p.addOption(opt(QStringLiteral("db"), QStringLiteral("database"), QStringLiteral("FILE")));
+    // --database is the long spelling of --db ("secret set --database ADDRESS" reads better)
+    p.addOption(QCommandLineOption({QStringLiteral("db"), QStringLiteral("database")},
+                                   QStringLiteral("database"), QStringLiteral("FILE")));
     p.addOption(opt(QStringLiteral("seed"), QStringLiteral("seed"), QStringLiteral("N")));
     using C = Invocation::Command;
     switch (inv.command) {

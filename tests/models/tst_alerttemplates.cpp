@@ -57,11 +57,14 @@ AlertRule ruleOf(const QVector<AlertRule>& rules, const QString& id)
 // The metric names a vLLM scrape is stored under (normalised), from a captured scrape.
 QStringList localStoredNames()
 {
+    // What the local servers we read (vLLM, TGI, llama.cpp) store between them.
     QStringList out;
-    const auto scrape = prometheus::parseExposition(
-        test::readFixture(QStringLiteral("prometheus/vllm-current.txt")));
-    for (const auto& b : prometheus::discoverFamilies(scrape))
-        out << b.metric;
+    for (const char* fixture : {"prometheus/vllm-current.txt", "prometheus/vllm-v1.txt",
+                                "prometheus/tgi.txt", "prometheus/llamacpp-current.txt"}) {
+        const auto scrape = prometheus::parseExposition(test::readFixture(QLatin1String(fixture)));
+        for (const auto& b : prometheus::discoverFamilies(scrape))
+            out << b.metric;
+    }
     return out;
 }
 

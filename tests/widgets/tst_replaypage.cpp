@@ -232,6 +232,8 @@ private slots:
         QVERIFY2(p->policyLocationText().startsWith(QLatin1String("From the workspace file")),
                  qPrintable(p->policyLocationText()));
         p->policyEditor()->setPolicy(offPtu());
+        // Usable once the inventory read says its target exists.
+        QTRY_VERIFY_WITH_TIMEOUT(p->saveButton()->isEnabled(), 10000);
         QSignalSpy saved(p->policyDocument(), &PolicyDocument::saved);
         QSignalSpy workspaceSaved(p.get(), &ReplayPage::workspaceSaved);
         p->saveButton()->click();

@@ -15,6 +15,8 @@
 #include "store/storebackend.h"
 #include "store/storejobs.h"
 
+#include <algorithm>
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
@@ -109,6 +111,7 @@ struct PlaygroundPage::Private
     QHBoxLayout* panesLayout = nullptr;
     QVector<PlaygroundPane*> panes;
     int running = 0;
+    bool runWhenPolicyLoaded = false; ///< Run was pressed with an Auto pane before the policy came
     int saving = 0;
     qint64 startedAtMs = 0;
 
@@ -979,6 +982,25 @@ bool PlaygroundPage::runAll()
     if (!d->buildRequest(&request, &error)) {
         d->setStatus(error, true);
         return false;
+    }
+    // Auto routes by the user's saved policy: a run pressed before it is read waits for it
+    // rather than routing by the workspace's.
+    const bool anyAuto = std::any_of(d->panes.cbegin(), d->panes.cend(), [](const auto* pane) {
+        return pane->selectedTarget() == PlaygroundPane::kAuto;
+    });
+    if (anyAuto && !d->policy->isLoaded()) {
+        d->setStatus(tr("Reading your routing policy for Auto…"), false);
+        if (!d->runWhenPolicyLoaded) {
+            d->runWhenPolicyLoaded = true;
+            connect(
+                d->policy, &PolicyDocument::loaded, this,
+                [this] {
+                    d->runWhenPolicyLoaded = false;
+                    runAll();
+                },
+                Qt::SingleShotConnection);
+        }
+        return true;
     }
     d->saveSettings();
     d->startedAtMs = QDateTime::currentMSecsSinceEpoch();

@@ -77,10 +77,15 @@ ReplayPolicyPanel::ReplayPolicyPanel(SampleStore* store, QWidget* parent) : QWid
             emit exportRequested(); // no database: the workspace file is the only place
     });
     connect(m_export, &QPushButton::clicked, this, &ReplayPolicyPanel::exportRequested);
-    connect(m_editor, &PolicyEditor::policyChanged, this, [this] {
+    // Usable once it has no blocking issue; the known targets read later can clear one.
+    const auto updateButtons = [this] {
         const bool usable = !m_editor->model()->hasBlockingIssue();
         m_save->setEnabled(usable);
         m_export->setEnabled(usable);
+    };
+    connect(m_editor->model(), &RoutingRulesModel::issuesChanged, this, updateButtons);
+    connect(m_editor, &PolicyEditor::policyChanged, this, [this, updateButtons] {
+        updateButtons();
         if (!m_applying)
             m_edited = true;
     });

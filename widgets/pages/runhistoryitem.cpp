@@ -2,6 +2,7 @@
 
 #include "core/units.h"
 #include "playgroundpage.h"
+#include "playgroundpane.h"
 
 #include <QColor>
 #include <QDateTime>
