@@ -9,8 +9,9 @@ ARGS   ?=
 DEPS := g++ cmake ninja-build ccache pkg-config qt6-base-dev qt6-charts-dev libqt6sql6-sqlite \
         qt6-qpa-plugins libqt6opengl6-dev libxkbcommon-dev libsqlite3-dev libgl-dev fonts-dejavu-core \
         clang-format qtkeychain-qt6-dev mold libpq-dev postgresql prometheus \
-        clang libclang-rt-14-dev llvm-14 \
+        clang libclang-rt-14-dev llvm-14 dbus \
         librsvg2-bin dpkg-dev file lintian appstream desktop-file-utils systemd
+# dbus (dbus-daemon): tst_desktopnotifier runs a private session bus of its own.
 # prometheus (2.42): tst_collectlisten scrapes `collect --listen` with a real server of its own.
 # clang + libclang-rt-14-dev (libclang_rt.fuzzer) build `make fuzz`; llvm-14 symbolizes its reports.
 # librsvg2-bin renders the icon's PNG sizes; dpkg-dev (dpkg-shlibdeps) and file let cpack fill in
