@@ -112,6 +112,9 @@ struct SeriesQuery
     /// "Now" (s UTC) for retention-aware resolution choice (a resolution whose retention no
     /// longer covers range.from is skipped); 0 = the wall clock.
     qint64 now = 0;
+    /// True: no grouping at all; one output series per stored series, carrying its source and
+    /// labels (what alert rules group by themselves). groupBy and combine are then unused.
+    bool perSeries = false;
 };
 
 /// One output series. x is milliseconds since the epoch (UTC), as chart axes want.
@@ -119,6 +122,10 @@ struct QueriedSeries
 {
     QString name; ///< the group's label value, or the metric name when not grouped
     QVector<QPointF> points;
+    /// With SeriesQuery::perSeries: the stored series' connection and canonical labels (name is
+    /// then "source labels"); empty otherwise.
+    QString source;
+    QString labels;
 };
 
 struct QueryResult
