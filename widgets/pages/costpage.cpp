@@ -134,34 +134,6 @@ void CostTableDelegate::initStyleOption(QStyleOptionViewItem* option,
     }
 }
 
-CostEngine costEngineFor(const Workspace& workspace, QString* warning)
-{
-    PriceCatalog catalog = PriceCatalog::builtin();
-    if (!workspace.priceOverrides.isEmpty()) {
-        QString error;
-        if (!catalog.applyOverrides(QJsonDocument(workspace.priceOverrides).toJson(), &error) &&
-            warning)
-            *warning = CostPage::tr("The workspace's price overrides were ignored: %1").arg(error);
-    }
-    return CostEngine(catalog);
-}
-
-std::optional<Money> workspaceBudget(const Workspace& workspace)
-{
-    const QJsonValue v = workspace.budget.value(QLatin1String("monthlyUsd"));
-    Money m;
-    const bool ok = v.isString() ? Money::parse(v.toString(), &m)
-                                 : (v.isDouble() && (m = Money::fromUnits(v.toDouble()), true));
-    if (!ok || m.micros <= 0)
-        return std::nullopt;
-    return m;
-}
-
-PtuBilling workspacePtuBilling(const Workspace& workspace, QString* warning)
-{
-    return ptuBillingOf(workspace.budget, warning);
-}
-
 struct CostPage::Private
 {
     CostPage* q = nullptr;
