@@ -1,5 +1,6 @@
 #include "session.h"
 
+#include "alerts/alertservice.h"
 #include "emulator/emulator.h"
 #include "net/networksettings.h"
 #include "net/secretstore.h"
@@ -44,6 +45,7 @@ Session::~Session()
     if (m_collector)
         m_collector->stop();
     m_collector.reset();
+    m_alerts.reset();
     // Pages read through StoreJobs: reads still queued are skipped, none blocks on the store.
     m_store.reset();
     if (m_emulatorThread) {
@@ -125,6 +127,7 @@ bool Session::openAskingPassword(const DatabasePassword::Ask& ask, QString* erro
 OpenReport Session::openStore(const StoreSettings& settings)
 {
     m_collector.reset();
+    m_alerts.reset();
     m_store = std::make_unique<SampleStore>();
     m_openReport = m_store->open(m_dbPath, settings).result();
     return m_openReport;
@@ -139,9 +142,30 @@ bool Session::storeOpened(QString* error)
                 : m_openReport.message;
         return false;
     }
-    if (!m_collector)
+    if (!m_alerts) {
+        m_alerts = std::make_unique<AlertService>(m_store.get());
+        m_alerts->setWorkspace(m_workspace);
+        m_alerts->load();
+    }
+    if (!m_collector) {
         m_collector = std::make_unique<Collector>(m_workspace, m_store.get());
+        connectAlerts();
+    }
     return true;
+}
+
+void Session::connectAlerts()
+{
+    AlertService* alerts = m_alerts.get();
+    Collector* collector = m_collector.get();
+    // A poll this run stored: this run collects, so it evaluates (after each poll).
+    connect(collector, &Collector::batchStored, alerts, [alerts] {
+        alerts->setEvaluating(true);
+        alerts->evaluateSoon();
+    });
+    connect(collector, &Collector::healthChanged, alerts, &AlertService::recordHealth);
+    for (const SourceHealth& h : collector->health())
+        alerts->recordHealth(h);
 }
 
 void Session::applyWorkspace(const Workspace& workspace, const QString& path)
@@ -160,6 +184,10 @@ void Session::applyWorkspace(const Workspace& workspace, const QString& path)
     if (wasRunning)
         next->start();
     std::swap(m_collector, next);
+    if (m_alerts) {
+        m_alerts->setWorkspace(m_workspace);
+        connectAlerts();
+    }
     emit collectorReplaced(m_collector.get());
     next.reset(); // the old collector goes once everyone follows the new one
 }

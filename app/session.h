@@ -13,6 +13,7 @@ class QThread;
 namespace isc {
 class SampleStore;
 class Collector;
+class AlertService;
 namespace emu {
 class Emulator;
 }
@@ -58,6 +59,10 @@ public:
     bool isDemo() const { return m_workspace.demo; }
     SampleStore* store() const { return m_store.get(); }
     Collector* collector() const { return m_collector.get(); }
+    /// The workspace's alert rules, their state and history (shared documents of the store).
+    /// It evaluates once this run's collector stores a poll (after each one); until then, and
+    /// in a window that only views a team database, it follows what the collector stored.
+    AlertService* alerts() const { return m_alerts.get(); }
     /// How opening the database went (a recovered corrupt file is reported here).
     const OpenReport& openReport() const { return m_openReport; }
     /// The workspace file in use, empty for the demo.
@@ -74,6 +79,8 @@ signals:
 private:
     OpenReport openStore(const StoreSettings& settings);
     bool storeOpened(QString* error);
+    /// Feeds the collector's polls and health to the alerts.
+    void connectAlerts();
 
     Workspace m_workspace;
     QString m_dbPath;
@@ -83,6 +90,7 @@ private:
     std::unique_ptr<QThread> m_emulatorThread; ///< the demo emulator serves off the GUI thread
     std::unique_ptr<emu::Emulator> m_emulator;
     std::unique_ptr<SampleStore> m_store;
+    std::unique_ptr<AlertService> m_alerts; ///< after the store (reads it), before the collector
     std::unique_ptr<Collector> m_collector;
 };
 

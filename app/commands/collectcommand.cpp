@@ -1,3 +1,4 @@
+#include "collectalerts.h"
 #include "commands.h"
 #include "session.h"
 
@@ -118,6 +119,8 @@ int runCollect(const Invocation& inv)
                          "authentication: anyone who reaches it reads the metrics\n",
                          qPrintable(url));
     }
+    // Evaluated after each poll (Session); logged, delivered and served from here.
+    CollectAlerts alerts(session.alerts(), session.workspace(), server.get());
     int failures = 0;
     QElapsedTimer progressClock;
     progressClock.start();
