@@ -10,6 +10,7 @@
 #include "exposition/metricsserver.h"
 
 #include <QTimeZone>
+#include <QTimer>
 #include <cstdio>
 
 namespace isc::app {
@@ -68,5 +69,36 @@ CollectAlerts::CollectAlerts(AlertService* alerts, const Workspace& workspace,
 }
 
 CollectAlerts::~CollectAlerts() = default;
+
+void CollectAlerts::finish(std::function<void()> done, int deadlineMs)
+{
+    auto once = std::make_shared<std::function<void()>>(std::move(done));
+    const auto call = [once] {
+        if (*once)
+            std::exchange(*once, nullptr)();
+    };
+    QTimer::singleShot(deadlineMs, this, [this, call] {
+        if (m_webhooks && m_webhooks->pending() > 0)
+            printError(QStringLiteral("alerts: stopped with %1 webhook delivery(ies) not done")
+                           .arg(m_webhooks->pending()));
+        call();
+    });
+    m_alerts->flush([this, call] {
+        if (!m_webhooks) {
+            call();
+            return;
+        }
+        // Checked after each delivery's own bookkeeping (queued), until none is left.
+        const auto check = [this, call] {
+            QTimer::singleShot(0, this, [this, call] {
+                if (m_webhooks->pending() == 0)
+                    call();
+            });
+        };
+        connect(m_webhooks.get(), &WebhookNotifier::delivered, this, check);
+        connect(m_webhooks.get(), &WebhookNotifier::failed, this, check);
+        check();
+    });
+}
 
 } // namespace isc::app

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QObject>
+#include <functional>
 #include <memory>
 
 namespace isc {
@@ -21,6 +22,11 @@ class CollectAlerts : public QObject
 public:
     CollectAlerts(AlertService* alerts, const Workspace& workspace, MetricsServer* server);
     ~CollectAlerts() override;
+
+    /// Before the collection stops: evaluates what the last poll stored, waits for its notices'
+    /// webhooks to be delivered or given up (at most `deadlineMs`, then says what is left
+    /// undelivered), then calls `done` once.
+    void finish(std::function<void()> done, int deadlineMs = 60000);
 
 private:
     AlertService* m_alerts;

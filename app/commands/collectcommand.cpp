@@ -175,14 +175,18 @@ int runCollect(const Invocation& inv)
                          [collector] { collector->pollNow(); });
         QObject::connect(collector, &Collector::pollCycleFinished, collector, [&] {
             collector->stop();
-            exitCode = failures > 0 ? 2 : 0;
-            QCoreApplication::exit(exitCode);
+            alerts.finish([&] {
+                exitCode = failures > 0 ? 2 : 0;
+                QCoreApplication::exit(exitCode);
+            });
         });
     } else if (inv.durationSeconds > 0) {
         QTimer::singleShot(inv.durationSeconds * 1000, collector, [&] {
             collector->stop();
-            exitCode = failures > 0 ? 2 : 0;
-            QCoreApplication::exit(exitCode);
+            alerts.finish([&] {
+                exitCode = failures > 0 ? 2 : 0;
+                QCoreApplication::exit(exitCode);
+            });
         });
     }
     // Neither: polls until stopped (the systemd user unit); SIGTERM is a clean stop, and a poll

@@ -263,6 +263,32 @@ void AlertService::evaluateSoon()
     });
 }
 
+void AlertService::flush(std::function<void()> done)
+{
+    auto drain = [this, done = std::move(done)]() {
+        if (!m_store) {
+            done();
+            return;
+        }
+        // The store runs its calls in order: this one lands after the writes queued before it,
+        // and its callback after theirs (which emit the notices).
+        whenReady(this, m_store->read<bool>([](StoreBackend&) { return true; }),
+                  [done](bool) { done(); });
+    };
+    if (!m_evaluating || !m_store) {
+        drain();
+        return;
+    }
+    auto waiting = std::make_shared<QMetaObject::Connection>();
+    *waiting = connect(this, &AlertService::evaluated, this, [this, waiting, drain] {
+        if (m_evaluationRunning || m_evaluationQueued)
+            return; // another one follows: wait for the last
+        disconnect(*waiting);
+        drain();
+    });
+    evaluateSoon();
+}
+
 void AlertService::startEvaluation()
 {
     if (!m_loaded) { // the stored state first, or a restart would fire again

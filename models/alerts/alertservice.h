@@ -64,6 +64,10 @@ public:
     bool isLoaded() const { return m_loaded; }
     /// Evaluates as soon as the store is free (coalesced: many calls, one evaluation).
     void evaluateSoon();
+    /// Evaluates once more (when evaluating), then calls `done` once that evaluation and every
+    /// state and history write it queued have landed, so its notices were emitted: what a
+    /// collection that is about to stop does last.
+    void flush(std::function<void()> done);
 
     QVector<AlertRule> rules() const;
     /// The `alerts` section's problems, one sentence each naming the field.
