@@ -1,5 +1,6 @@
 #include "alerts/alertservice.h"
 
+#include "alerts/alertoutputs.h"
 #include "alerts/alertsignal.h"
 #include "alerts/delivery/alertnotice.h"
 #include "core/labels.h"
@@ -25,6 +26,7 @@ namespace {
 const QString kEvaluateJob = QStringLiteral("evaluate");
 const QString kLoadJob = QStringLiteral("load");
 const QString kInventoryJob = QStringLiteral("inventory");
+const QString kBacktestJob = QStringLiteral("backtest");
 
 qint64 wallClock()
 {
@@ -86,6 +88,23 @@ public:
     QVector<Source> sources(qint64) const override { return sourceList; }
     QVector<Retirement> retirements(qint64) const override { return retirementList; }
 };
+
+/// What a rule on `input` reads, for a sentence.
+QString inputWords(AlertInput input)
+{
+    switch (input) {
+    case AlertInput::None:
+        break;
+    case AlertInput::SpendTodayPercent:
+    case AlertInput::SpendForecastPercent:
+        return AlertService::tr("the spend against the budget");
+    case AlertInput::PollsMissed:
+        return AlertService::tr("the sources' poll health");
+    case AlertInput::DaysToRetirement:
+        return AlertService::tr("the models' retirement dates");
+    }
+    return AlertService::tr("a stored metric");
+}
 
 bool reads(const QVector<AlertRule>& rules, AlertInput input)
 {
@@ -261,6 +280,45 @@ void AlertService::evaluateSoon()
         m_evaluationQueued = false;
         startEvaluation();
     });
+}
+
+void AlertService::backtest(const AlertRule& rule, const TimeRange& range,
+                            std::function<void(const AlertBacktestResult&, const QString&)> done)
+{
+    if (rule.input != AlertInput::None) {
+        done({}, tr("This rule reads %1, which the history does not keep minute by minute: it "
+                    "cannot be backtested.")
+                     .arg(inputWords(rule.input)));
+        return;
+    }
+    if (!m_store) {
+        done({}, tr("No history is open."));
+        return;
+    }
+    const QString denominator =
+        rule.isShare && !rule.denominatorMetric.isEmpty() && rule.denominatorMetric != rule.metric
+            ? rule.denominatorMetric
+            : QString();
+    // The first windows read the minutes before the range (window and `for`).
+    const TimeRange read{range.from - rule.windowSeconds - rule.forSeconds, range.to};
+    struct Out
+    {
+        AlertBacktestResult result;
+        QString error;
+    };
+    m_jobs.run(
+        m_store, kBacktestJob,
+        [rule, denominator, read, range](StoreBackend& db, const JobToken& token) {
+            Out out;
+            QVector<SeriesSamples> raw =
+                rawSeries(db, rule.metric, rule.aggregation, read, range.to, &out.error);
+            if (!denominator.isEmpty() && !token.isCancelled())
+                raw += rawSeries(db, denominator, rule.aggregation, read, range.to, &out.error);
+            if (!token.isCancelled())
+                out.result = AlertBacktest::run(rule, raw, range);
+            return out;
+        },
+        [done](const Out& out) { done(out.result, out.error); });
 }
 
 void AlertService::flush(std::function<void()> done)
@@ -553,88 +611,7 @@ void AlertService::setProblem(const QString& problem)
 
 QVector<MetricFamily> AlertService::families() const
 {
-    MetricFamily firing{QStringLiteral("inferscope_alerts_firing"),
-                        QStringLiteral("gauge"),
-                        QStringLiteral("Alert instances firing now, per rule."),
-                        QString(),
-                        {}};
-    MetricFamily state{QStringLiteral("inferscope_alert"),
-                       QStringLiteral("gauge"),
-                       QStringLiteral("1 per pending or firing alert instance (as Prometheus' "
-                                      "ALERTS): rule, severity, state and the instance labels."),
-                       QString(),
-                       {}};
-    for (const auto& [id, e] : m_evaluators) {
-        const QString severity = alertSeverityName(e.rule().severity);
-        int count = 0;
-        for (const AlertInstanceState& s : e.instances()) {
-            if (s.phase == AlertPhase::Inactive)
-                continue;
-            count += s.phase == AlertPhase::Firing ? 1 : 0;
-            MetricSample sample{{{QStringLiteral("rule"), id},
-                                 {QStringLiteral("severity"), severity},
-                                 {QStringLiteral("state"), alertPhaseName(s.phase)}},
-                                1};
-            for (const Label& l : s.labels) {
-                const QString key = l.first == QLatin1String("ModelDeploymentName")
-                                        ? QStringLiteral("deployment")
-                                        : l.first;
-                if (key == QLatin1String("connection") || key == QLatin1String("deployment"))
-                    sample.labels.append({key, l.second});
-            }
-            state.samples.append(sample);
-        }
-        firing.samples.append(
-            {{{QStringLiteral("rule"), id}, {QStringLiteral("severity"), severity}},
-             double(count)});
-    }
-    return {firing, state};
-}
-
-AlertNotice AlertService::noticeFor(const AlertTransition& t, const AlertRule& rule)
-{
-    AlertNotice n;
-    n.ruleId = rule.id;
-    n.ruleName = rule.name;
-    n.severity = rule.severity == AlertSeverity::Critical ? AlertNotice::Severity::Critical
-                 : rule.severity == AlertSeverity::Info   ? AlertNotice::Severity::Info
-                                                          : AlertNotice::Severity::Warning;
-    n.transition = t.kind == AlertTransition::Kind::Resolved  ? AlertNotice::Transition::Resolved
-                   : t.kind == AlertTransition::Kind::Pending ? AlertNotice::Transition::Pending
-                                                              : AlertNotice::Transition::Firing;
-    for (const Label& l : t.labels) {
-        const QString key = l.first == QLatin1String("ModelDeploymentName")
-                                ? QStringLiteral("deployment")
-                                : l.first;
-        n.labels.insert(key, l.second);
-    }
-    n.value = t.value;
-    n.threshold = t.kind == AlertTransition::Kind::Resolved ? rule.clearThreshold() : t.threshold;
-    switch (rule.op) {
-    case AlertOp::Greater:
-        n.comparison = AlertNotice::Comparison::Above;
-        break;
-    case AlertOp::GreaterEqual:
-        n.comparison = AlertNotice::Comparison::AtOrAbove;
-        break;
-    case AlertOp::Less:
-        n.comparison = AlertNotice::Comparison::Below;
-        break;
-    case AlertOp::LessEqual:
-        n.comparison = AlertNotice::Comparison::AtOrBelow;
-        break;
-    }
-    n.unit = rule.unit == QLatin1String("%")    ? Unit::Percent
-             : rule.unit == QLatin1String("ms") ? Unit::Milliseconds
-                                                : Unit::Count;
-    n.aggregation = rule.aggregation == QLatin1String("p95") ? AlertNotice::Aggregation::P95
-                    : rule.reduce == AlertReduce::Last       ? AlertNotice::Aggregation::Latest
-                                                             : AlertNotice::Aggregation::Average;
-    n.windowSeconds = int(rule.windowSeconds);
-    n.at = QDateTime::fromSecsSinceEpoch(t.at, Qt::UTC);
-    n.startsAt = QDateTime::fromSecsSinceEpoch(t.episodeStart, Qt::UTC);
-    n.dedupKey = AlertNotice::dedupKeyFor(rule.id, n.labels);
-    return n;
+    return alertMetricFamilies(rules(), active());
 }
 
 } // namespace isc

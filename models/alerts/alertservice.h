@@ -1,7 +1,9 @@
 #pragma once
 
+#include "alerts/alertbacktest.h"
 #include "alerts/alertconfig.h"
 #include "alerts/alertevaluator.h"
+#include "alerts/alertoutputs.h"
 #include "alerts/alertrule.h"
 #include "alerts/alerttypes.h"
 #include "core/sourcehealth.h"
@@ -23,13 +25,6 @@ namespace isc {
 
 class SampleStore;
 struct AlertNotice;
-
-/// One pending or firing instance, for the Alerts page, the tray and /metrics.
-struct ActiveAlert
-{
-    AlertRule rule;
-    AlertInstanceState state;
-};
 
 /// Alerting as a running thing: the workspace's rules (AlertConfig::effectiveRules), one
 /// AlertEvaluator each, their state, history and silences kept as shared store documents
@@ -70,6 +65,13 @@ public:
     void flush(std::function<void()> done);
 
     QVector<AlertRule> rules() const;
+
+    /// What `rule` would have done over `range` (whole minutes, s UTC) of the stored history:
+    /// read on the store's side (a later call cancels an earlier one), replayed with the live
+    /// evaluator (AlertBacktest), `done(result, error)` on this object's thread. Rules on
+    /// inputs other than a stored metric (spend, sources, retirement) get an error in words.
+    void backtest(const AlertRule& rule, const TimeRange& range,
+                  std::function<void(const AlertBacktestResult&, const QString&)> done);
     /// The `alerts` section's problems, one sentence each naming the field.
     QStringList configErrors() const { return m_config.errors; }
     /// Pending and firing instances, firing first, then by rule and instance.
@@ -93,7 +95,10 @@ public:
     QVector<MetricFamily> families() const;
 
     /// The notice delivery announces for `t` (labels in words, units from the rule).
-    static AlertNotice noticeFor(const AlertTransition& t, const AlertRule& rule);
+    static AlertNotice noticeFor(const AlertTransition& t, const AlertRule& rule)
+    {
+        return alertNoticeFor(t, rule);
+    }
 
     static constexpr int kHistoryLimit = 1000;
 

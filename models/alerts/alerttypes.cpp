@@ -1,5 +1,6 @@
 #include "alerttypes.h"
 
+#include "core/labels.h"
 #include "core/timerange.h"
 
 #include <QJsonArray>
@@ -186,6 +187,26 @@ std::optional<AlertSilence> AlertSilence::fromJson(const QJsonObject& json, cons
         *error = where + QStringLiteral(".endsAt: must be after startsAt");
         return std::nullopt;
     }
+    return s;
+}
+
+AlertSilence AlertSilence::forInstance(const QString& ruleId, const QList<Label>& labels,
+                                       qint64 from, qint64 seconds, const QString& by,
+                                       const QString& comment)
+{
+    AlertSilence s;
+    s.id = QStringLiteral("%1@%2@%3").arg(ruleId, labels::canonical(labels)).arg(from);
+    s.ruleId = ruleId;
+    for (const Label& l : labels) {
+        LabelMatcher m;
+        m.name = l.first;
+        m.value = l.second;
+        s.matchers.append(m);
+    }
+    s.startsAt = from;
+    s.endsAt = from + seconds;
+    s.createdBy = by;
+    s.comment = comment;
     return s;
 }
 

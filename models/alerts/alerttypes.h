@@ -62,6 +62,11 @@ struct AlertSilence
     QString createdBy;
     QString comment;
 
+    /// A silence of one instance (`labels`, matched exactly) of `ruleId` for `seconds` from
+    /// `from` (s UTC).
+    static AlertSilence forInstance(const QString& ruleId, const QList<Label>& labels, qint64 from,
+                                    qint64 seconds, const QString& by, const QString& comment);
+
     /// True when it mutes rule `ruleId`'s instance with `labels` at `at` (s UTC).
     bool matches(const QString& ruleId, const QList<Label>& labels, qint64 at) const;
     QJsonObject toJson() const;
