@@ -8,11 +8,16 @@
 #include <functional>
 #include <utility>
 
+class QAction;
 class QListWidget;
 class QStackedWidget;
 
 namespace isc {
+class AlertTrayIcon;
 class Collector;
+class DesktopNotifier;
+class WebhookNotifier;
+struct AlertNotice;
 class ConnectionsPage;
 class OverviewPage;
 class SourceStatusBar;
@@ -40,6 +45,10 @@ public:
     ConnectionsPage* connectionsPage() const { return m_connections; }
     /// The status bar's summary, as shown ("7 sources: collected by HOST (pid N), last poll T").
     QString statusSummary() const;
+    /// The sidebar's text of page `name` ("Alerts (2)").
+    QString pageTitle(const QString& name) const;
+    /// The tray icon; nullptr where the desktop has no system tray.
+    AlertTrayIcon* trayIcon() const { return m_tray; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -56,6 +65,11 @@ private:
     void openWorkspace();
     void reopen(const QStringList& arguments);
     void follow(Collector* collector);
+    /// Notifications, webhooks, the sidebar's count and the tray, from the session's alerts.
+    void wireAlerts();
+    void updateAlertCount();
+    void openAlert(const AlertNotice& notice);
+    void showFromTray();
     /// A page with setWorkspace(const Workspace&) gets the workspace again whenever it is
     /// re-applied (the collector replaced).
     template <typename Page> void followWorkspace(Page* page);
@@ -67,6 +81,11 @@ private:
     OverviewPage* m_overview = nullptr;
     ConnectionsPage* m_connections = nullptr;
     QStringList m_pageIds;
+    DesktopNotifier* m_desktop = nullptr;
+    WebhookNotifier* m_webhooks = nullptr;
+    AlertTrayIcon* m_tray = nullptr;
+    QAction* m_keepInTray = nullptr;
+    bool m_quitting = false;
 };
 
 } // namespace isc::app
