@@ -199,7 +199,11 @@ std::pair<ReplayPricing, PtuSizingLookup> MainWindow::routingPrices(const Worksp
 void MainWindow::addLazyPage(const QString& id, const QString& title,
                              std::function<QWidget*()> factory)
 {
-    addPage(id, title, new LazyPage(std::move(factory)));
+    addPage(id, title, new LazyPage([this, factory = std::move(factory)] {
+                QWidget* page = factory();
+                applyAlertBands(page); // built late: the bands so far
+                return page;
+            }));
 }
 
 void MainWindow::addPage(const QString& id, const QString& title, QWidget* page)

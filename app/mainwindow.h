@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/timerange.h"
 #include "routing/capacitymodel.h"
 #include "routing/replaypricing.h"
 
@@ -69,6 +70,8 @@ private:
     void wireAlerts();
     void updateAlertCount();
     void openAlert(const AlertNotice& notice);
+    /// Shades when alerts fired on every time chart under `root`.
+    void applyAlertBands(QWidget* root) const;
     void showFromTray();
     /// A page with setWorkspace(const Workspace&) gets the workspace again whenever it is
     /// re-applied (the collector replaced).
@@ -86,6 +89,7 @@ private:
     AlertTrayIcon* m_tray = nullptr;
     QAction* m_keepInTray = nullptr;
     bool m_quitting = false;
+    QVector<TimeRange> m_alertBands;
 };
 
 } // namespace isc::app

@@ -5,11 +5,13 @@
 #include "session.h"
 
 #include "alerts/alertoutputs.h"
+#include "alerts/alertreport.h"
 #include "alerts/alertservice.h"
 #include "alerts/delivery/desktopnotifier.h"
 #include "alerts/delivery/webhookconfig.h"
 #include "alerts/delivery/webhooknotifier.h"
 #include "alerttrayicon.h"
+#include "charts/timeserieschart.h"
 #include "core/workspace.h"
 #include "net/secretstore.h"
 #include "pages/alertspage.h"
@@ -17,6 +19,7 @@
 #include <QApplication>
 #include <QDateTime>
 #include <QListWidget>
+#include <QStackedWidget>
 #include <QStatusBar>
 
 namespace isc::app {
@@ -84,12 +87,28 @@ void MainWindow::wireAlerts()
     updateAlertCount();
 }
 
+void MainWindow::applyAlertBands(QWidget* root) const
+{
+    if (!root)
+        return;
+    const auto charts = root->findChildren<TimeSeriesChart*>();
+    for (TimeSeriesChart* chart : charts)
+        chart->setAlertBands(m_alertBands);
+}
+
 void MainWindow::updateAlertCount()
 {
     AlertService* alerts = m_session->alerts();
     const int index = m_pageIds.indexOf(QStringLiteral("alerts"));
     if (!alerts || index < 0)
         return;
+    // The charts shade when anything fired.
+    const QVector<TimeRange> bands = AlertReport::firingBands(alerts->history(), alerts->active(),
+                                                              QDateTime::currentSecsSinceEpoch());
+    if (bands != m_alertBands) {
+        m_alertBands = bands;
+        applyAlertBands(m_stack);
+    }
     const int firing = alerts->firingCount();
     m_nav->item(index)->setText(firing > 0 ? tr("Alerts (%1)").arg(firing) : tr("Alerts"));
     m_nav->item(index)->setToolTip(firing > 0 ? tr("%n alert(s) firing", nullptr, firing)

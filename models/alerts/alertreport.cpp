@@ -80,7 +80,7 @@ QString target(const QList<Label>& labels)
         return t;
     QStringList parts;
     for (const Label& l : labels)
-        parts << QStringLiteral("%1=%2").arg(l.first, l.second);
+        parts << QStringLiteral("%1: %2").arg(l.first, l.second);
     return parts.isEmpty() ? QStringLiteral("all") : parts.join(QStringLiteral(", "));
 }
 
@@ -115,6 +115,11 @@ QString AlertReport::quantity(const AlertRule& rule, double value)
 {
     if (!std::isfinite(value))
         return QStringLiteral("—");
+    if (rule.input == AlertInput::DaysToRetirement && value < 0) {
+        const qint64 days = qint64(std::ceil(-value));
+        return days == 1 ? QStringLiteral("retired 1 day ago")
+                         : QStringLiteral("retired %1 days ago").arg(days);
+    }
     if (rule.unit == QLatin1String("%"))
         return noticeQuantity(value, Unit::Percent);
     if (rule.unit == QLatin1String("ms"))
@@ -140,6 +145,51 @@ QString AlertReport::ruleLine(const AlertRule& rule)
     if (!rule.deployments.isEmpty())
         line += QStringLiteral(" (%1)").arg(rule.deployments.join(QStringLiteral(", ")));
     return line;
+}
+
+QVector<TimeRange> AlertReport::firingBands(const QVector<AlertTransition>& history,
+                                            const QVector<ActiveAlert>& active, qint64 now)
+{
+    // Per instance, in time order: a Firing opens a period, its Resolved closes it.
+    QVector<AlertTransition> sorted = history;
+    std::stable_sort(
+        sorted.begin(), sorted.end(),
+        [](const AlertTransition& a, const AlertTransition& b) { return a.at < b.at; });
+    QHash<QString, qint64> open; // rule|instance -> firing since
+    QVector<TimeRange> periods;
+    for (const AlertTransition& t : std::as_const(sorted)) {
+        const QString key = t.ruleId + QLatin1Char('|') + t.instance;
+        if (t.kind == AlertTransition::Kind::Firing) {
+            if (!open.contains(key))
+                open.insert(key, t.at);
+        } else if (t.kind == AlertTransition::Kind::Resolved) {
+            if (const auto it = open.constFind(key); it != open.cend()) {
+                if (t.at > *it)
+                    periods.append({*it, t.at});
+                open.erase(it);
+            }
+        }
+    }
+    for (const ActiveAlert& a : active) {
+        if (a.state.phase != AlertPhase::Firing)
+            continue;
+        const QString key = a.rule.id + QLatin1Char('|') + a.state.instance;
+        // Its Firing may be older than the history kept: the state knows when it began.
+        const qint64 since = open.contains(key) ? open.value(key) : a.state.firingSince;
+        open.remove(key);
+        if (since > 0 && since < now)
+            periods.append({since, now});
+    }
+    std::sort(periods.begin(), periods.end(),
+              [](const TimeRange& a, const TimeRange& b) { return a.from < b.from; });
+    QVector<TimeRange> merged;
+    for (const TimeRange& p : std::as_const(periods)) {
+        if (!merged.isEmpty() && p.from <= merged.last().to)
+            merged.last().to = std::max(merged.last().to, p.to);
+        else
+            merged.append(p);
+    }
+    return merged;
 }
 
 QString AlertReport::backtestSummary(const AlertBacktestResult& result, const QString& span)

@@ -4,6 +4,7 @@
 #include "alerts/alertoutputs.h"
 #include "alerts/alertrule.h"
 #include "alerts/alerttypes.h"
+#include "core/timerange.h"
 
 #include <QStringList>
 #include <QTimeZone>
@@ -86,6 +87,10 @@ struct AlertReport
     static QString condition(const AlertRule& rule);
     /// The whole rule in a line: what is read, how it is reduced, the window and `for`.
     static QString ruleLine(const AlertRule& rule);
+    /// When anything fired, as the union of every instance's firing periods (Firing to its
+    /// Resolved, or to `now` while it fires), sorted: the bands the pages' charts draw.
+    static QVector<TimeRange> firingBands(const QVector<AlertTransition>& history,
+                                          const QVector<ActiveAlert>& active, qint64 now);
     /// A backtest in a sentence: "Over the last 7 days it would have fired 4 times on 2
     /// deployments (9 h 20 min in all) and sent 8 notifications."; `span` names the range.
     static QString backtestSummary(const AlertBacktestResult& result, const QString& span);

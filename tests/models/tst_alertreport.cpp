@@ -94,6 +94,21 @@ private slots:
                  qPrintable(r.rules[0].condition));
     }
 
+    void retiredAndBudgetInWords()
+    {
+        const AlertRule retirement = alertRule(R"({"id": "retirement", "input": "daysToRetirement",
+                                                    "op": "<=", "threshold": 60, "unit": "days"})");
+        QCOMPARE(AlertReport::quantity(retirement, 12), QStringLiteral("12 days"));
+        QCOMPARE(AlertReport::quantity(retirement, -53), QStringLiteral("retired 53 days ago"));
+        ActiveAlert budget;
+        budget.rule = retirement;
+        budget.state.labels = {{"budget", "monthly"}};
+        budget.state.phase = AlertPhase::Firing;
+        const AlertReport r =
+            AlertReport::build({retirement}, {budget}, {}, {}, {}, kNow, QTimeZone::utc());
+        QCOMPARE(r.now.first().target, QStringLiteral("budget: monthly"));
+    }
+
     void nothingFiring()
     {
         const AlertReport r = AlertReport::build({ptuRule()}, {}, {}, {},
@@ -127,6 +142,33 @@ private slots:
         QVERIFY(r.history[2].delivery.isEmpty());
         QCOMPARE(r.history[2].time, QDateTime::fromSecsSinceEpoch(start, QTimeZone::utc())
                                         .toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+    }
+
+    // Bands: each Firing to its Resolved, a firing one to now, overlaps merged.
+    void firingBandsUnionThePeriods()
+    {
+        const AlertRule ptu = ptuRule();
+        const qint64 t = kNow - 10 * 3600;
+        AlertTransition other = transition(ptu, AlertTransition::Kind::Firing, t + 1800, t, true);
+        other.instance = QStringLiteral("other");
+        AlertTransition otherResolved =
+            transition(ptu, AlertTransition::Kind::Resolved, t + 7200, t, true);
+        otherResolved.instance = QStringLiteral("other");
+        const QVector<AlertTransition> history{
+            transition(ptu, AlertTransition::Kind::Pending, t - 300, t - 300, false),
+            transition(ptu, AlertTransition::Kind::Firing, t, t - 300, true),
+            transition(ptu, AlertTransition::Kind::Resolved, t + 3600, t - 300, true),
+            other,
+            otherResolved,
+        };
+        ActiveAlert now = active(ptu, AlertPhase::Firing, "gpt-4o-ptu", kNow - 1200, 97);
+        const QVector<TimeRange> bands = AlertReport::firingBands(history, {now}, kNow);
+        QCOMPARE(bands.size(), 2);
+        QCOMPARE(bands[0].from, t);
+        QCOMPARE(bands[0].to, t + 7200); // two instances overlapping: one band
+        QCOMPARE(bands[1].from, now.state.firingSince);
+        QCOMPARE(bands[1].to, kNow);
+        QVERIFY(AlertReport::firingBands({}, {}, kNow).isEmpty());
     }
 
     void silencesActiveFirst()

@@ -81,7 +81,7 @@ QLabel* heading(const QString& text)
 AlertsPage::AlertsPage(AlertService* alerts, const Workspace& workspace, QWidget* parent)
     : QWidget(parent), m_alerts(alerts), m_summary(new QLabel), m_tabs(new QTabWidget),
       m_now(makeTable({tr("State"), tr("Rule"), tr("Deployment"), tr("Value"), tr("Condition"),
-                       tr("Since"), tr("For"), tr("Acknowledged")})),
+                       tr("Since"), tr("Duration"), tr("Acknowledged")})),
       m_history(makeTable({tr("Time"), tr("Transition"), tr("Rule"), tr("Deployment"), tr("Value"),
                            tr("Lasted"), tr("Delivery")})),
       m_silences(makeTable(
