@@ -1,6 +1,7 @@
 #include "collectalerts.h"
 #include "commands.h"
 #include "session.h"
+#include "stopsignals.h"
 
 #include "core/timerange.h"
 #include "core/whenready.h"
@@ -189,8 +190,24 @@ int runCollect(const Invocation& inv)
             });
         });
     }
-    // Neither: polls until stopped (the systemd user unit); SIGTERM is a clean stop, and a poll
-    // cut short lands whole or not at all.
+    // Neither: polls until stopped (the systemd user unit). SIGTERM and Ctrl+C are a clean stop
+    // in every mode: the poll in flight lands whole or not at all, the last poll's alerts are
+    // evaluated and their webhooks sent, then the database is closed.
+    StopSignals stopSignals;
+    bool stopping = false;
+    QObject::connect(&stopSignals, &StopSignals::stopRequested, collector,
+                     [&](const QString& name) {
+                         if (stopping)
+                             return;
+                         stopping = true;
+                         std::fprintf(stderr, "inferscope: %s: stopping (again to stop at once)\n",
+                                      qPrintable(name));
+                         collector->stop();
+                         alerts.finish([&] {
+                             exitCode = failures > 0 ? 2 : 0;
+                             QCoreApplication::exit(exitCode);
+                         });
+                     });
     bool checked = false;
     bool started = false;
     QTimer::singleShot(2000, collector, [&] {

@@ -189,6 +189,37 @@ private slots:
         QCOMPARE(m_posts.size(), 0);
     }
 
+    // Polling until stopped: SIGTERM stops it cleanly, the alerts of what it stored delivered.
+    void sigtermStopsCleanly()
+    {
+        const QString ws = writeWorkspace(alwaysFiring());
+        const QString db = m_home.filePath("sigterm.sqlite");
+        QProcess collect;
+        collect.setProcessEnvironment(environment());
+        QSignalSpy finished(&collect, &QProcess::finished);
+        collect.start(test::inferscopeBinary(),
+                      {"collect", "--db", db, "--workspace", ws, "--backfill", "30m"});
+        QVERIFY(collect.waitForStarted());
+        QByteArray err;
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            (err += collect.readAllStandardError(),
+             err.contains("inferscope: alert firing: ") || collect.state() == QProcess::NotRunning),
+            err.constData(), 90000);
+        QVERIFY2(collect.state() == QProcess::Running, err.constData());
+        collect.terminate(); // SIGTERM
+        QVERIFY(finished.wait(60000) || !finished.isEmpty());
+        err += collect.readAllStandardError();
+        QVERIFY2(collect.exitStatus() == QProcess::NormalExit && collect.exitCode() == 0,
+                 err.constData());
+        QVERIFY2(err.contains("inferscope: SIGTERM: stopping"), err.constData());
+        const QStringList firing = firingLines(QString::fromUtf8(err));
+        QVERIFY(!firing.isEmpty());
+        const auto notified = std::count_if(firing.cbegin(), firing.cend(), [](const QString& l) {
+            return !l.contains(QLatin1String("(not notified"));
+        });
+        QTRY_COMPARE(m_posts.size(), qsizetype(notified));
+    }
+
     // --listen: the firing rule is on /metrics while collect runs.
     void servesAlertStateOnMetrics()
     {
