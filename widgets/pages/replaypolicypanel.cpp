@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <utility>
 
 namespace isc {
 
@@ -37,7 +38,7 @@ ReplayPolicyPanel::ReplayPolicyPanel(SampleStore* store, QWidget* parent) : QWid
     m_export = new QPushButton(tr("E&xport to workspace file…"), this);
     m_location = new QLabel(m_document->locationText(), this);
     m_location->setWordWrap(true);
-    m_location->setStyleSheet(QStringLiteral("color: #606060;"));
+    m_location->setForegroundRole(QPalette::PlaceholderText); // secondary text, from the palette
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_revert);
     buttons->addStretch(1);
@@ -50,10 +51,12 @@ ReplayPolicyPanel::ReplayPolicyPanel(SampleStore* store, QWidget* parent) : QWid
 
     connect(m_revert, &QPushButton::clicked, this, [this] {
         m_edited = false;
-        load(); // loaded() shows it
+        m_reverting = true; // shown when read, whatever changes the editor reports meanwhile
+        load();             // loaded() shows it
     });
     connect(m_document, &PolicyDocument::loaded, this, [this] {
-        if (!m_edited && !(m_editor->policy() == parsed(m_document->policy())))
+        const bool reverting = std::exchange(m_reverting, false);
+        if (reverting || (!m_edited && !(m_editor->policy() == parsed(m_document->policy()))))
             applySaved();
         m_location->setText(m_document->locationText());
         if (!m_document->error().isEmpty())

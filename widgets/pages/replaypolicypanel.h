@@ -53,8 +53,9 @@ private:
     QPushButton* m_revert = nullptr;
     QPushButton* m_export = nullptr;
     QPushButton* m_save = nullptr;
-    bool m_edited = false;   ///< the editor differs from the saved policy
-    bool m_applying = false; ///< the editor is being set from the saved policy
+    bool m_edited = false;    ///< the editor differs from the saved policy
+    bool m_reverting = false; ///< Revert asked: the next load is shown, edited or not
+    bool m_applying = false;  ///< the editor is being set from the saved policy
 };
 
 } // namespace isc
