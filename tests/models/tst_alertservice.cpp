@@ -2,6 +2,10 @@
 #include "alerts/alertsignal.h"
 #include "alerts/delivery/alertnotice.h"
 #include "core/labels.h"
+#include "cost/costforecast.h"
+#include "cost/costquery.h"
+#include "cost/ptucost.h"
+#include "cost/workspacepricing.h"
 #include "store/samplestore.h"
 #include "store/storebackend.h"
 #include "storebackends.h"
@@ -243,6 +247,54 @@ private slots:
         QCOMPARE(other.silences().size(), 1);
         QCOMPARE(other.silences().first().comment, silence.comment);
         QCOMPARE(notices.size(), 0);
+    }
+
+    // Spend today against the monthly budget: the value is what the Cost page's query and
+    // forecast make of the stored tokens, as a share of the budget.
+    void spendTodayAgainstTheBudget()
+    {
+        auto store = m_fx.openStore();
+        Workspace ws;
+        ws.name = QStringLiteral("spend");
+        Connection c;
+        c.id = QStringLiteral("oa");
+        c.kind = QStringLiteral("openai");
+        ws.connections = {c};
+        ws.budget = QJsonObject{{"monthlyUsd", 100}};
+        ws.alerts = QJsonObject{
+            {"builtins", false},
+            {"rules", QJsonArray{QJsonObject{{"template", "spend-today"}, {"threshold", 5}}}}};
+        const qint64 now = kT0;
+        const QList<Label> model{{"ModelDeploymentName", "gpt-4o"}, {"batch", "false"}};
+        // Two hours of output tokens earlier today.
+        QVERIFY(store
+                    ->write(batch({series(QStringLiteral("OutputTokens"), model,
+                                          minutes(now - 7200, QVector<double>(120, 20000.0)),
+                                          QStringLiteral("oa"), QStringLiteral("total"))},
+                                  {}, QStringLiteral("oa")))
+                    .result()
+                    .ok);
+
+        // The same numbers by hand: the cost query over the month, the forecast's "today".
+        CostQueryRequest req;
+        req.range = {std::min(utcMonthOf(now).from, floorTo(now, 86400) - 7 * 86400), now};
+        req.kindBySource = {{QStringLiteral("oa"), QStringLiteral("openai")}};
+        QString warning;
+        const CostQueryResult cost = CostQuery::run(store.get(), costEngineFor(ws, &warning), req);
+        QVERIFY2(cost.error.isEmpty(), qPrintable(cost.error));
+        const double percent = CostForecast::compute(cost.daily, now).today.toUnits() / 100.0 * 100;
+        QVERIFY2(percent > 5, qPrintable(QString::number(percent)));
+
+        AlertService alerts(store.get());
+        alerts.setWorkspace(ws);
+        QVERIFY2(alerts.configErrors().isEmpty(), qPrintable(alerts.configErrors().join('\n')));
+        QVERIFY(waitLoaded(alerts));
+        const QVector<AlertTransition> t = evaluate(alerts, now);
+        QCOMPARE(t.size(), 1);
+        QCOMPARE(t.first().kind, AlertTransition::Kind::Firing);
+        QCOMPARE(t.first().ruleId, QStringLiteral("spend-today"));
+        QVERIFY2(qAbs(t.first().value - percent) < 1e-6,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(t.first().value).arg(percent)));
     }
 
     // A bad rule is named, not skipped silently; the good ones still run.
