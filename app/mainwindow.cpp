@@ -90,14 +90,10 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
         // Price overrides and the budget live in the workspace: save it as Connections does.
         connect(cost, &CostPage::priceSettingsChanged, this,
                 [this](const QJsonArray& overrides, const QJsonObject& budget) {
-                    Workspace ws = m_session->workspace();
-                    ws.priceOverrides = overrides;
-                    ws.budget = budget;
-                    const QString path = m_session->workspacePath();
-                    QString error;
-                    if (!path.isEmpty() && !ws.save(path, &error))
-                        QMessageBox::warning(this, tr("Inferscope"), error);
-                    m_session->applyWorkspace(ws, path);
+                    changeWorkspace([&](Workspace& ws) {
+                        ws.priceOverrides = overrides;
+                        ws.budget = budget;
+                    });
                 });
         followWorkspace(cost);
         return cost;
@@ -133,13 +129,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
         auto* page = new AlertsPage(m_session->alerts(), m_session->workspace());
         // Rules live in the workspace: save it as the Cost page does.
         connect(page, &AlertsPage::alertsChanged, this, [this](const QJsonObject& alerts) {
-            Workspace ws = m_session->workspace();
-            ws.alerts = alerts;
-            const QString path = m_session->workspacePath();
-            QString error;
-            if (!path.isEmpty() && !ws.save(path, &error))
-                QMessageBox::warning(this, tr("Inferscope"), error);
-            m_session->applyWorkspace(ws, path);
+            changeWorkspace([&](Workspace& ws) { ws.alerts = alerts; });
         });
         followWorkspace(page);
         return page;
@@ -174,6 +164,17 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::changeWorkspace(const std::function<void(Workspace&)>& change)
+{
+    Workspace ws = m_session->workspace();
+    change(ws);
+    const QString path = m_session->workspacePath();
+    QString error;
+    if (!path.isEmpty() && !ws.save(path, &error))
+        QMessageBox::warning(this, tr("Inferscope"), error);
+    m_session->applyWorkspace(ws, path);
+}
 
 void MainWindow::follow(Collector* collector)
 {

@@ -60,6 +60,9 @@ private:
     void addLazyPage(const QString& id, const QString& title, std::function<QWidget*()> factory);
     /// The prices and PTU sizing the Routing and replay pages use for `ws`.
     static std::pair<ReplayPricing, PtuSizingLookup> routingPrices(const Workspace& ws);
+    /// Applies `change` to the workspace, saves its file (a failure said in a dialog) and
+    /// re-applies it to the session.
+    void changeWorkspace(const std::function<void(Workspace&)>& change);
     void buildMenus();
     void restoreSettings();
     void saveSettings() const;

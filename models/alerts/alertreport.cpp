@@ -89,6 +89,11 @@ QString localTime(qint64 at, const QTimeZone& zone)
     return QDateTime::fromSecsSinceEpoch(at, zone).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
 }
 
+QString ruleTitle(const AlertRule& rule)
+{
+    return rule.name.isEmpty() ? rule.id : rule.name;
+}
+
 QString transitionWords(AlertTransition::Kind kind)
 {
     QString name = alertTransitionName(kind);
@@ -240,7 +245,7 @@ AlertReport AlertReport::build(const QVector<AlertRule>& rules, const QVector<Ac
         row.labels = a.state.labels;
         row.firing = a.state.phase == AlertPhase::Firing;
         row.state = row.firing ? QStringLiteral("Firing") : QStringLiteral("Pending");
-        row.rule = a.rule.name.isEmpty() ? a.rule.id : a.rule.name;
+        row.rule = ruleTitle(a.rule);
         row.target = target(a.state.labels);
         row.value = quantity(a.rule, a.state.lastValue);
         row.condition = condition(a.rule);
@@ -268,7 +273,7 @@ AlertReport AlertReport::build(const QVector<AlertRule>& rules, const QVector<Ac
         row.time = localTime(t.at, zone);
         row.transition = transitionWords(t.kind);
         const auto rule = byId.constFind(t.ruleId);
-        row.rule = rule == byId.cend() ? t.ruleId : (rule->name.isEmpty() ? rule->id : rule->name);
+        row.rule = rule == byId.cend() ? t.ruleId : ruleTitle(*rule);
         row.target = target(t.labels);
         row.value = rule == byId.cend() ? quantity(AlertRule{}, t.value) : quantity(*rule, t.value);
         if ((t.kind == AlertTransition::Kind::Resolved ||
@@ -288,10 +293,9 @@ AlertReport AlertReport::build(const QVector<AlertRule>& rules, const QVector<Ac
         SilenceRow row;
         row.id = s.id;
         const auto rule = byId.constFind(s.ruleId);
-        row.rule = s.ruleId.isEmpty()     ? QStringLiteral("every rule")
-                   : rule == byId.cend()  ? s.ruleId
-                   : rule->name.isEmpty() ? rule->id
-                                          : rule->name;
+        row.rule = s.ruleId.isEmpty()    ? QStringLiteral("every rule")
+                   : rule == byId.cend() ? s.ruleId
+                                         : ruleTitle(*rule);
         QStringList m;
         for (const LabelMatcher& matcher : s.matchers)
             m << matcher.toString();
@@ -313,7 +317,7 @@ AlertReport AlertReport::build(const QVector<AlertRule>& rules, const QVector<Ac
     for (const AlertRule& rule : rules) {
         RuleRow row;
         row.id = rule.id;
-        row.name = rule.name.isEmpty() ? rule.id : rule.name;
+        row.name = ruleTitle(rule);
         row.condition = ruleLine(rule);
         row.severity = alertSeverityName(rule.severity);
         row.origin = rule.templateId.isEmpty()    ? QStringLiteral("custom")
