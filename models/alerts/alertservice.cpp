@@ -132,6 +132,16 @@ AlertService::AlertService(SampleStore* store, QObject* parent)
             if (!m_evaluating && kind.startsWith(QLatin1String("alert-")))
                 load();
         });
+        // A team database's collector stored a poll: it evaluates right after, so a follower
+        // reads the alerts a moment later (else on the next minute's tick).
+        auto* follow = new QTimer(this);
+        follow->setSingleShot(true);
+        follow->setInterval(3000);
+        connect(follow, &QTimer::timeout, this, [this] {
+            if (!m_evaluating)
+                load();
+        });
+        connect(store, &SampleStore::remoteWrite, follow, qOverload<>(&QTimer::start));
     }
     // Inputs (a stale source, a retirement day) change without a poll landing.
     m_tick = new QTimer(this);

@@ -274,7 +274,10 @@ QStringList TestPostgres::sql(const QString& database, const QString& statement,
                               QString* error) const
 {
     QStringList out;
-    PGconn* c = PQconnectdb(socketUri(database).toUtf8().constData());
+    // A bounded wait: a test polling the server while it ends sessions retries instead of
+    // hanging in connect (seen once under load in tst_teamcollect).
+    PGconn* c = PQconnectdb(
+        (socketUri(database) + QStringLiteral("&connect_timeout=15")).toUtf8().constData());
     if (PQstatus(c) != CONNECTION_OK) {
         if (error)
             *error = QString::fromUtf8(PQerrorMessage(c));
