@@ -210,10 +210,15 @@ QJsonObject AlertRuleEditor::ruleJson() const
     for (const QString& d : m_deployments->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
         if (!d.trimmed().isEmpty())
             deployments << d.trimmed();
-    if (deployments.isEmpty())
+    // A built-in keeps the scope it gets from the inventory (a new PTU deployment is covered)
+    // unless the user narrowed it.
+    const bool builtinScope = m_base.templateId == m_base.id && deployments == m_base.deployments;
+    if (deployments.isEmpty() || builtinScope)
         o.remove(QStringLiteral("deployments"));
     else
         o.insert(QStringLiteral("deployments"), QJsonArray::fromStringList(deployments));
+    if (builtinScope)
+        o.remove(QStringLiteral("connections"));
     o.insert(QStringLiteral("op"), m_op->currentData().toString());
     o.insert(QStringLiteral("threshold"), m_threshold->value());
     o.insert(QStringLiteral("clearMargin"), m_clearMargin->value());
