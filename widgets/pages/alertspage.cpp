@@ -42,9 +42,13 @@ QTableWidget* makeTable(const QStringList& headers)
     return t;
 }
 
-/// Replaces the rows; `key` (Qt::UserRole of column 0) identifies a row for the buttons.
+QString selectedKey(const QTableWidget* t);
+
+/// Replaces the rows; `key` (Qt::UserRole of column 0) identifies a row for the buttons, and
+/// the selected row stays selected when its key is still there (polls refresh the tables).
 void fill(QTableWidget* t, const QVector<QStringList>& rows, const QStringList& keys)
 {
+    const QString selected = selectedKey(t);
     t->setRowCount(int(rows.size()));
     for (int r = 0; r < rows.size(); ++r) {
         for (int c = 0; c < rows[r].size() && c < t->columnCount(); ++c) {
@@ -55,6 +59,11 @@ void fill(QTableWidget* t, const QVector<QStringList>& rows, const QStringList& 
         }
     }
     t->resizeColumnsToContents();
+    const int row = selected.isEmpty() ? -1 : int(keys.indexOf(selected));
+    if (row >= 0)
+        t->selectRow(row);
+    else
+        t->clearSelection();
 }
 
 QString selectedKey(const QTableWidget* t)
