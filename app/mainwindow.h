@@ -48,6 +48,9 @@ public:
     QString statusSummary() const;
     /// The sidebar's text of page `name` ("Alerts (2)").
     QString pageTitle(const QString& name) const;
+    /// Off: alerts are still evaluated and shown, but no desktop notification or webhook goes
+    /// out (a --screenshot or a start-up probe must not notify anyone). On by default.
+    void setAlertDelivery(bool on) { m_deliverAlerts = on; }
     /// The tray icon; nullptr where the desktop has no system tray.
     AlertTrayIcon* trayIcon() const { return m_tray; }
 
@@ -92,6 +95,7 @@ private:
     AlertTrayIcon* m_tray = nullptr;
     QAction* m_keepInTray = nullptr;
     bool m_quitting = false;
+    bool m_deliverAlerts = true;
     QVector<TimeRange> m_alertBands;
 };
 

@@ -32,7 +32,10 @@ void MainWindow::wireAlerts()
     // Only a window that evaluates (it collects) announces: AlertService emits noticeReady once
     // per transition across every evaluator of the database.
     m_desktop = new DesktopNotifier(this);
-    connect(alerts, &AlertService::noticeReady, m_desktop, &DesktopNotifier::notify);
+    connect(alerts, &AlertService::noticeReady, m_desktop, [this](const AlertNotice& notice) {
+        if (m_deliverAlerts)
+            m_desktop->notify(notice);
+    });
     connect(m_desktop, &DesktopNotifier::openRequested, this, &MainWindow::openAlert);
     connect(m_desktop, &DesktopNotifier::silenceRequested, this,
             [this](const AlertNotice& notice, int seconds) {
@@ -57,7 +60,10 @@ void MainWindow::wireAlerts()
     };
     applyWebhooks();
     connect(m_session, &Session::collectorReplaced, this, applyWebhooks);
-    connect(alerts, &AlertService::noticeReady, m_webhooks, &WebhookNotifier::notify);
+    connect(alerts, &AlertService::noticeReady, m_webhooks, [this](const AlertNotice& notice) {
+        if (m_deliverAlerts)
+            m_webhooks->notify(notice);
+    });
     connect(m_webhooks, &WebhookNotifier::failed, this,
             [this](const QString& webhook, const AlertNotice& notice, const QString& reason) {
                 statusBar()->showMessage(

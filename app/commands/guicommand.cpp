@@ -86,6 +86,8 @@ int runGui(const Invocation& inv)
         rememberWorkspace(session.workspacePath());
 
     MainWindow window(&session);
+    // A rendering or a probe shows alerts but tells nobody about them.
+    window.setAlertDelivery(!screenshot && !inv.startupProbe);
     // An explicit --range wins over the remembered one; a screenshot without it shows 24 h.
     const qint64 range = inv.rangeSeconds > 0 ? inv.rangeSeconds : (screenshot ? 24 * 3600 : 0);
     if (range > 0)

@@ -6,6 +6,7 @@
 
 #include "alertruleeditor.h"
 #include "alerts/alertservice.h"
+#include "alerts/delivery/desktopnotifier.h"
 #include "core/timerange.h"
 #include "emulator/emulator.h"
 #include "pages/alertspage.h"
@@ -33,9 +34,9 @@ class tst_MainWindow : public QObject
     std::unique_ptr<TestNotificationServer> m_server;
     emu::Emulator m_emulator{11};
 
-    QString writeWorkspace()
+    QString writeWorkspace(const QString& name = QStringLiteral("window"))
     {
-        const QString path = m_dir.filePath(QStringLiteral("ws.json"));
+        const QString path = m_dir.filePath(name + QStringLiteral(".json"));
         QFile f(path);
         if (!f.open(QIODevice::WriteOnly))
             return {};
@@ -49,7 +50,7 @@ class tst_MainWindow : public QObject
         f.write(QJsonDocument(
                     QJsonObject{
                         {"name", "Window alerts"},
-                        {"database", m_dir.filePath(QStringLiteral("window.sqlite"))},
+                        {"database", m_dir.filePath(name + QStringLiteral(".sqlite"))},
                         {"connections",
                          QJsonArray{QJsonObject{
                              {"id", "east"},
@@ -133,6 +134,39 @@ private slots:
         QCOMPARE(rule->id, QStringLiteral("ptu-busy"));
         QTRY_VERIFY_WITH_TIMEOUT(
             page->backtestSummary().contains(QLatin1String("around the alert")), 30000);
+        session.collector()->stop();
+    }
+
+    // A --screenshot or a start-up probe shows what fires but notifies nobody.
+    void quietWhenDeliveryIsOff()
+    {
+        const qsizetype before = m_server->calls().size();
+        app::Session session;
+        QString error;
+        app::Session::Options options;
+        options.workspacePath = writeWorkspace(QStringLiteral("quiet"));
+        QVERIFY2(session.open(options, &error), qPrintable(error));
+        app::MainWindow window(&session);
+        window.setAlertDelivery(false);
+        QSignalSpy notices(session.alerts(), &AlertService::noticeReady);
+        session.collector()->start(30 * 60);
+        QTRY_VERIFY_WITH_TIMEOUT(!notices.isEmpty(), 60000); // it fired, and would announce
+        QTRY_COMPARE_WITH_TIMEOUT(
+            window.pageTitle(QStringLiteral("alerts")),
+            QStringLiteral("Alerts (%1)").arg(session.alerts()->firingCount()), 10000);
+        // A marker through the same bus: had a bubble been sent, it would have come first.
+        {
+            DesktopNotifier marker(m_bus.connect(QStringLiteral("tst-marker")));
+            AlertNotice n;
+            n.ruleId = QStringLiteral("marker");
+            n.ruleName = QStringLiteral("marker");
+            n.transition = AlertNotice::Transition::Firing;
+            n.labels = {{QStringLiteral("deployment"), QStringLiteral("marker")}};
+            n.dedupKey = AlertNotice::dedupKeyFor(n.ruleId, n.labels);
+            marker.notify(n);
+            QTRY_COMPARE(m_server->calls().size(), before + 1);
+        }
+        QVERIFY(m_server->calls().last().summary.contains(QLatin1String("marker")));
         session.collector()->stop();
     }
 };
