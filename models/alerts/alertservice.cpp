@@ -1,13 +1,13 @@
 #include "alerts/alertservice.h"
 
 #include "alerts/alertoutputs.h"
+#include "alerts/alertreads.h"
 #include "alerts/alertsignal.h"
 #include "alerts/delivery/alertnotice.h"
 #include "core/labels.h"
 #include "core/timerange.h"
 #include "core/whenready.h"
-#include "cost/costforecast.h"
-#include "cost/costquery.h"
+#include "cost/costengine.h"
 #include "cost/lifecyclecatalog.h"
 #include "cost/workspacepricing.h"
 #include "store/samplestore.h"
@@ -45,34 +45,6 @@ StoredDocument toStored(const AlertDocument& doc)
     out.kind = doc.kind;
     out.key = doc.key;
     out.json = QString::fromUtf8(QJsonDocument(doc.body).toJson(QJsonDocument::Compact));
-    return out;
-}
-
-/// The stored minutes of one query, as the series composeAlertSeries() groups itself.
-QVector<SeriesSamples> rawSeries(StoreBackend& db, const QString& metric,
-                                 const QString& aggregation, const TimeRange& range, qint64 now,
-                                 QString* error)
-{
-    SeriesQuery q;
-    q.metric = metric;
-    q.aggregation = aggregation;
-    q.perSeries = true;
-    q.step = 60;
-    q.range = range;
-    q.now = now;
-    const QueryResult r = db.query(q);
-    if (!r.error.isEmpty() && error->isEmpty())
-        *error = r.error;
-    QVector<SeriesSamples> out;
-    out.reserve(r.series.size());
-    for (const QueriedSeries& s : r.series) {
-        SeriesSamples ss;
-        ss.key = {s.source, metric, aggregation, s.labels};
-        ss.samples.reserve(s.points.size());
-        for (const QPointF& p : s.points)
-            ss.samples.append({qint64(p.x() / 1000.0), p.y()});
-        out.append(std::move(ss));
-    }
     return out;
 }
 
@@ -305,10 +277,6 @@ void AlertService::backtest(const AlertRule& rule, const TimeRange& range,
         done({}, tr("No history is open."));
         return;
     }
-    const QString denominator =
-        rule.isShare && !rule.denominatorMetric.isEmpty() && rule.denominatorMetric != rule.metric
-            ? rule.denominatorMetric
-            : QString();
     // The first windows read the minutes before the range (window and `for`).
     const TimeRange read{range.from - rule.windowSeconds - rule.forSeconds, range.to};
     struct Out
@@ -318,12 +286,10 @@ void AlertService::backtest(const AlertRule& rule, const TimeRange& range,
     };
     m_jobs.run(
         m_store, kBacktestJob,
-        [rule, denominator, read, range](StoreBackend& db, const JobToken& token) {
+        [rule, read, range](StoreBackend& db, const JobToken& token) {
             Out out;
-            QVector<SeriesSamples> raw =
-                rawSeries(db, rule.metric, rule.aggregation, read, range.to, &out.error);
-            if (!denominator.isEmpty() && !token.isCancelled())
-                raw += rawSeries(db, denominator, rule.aggregation, read, range.to, &out.error);
+            const QVector<SeriesSamples> raw =
+                readAlertSeries(db, rule, read, range.to, token, &out.error);
             if (!token.isCancelled())
                 out.result = AlertBacktest::run(rule, raw, range);
             return out;
@@ -368,61 +334,45 @@ void AlertService::startEvaluation()
     const qint64 now = m_clock();
     struct Want
     {
-        QString ruleId, metric, aggregation, denominator;
+        AlertRule rule;
         TimeRange range;
     };
     QVector<Want> wants;
     QVector<AlertRule> rules;
     for (const auto& [id, e] : m_evaluators) {
         rules.append(e.rule());
-        if (e.rule().input != AlertInput::None)
-            continue;
-        const AlertRule& r = e.rule();
-        wants.append({id, r.metric, r.aggregation,
-                      r.isShare && !r.denominatorMetric.isEmpty() && r.denominatorMetric != r.metric
-                          ? r.denominatorMetric
-                          : QString(),
-                      e.dataRange(now)});
+        if (e.rule().input == AlertInput::None)
+            wants.append({e.rule(), e.dataRange(now)});
     }
     const bool wantSpend = (reads(rules, AlertInput::SpendTodayPercent) ||
                             reads(rules, AlertInput::SpendForecastPercent)) &&
                            workspaceBudget(m_workspace).has_value();
-    QHash<QString, QString> kinds;
-    for (const Connection& c : m_workspace.connections)
-        kinds.insert(c.id, c.kind);
-    const PtuBilling billing = workspacePtuBilling(m_workspace);
-    QString overrideWarning;
-    const CostEngine engine = costEngineFor(m_workspace, &overrideWarning);
+    // Priced as the Cost page does; only built when a budget rule reads it.
+    CostQueryRequest spendRequest;
+    std::optional<CostEngine> engine;
+    if (wantSpend) {
+        for (const Connection& c : m_workspace.connections)
+            spendRequest.kindBySource.insert(c.id, c.kind);
+        spendRequest.billing = workspacePtuBilling(m_workspace);
+        QString overrideWarning; // the Cost page shows it; the prices are the same
+        engine = costEngineFor(m_workspace, &overrideWarning);
+    }
 
     m_evaluationRunning = true;
     m_jobs.run(
         m_store, kEvaluateJob,
-        [wants, wantSpend, kinds, billing, engine, now](StoreBackend& db, const JobToken& token) {
+        [wants, spendRequest, engine, now](StoreBackend& db, const JobToken& token) {
             Read out;
             for (const Want& w : wants) {
                 if (token.isCancelled())
                     break;
-                QVector<SeriesSamples>& raw = out.raw[w.ruleId];
-                raw = rawSeries(db, w.metric, w.aggregation, w.range, now, &out.error);
-                if (!w.denominator.isEmpty())
-                    raw += rawSeries(db, w.denominator, w.aggregation, w.range, now, &out.error);
+                out.raw[w.rule.id] = readAlertSeries(db, w.rule, w.range, now, token, &out.error);
             }
             out.inventory = db.deployments(QString());
-            if (wantSpend) {
-                // The month so far and the 7 days before today: the forecast's daily rate.
-                CostQueryRequest req;
-                const qint64 monthStart = utcMonthOf(now).from;
-                req.range = {std::min(monthStart, floorTo(now, 86400) - 7 * 86400), now};
-                req.kindBySource = kinds;
+            if (engine) {
+                CostQueryRequest req = spendRequest;
                 req.inventory = out.inventory;
-                req.billing = billing;
-                const CostQueryResult cost = CostQuery::run(db, engine, req, token);
-                if (cost.error.isEmpty()) {
-                    const CostForecast f = CostForecast::compute(cost.daily, now);
-                    out.spend = AlertInputs::Spend{f.today.toUnits(), f.forecast.toUnits(), 0};
-                } else if (out.error.isEmpty()) {
-                    out.error = cost.error;
-                }
+                out.spend = readAlertSpend(db, *engine, req, now, token, &out.error);
             }
             return out;
         },

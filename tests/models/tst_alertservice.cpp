@@ -4,7 +4,6 @@
 #include "core/labels.h"
 #include "cost/costforecast.h"
 #include "cost/costquery.h"
-#include "cost/ptucost.h"
 #include "cost/workspacepricing.h"
 #include "store/samplestore.h"
 #include "store/storebackend.h"
@@ -277,7 +276,7 @@ private slots:
 
         // The same numbers by hand: the cost query over the month, the forecast's "today".
         CostQueryRequest req;
-        req.range = {std::min(utcMonthOf(now).from, floorTo(now, 86400) - 7 * 86400), now};
+        req.range = CostForecast::inputRange(now);
         req.kindBySource = {{QStringLiteral("oa"), QStringLiteral("openai")}};
         QString warning;
         const CostQueryResult cost = CostQuery::run(store.get(), costEngineFor(ws, &warning), req);
