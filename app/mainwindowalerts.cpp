@@ -15,6 +15,7 @@
 #include "core/workspace.h"
 #include "net/secretstore.h"
 #include "pages/alertspage.h"
+#include "sources/collector.h"
 
 #include <QApplication>
 #include <QDateTime>
