@@ -2,6 +2,8 @@
 
 #include "store/queryengine.h"
 
+#include <algorithm>
+
 namespace isc {
 
 QueryResult PostgresStore::query(const SeriesQuery& q)
@@ -43,22 +45,24 @@ QueryResult PostgresStore::query(const SeriesQuery& q)
         switch (result.resolution) {
         case Resolution::Raw:
             sql = "SELECT series_id, ts, value FROM samples WHERE series_id = ANY($1::bigint[]) "
-                  "AND ts >= $2 AND ts < $3 ORDER BY series_id, ts";
+                  "AND ts >= $2 AND ts < $3";
             break;
         case Resolution::FiveMinutes:
             sql = "SELECT series_id, ts, min, max, sum, count FROM rollup_5m WHERE series_id = "
-                  "ANY($1::bigint[]) AND ts >= $2 AND ts < $3 ORDER BY series_id, ts";
+                  "ANY($1::bigint[]) AND ts >= $2 AND ts < $3";
             break;
         case Resolution::FifteenMinutes:
             sql = "SELECT series_id, ts, min, max, sum, count FROM rollup_15m WHERE series_id = "
-                  "ANY($1::bigint[]) AND ts >= $2 AND ts < $3 ORDER BY series_id, ts";
+                  "ANY($1::bigint[]) AND ts >= $2 AND ts < $3";
             break;
         case Resolution::Hour:
             sql = "SELECT series_id, ts, min, max, sum, count FROM rollup_1h WHERE series_id = "
-                  "ANY($1::bigint[]) AND ts >= $2 AND ts < $3 ORDER BY series_id, ts";
+                  "ANY($1::bigint[]) AND ts >= $2 AND ts < $3";
             break;
         }
-        // Binary: tens of thousands of numbers are neither printed nor parsed.
+        // Binary: tens of thousands of numbers are neither printed nor parsed. No ORDER BY: the
+        // server would sort every row (and, before a partition's first ANALYZE, pick a bitmap
+        // scan and a sort that cost 5x the read); each series is put in order here instead.
         const pg::Result rows =
             d->conn.execBinary(sql, {pg::arrayParam(ids), pg::param(floorTo(q.range.from, res)),
                                      pg::param(q.range.to)});
@@ -77,6 +81,11 @@ QueryResult PostgresStore::query(const SeriesQuery& q)
                 b.count = rows.binaryInt64(i, 5);
             }
             input[indexOf.value(rows.binaryInt64(i, 0))].buckets.append(b);
+        }
+        const auto byTs = [](const StoredBucket& x, const StoredBucket& y) { return x.ts < y.ts; };
+        for (StoredSeries& s : input) {
+            if (!std::is_sorted(s.buckets.begin(), s.buckets.end(), byTs))
+                std::sort(s.buckets.begin(), s.buckets.end(), byTs);
         }
     }
     result.series = queryengine::assemble(q, result.step, input);
