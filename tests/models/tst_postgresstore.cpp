@@ -181,6 +181,34 @@ private slots:
                  QStringList{QStringLiteral("10")});
     }
 
+    // A connection copies minutes after the newest one it knows stored straight into the
+    // table; when another connection stored them meanwhile (a writer that took over), the poll
+    // is sent again as an upsert: the later value wins, nothing is doubled or lost.
+    void minutesAnotherConnectionStoredAreReplaced()
+    {
+        const QString uri = fresh();
+        const QString db = uri.section(QLatin1Char('/'), 3).section(QLatin1Char('?'), 0, 0);
+        PostgresStore first, second;
+        QVERIFY(first.open(uri, {}).usable());
+        QVERIFY(second.open(uri, {}).usable());
+        QVERIFY(first.write(batch({series("M", {}, minutes(kNow, {1, 2}))})).ok);
+        QVERIFY(second.write(batch({series("M", {}, minutes(kNow + 120, {3, 4}))})).ok);
+        // `first` still takes kNow + 60 for the newest stored minute.
+        const WriteReport r = first.write(batch({series("M", {}, minutes(kNow + 180, {40, 5}))}));
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.samplesWritten, 2);
+        QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT string_agg(value::text, ' ' ORDER BY ts) "
+                                             "FROM inferscope.samples")),
+                 QStringList{QStringLiteral("1 2 3 40 5")});
+        QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT sum || ' ' || count FROM "
+                                             "inferscope.rollup_1h")),
+                 QStringList{QStringLiteral("51 5")});
+        // And it goes on copying directly afterwards.
+        QVERIFY(first.write(batch({series("M", {}, minutes(kNow + 300, {6}))})).ok);
+        QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT count(*) FROM inferscope.samples")),
+                 QStringList{QStringLiteral("6")});
+    }
+
     // The server is down for a whole poll: nothing half-stored, and the next poll after it
     // came back lands with the gap marker recorded.
     void serverDownMeansNothingStoredThenRecovers()

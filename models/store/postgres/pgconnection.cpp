@@ -218,7 +218,8 @@ bool Connection::run(const char* sql, const QVector<QByteArray>& params, QString
     return false;
 }
 
-bool Connection::copyIn(const char* sql, const QByteArray& data, QString* error)
+bool Connection::copyIn(const char* sql, const QByteArray& data, QString* error,
+                        QByteArray* sqlState)
 {
     const Result started = exec(sql);
     if (!started.get() || PQresultStatus(started.get()) != PGRES_COPY_IN) {
@@ -237,6 +238,8 @@ bool Connection::copyIn(const char* sql, const QByteArray& data, QString* error)
         PQclear(more);
     if (sent && ended && done.get() && PQresultStatus(done.get()) == PGRES_COMMAND_OK)
         return true;
+    if (sqlState)
+        *sqlState = done.sqlState();
     if (error) {
         *error = done.message();
         if (error->isEmpty())

@@ -72,8 +72,10 @@ public:
     bool run(const char* sql, QString* error);
     bool run(const char* sql, const QVector<QByteArray>& params, QString* error);
     /// Runs `sql` (a COPY ... FROM STDIN) sending `data` (COPY's text format) as its rows;
-    /// false with `error` set to the server's words on failure.
-    bool copyIn(const char* sql, const QByteArray& data, QString* error);
+    /// false with `error` set to the server's words (and `sqlState`, when given, to its
+    /// SQLSTATE) on failure.
+    bool copyIn(const char* sql, const QByteArray& data, QString* error,
+                QByteArray* sqlState = nullptr);
 
     /// The connection's last error in one line (a lost connection says so).
     QString lastError() const;

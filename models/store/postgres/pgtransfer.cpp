@@ -276,8 +276,7 @@ ImportReport PostgresStore::importRows(const TableChunk& chunk, const QString& m
         if (began)
             d->conn.run("ROLLBACK", nullptr);
         // Ids created in the rolled-back transaction do not exist.
-        d->seriesCache.clear();
-        d->unitCache.clear();
+        d->forgetSeries();
         report.seriesIds.clear();
         report.error = QStringLiteral("Could not write %1 rows of %2 into %3: %4. Nothing of "
                                       "them was stored.")

@@ -34,22 +34,30 @@ constexpr Partitioned kPartitioned[] = {{"samples", PostgresStore::kRawPartition
                                         {"rollup_5m", PostgresStore::kRollupPartition},
                                         {"rollup_15m", PostgresStore::kRollupPartition}};
 
-// Each rollup bucket the poll's minutes (in `incoming`) fall in is recomputed from its raw
-// minutes: exact, the same sums the SQLite backend keeps, and an index probe per touched
-// (series, bucket), never a scan of whole partitions or a rewrite of untouched buckets. $1 and $2
-// bound the poll's hours: the planner then leaves out every other partition (each probe would
-// otherwise visit every day's index).
-#define ISC_ROLLUP(table, width)                                                                   \
-    "INSERT INTO " table "(series_id, ts, min, max, sum, count) SELECT k.series_id, k.b, "         \
-    "a.min, a.max, a.sum, a.count FROM (SELECT DISTINCT series_id, ts - ts % " width " AS b "      \
-    "FROM incoming) k CROSS JOIN LATERAL (SELECT min(value), max(value), sum(value), count(*) "    \
-    "FROM samples WHERE series_id = k.series_id AND ts >= k.b AND ts < k.b + " width               \
-    " AND ts >= $1 AND ts < $2) a ON "                                                             \
+// The rollup buckets the poll touched (in `touched`): a bucket whose minutes all came in this
+// poll is written as computed here; any other is recomputed from what is stored, the 5-minute
+// buckets from their raw minutes, the 15-minute ones from their 5-minute buckets and the hours
+// from their quarters (as the SQLite backend does). Exact: the same numbers as a recomputation
+// from the raw minutes, sums up to the order of the additions; an index probe per touched
+// (series, bucket). %1 and %2 bound the poll's hours so that the planner leaves out every other
+// partition. Statements in order: each reads what the one before wrote.
+#define ISC_ROLLUP(table, width, finer, aggregates)                                                \
+    "INSERT INTO " table "(series_id, ts, min, max, sum, count) SELECT series_id, ts, min, max, "  \
+    "sum, count FROM touched WHERE width = " width " AND count IS NOT NULL UNION ALL SELECT "      \
+    "k.series_id, k.ts, a.min, a.max, a.sum, a.count FROM touched k CROSS JOIN LATERAL "           \
+    "(SELECT " aggregates " FROM " finer                                                           \
+    " WHERE series_id = k.series_id AND ts >= k.ts AND ts < k.ts + " width                         \
+    " AND ts >= %1 AND ts < %2) a WHERE k.width = " width " AND k.count IS NULL ON "               \
     "CONFLICT(series_id, ts) DO UPDATE SET min = excluded.min, max = excluded.max, sum = "         \
-    "excluded.sum, count = excluded.count"
-const char* const kRollupStatement =
-    "WITH r5 AS (" ISC_ROLLUP("rollup_5m", "300") "), r15 AS (" ISC_ROLLUP(
-        "rollup_15m", "900") ") " ISC_ROLLUP("rollup_1h", "3600");
+    "excluded.sum, count = excluded.count;"
+const char* const kRollupStatements =
+    ISC_ROLLUP("rollup_5m", "300", "samples",
+               "min(value) AS min, max(value) AS max, sum(value) AS sum, count(*) AS count")
+        ISC_ROLLUP("rollup_15m", "900", "rollup_5m",
+                   "min(min) AS min, max(max) AS max, sum(sum) AS sum, sum(count)::bigint AS "
+                   "count") ISC_ROLLUP("rollup_1h", "3600", "rollup_15m",
+                                       "min(min) AS min, max(max) AS max, sum(sum) AS sum, "
+                                       "sum(count)::bigint AS count");
 #undef ISC_ROLLUP
 
 } // namespace
@@ -108,6 +116,35 @@ bool PostgresStore::Private::ensurePartitionKeys(const char* table, qint64 span,
     return true;
 }
 
+void PostgresStore::Private::forgetSeries()
+{
+    seriesCache.clear();
+    unitCache.clear();
+    lastStored.clear();
+}
+
+bool PostgresStore::Private::loadLastStored(const QVector<qint64>& ids, QString* error)
+{
+    QVector<qint64> unknown;
+    for (const qint64 id : ids) {
+        if (!lastStored.contains(id))
+            unknown.append(id);
+    }
+    if (unknown.isEmpty())
+        return true;
+    // Once per series and connection: the newest stored minute, an index probe per partition.
+    const pg::Result r = conn.exec("SELECT i, (SELECT max(ts) FROM samples WHERE series_id = i) "
+                                   "FROM unnest($1::bigint[]) AS i",
+                                   {pg::arrayParam(unknown)});
+    if (!r.ok()) {
+        *error = r.message().isEmpty() ? conn.lastError() : r.message();
+        return false;
+    }
+    for (int i = 0; i < r.rows(); ++i)
+        lastStored.insert(r.int64(i, 0), r.isNull(i, 1) ? pgimpl::kNothingStored : r.int64(i, 1));
+    return true;
+}
+
 bool PostgresStore::Private::seriesId(const SeriesKey& key, const QString& unit, qint64* id,
                                       QString* error)
 {
@@ -141,18 +178,19 @@ bool PostgresStore::Private::ensureIncoming(QString* error)
     if (!incomingReady)
         incomingReady = conn.run("CREATE TEMP TABLE IF NOT EXISTS incoming(series_id bigint NOT "
                                  "NULL, ts bigint NOT NULL, value double precision NOT NULL) "
-                                 "ON COMMIT DELETE ROWS",
+                                 "ON COMMIT DELETE ROWS; CREATE TEMP TABLE IF NOT EXISTS "
+                                 "touched(width bigint NOT NULL, series_id bigint NOT NULL, ts "
+                                 "bigint NOT NULL, min double precision, max double precision, "
+                                 "sum double precision, count bigint) ON COMMIT DELETE ROWS",
                                  error);
     return incomingReady;
 }
 
-bool PostgresStore::Private::writeInTransaction(const PollBatch& batch, qsizetype* written,
-                                                QString* error)
+bool PostgresStore::Private::writeInTransaction(const PollBatch& batch, bool direct,
+                                                qsizetype* written, bool* duplicate, QString* error)
 {
-    // The rows in COPY's text format: "series_id\tts\tvalue\n".
-    QByteArray rows;
-    qsizetype count = 0;
-    qint64 first = std::numeric_limits<qint64>::max(), last = 0;
+    // One row per minute and series, the last sample of a minute wins (as SQLite's upsert does).
+    QMap<qint64, QMap<qint64, double>> minutes;
     for (const SeriesSamples& s : batch.series) {
         SeriesKey key = s.key;
         if (key.source.isEmpty())
@@ -160,36 +198,45 @@ bool PostgresStore::Private::writeInTransaction(const PollBatch& batch, qsizetyp
         qint64 id = 0;
         if (!seriesId(key, s.unit, &id, error))
             return false;
-        // One row per minute, the last sample of a minute wins (as SQLite's upsert does).
-        QMap<qint64, double> minutes;
+        QMap<qint64, double>& series = minutes[id];
         for (const Sample& smp : s.samples)
-            minutes.insert(floorTo(smp.ts, 60), smp.value);
-        const QByteArray idText = pg::param(id) + '\t';
-        rows.reserve(rows.size() + minutes.size() * (idText.size() + 32));
-        for (auto it = minutes.cbegin(); it != minutes.cend(); ++it) {
-            rows += idText;
-            rows += pg::param(it.key());
-            rows += '\t';
-            rows += pg::param(it.value());
-            rows += '\n';
-            ++count;
-            first = std::min(first, it.key());
-            last = std::max(last, it.key());
-        }
+            series.insert(floorTo(smp.ts, 60), smp.value);
     }
-    // COPY into the session's temporary table, then one upsert from it: COPY parses rows far
-    // faster than unnest() of text arrays.
-    if (count > 0 && (!conn.copyIn("COPY incoming FROM STDIN", rows, error) ||
-                      !conn.run("INSERT INTO samples(series_id, ts, value) SELECT series_id, ts, "
-                                "value FROM incoming ON CONFLICT(series_id, ts) DO UPDATE SET "
-                                "value = excluded.value",
-                                error)))
+    if (direct && !loadLastStored(minutes.keys().toVector(), error))
         return false;
+    const pgimpl::PollRows rows = pgimpl::pollRows(minutes, direct ? &lastStored : nullptr);
+    // Minutes after the newest stored one go straight into `samples` (COPY, as fast as a bare
+    // table); the others through the session's temporary table and one upsert, which lets a
+    // re-read window replace its minutes.
+    QByteArray state;
+    if (!rows.fresh.isEmpty() &&
+        !conn.copyIn("COPY samples(series_id, ts, value) FROM STDIN", rows.fresh, error, &state)) {
+        *duplicate = state == "23505";
+        return false;
+    }
+    if (!rows.replaced.isEmpty() &&
+        (!conn.copyIn("COPY incoming FROM STDIN", rows.replaced, error) ||
+         !conn.run("INSERT INTO samples(series_id, ts, value) SELECT series_id, ts, value FROM "
+                   "incoming ON CONFLICT(series_id, ts) DO UPDATE SET value = excluded.value",
+                   error)))
+        return false;
+    const qsizetype count = rows.count;
     if (settings.maintainRollups && count > 0) {
-        if (!conn.run(kRollupStatement,
-                      {pg::param(floorTo(first, 3600)), pg::param(floorTo(last, 3600) + 3600)},
-                      error))
+        const QByteArray statements = QString::fromLatin1(kRollupStatements)
+                                          .arg(floorTo(rows.first, 3600))
+                                          .arg(floorTo(rows.last, 3600) + 3600)
+                                          .toLatin1();
+        if (!conn.copyIn("COPY touched FROM STDIN", rows.buckets, error) ||
+            !conn.run(statements.constData(), error))
             return false;
+    }
+    if (direct) {
+        for (auto s = minutes.cbegin(); s != minutes.cend(); ++s) {
+            if (!s.value().isEmpty()) {
+                qint64& newest = lastStored[s.key()];
+                newest = std::max(newest, s.value().lastKey());
+            }
+        }
     }
     if (owned.contains(batch.source) &&
         !conn.run("UPDATE writers SET last_poll = $2 WHERE source = $1",
@@ -236,11 +283,11 @@ WriteReport PostgresStore::write(const PollBatch& polled)
 
     QString error;
     // A server restarted mid-poll loses the open transaction: reconnect, send it all again.
+    bool direct = true;
     for (int attempt = 0; attempt < 2; ++attempt) {
         if (attempt > 0) {
             d->incomingReady = false; // temporary tables end with their session
-            d->seriesCache.clear();
-            d->unitCache.clear();
+            d->forgetSeries();
             if (!d->conn.reset() || !d->listen(&error) || !d->loadPartitions(&error))
                 break;
             d->relock();
@@ -255,9 +302,19 @@ WriteReport PostgresStore::write(const PollBatch& polled)
         bool ok = d->ensurePartitions(batch, &error) && d->ensureIncoming(&error) &&
                   d->conn.run("BEGIN", &error);
         if (ok) {
-            ok = d->writeInTransaction(batch, &written, &error) && d->conn.run("COMMIT", &error);
+            bool duplicate = false;
+            ok = d->writeInTransaction(batch, direct, &written, &duplicate, &error) &&
+                 d->conn.run("COMMIT", &error);
             if (!ok)
                 d->conn.run("ROLLBACK", nullptr);
+            if (duplicate) {
+                // Another writer stored minutes this connection took for new: send the poll
+                // again through the upsert, and read what is stored afresh.
+                d->forgetSeries();
+                direct = false;
+                --attempt;
+                continue;
+            }
         }
         if (ok) {
             report.ok = true;
@@ -266,8 +323,7 @@ WriteReport PostgresStore::write(const PollBatch& polled)
             return report;
         }
         // Ids created in the rolled-back transaction do not exist.
-        d->seriesCache.clear();
-        d->unitCache.clear();
+        d->forgetSeries();
         if (!d->conn.isBroken())
             break;
         error = d->conn.lastError();

@@ -320,8 +320,7 @@ void PostgresStore::close()
     d->claimed.clear();
     d->incomingReady = false;
     d->conn.close();
-    d->seriesCache.clear();
-    d->unitCache.clear();
+    d->forgetSeries();
     d->partitions.clear();
 }
 

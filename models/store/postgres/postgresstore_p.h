@@ -6,8 +6,10 @@
 #include "store/postgres/postgresstore.h"
 
 #include <QHash>
+#include <QMap>
 #include <QSet>
 #include <QSocketNotifier>
+#include <limits>
 #include <memory>
 
 namespace isc {
@@ -20,6 +22,9 @@ struct PostgresStore::Private
     StoreSettings settings;
     QHash<SeriesKey, qint64> seriesCache;
     QHash<SeriesKey, QString> unitCache;
+    /// Per series id, the newest minute this connection knows to be stored (kNothingStored when
+    /// none): minutes after it are new, COPY puts them straight into `samples`.
+    QHash<qint64, qint64> lastStored;
     QSet<QString> partitions; ///< the partition tables known to exist
     std::function<void(const QString&)> onDamaged;
     std::function<void(const QString&)> onNotice;
@@ -28,7 +33,7 @@ struct PostgresStore::Private
     QSet<QString> owned;                       ///< sources whose writer lock this connection holds
     QSet<QString> claimed; ///< sources claimed here: writing them needs their lock from then on
     QString holder;        ///< how this connection names itself
-    bool incomingReady = false; ///< this session's temporary table `incoming` exists
+    bool incomingReady = false; ///< this session's temporary tables `incoming`, `touched` exist
 
     /// LISTENs for other connections' polls and watches the socket (after open and reset).
     bool listen(QString* error);
@@ -54,12 +59,19 @@ struct PostgresStore::Private
     /// Reads the existing partitions into `partitions`.
     bool loadPartitions(QString* error);
 
+    /// Forgets the series ids and what is known stored (after a rollback, a reconnect, a copy).
+    void forgetSeries();
+    /// Reads lastStored for the ids it does not know yet.
+    bool loadLastStored(const QVector<qint64>& ids, QString* error);
     /// The id of a series, creating it (inside the current transaction) when new.
     bool seriesId(const SeriesKey& key, const QString& unit, qint64* id, QString* error);
     /// Creates this session's temporary table the polls' rows are copied into.
     bool ensureIncoming(QString* error);
-    /// The poll's statements inside its transaction.
-    bool writeInTransaction(const PollBatch& batch, qsizetype* written, QString* error);
+    /// The poll's statements inside its transaction. With `direct`, minutes after lastStored
+    /// are copied straight into `samples`; a duplicate there (another writer stored them) sets
+    /// `duplicate` and fails, and the caller sends the poll again without `direct`.
+    bool writeInTransaction(const PollBatch& batch, bool direct, qsizetype* written,
+                            bool* duplicate, QString* error);
     bool insertGapRow(const GapMarker& gap, QString* error);
 
     /// The user's words for a failed document statement (`what`: "save the kind \"key\""); a
@@ -74,6 +86,27 @@ namespace pgimpl {
 
 /// The name of the partition of `table` holding `ts` and its bounds [from, to).
 QString partitionName(const char* table, qint64 ts, qint64 span);
+
+/// lastStored's value for a series without samples.
+constexpr qint64 kNothingStored = std::numeric_limits<qint64>::min();
+
+/// A poll's minutes per series id (the last sample of a minute wins), as COPY text.
+struct PollRows
+{
+    QByteArray fresh;    ///< "series_id\tts\tvalue" rows after the series' lastStored
+    QByteArray replaced; ///< the same for minutes that may be stored already
+    /// The rollup buckets the minutes touch: "width\tseries_id\tts\tmin\tmax\tsum\tcount";
+    /// a bucket holding all its minutes in this poll carries its aggregate, any other \N
+    /// (recomputed from the stored minutes, or from the finer rollup).
+    QByteArray buckets;
+    qsizetype count = 0;
+    qint64 first = 0, last = 0; ///< the first and last minute, s UTC
+};
+
+/// The rows of `minutes` (series id -> minute -> value); `lastStored` splits fresh from replaced
+/// (nullptr sends every minute as replaced).
+PollRows pollRows(const QMap<qint64, QMap<qint64, double>>& minutes,
+                  const QHash<qint64, qint64>* lastStored);
 
 /// Row `i` of a SELECT of source, name, model, version, sku, capacity, spillover_to, state,
 /// upgrade_option (in that order) from deployments.
