@@ -6,6 +6,7 @@
 #include "cost/lifecyclecatalog.h"
 #include "cost/ptucost.h"
 #include "itemmodels/costtablemodel.h"
+#include "kit/costtabledelegate.h"
 #include "pages/costpage.h"
 #include "store/samplestore.h"
 #include "store/storejobs.h"

@@ -5,7 +5,8 @@
 #include "cost/ptucost.h"
 #include "dialogs/priceeditordialog.h"
 #include "itemmodels/costtablemodel.h"
-#include "kpitile.h"
+#include "kit/costtabledelegate.h"
+#include "kit/kpitile.h"
 #include "store/samplestore.h"
 #include "store/storebackend.h"
 #include "store/storejobs.h"
@@ -118,21 +119,6 @@ QLabel* heading(const QString& text, QWidget* parent)
 }
 
 } // namespace
-
-void CostTableDelegate::initStyleOption(QStyleOptionViewItem* option,
-                                        const QModelIndex& index) const
-{
-    QStyledItemDelegate::initStyleOption(option, index);
-    if (index.data(CostTableModel::WarningRole).toBool()) {
-        option->palette.setColor(QPalette::Text, QColor(0xB03A2E));
-        option->font.setBold(true);
-    }
-    // The price editor's model uses the same role number for its overrides.
-    if (index.data(CostTableModel::OverrideRole).toBool()) {
-        option->font.setBold(true);
-        option->font.setItalic(true);
-    }
-}
 
 CostEngine costEngineFor(const Workspace& workspace, QString* warning)
 {

@@ -3,7 +3,7 @@
 #include "core/refreshthrottle.h"
 #include "core/units.h"
 #include "itemmodels/routingtablemodel.h"
-#include "kpitile.h"
+#include "kit/kpitile.h"
 #include "routeflowdiagram.h"
 #include "routestackchart.h"
 #include "store/samplestore.h"
