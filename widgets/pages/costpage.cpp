@@ -19,7 +19,6 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QLocale>
 #include <QPointer>
@@ -119,34 +118,6 @@ QLabel* heading(const QString& text, QWidget* parent)
 }
 
 } // namespace
-
-CostEngine costEngineFor(const Workspace& workspace, QString* warning)
-{
-    PriceCatalog catalog = PriceCatalog::builtin();
-    if (!workspace.priceOverrides.isEmpty()) {
-        QString error;
-        if (!catalog.applyOverrides(QJsonDocument(workspace.priceOverrides).toJson(), &error) &&
-            warning)
-            *warning = CostPage::tr("The workspace's price overrides were ignored: %1").arg(error);
-    }
-    return CostEngine(catalog);
-}
-
-std::optional<Money> workspaceBudget(const Workspace& workspace)
-{
-    const QJsonValue v = workspace.budget.value(QLatin1String("monthlyUsd"));
-    Money m;
-    const bool ok = v.isString() ? Money::parse(v.toString(), &m)
-                                 : (v.isDouble() && (m = Money::fromUnits(v.toDouble()), true));
-    if (!ok || m.micros <= 0)
-        return std::nullopt;
-    return m;
-}
-
-PtuBilling workspacePtuBilling(const Workspace& workspace, QString* warning)
-{
-    return ptuBillingOf(workspace.budget, warning);
-}
 
 struct CostPage::Private
 {

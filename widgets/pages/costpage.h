@@ -4,6 +4,7 @@
 #include "core/workspace.h"
 #include "cost/costquery.h"
 #include "cost/ptucost.h"
+#include "cost/workspacepricing.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -88,15 +89,5 @@ private:
     struct Private;
     std::unique_ptr<Private> d;
 };
-
-/// The engine for a workspace: the built-in catalog with the workspace's overrides applied;
-/// `warning` says why overrides were ignored (malformed).
-CostEngine costEngineFor(const Workspace& workspace, QString* warning);
-/// The monthly budget of a workspace ({"monthlyUsd": "25000"}); nullopt when none is set.
-std::optional<Money> workspaceBudget(const Workspace& workspace);
-/// The pricing basis of provisioned deployments a workspace chose ({"ptuBilling": "monthly"} in
-/// its budget object), one setting for the Cost and Capacity pages; kDefaultPtuBilling (a
-/// monthly reservation) when unset. An unknown value gives the default and sets `warning`.
-PtuBilling workspacePtuBilling(const Workspace& workspace, QString* warning = nullptr);
 
 } // namespace isc
