@@ -8,10 +8,10 @@
 namespace isc::app {
 namespace {
 
-const QStringList kPages = {QStringLiteral("overview"),   QStringLiteral("capacity"),
-                            QStringLiteral("cost"),       QStringLiteral("connections"),
-                            QStringLiteral("playground"), QStringLiteral("routing"),
-                            QStringLiteral("replay")};
+const QStringList kPages = {
+    QStringLiteral("overview"),    QStringLiteral("capacity"),   QStringLiteral("cost"),
+    QStringLiteral("connections"), QStringLiteral("playground"), QStringLiteral("routing"),
+    QStringLiteral("replay"),      QStringLiteral("alerts"),     QStringLiteral("alerts-rules")};
 
 QCommandLineOption opt(const QString& name, const QString& help, const QString& value = {})
 {
@@ -171,7 +171,9 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
     p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     p.addOption(opt(QStringLiteral("help"), QStringLiteral("help")));
     p.addOption(opt(QStringLiteral("version"), QStringLiteral("version")));
-    p.addOption(opt(QStringLiteral("db"), QStringLiteral("database"), QStringLiteral("FILE")));
+    // --database is the long spelling of --db ("secret set --database ADDRESS" reads better)
+    p.addOption(QCommandLineOption({QStringLiteral("db"), QStringLiteral("database")},
+                                   QStringLiteral("database"), QStringLiteral("FILE")));
     p.addOption(opt(QStringLiteral("seed"), QStringLiteral("seed"), QStringLiteral("N")));
     using C = Invocation::Command;
     switch (inv.command) {
@@ -236,13 +238,22 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
         return std::nullopt;
     if (inv.command == C::Secret && !p.isSet(QStringLiteral("help"))) {
         const QStringList words = p.positionalArguments();
-        if (words.size() != 2 || words.first() != QLatin1String("set")) {
-            *error = QStringLiteral("secret needs: secret set CONNECTION (the key is read from "
-                                    "standard input)");
+        const bool database = p.isSet(QStringLiteral("db"));
+        if (words.size() != (database ? 1 : 2) || words.first() != QLatin1String("set")) {
+            *error = database ? QStringLiteral("secret set --database ADDRESS takes no "
+                                               "connection (the password is read from standard "
+                                               "input)")
+                              : QStringLiteral("secret needs: secret set CONNECTION, or secret "
+                                               "set --database ADDRESS (the key or password is "
+                                               "read from standard input)");
+            return std::nullopt;
+        }
+        if (database && p.isSet(QStringLiteral("inference"))) {
+            *error = QStringLiteral("--inference is for a connection's key, not --database");
             return std::nullopt;
         }
         inv.secretAction = words.at(0);
-        inv.connectionName = words.at(1);
+        inv.connectionName = words.value(1);
         inv.workspacePath = p.value(QStringLiteral("workspace"));
         inv.inferenceKey = p.isSet(QStringLiteral("inference"));
     }
@@ -321,8 +332,8 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
                 return std::nullopt;
             }
         }
-        if (inv.once == (inv.durationSeconds > 0)) {
-            *error = QStringLiteral("collect needs exactly one of --once or --duration SECONDS");
+        if (inv.once && inv.durationSeconds > 0) {
+            *error = QStringLiteral("collect takes --once or --duration SECONDS, not both");
             return std::nullopt;
         }
         if (p.isSet(QStringLiteral("listen"))) {
@@ -437,8 +448,9 @@ QString helpText()
                "      --screenshot, renders the page offscreen at 1440x900 once its data is\n"
                "      loaded, writes the PNG and exits. Pages: overview.\n"
                "  inferscope collect --db DB (--demo | --workspace FILE) [--backfill 30d]\n"
-               "             (--once | --duration SECONDS) [--listen [ADDRESS:]PORT]\n"
-               "      Headless poller: backfills, then polls every connection. --listen serves\n"
+               "             [--once | --duration SECONDS] [--listen [ADDRESS:]PORT]\n"
+               "      Headless poller: backfills, then polls every connection until stopped\n"
+               "      (SIGTERM, Ctrl+C), one round (--once) or SECONDS. --listen serves\n"
                "      /metrics (Prometheus) and /healthz, on 127.0.0.1 unless ADDRESS is named.\n"
                "  inferscope query --db DB --metric NAME [--deployment NAME]\n"
                "             [--last 24h | --from ISO --to ISO] [--step 1m|5m|1h]\n"
@@ -458,8 +470,11 @@ QString helpText()
                "             [--param key=value]... \"prompt\"\n"
                "      Streams the answer to stdout; prints one JSON line of metrics to stderr.\n"
                "  inferscope secret set CONNECTION [--workspace FILE] [--inference]\n"
+               "  inferscope secret set --database ADDRESS   (a PostgreSQL password)\n"
                "      Reads a key from standard input and stores it in the OS keychain under\n"
-               "      the connection's keychain entry (--inference: its inference key).\n"
+               "      the connection's keychain entry (--inference: its inference key), or a\n"
+               "      database's password (asked without echo on a terminal) under\n"
+               "      postgresql://USER@HOST:PORT/DBNAME, read before PGPASSWORD and ~/.pgpass.\n"
                "  inferscope migrate --from DB --to DB [--chunk ROWS] [--quiet]\n"
                "      Copies a whole history (series, samples, rollups, gaps, inventory, runs)\n"
                "      between an SQLite file and a postgresql:// database, either way, into an\n"

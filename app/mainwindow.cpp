@@ -3,9 +3,11 @@
 #include "lazypage.h"
 #include "session.h"
 
+#include "alerttrayicon.h"
 #include "cost/costengine.h"
 #include "demobanner.h"
 #include "net/secretstore.h"
+#include "pages/alertspage.h"
 #include "pages/capacitypage.h"
 #include "pages/connectionspage.h"
 #include "pages/costpage.h"
@@ -88,14 +90,10 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
         // Price overrides and the budget live in the workspace: save it as Connections does.
         connect(cost, &CostPage::priceSettingsChanged, this,
                 [this](const QJsonArray& overrides, const QJsonObject& budget) {
-                    Workspace ws = m_session->workspace();
-                    ws.priceOverrides = overrides;
-                    ws.budget = budget;
-                    const QString path = m_session->workspacePath();
-                    QString error;
-                    if (!path.isEmpty() && !ws.save(path, &error))
-                        QMessageBox::warning(this, tr("Inferscope"), error);
-                    m_session->applyWorkspace(ws, path);
+                    changeWorkspace([&](Workspace& ws) {
+                        ws.priceOverrides = overrides;
+                        ws.budget = budget;
+                    });
                 });
         followWorkspace(cost);
         return cost;
@@ -127,6 +125,15 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
         });
         return replay;
     });
+    addLazyPage(QStringLiteral("alerts"), tr("Alerts"), [this] {
+        auto* page = new AlertsPage(m_session->alerts(), m_session->workspace());
+        // Rules live in the workspace: save it as the Cost page does.
+        connect(page, &AlertsPage::alertsChanged, this, [this](const QJsonObject& alerts) {
+            changeWorkspace([&](Workspace& ws) { ws.alerts = alerts; });
+        });
+        followWorkspace(page);
+        return page;
+    });
     // Connections is built now: it follows every source's health from the start.
     m_connections = new ConnectionsPage(session->workspace(), session->workspacePath());
     addPage(QStringLiteral("connections"), tr("Connections"), m_connections);
@@ -152,10 +159,22 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
     follow(session->collector());
 
     buildMenus();
+    wireAlerts();
     restoreSettings();
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::changeWorkspace(const std::function<void(Workspace&)>& change)
+{
+    Workspace ws = m_session->workspace();
+    change(ws);
+    const QString path = m_session->workspacePath();
+    QString error;
+    if (!path.isEmpty() && !ws.save(path, &error))
+        QMessageBox::warning(this, tr("Inferscope"), error);
+    m_session->applyWorkspace(ws, path);
+}
 
 void MainWindow::follow(Collector* collector)
 {
@@ -181,7 +200,11 @@ std::pair<ReplayPricing, PtuSizingLookup> MainWindow::routingPrices(const Worksp
 void MainWindow::addLazyPage(const QString& id, const QString& title,
                              std::function<QWidget*()> factory)
 {
-    addPage(id, title, new LazyPage(std::move(factory)));
+    addPage(id, title, new LazyPage([this, factory = std::move(factory)] {
+                QWidget* page = factory();
+                applyAlertBands(page); // built late: the bands so far
+                return page;
+            }));
 }
 
 void MainWindow::addPage(const QString& id, const QString& title, QWidget* page)
@@ -195,6 +218,13 @@ void MainWindow::addPage(const QString& id, const QString& title, QWidget* page)
 
 bool MainWindow::showPage(const QString& name)
 {
+    if (name == QLatin1String("alerts-rules")) { // the Alerts page's rules and backtest
+        if (!showPage(QStringLiteral("alerts")))
+            return false;
+        if (auto* alerts = qobject_cast<AlertsPage*>(pageWidget(QStringLiteral("alerts"))))
+            alerts->showTab(3);
+        return true;
+    }
     const int index = m_pageIds.indexOf(name);
     if (index < 0)
         return false;
@@ -219,6 +249,17 @@ QString MainWindow::currentPage() const
     return row >= 0 ? m_pageIds.value(row) : QString();
 }
 
+QString MainWindow::pageTitle(const QString& name) const
+{
+    const int index = m_pageIds.indexOf(name);
+    return index < 0 ? QString() : m_nav->item(index)->text();
+}
+
+QString MainWindow::statusSummary() const
+{
+    return m_status->summaryText();
+}
+
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -227,7 +268,10 @@ void MainWindow::buildMenus()
     file->addAction(tr("Open &Demo Workspace"), this,
                     [this] { reopen({QStringLiteral("--demo")}); });
     file->addSeparator();
-    QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+    QAction* quit = file->addAction(tr("&Quit"), this, [this] {
+        m_quitting = true;
+        QApplication::closeAllWindows();
+    });
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -237,6 +281,11 @@ void MainWindow::buildMenus()
         a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
     }
     view->addSeparator();
+    m_keepInTray = view->addAction(tr("&Keep Collecting in the Tray When Closed"));
+    m_keepInTray->setCheckable(true);
+    m_keepInTray->setChecked(QSettings().value(QStringLiteral("tray/keepCollecting")).toBool());
+    connect(m_keepInTray, &QAction::toggled, this,
+            [](bool on) { QSettings().setValue(QStringLiteral("tray/keepCollecting"), on); });
     QAction* poll =
         view->addAction(tr("&Poll Now"), this, [this] { m_session->collector()->pollNow(); });
     poll->setShortcut(QKeySequence::Refresh);
@@ -292,6 +341,12 @@ void MainWindow::saveSettings() const
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     saveSettings();
+    // Closing keeps collecting (and alerting) in the tray when the user asked for it.
+    if (!m_quitting && m_tray && m_tray->isVisible() && m_keepInTray && m_keepInTray->isChecked()) {
+        hide();
+        event->ignore();
+        return;
+    }
     event->accept();
 }
 

@@ -9,6 +9,9 @@
 #include "pages/overviewpage.h"
 #include "sources/collector.h"
 
+#include "core/timerange.h"
+
+#include <QImage>
 #include <QPixmap>
 #include <QTimer>
 #include <cstdio>
@@ -94,14 +97,22 @@ void ScreenshotJob::capture()
 {
     if (m_done)
         return;
-    const QPixmap pixmap = m_window->grab();
-    if (pixmap.isNull() || !pixmap.save(m_path, "PNG")) {
+    // The PNG says what it shows: the page, and the status bar's words (which also name who
+    // collects, in a viewer window), in its text chunks.
+    QImage image = m_window->grab().toImage();
+    const QString status = m_window->statusSummary();
+    image.setText(QStringLiteral("Title"),
+                  QStringLiteral("Inferscope: %1 page").arg(m_window->currentPage()));
+    image.setText(QStringLiteral("Description"), status);
+    image.setText(QStringLiteral("Creation Time"), formatIsoUtc(nowUtc()));
+    if (image.isNull() || !image.save(m_path, "PNG")) {
         fail(QStringLiteral("could not write %1").arg(m_path));
         return;
     }
     m_done = true;
     m_session->collector()->stop();
-    std::fprintf(stderr, "wrote %s (%dx%d)\n", qPrintable(m_path), pixmap.width(), pixmap.height());
+    std::fprintf(stderr, "wrote %s (%dx%d)\nstatus: %s\n", qPrintable(m_path), image.width(),
+                 image.height(), qPrintable(status));
     emit finished(0);
 }
 

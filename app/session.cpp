@@ -1,7 +1,9 @@
 #include "session.h"
 
+#include "alerts/alertservice.h"
 #include "emulator/emulator.h"
 #include "net/networksettings.h"
+#include "net/secretstore.h"
 #include "routing/routingpolicy.h"
 #include "sources/collector.h"
 #include "store/samplestore.h"
@@ -43,6 +45,7 @@ Session::~Session()
     if (m_collector)
         m_collector->stop();
     m_collector.reset();
+    m_alerts.reset();
     // Pages read through StoreJobs: reads still queued are skipped, none blocks on the store.
     m_store.reset();
     if (m_emulatorThread) {
@@ -101,20 +104,68 @@ bool Session::open(const Options& options, QString* error)
     if (dbPath.isEmpty())
         dbPath = defaultDatabasePath(m_workspace.demo);
 
+    m_dbPath = dbPath;
+    m_storeSettings = {};
+    m_storeSettings.rawRetentionDays = m_workspace.rawRetentionDays;
+    m_storeSettings.fiveMinuteRetentionDays = m_workspace.fiveMinuteRetentionDays;
+    m_storeSettings.integrityCheckDelayMs = options.integrityCheckDelayMs;
+    openStore(DatabasePassword::settingsFor(dbPath, SecretStore::shared(), m_storeSettings));
+    return storeOpened(error);
+}
+
+bool Session::openAskingPassword(const DatabasePassword::Ask& ask, QString* error)
+{
+    if (m_dbPath.isEmpty() || !m_openReport.passwordRefused)
+        return storeOpened(error);
+    DatabasePassword::prompt(
+        m_dbPath, m_storeSettings, m_openReport, ask,
+        [this](const StoreSettings& settings) { return openStore(settings); },
+        SecretStore::shared());
+    return storeOpened(error);
+}
+
+OpenReport Session::openStore(const StoreSettings& settings)
+{
+    m_collector.reset();
+    m_alerts.reset();
     m_store = std::make_unique<SampleStore>();
-    StoreSettings settings;
-    settings.rawRetentionDays = m_workspace.rawRetentionDays;
-    settings.fiveMinuteRetentionDays = m_workspace.fiveMinuteRetentionDays;
-    settings.integrityCheckDelayMs = options.integrityCheckDelayMs;
-    m_openReport = m_store->open(dbPath, settings).result();
+    m_openReport = m_store->open(m_dbPath, settings).result();
+    return m_openReport;
+}
+
+bool Session::storeOpened(QString* error)
+{
     if (!m_openReport.usable()) {
-        *error = m_openReport.message.isEmpty()
-                     ? QStringLiteral("could not open the database %1").arg(displayAddress(dbPath))
-                     : m_openReport.message;
+        *error =
+            m_openReport.message.isEmpty()
+                ? QStringLiteral("could not open the database %1").arg(displayAddress(m_dbPath))
+                : m_openReport.message;
         return false;
     }
-    m_collector = std::make_unique<Collector>(m_workspace, m_store.get());
+    if (!m_alerts) {
+        m_alerts = std::make_unique<AlertService>(m_store.get());
+        m_alerts->setWorkspace(m_workspace);
+        m_alerts->load();
+    }
+    if (!m_collector) {
+        m_collector = std::make_unique<Collector>(m_workspace, m_store.get());
+        connectAlerts();
+    }
     return true;
+}
+
+void Session::connectAlerts()
+{
+    AlertService* alerts = m_alerts.get();
+    Collector* collector = m_collector.get();
+    // A poll this run stored: this run collects, so it evaluates (after each poll).
+    connect(collector, &Collector::batchStored, alerts, [alerts] {
+        alerts->setEvaluating(true);
+        alerts->evaluateSoon();
+    });
+    connect(collector, &Collector::healthChanged, alerts, &AlertService::recordHealth);
+    for (const SourceHealth& h : collector->health())
+        alerts->recordHealth(h);
 }
 
 void Session::applyWorkspace(const Workspace& workspace, const QString& path)
@@ -133,6 +184,10 @@ void Session::applyWorkspace(const Workspace& workspace, const QString& path)
     if (wasRunning)
         next->start();
     std::swap(m_collector, next);
+    if (m_alerts) {
+        m_alerts->setWorkspace(m_workspace);
+        connectAlerts();
+    }
     emit collectorReplaced(m_collector.get());
     next.reset(); // the old collector goes once everyone follows the new one
 }

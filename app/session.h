@@ -2,6 +2,7 @@
 
 #include "commandline.h"
 #include "core/workspace.h"
+#include "databasepassword.h"
 #include "store/storetypes.h"
 
 #include <QObject>
@@ -12,6 +13,7 @@ class QThread;
 namespace isc {
 class SampleStore;
 class Collector;
+class AlertService;
 namespace emu {
 class Emulator;
 }
@@ -44,14 +46,23 @@ public:
     explicit Session(QObject* parent = nullptr);
     ~Session() override;
 
-    /// Loads the workspace, starts the emulator for the demo, opens the store. The collector
-    /// is created but not started. Returns false with a one-line `error`.
+    /// Loads the workspace, starts the emulator for the demo, opens the store (a server
+    /// database's password read from the shared SecretStore first). The collector is created
+    /// but not started. Returns false with a one-line `error`.
     bool open(const Options& options, QString* error);
+    /// After open() failed on a refused database password (openReport().passwordRefused): asks
+    /// for it through `ask` until the store opens or the user cancels (see
+    /// DatabasePassword::prompt()). Returns false with `error` when it did not open.
+    bool openAskingPassword(const DatabasePassword::Ask& ask, QString* error);
 
     const Workspace& workspace() const { return m_workspace; }
     bool isDemo() const { return m_workspace.demo; }
     SampleStore* store() const { return m_store.get(); }
     Collector* collector() const { return m_collector.get(); }
+    /// The workspace's alert rules, their state and history (shared documents of the store).
+    /// It evaluates once this run's collector stores a poll (after each one); until then, and
+    /// in a window that only views a team database, it follows what the collector stored.
+    AlertService* alerts() const { return m_alerts.get(); }
     /// How opening the database went (a recovered corrupt file is reported here).
     const OpenReport& openReport() const { return m_openReport; }
     /// The workspace file in use, empty for the demo.
@@ -66,12 +77,20 @@ signals:
     void collectorReplaced(isc::Collector* collector);
 
 private:
+    OpenReport openStore(const StoreSettings& settings);
+    bool storeOpened(QString* error);
+    /// Feeds the collector's polls and health to the alerts.
+    void connectAlerts();
+
     Workspace m_workspace;
+    QString m_dbPath;
+    StoreSettings m_storeSettings; ///< without any password
     QString m_workspacePath;
     OpenReport m_openReport;
     std::unique_ptr<QThread> m_emulatorThread; ///< the demo emulator serves off the GUI thread
     std::unique_ptr<emu::Emulator> m_emulator;
     std::unique_ptr<SampleStore> m_store;
+    std::unique_ptr<AlertService> m_alerts; ///< after the store (reads it), before the collector
     std::unique_ptr<Collector> m_collector;
 };
 

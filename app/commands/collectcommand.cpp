@@ -1,5 +1,7 @@
+#include "collectalerts.h"
 #include "commands.h"
 #include "session.h"
+#include "stopsignals.h"
 
 #include "core/timerange.h"
 #include "core/whenready.h"
@@ -118,6 +120,8 @@ int runCollect(const Invocation& inv)
                          "authentication: anyone who reaches it reads the metrics\n",
                          qPrintable(url));
     }
+    // Evaluated after each poll (Session); logged, delivered and served from here.
+    CollectAlerts alerts(session.alerts(), session.workspace(), server.get());
     int failures = 0;
     QElapsedTimer progressClock;
     progressClock.start();
@@ -172,16 +176,38 @@ int runCollect(const Invocation& inv)
                          [collector] { collector->pollNow(); });
         QObject::connect(collector, &Collector::pollCycleFinished, collector, [&] {
             collector->stop();
-            exitCode = failures > 0 ? 2 : 0;
-            QCoreApplication::exit(exitCode);
+            alerts.finish([&] {
+                exitCode = failures > 0 ? 2 : 0;
+                QCoreApplication::exit(exitCode);
+            });
         });
-    } else {
+    } else if (inv.durationSeconds > 0) {
         QTimer::singleShot(inv.durationSeconds * 1000, collector, [&] {
             collector->stop();
-            exitCode = failures > 0 ? 2 : 0;
-            QCoreApplication::exit(exitCode);
+            alerts.finish([&] {
+                exitCode = failures > 0 ? 2 : 0;
+                QCoreApplication::exit(exitCode);
+            });
         });
     }
+    // Neither: polls until stopped (the systemd user unit). SIGTERM and Ctrl+C are a clean stop
+    // in every mode: the poll in flight lands whole or not at all, the last poll's alerts are
+    // evaluated and their webhooks sent, then the database is closed.
+    StopSignals stopSignals;
+    bool stopping = false;
+    QObject::connect(&stopSignals, &StopSignals::stopRequested, collector,
+                     [&](const QString& name) {
+                         if (stopping)
+                             return;
+                         stopping = true;
+                         std::fprintf(stderr, "inferscope: %s: stopping (again to stop at once)\n",
+                                      qPrintable(name));
+                         collector->stop();
+                         alerts.finish([&] {
+                             exitCode = failures > 0 ? 2 : 0;
+                             QCoreApplication::exit(exitCode);
+                         });
+                     });
     bool checked = false;
     bool started = false;
     QTimer::singleShot(2000, collector, [&] {

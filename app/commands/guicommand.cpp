@@ -3,12 +3,15 @@
 #include "screenshotjob.h"
 #include "session.h"
 
+#include "dialogs/databasepassworddialog.h"
+#include "net/secretstore.h"
 #include "pages/overviewpage.h"
 #include "sources/collector.h"
 #include "timerangepicker.h"
 
 #include <QApplication>
 #include <QFile>
+#include <QIcon>
 #include <QMessageBox>
 #include <QTimer>
 #include <cstdio>
@@ -54,18 +57,37 @@ void printError(const QString& message)
 int runGui(const Invocation& inv)
 {
     const bool screenshot = !inv.screenshotPath.isEmpty();
+    // The installed hicolor icon (packaging/icons); the desktop entry names the app on Wayland.
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("io.inferscope.inferscope")));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.inferscope.inferscope"));
     Session session;
     QString error;
     if (!session.open(Session::optionsFor(inv), &error)) {
-        printError(error);
-        if (!screenshot)
-            QMessageBox::critical(nullptr, QObject::tr("Inferscope"), error);
-        return 1;
+        // A refused database password is asked for (and may be remembered in the keychain).
+        const bool ask = !screenshot && !inv.startupProbe && session.openReport().passwordRefused;
+        const QString address = session.openReport().path;
+        const bool canRemember = !SecretStore::shared()->isSessionOnly();
+        if (!ask || !session.openAskingPassword(
+                        [address, canRemember](
+                            const QString& why) -> std::optional<DatabasePassword::Answer> {
+                            DatabasePasswordDialog dialog(address, why, canRemember);
+                            if (dialog.exec() != QDialog::Accepted)
+                                return std::nullopt;
+                            return DatabasePassword::Answer{dialog.password(), dialog.remember()};
+                        },
+                        &error)) {
+            printError(error);
+            if (!screenshot)
+                QMessageBox::critical(nullptr, QObject::tr("Inferscope"), error);
+            return 1;
+        }
     }
     if (!inv.workspacePath.isEmpty())
         rememberWorkspace(session.workspacePath());
 
     MainWindow window(&session);
+    // A rendering or a probe shows alerts but tells nobody about them.
+    window.setAlertDelivery(!screenshot && !inv.startupProbe);
     // An explicit --range wins over the remembered one; a screenshot without it shows 24 h.
     const qint64 range = inv.rangeSeconds > 0 ? inv.rangeSeconds : (screenshot ? 24 * 3600 : 0);
     if (range > 0)

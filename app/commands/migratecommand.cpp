@@ -1,6 +1,8 @@
 #include "migratecommand.h"
 
 #include "commands.h"
+#include "databasepassword.h"
+#include "net/secretstore.h"
 #include "store/storebackend.h"
 
 #include <cstdio>
@@ -52,6 +54,9 @@ int runMigrate(const Invocation& inv)
     StoreMigration migration(inv.migrateFrom, inv.migrateTo);
     if (inv.chunkRows > 0)
         migration.setChunkRows(inv.chunkRows);
+    // Each server database has its own keychain entry.
+    migration.setSettings(DatabasePassword::settingsFor(inv.migrateFrom, SecretStore::shared()),
+                          DatabasePassword::settingsFor(inv.migrateTo, SecretStore::shared()));
     if (!inv.quiet) {
         std::fprintf(stderr, "inferscope: migrating %s to %s\n",
                      qPrintable(displayAddress(inv.migrateFrom)),

@@ -1,4 +1,6 @@
 #include "commands.h"
+#include "databasepassword.h"
+#include "net/secretstore.h"
 
 #include "core/workspace.h"
 #include "emulator/emulator.h"
@@ -237,7 +239,9 @@ int runPrompt(const Invocation& inv)
         const bool keepText =
             QSettings().value(QStringLiteral("playground/keepText"), true).toBool();
         SampleStore store;
-        const OpenReport opened = store.open(inv.dbPath).result();
+        const OpenReport opened =
+            store.open(inv.dbPath, DatabasePassword::settingsFor(inv.dbPath, SecretStore::shared()))
+                .result();
         const RunSaveReport saved =
             opened.usable() ? store
                                   .saveRun(makeStoredRun(target, connection, request, result,

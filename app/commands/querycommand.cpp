@@ -1,4 +1,6 @@
 #include "commands.h"
+#include "databasepassword.h"
+#include "net/secretstore.h"
 
 #include "core/timerange.h"
 #include "store/samplestore.h"
@@ -50,7 +52,9 @@ int runQuery(const Invocation& inv)
         return 1;
     }
     SampleStore store;
-    const OpenReport report = store.open(inv.dbPath).result();
+    const OpenReport report =
+        store.open(inv.dbPath, DatabasePassword::settingsFor(inv.dbPath, SecretStore::shared()))
+            .result();
     if (!report.usable()) {
         printError(report.message);
         return 1;

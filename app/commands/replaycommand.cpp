@@ -4,6 +4,8 @@
 #include "core/timerange.h"
 #include "core/workspace.h"
 #include "cost/costengine.h"
+#include "databasepassword.h"
+#include "net/secretstore.h"
 #include "routing/policyvalidator.h"
 #include "routing/replayengine.h"
 #include "store/samplestore.h"
@@ -115,7 +117,9 @@ int replayReport(const Invocation& inv, QByteArray* out, QStringList* warnings, 
     }
 
     SampleStore store;
-    const OpenReport report = store.open(inv.dbPath).result();
+    const OpenReport report =
+        store.open(inv.dbPath, DatabasePassword::settingsFor(inv.dbPath, SecretStore::shared()))
+            .result();
     if (!report.usable()) {
         *error = report.message;
         return 1;

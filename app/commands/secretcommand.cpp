@@ -3,13 +3,20 @@
 #include "commands.h"
 #include "session.h"
 
+#include "databasepassword.h"
 #include "net/secretstore.h"
+#include "store/storebackend.h"
 
+#include <QBuffer>
 #include <QCoreApplication>
 #include <QFile>
 #include <QIODevice>
 #include <QPointer>
 #include <cstdio>
+#include <cstring>
+#include <optional>
+#include <termios.h>
+#include <unistd.h>
 
 namespace isc::app {
 namespace {
@@ -89,31 +96,125 @@ void setSecret(const Invocation& inv, const Workspace& workspace, QIODevice* inp
         label);
 }
 
+void setDatabaseSecret(const Invocation& inv, QIODevice* input, SecretStore* store,
+                       std::function<void(int, const QString&)> done)
+{
+    const QString address = inv.dbPath;
+    const QString shown = displayAddress(address);
+    if (!isPostgresAddress(address)) {
+        done(2,
+             QStringLiteral("%1 is not a PostgreSQL address (postgresql://USER@HOST:PORT/DBNAME): "
+                            "an SQLite file has no password")
+                 .arg(shown));
+        return;
+    }
+    if (addressHoldsPassword(address)) {
+        done(2, QStringLiteral("the address %1 holds a password: give the address without it and "
+                               "the password on standard input")
+                    .arg(shown));
+        return;
+    }
+    const QString entry = databaseSecretName(address);
+    QByteArray line = input ? input->readLine(64 * 1024) : QByteArray();
+    // Only the line break goes: spaces may be part of a password.
+    while (line.endsWith('\n') || line.endsWith('\r'))
+        line.chop(1);
+    const QString password = QString::fromUtf8(line);
+    line.fill('\0');
+    if (password.isEmpty()) {
+        done(2,
+             QStringLiteral("no password on standard input (type it when asked, or pipe it in)"));
+        return;
+    }
+    QPointer<SecretStore> guarded = store;
+    store->write(
+        entry, password,
+        [guarded, done, shown, entry](bool ok, const QString& words) {
+            if (!ok) {
+                done(1, QStringLiteral("the password of %1 was not stored: %2").arg(shown, words));
+                return;
+            }
+            if (guarded && guarded->isSessionOnly()) {
+                done(1, QStringLiteral("no keychain is available here, so the password of %1 "
+                                       "cannot be stored: give it in PGPASSWORD or ~/.pgpass "
+                                       "instead")
+                            .arg(shown));
+                return;
+            }
+            done(0, QStringLiteral("stored the password of %1 in the keychain as \"%2\"")
+                        .arg(shown, entry));
+        },
+        DatabasePassword::label(address));
+}
+
+namespace {
+
+// The password typed on the terminal without echo; empty when standard input is no terminal.
+QByteArray readPasswordFromTerminal(const QString& address)
+{
+    if (!::isatty(STDIN_FILENO))
+        return {};
+    std::fprintf(stderr, "Password for %s: ", qPrintable(displayAddress(address)));
+    std::fflush(stderr);
+    termios saved{};
+    const bool quiet = ::tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (quiet) {
+        termios silent = saved;
+        silent.c_lflag &= ~tcflag_t(ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
+    }
+    QByteArray line(4096, '\0');
+    const bool read = std::fgets(line.data(), int(line.size()), stdin) != nullptr;
+    if (quiet)
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    std::fputs("\n", stderr);
+    line.truncate(read ? qsizetype(std::strlen(line.constData())) : 0);
+    return line;
+}
+
+} // namespace
+
 int runSecret(const Invocation& inv)
 {
-    const QString path = inv.workspacePath.isEmpty() ? rememberedWorkspace() : inv.workspacePath;
-    if (path.isEmpty()) {
-        printError(QStringLiteral("no workspace: pass --workspace FILE"));
-        return 2;
-    }
-    QString error;
-    const auto ws = Workspace::load(path, &error);
-    if (!ws) {
-        printError(error);
-        return 2;
-    }
-    QFile in;
-    if (!in.open(stdin, QIODevice::ReadOnly)) {
+    QBuffer typed;
+    QFile piped;
+    QIODevice* input = &piped;
+    std::optional<Workspace> ws;
+    if (!inv.dbPath.isEmpty() && ::isatty(STDIN_FILENO)) {
+        QByteArray line = readPasswordFromTerminal(inv.dbPath);
+        typed.setData(line);
+        line.fill('\0');
+        typed.open(QIODevice::ReadOnly);
+        input = &typed;
+    } else if (!piped.open(stdin, QIODevice::ReadOnly)) {
         printError(QStringLiteral("could not read standard input"));
         return 2;
     }
+    if (inv.dbPath.isEmpty()) {
+        const QString path =
+            inv.workspacePath.isEmpty() ? rememberedWorkspace() : inv.workspacePath;
+        if (path.isEmpty()) {
+            printError(QStringLiteral("no workspace: pass --workspace FILE"));
+            return 2;
+        }
+        QString error;
+        ws = Workspace::load(path, &error);
+        if (!ws) {
+            printError(error);
+            return 2;
+        }
+    }
     int exitCode = -1;
     QString words;
-    setSecret(inv, *ws, &in, SecretStore::shared(), [&](int code, const QString& w) {
+    const auto done = [&](int code, const QString& w) {
         exitCode = code;
         words = w;
         QCoreApplication::exit(code);
-    });
+    };
+    if (ws)
+        setSecret(inv, *ws, input, SecretStore::shared(), done);
+    else
+        setDatabaseSecret(inv, input, SecretStore::shared(), done);
     if (exitCode < 0)
         QCoreApplication::exec();
     if (exitCode == 0)

@@ -21,4 +21,11 @@ namespace isc::app {
 void setSecret(const Invocation& inv, const Workspace& workspace, QIODevice* input,
                SecretStore* store, std::function<void(int exitCode, const QString& words)> done);
 
+/// `secret set --database ADDRESS`: reads the password from `input` (its first line, without
+/// the line break) and stores it in `store` under the database's keychain entry
+/// (databaseSecretName()), where the window and every command look first. `done` gets the exit
+/// code and one line of words (never the password). Asynchronous: the keychain answers later.
+void setDatabaseSecret(const Invocation& inv, QIODevice* input, SecretStore* store,
+                       std::function<void(int exitCode, const QString& words)> done);
+
 } // namespace isc::app

@@ -124,6 +124,13 @@ std::optional<Workspace> Workspace::fromJson(const QByteArray& json, QString* er
     ws.priceOverrides = root.value(QLatin1String("priceOverrides")).toArray();
     ws.budget = root.value(QLatin1String("budget")).toObject();
     ws.routingPolicy = root.value(QLatin1String("routingPolicy")).toObject();
+    const QJsonValue alerts = root.value(QLatin1String("alerts"));
+    if (!alerts.isUndefined() && !alerts.isObject()) {
+        *error = QStringLiteral("alerts: expected an object such as {\"rules\": []} "
+                                "(docs/alerts-format.md)");
+        return std::nullopt;
+    }
+    ws.alerts = alerts.toObject();
     ws.caBundlePath =
         root.value(QLatin1String("network")).toObject().value(QLatin1String("caBundle")).toString();
     if (ws.rawRetentionDays < 1 || ws.fiveMinuteRetentionDays < ws.rawRetentionDays) {
@@ -336,6 +343,8 @@ QByteArray Workspace::toJson() const
         root.insert(QStringLiteral("budget"), budget);
     if (!routingPolicy.isEmpty())
         root.insert(QStringLiteral("routingPolicy"), routingPolicy);
+    if (!alerts.isEmpty())
+        root.insert(QStringLiteral("alerts"), alerts);
     if (!caBundlePath.isEmpty())
         root.insert(QStringLiteral("network"),
                     QJsonObject{{QStringLiteral("caBundle"), caBundlePath}});

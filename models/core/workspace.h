@@ -98,6 +98,9 @@ struct Workspace
     QJsonObject budget;
     /// The routing policy (models/routing RoutingPolicy JSON), empty when none.
     QJsonObject routingPolicy;
+    /// The alerting rules (models/alerts AlertConfig reads it, with an error per bad field;
+    /// docs/alerts-format.md), empty when none.
+    QJsonObject alerts;
 
     /// Reads a workspace file; on failure returns nullopt and sets `error` to one line of words.
     static std::optional<Workspace> load(const QString& path, QString* error);

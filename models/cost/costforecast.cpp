@@ -16,6 +16,12 @@ QString daysText(qint64 seconds)
 
 } // namespace
 
+TimeRange CostForecast::inputRange(qint64 now, int trailingDays)
+{
+    constexpr qint64 kDay = 86400;
+    return {std::min(utcMonthOf(now).from, floorTo(now, kDay) - trailingDays * kDay), now};
+}
+
 CostForecast CostForecast::compute(const QVector<DailyCost>& days, qint64 now, int trailingDays)
 {
     CostForecast f;

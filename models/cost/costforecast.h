@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/timerange.h"
 #include "cost/money.h"
 
 #include <QString>
@@ -29,6 +30,9 @@ struct CostForecast
     /// once the history has begun): month to date + the mean of the last `trailingDays` full UTC
     /// days x the days left (fractional). With no full day yet, the month's run rate.
     static CostForecast compute(const QVector<DailyCost>& days, qint64 now, int trailingDays = 7);
+    /// The days compute() reads as of `now`: the month so far and the `trailingDays` full UTC
+    /// days before today (s UTC), for the query that feeds it.
+    static TimeRange inputRange(qint64 now, int trailingDays = 7);
 };
 
 /// A monthly budget of a workspace.

@@ -12,6 +12,7 @@ struct MetricsServer::Private
     const CollectorMetrics* metrics = nullptr;
     LoopbackHttpServer server;
     std::function<qint64()> clock = [] { return nowUtc(); };
+    std::function<QVector<MetricFamily>()> extra;
     int scrapes = 0;
 
     void answer(const HttpServerRequest& req, HttpServerResponder& r);
@@ -41,8 +42,16 @@ void MetricsServer::Private::answer(const HttpServerRequest& req, HttpServerResp
     }
     ++scrapes;
     const ScrapeFormat format = negotiateScrapeFormat(req.header("Accept"));
+    QVector<MetricFamily> families = metrics->families(now);
+    if (extra)
+        families += extra();
     r.respond(200, {{"Content-Type", scrapeContentType(format)}, noStore.first()},
-              PrometheusExposition::render(metrics->families(now), format));
+              PrometheusExposition::render(families, format));
+}
+
+void MetricsServer::setExtraFamilies(std::function<QVector<MetricFamily>()> families)
+{
+    d->extra = std::move(families);
 }
 
 MetricsServer::MetricsServer(const CollectorMetrics* metrics, QObject* parent)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "exposition/prometheusexposition.h"
+
 #include <QHostAddress>
 #include <QObject>
 #include <QString>
@@ -43,6 +45,9 @@ public:
 
     /// Replaces the wall clock (seconds UTC), for tests.
     void setClock(std::function<qint64()> nowUtc);
+
+    /// Families served after the collector's on each scrape (the alert state).
+    void setExtraFamilies(std::function<QVector<MetricFamily>()> families);
 
     /// Scrapes of /metrics answered so far.
     int scrapes() const;

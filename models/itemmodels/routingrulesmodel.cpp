@@ -98,6 +98,7 @@ bool RoutingRulesModel::hasBlockingIssue() const
 void RoutingRulesModel::revalidate()
 {
     m_issues = PolicyValidator(m_known).validate(m_policy);
+    emit issuesChanged();
 }
 
 QStringList RoutingRulesModel::issuesOf(int ruleIndex) const

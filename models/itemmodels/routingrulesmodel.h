@@ -55,6 +55,9 @@ public:
 
 signals:
     void policyChanged();
+    /// The issues were checked again (the policy or the known targets changed):
+    /// hasBlockingIssue() may have changed with them.
+    void issuesChanged();
 
 private:
     void revalidate();

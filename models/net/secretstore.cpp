@@ -228,6 +228,11 @@ bool SecretStore::isLoading(const QString& name) const
     return d->loading.contains(name);
 }
 
+bool SecretStore::isAbsent(const QString& name) const
+{
+    return d->absent.contains(name) && !d->values.contains(name);
+}
+
 void SecretStore::whenLoaded(const QString& name, QObject* context, int timeoutMs,
                              std::function<void()> done)
 {

@@ -61,6 +61,8 @@ public:
     std::optional<QString> value(const QString& name, QString* error = nullptr) const;
     /// True while a preload of `name` is running.
     bool isLoading(const QString& name) const;
+    /// True when the keychain was read and holds no entry `name`.
+    bool isAbsent(const QString& name) const;
     /// Calls `done` once `name` is not being read any more (found or not), at the latest after
     /// `timeoutMs`: in this object's thread, never inside the call, never after `context` died.
     void whenLoaded(const QString& name, QObject* context, int timeoutMs,

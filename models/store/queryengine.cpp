@@ -190,7 +190,8 @@ QVector<QueriedSeries> assemble(const SeriesQuery& q, qint64 step,
     for (const StoredSeries& s : input) {
         if (s.buckets.isEmpty())
             continue;
-        Group& g = groups[groupName(s.labels, q)];
+        Group& g =
+            groups[q.perSeries ? s.source + QLatin1Char(' ') + s.labels : groupName(s.labels, q)];
         g.members.append(&s);
         g.buckets += s.buckets.size();
     }
@@ -208,6 +209,10 @@ QVector<QueriedSeries> assemble(const SeriesQuery& q, qint64 step,
             env = combine(std::move(env), q.combine);
         QueriedSeries series;
         series.name = name;
+        if (q.perSeries) {
+            series.source = g.members.first()->source;
+            series.labels = g.members.first()->labels;
+        }
         if (q.step > 0) {
             // Explicit step: one point per step; decimate (values only) just to keep the bound.
             if (q.pixelWidth > 0 && env.size() > qsizetype(q.pixelWidth) * 4) {

@@ -195,6 +195,35 @@ QFuture<bool> SampleStore::deleteRun(qint64 id)
     return m_worker->post<bool>([id](StoreBackend& db) { return db.deleteRun(id); });
 }
 
+QFuture<DocumentWriteReport> SampleStore::putDocument(StoredDocument doc, qint64 expectedRevision)
+{
+    return m_worker->post<DocumentWriteReport>(
+        [this, doc = std::move(doc), expectedRevision](StoreBackend& db) {
+            const DocumentWriteReport r = db.putDocument(doc, expectedRevision);
+            if (r.ok)
+                announceDocument(doc.kind, doc.key);
+            return r;
+        });
+}
+
+QFuture<DocumentWriteReport> SampleStore::removeDocument(DocumentScope scope, QString kind,
+                                                         QString key)
+{
+    return m_worker->post<DocumentWriteReport>([this, scope, kind, key](StoreBackend& db) {
+        const DocumentWriteReport r = db.removeDocument(scope, kind, key);
+        if (r.ok)
+            announceDocument(kind, key);
+        return r;
+    });
+}
+
+void SampleStore::announceDocument(const QString& kind, const QString& key)
+{
+    // Queued to this object's thread; the worker is joined before `this` dies.
+    QMetaObject::invokeMethod(
+        this, [this, kind, key]() { emit documentChanged(kind, key); }, Qt::QueuedConnection);
+}
+
 QFuture<WriterClaim> SampleStore::claimWriter(QString source, QString holder)
 {
     return m_worker->post<WriterClaim>(

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/runrecord.h"
+#include "store/storedocument.h"
 #include "store/storetypes.h"
 
 #include <QFuture>
@@ -78,6 +79,13 @@ public:
     /// Deletes a run; false when it does not exist or the write failed.
     QFuture<bool> deleteRun(qint64 id);
 
+    /// Upserts a document (see StoreBackend::putDocument()); a stale write is refused.
+    /// documentChanged() follows one that landed.
+    QFuture<DocumentWriteReport> putDocument(StoredDocument doc,
+                                             qint64 expectedRevision = kAnyRevision);
+    /// Deletes a document; not ok when there is none.
+    QFuture<DocumentWriteReport> removeDocument(DocumentScope scope, QString kind, QString key);
+
     /// Claims the writer role of `source` (see StoreBackend::claimWriter()): granted, or who
     /// writes it and when its last poll landed.
     QFuture<WriterClaim> claimWriter(QString source, QString holder);
@@ -116,9 +124,14 @@ signals:
     /// Emitted (in this object's thread) with a passing notice, e.g. "Waiting for the database
     /// ..." while another connection holds it (also logged, since open() may block the thread).
     void notice(const QString& message);
+    /// Emitted (in this object's thread) after a document was saved or deleted through this
+    /// store: views showing it read it again.
+    void documentChanged(const QString& kind, const QString& key);
 
 private:
     void stopIntegrityCheck();
+    /// From the store's thread: documentChanged() in this object's.
+    void announceDocument(const QString& kind, const QString& key);
 
     std::shared_ptr<std::atomic_bool> m_closing = std::make_shared<std::atomic_bool>(false);
     std::unique_ptr<StoreWorker> m_worker;

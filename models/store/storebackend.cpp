@@ -37,4 +37,14 @@ QString displayAddress(const QString& address)
     return isDatabaseAddress(address) ? pg::redactedUri(address) : address;
 }
 
+bool addressHoldsPassword(const QString& address)
+{
+    return isDatabaseAddress(address) && pg::uriHasPassword(address);
+}
+
+QString databaseSecretName(const QString& address)
+{
+    return isPostgresAddress(address) ? pg::keychainEntry(address) : QString();
+}
+
 } // namespace isc

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/runrecord.h"
+#include "store/storedocument.h"
 #include "store/storetransfer.h"
 #include "store/storetypes.h"
 
@@ -41,6 +42,23 @@ public:
     virtual QVector<StoredRun> listRuns(const RunFilter& filter) = 0;
     virtual bool setRunStarred(qint64 id, bool starred) = 0;
     virtual bool deleteRun(qint64 id) = 0;
+
+    /// Small JSON documents by (scope, kind, key) (store/storedocument.h). Upserts `doc` (its
+    /// revision and owner are ignored; updatedAtMs 0 means now) when the stored revision is
+    /// `expectedRevision` (0: none stored yet; kAnyRevision: whatever is stored); otherwise
+    /// nothing changes and the report is stale. PostgreSQL refuses a Shared write from a user
+    /// other than the schema's owner.
+    virtual DocumentWriteReport putDocument(const StoredDocument& doc,
+                                            qint64 expectedRevision = kAnyRevision) = 0;
+    /// One document of this user (User) or of everyone (Shared).
+    virtual DocumentRead document(DocumentScope scope, const QString& kind, const QString& key) = 0;
+    /// This user's documents of `kind` and the shared ones.
+    virtual DocumentList listDocuments(const QString& kind) = 0;
+    /// Deletes one; not ok (and nothing changes) when there is none.
+    virtual DocumentWriteReport removeDocument(DocumentScope scope, const QString& kind,
+                                               const QString& key) = 0;
+    /// Whom User documents belong to: PostgreSQL's session_user, the local account on SQLite.
+    virtual QString documentOwner() const = 0;
 
     /// Claims the writer role of `source` for this connection, naming itself `holder`
     /// ("HOST (pid N)"). A file has one user: SQLite always grants it. A server grants it to one
@@ -91,5 +109,12 @@ bool isPostgresAddress(const QString& address);
 
 /// `address` fit for a message or a log: a URI without its password and query secrets.
 QString displayAddress(const QString& address);
+
+/// True when the server address `address` carries a password (refused everywhere).
+bool addressHoldsPassword(const QString& address);
+
+/// The keychain entry holding the password of the server database `address`
+/// ("postgresql://USER@HOST:PORT/DBNAME", libpq's defaults filled in); empty for a file.
+QString databaseSecretName(const QString& address);
 
 } // namespace isc

@@ -49,6 +49,7 @@ QString compareTotals(const TableTotals& s, const TableTotals& d, StoreTable tab
         const QString what = table == StoreTable::Gaps        ? QStringLiteral("seconds covered")
                              : table == StoreTable::Inventory ? QStringLiteral("total capacity")
                              : table == StoreTable::Runs      ? QStringLiteral("starred runs")
+                             : table == StoreTable::Documents ? QStringLiteral("shared documents")
                                                               : QStringLiteral("samples counted");
         return QStringLiteral("%1: %2 in the source, %3 in the destination")
             .arg(what)
@@ -115,7 +116,7 @@ MigrationReport StoreMigration::run()
                      QStringLiteral("There is no history database at %1; nothing was copied.")
                          .arg(fromShown));
 
-    Opened from = openStore(m_from, m_settings);
+    Opened from = openStore(m_from, m_fromSettings);
     if (!from.report.usable())
         return ended(
             Status::Refused,
@@ -125,7 +126,7 @@ MigrationReport StoreMigration::run()
                      QStringLiteral("The source %1 holds no Inferscope history; nothing was "
                                     "copied.")
                          .arg(fromShown));
-    Opened to = openStore(m_to, m_settings);
+    Opened to = openStore(m_to, m_toSettings);
     if (!to.report.usable())
         return ended(Status::Refused, QStringLiteral("Could not open the destination %1: %2")
                                           .arg(toShown, to.report.message));
@@ -143,8 +144,8 @@ MigrationReport StoreMigration::run()
                          .arg(toShown, began));
     if (!report.resumed) {
         QStringList held;
-        for (const StoreTable t :
-             {StoreTable::Series, StoreTable::Gaps, StoreTable::Inventory, StoreTable::Runs}) {
+        for (const StoreTable t : {StoreTable::Series, StoreTable::Gaps, StoreTable::Inventory,
+                                   StoreTable::Runs, StoreTable::Documents}) {
             const TableTotals n = dst.tableTotals(t);
             if (!n.error.isEmpty())
                 return ended(Status::Failed, n.error);

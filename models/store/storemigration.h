@@ -48,8 +48,8 @@ struct MigrationReport
     bool ok() const { return status == Status::Done; }
 };
 
-/// Copies a whole history (series, samples, rollups, gaps, inventory, runs) from one database
-/// to another, SQLite or PostgreSQL either way, then verifies per-table counts and sums.
+/// Copies a whole history (series, samples, rollups, gaps, inventory, runs, documents) from one
+/// database to another, SQLite or PostgreSQL either way, then verifies per-table counts and sums.
 ///
 /// Rollups are copied as stored, not recomputed from raw: rollups outlive the raw samples
 /// (retention keeps 5-minute buckets 400 days and hourly ones forever, raw 35 days), so a
@@ -79,7 +79,13 @@ public:
         m_stop = std::move(stop);
     }
     /// Used for both databases (a PostgreSQL password handed in, in memory only).
-    void setSettings(const StoreSettings& settings) { m_settings = settings; }
+    void setSettings(const StoreSettings& settings) { m_fromSettings = m_toSettings = settings; }
+    /// One for each side (each server database has its own password).
+    void setSettings(const StoreSettings& from, const StoreSettings& to)
+    {
+        m_fromSettings = from;
+        m_toSettings = to;
+    }
 
     MigrationReport run();
 
@@ -92,7 +98,7 @@ public:
 private:
     QString m_from, m_to;
     int m_chunkRows = 5000;
-    StoreSettings m_settings;
+    StoreSettings m_fromSettings, m_toSettings;
     std::function<void(const MigrationProgress&)> m_onProgress;
     std::function<bool(const MigrationProgress&)> m_stop;
 };

@@ -23,6 +23,8 @@ QString storeTableName(StoreTable table)
         return QStringLiteral("deployments");
     case StoreTable::Runs:
         return QStringLiteral("runs");
+    case StoreTable::Documents:
+        return QStringLiteral("documents");
     }
     return {};
 }

@@ -4,6 +4,7 @@
 #include "core/sample.h"
 #include "store/queryengine.h"
 #include "store/runrecord.h"
+#include "store/storedocument.h"
 
 #include <QString>
 #include <QVector>
@@ -12,19 +13,31 @@
 namespace isc {
 
 /// The tables a migration copies, in the order it copies them.
-enum class StoreTable { Series, Samples, Rollup5m, Rollup15m, Rollup1h, Gaps, Inventory, Runs };
+enum class StoreTable {
+    Series,
+    Samples,
+    Rollup5m,
+    Rollup15m,
+    Rollup1h,
+    Gaps,
+    Inventory,
+    Runs,
+    Documents
+};
 
 /// Every table, in copy order.
 constexpr StoreTable kStoreTables[] = {
-    StoreTable::Series,   StoreTable::Samples, StoreTable::Rollup5m,  StoreTable::Rollup15m,
-    StoreTable::Rollup1h, StoreTable::Gaps,    StoreTable::Inventory, StoreTable::Runs};
+    StoreTable::Series,    StoreTable::Samples,  StoreTable::Rollup5m,
+    StoreTable::Rollup15m, StoreTable::Rollup1h, StoreTable::Gaps,
+    StoreTable::Inventory, StoreTable::Runs,     StoreTable::Documents};
 
 /// The table's name as both schemas spell it ("samples", "rollup_5m", ...).
 QString storeTableName(StoreTable table);
 
 /// Where an export stands in a table's order: the rows after (major, minor) come next.
 /// Series, gaps and runs are ordered by id (major); samples and rollups by (series id, ts).
-/// Deployments have no integer key: they continue at the `copied`-th row in (source, name) order.
+/// Deployments and documents have no integer key: they continue at the `copied`-th row in
+/// (source, name) order and in (scope: user first, kind, key) order.
 struct RowCursor
 {
     qint64 major = -1; ///< -1: before the first row
@@ -72,13 +85,14 @@ struct TableChunk
     QVector<GapMarker> gaps;
     Deployments deployments;
     QVector<StoredRun> runs;
+    QVector<StoredDocument> documents; ///< the reader's User ones and the Shared ones
     RowCursor next; ///< the position after the last row; equal to the one asked for at the end
     QString error;  ///< in words when the read failed
 
     qsizetype size() const
     {
         return series.size() + samples.size() + buckets.size() + gaps.size() + deployments.size() +
-               runs.size();
+               runs.size() + documents.size();
     }
 };
 
@@ -94,9 +108,9 @@ struct ImportReport
 struct TableTotals
 {
     qint64 rows = 0;
-    double sum = 0;   ///< samples: the values; rollups: the bucket sums
+    double sum = 0;   ///< samples: the values; rollups: the bucket sums; documents: characters
     qint64 total = 0; ///< rollups: the samples counted; gaps: seconds covered; deployments:
-                      ///< capacity; runs: the starred ones
+                      ///< capacity; runs: the starred ones; documents: the shared ones
     QString error;    ///< in words when the count failed
 };
 

@@ -34,6 +34,9 @@ struct StoreSettings
     /// A database server's password handed in by the caller (PostgreSQL); in memory only, never
     /// written anywhere. Empty: libpq's PGPASSWORD or ~/.pgpass.
     QString password;
+    /// Where `password` came from (e.g. "the keychain entry \"...\""), or, when it is empty,
+    /// where it was looked for before libpq's own sources: words for a failure, never a secret.
+    QString passwordOrigin;
 };
 
 /// True when `name` is a "scheme://…" address (a database server), not a file name.
@@ -49,6 +52,9 @@ struct OpenReport
     QString movedAsidePath; ///< where a corrupt database was moved, with its -wal/-shm
     QString keptWalPath;    ///< where a copy of a write-ahead log SQLite could not replay was kept
     int schemaVersion = 0;
+    /// A database server refused the password, or wanted one and none was found: asking the
+    /// user for it may help.
+    bool passwordRefused = false;
 
     bool usable() const
     {
@@ -106,6 +112,9 @@ struct SeriesQuery
     /// "Now" (s UTC) for retention-aware resolution choice (a resolution whose retention no
     /// longer covers range.from is skipped); 0 = the wall clock.
     qint64 now = 0;
+    /// True: no grouping at all; one output series per stored series, carrying its source and
+    /// labels (what alert rules group by themselves). groupBy and combine are then unused.
+    bool perSeries = false;
 };
 
 /// One output series. x is milliseconds since the epoch (UTC), as chart axes want.
@@ -113,6 +122,10 @@ struct QueriedSeries
 {
     QString name; ///< the group's label value, or the metric name when not grouped
     QVector<QPointF> points;
+    /// With SeriesQuery::perSeries: the stored series' connection and canonical labels (name is
+    /// then "source labels"); empty otherwise.
+    QString source;
+    QString labels;
 };
 
 struct QueryResult

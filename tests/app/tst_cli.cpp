@@ -93,7 +93,8 @@ private slots:
             << QStringList{"query", "--db", "x", "--metric", "m", "--bogus"};
         QTest::newRow("bad step") << QStringList{"query", "--db",   "x", "--metric",
                                                  "m",     "--step", "7m"};
-        QTest::newRow("collect missing mode") << QStringList{"collect", "--db", "x", "--demo"};
+        QTest::newRow("collect both modes")
+            << QStringList{"collect", "--db", "x", "--demo", "--once", "--duration", "5"};
     }
     void badArgumentsGiveOneLine()
     {

@@ -22,6 +22,8 @@ private slots:
         QTest::newRow("version") << QStringList{"--version"} << int(Command::Version);
         QTest::newRow("collect once")
             << QStringList{"collect", "--db", "x.db", "--demo", "--once"} << int(Command::Collect);
+        QTest::newRow("collect until stopped (the systemd unit)")
+            << QStringList{"collect", "--db", "x.db", "--demo"} << int(Command::Collect);
         QTest::newRow("collect duration")
             << QStringList{"collect",    "--db", "x.db",       "--workspace", "w.json",
                            "--duration", "60",   "--backfill", "2h"}
@@ -54,6 +56,9 @@ private slots:
         QTest::newRow("secret set inference")
             << QStringList{"secret", "set", "aoai", "--workspace", "w.json", "--inference"}
             << int(Command::Secret);
+        QTest::newRow("secret set database")
+            << QStringList{"secret", "set", "--database", "postgresql://ops@db/inferscope"}
+            << int(Command::Secret);
     }
     void accepts()
     {
@@ -81,9 +86,7 @@ private slots:
             << QStringList{"collect", "--db", "x", "--once"} << "--demo or --workspace";
         QTest::newRow("collect once and duration")
             << QStringList{"collect", "--db", "x", "--demo", "--once", "--duration", "5"}
-            << "exactly one";
-        QTest::newRow("collect neither")
-            << QStringList{"collect", "--db", "x", "--demo"} << "exactly one";
+            << "not both";
         QTest::newRow("bad duration")
             << QStringList{"collect", "--db", "x", "--demo", "--duration", "-3"} << "positive";
         QTest::newRow("collect listen on a name")
@@ -120,6 +123,12 @@ private slots:
         QTest::newRow("secret get") << QStringList{"secret", "get", "aoai"} << "secret set";
         QTest::newRow("secret with key on the line")
             << QStringList{"secret", "set", "aoai", "sk-123"} << "standard input";
+        QTest::newRow("secret for a connection and a database")
+            << QStringList{"secret", "set", "aoai", "--database", "postgresql://ops@db/x"}
+            << "takes no connection";
+        QTest::newRow("secret for a database, inference")
+            << QStringList{"secret", "set", "--db", "postgresql://ops@db/x", "--inference"}
+            << "--inference";
         QTest::newRow("stray argument")
             << QStringList{"query", "--db", "x", "--metric", "m", "extra"} << "unexpected";
     }
@@ -145,6 +154,12 @@ private slots:
         QVERIFY(inv->inferenceKey);
         QVERIFY(inv->headless());
         QVERIFY(helpText().contains(QLatin1String("inferscope secret set CONNECTION")));
+        const auto db = parseCommandLine(
+            {"secret", "set", "--database", "postgresql://ops@db.example/inferscope"}, &error);
+        QVERIFY2(db, qPrintable(error));
+        QCOMPARE(db->dbPath, QStringLiteral("postgresql://ops@db.example/inferscope"));
+        QVERIFY(db->connectionName.isEmpty());
+        QVERIFY(helpText().contains(QLatin1String("inferscope secret set --database ADDRESS")));
     }
 
     void collectListenValue()

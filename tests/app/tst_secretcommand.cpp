@@ -1,10 +1,12 @@
-// `inferscope secret set CONNECTION`: the key comes on standard input, lands in the keychain
-// under the connection's entry with a label naming it, and never appears in any output.
+// `inferscope secret set CONNECTION` (and `--database ADDRESS`): the key (or a database's
+// password) comes on standard input, lands in the keychain under the connection's (database's)
+// entry with a label naming it, and never appears in any output.
 #include "commands/secretcommand.h"
 #include "fakekeychain.h"
 #include "testsupport.h"
 
 #include "net/secretstore.h"
+#include "store/storebackend.h"
 
 #include <QBuffer>
 #include <QProcess>
@@ -58,6 +60,25 @@ class tst_SecretCommand : public QObject
         in.open(QIODevice::ReadOnly);
         Result r;
         setSecret(*inv, workspace(), &in, store, [&r](int code, const QString& words) {
+            r.exitCode = code;
+            r.words = words;
+        });
+        if (!QTest::qWaitFor([&r] { return r.exitCode >= 0; }, 5000))
+            r.words = QStringLiteral("no answer within 5 s");
+        return r;
+    }
+
+    Result setDatabase(const QString& address, const QByteArray& stdinText, SecretStore* store)
+    {
+        QString error;
+        const auto inv = parseCommandLine({"secret", "set", "--database", address}, &error);
+        if (!inv)
+            return {-2, error};
+        QBuffer in;
+        in.setData(stdinText);
+        in.open(QIODevice::ReadOnly);
+        Result r;
+        setDatabaseSecret(*inv, &in, store, [&r](int code, const QString& words) {
             r.exitCode = code;
             r.words = words;
         });
@@ -130,6 +151,64 @@ private slots:
         QVERIFY(!r.words.contains(QLatin1String("sk-secret")));
     }
 
+    // A database's password goes under its entry, as typed (spaces kept, the line break not).
+    void storesADatabasePassword()
+    {
+        auto owned = std::make_unique<FakeKeychain>();
+        FakeKeychain* fake = owned.get();
+        SecretStore store(std::move(owned));
+        const QString address =
+            QStringLiteral("postgresql://ops@db.example:5432/inferscope?sslmode=verify-full");
+        const QString entry = QStringLiteral("postgresql://ops@db.example:5432/inferscope");
+        QCOMPARE(databaseSecretName(address), entry);
+        const Result r = setDatabase(address, " pg canary 5521 \r\n", &store);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.words.contains(entry), qPrintable(r.words));
+        QVERIFY(!r.words.contains(QLatin1String("canary")));
+        QCOMPARE(fake->entries.value(entry).value, QStringLiteral(" pg canary 5521 "));
+        QCOMPARE(fake->labels, QStringList{QStringLiteral("Inferscope: database ") + entry});
+    }
+
+    void databaseRefusals_data()
+    {
+        QTest::addColumn<QString>("address");
+        QTest::addColumn<QByteArray>("input");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("a file") << "history.sqlite" << QByteArray("pw\n")
+                                << "not a PostgreSQL address";
+        QTest::newRow("password in the address")
+            << "postgresql://ops:pg-canary-77@db.example/inferscope" << QByteArray("pw\n")
+            << "holds a password";
+        QTest::newRow("empty input") << "postgresql://ops@db.example/inferscope" << QByteArray("\n")
+                                     << "no password on standard input";
+    }
+    void databaseRefusals()
+    {
+        QFETCH(QString, address);
+        QFETCH(QByteArray, input);
+        QFETCH(QString, says);
+        auto owned = std::make_unique<FakeKeychain>();
+        FakeKeychain* fake = owned.get();
+        SecretStore store(std::move(owned));
+        const Result r = setDatabase(address, input, &store);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.words.contains(says), qPrintable(r.words));
+        QVERIFY(!r.words.contains(QLatin1String("pg-canary-77")));
+        QVERIFY(fake->labels.isEmpty()); // nothing written
+    }
+
+    void databaseWithoutAKeychain()
+    {
+        auto owned = std::make_unique<FakeKeychain>();
+        owned->writeStatus = KeychainBackend::Status::NoKeychain;
+        SecretStore store(std::move(owned));
+        const Result r =
+            setDatabase(QStringLiteral("postgresql://ops@db/x"), "pg-canary-3\n", &store);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.words.contains(QLatin1String("PGPASSWORD or ~/.pgpass")), qPrintable(r.words));
+        QVERIFY(!r.words.contains(QLatin1String("pg-canary")));
+    }
+
     // The real binary without a keychain (no D-Bus): fails with words, never echoes the key.
     void binaryWithoutAKeychain()
     {
@@ -159,6 +238,20 @@ private slots:
         QVERIFY2(out.contains("aoai"), out.constData());
         if (p.exitCode() != 0) // a keychain reachable without D-Bus would store it
             QVERIFY2(out.contains("environment variable"), out.constData());
+
+        // The same for a database's password, piped in (no terminal: no prompt).
+        p.start(test::inferscopeBinary(),
+                {"secret", "set", "--database", "postgresql://ops@db.example/inferscope"});
+        QVERIFY(p.waitForStarted());
+        p.write("pg-canary-4712\n");
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(60000));
+        const QByteArray dbOut = p.readAllStandardOutput() + p.readAllStandardError();
+        QVERIFY2(!dbOut.contains("pg-canary-4712"), dbOut.constData());
+        QVERIFY2(!dbOut.contains("Password for"), dbOut.constData());
+        QVERIFY2(dbOut.contains("postgresql://ops@db.example"), dbOut.constData());
+        if (p.exitCode() != 0)
+            QVERIFY2(dbOut.contains("PGPASSWORD or ~/.pgpass"), dbOut.constData());
     }
 };
 

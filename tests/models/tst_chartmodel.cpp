@@ -13,7 +13,10 @@ namespace {
 
 QueriedSeries qs(const QString& name, QVector<QPointF> pts)
 {
-    return {name, std::move(pts)};
+    QueriedSeries s;
+    s.name = name;
+    s.points = std::move(pts);
+    return s;
 }
 
 ChartSpec twoQuerySpec()

@@ -8,13 +8,26 @@
 using namespace isc;
 using namespace isc::test;
 
-/// What only the PostgreSQL backend does: connection failures in words, a poll sent again after
-/// the server dropped the connection, retention by whole partitions, runs per database user.
+/// What only the PostgreSQL backend does: connection failures in words (TLS included: the
+/// cluster offers TLS with a self-signed certificate for "localhost"), a poll sent again after
+/// the server dropped the connection, retention by whole partitions, runs and documents per
+/// database user.
 class tst_PostgresStore : public QObject
 {
     Q_OBJECT
 
-    TestPostgres m_pg;
+    TestPostgres m_pg{TestPostgres::Tls::On};
+
+    /// The URI of `db` over TCP with `sslmode=verify-full`, trusting `rootCert`; `host` is the
+    /// name the certificate is checked against (the connection goes to 127.0.0.1 either way).
+    QString verifiedUri(const QString& db, const QString& host, const QString& rootCert) const
+    {
+        return QStringLiteral("postgresql://inferscope@%1:%2/%3?hostaddr=127.0.0.1&sslmode=verify-"
+                              "full&sslrootcert=%4")
+            .arg(host)
+            .arg(m_pg.port())
+            .arg(db, rootCert);
+    }
 
     /// A fresh database's URI.
     QString fresh()
@@ -38,23 +51,42 @@ private slots:
     {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("expected");
+        QTest::addColumn<QString>("detail"); // libpq's own words, kept in the message
         QTest::newRow("wrong password") << "password"
-                                        << "password authentication failed";
+                                        << "password authentication failed"
+                                        << "The password handed in was refused";
         QTest::newRow("unreachable") << "unreachable"
-                                     << "Is the server running";
+                                     << "Is the server running"
+                                     << "Nothing was written";
         QTest::newRow("no such database") << "database"
-                                          << "does not exist";
+                                          << "does not exist"
+                                          << "Create the database";
         QTest::newRow("password in the address") << "uri"
-                                                 << "holds a password";
+                                                 << "holds a password"
+                                                 << "inferscope secret set --database";
+        QTest::newRow("TLS: a certificate another CA signed")
+            << "tls-other-ca"
+            << "The server's TLS certificate was refused: "
+            << "certificate verify failed";
+        QTest::newRow("TLS: the certificate names another host")
+            << "tls-host"
+            << "The server's TLS certificate was refused: "
+            << "does not match host name";
+        QTest::newRow("TLS: no such CA file") << "tls-no-ca"
+                                              << "The server's TLS certificate was refused: "
+                                              << "root certificate file";
     }
     void connectionFailures()
     {
         QFETCH(QString, kind);
         QFETCH(QString, expected);
+        QFETCH(QString, detail);
         const QString db = fresh().section(QLatin1Char('/'), 3).section(QLatin1Char('?'), 0, 0);
         QString uri = m_pg.tcpUri(db);
         StoreSettings settings;
         settings.password = QStringLiteral("not-the-password");
+        if (kind.startsWith(QLatin1String("tls")))
+            settings.password = TestPostgres::password(); // only the certificate is wrong
         if (kind == QLatin1String("unreachable")) {
             QTcpServer probe; // a port nobody listens on
             QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
@@ -69,13 +101,22 @@ private slots:
                       .arg(TestPostgres::password())
                       .arg(m_pg.port())
                       .arg(db);
+        } else if (kind == QLatin1String("tls-other-ca")) {
+            uri = verifiedUri(db, QStringLiteral("localhost"), m_pg.otherCertificate());
+        } else if (kind == QLatin1String("tls-host")) {
+            uri = verifiedUri(db, QStringLiteral("127.0.0.1"), m_pg.serverCertificate());
+        } else if (kind == QLatin1String("tls-no-ca")) {
+            uri = verifiedUri(db, QStringLiteral("localhost"),
+                              m_pg.serverCertificate() + QLatin1String(".missing"));
         }
         PostgresStore store;
         const OpenReport r = store.open(uri, settings);
         QCOMPARE(r.status, OpenReport::Status::Failed);
         QVERIFY(!store.isOpen());
         QVERIFY2(r.message.contains(expected), qPrintable(r.message));
+        QVERIFY2(r.message.contains(detail), qPrintable(r.message));
         QVERIFY2(r.message.contains(QLatin1String("Nothing was written")), qPrintable(r.message));
+        QCOMPARE(r.passwordRefused, kind == QLatin1String("password"));
         QVERIFY2(!r.message.contains(TestPostgres::password()), qPrintable(r.message));
         QVERIFY2(!r.message.contains(QLatin1String("not-the-password")), qPrintable(r.message));
         QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT count(*) FROM pg_namespace WHERE nspname = "
@@ -93,6 +134,24 @@ private slots:
         QVERIFY2(r.usable(), qPrintable(r.message));
         QCOMPARE(r.status, OpenReport::Status::Created);
         QCOMPARE(store.open(m_pg.tcpUri(db), settings).status, OpenReport::Status::Opened);
+    }
+
+    // With the CA that signed the server's certificate and the host it names, TLS connects.
+    void verifiedTlsConnects()
+    {
+        const QString db = fresh().section(QLatin1Char('/'), 3).section(QLatin1Char('?'), 0, 0);
+        StoreSettings settings;
+        settings.password = TestPostgres::password();
+        PostgresStore store;
+        const QString uri = verifiedUri(db, QStringLiteral("localhost"), m_pg.serverCertificate());
+        const OpenReport r = store.open(uri, settings);
+        QVERIFY2(r.usable(), qPrintable(r.message));
+        QCOMPARE(m_pg.sql(db, QStringLiteral("SELECT bool_and(s.ssl)::text FROM pg_stat_ssl s JOIN "
+                                             "pg_stat_activity a USING (pid) WHERE "
+                                             "a.application_name = 'inferscope' AND a.datname "
+                                             "= '%1'")
+                                  .arg(db)),
+                 QStringList{QStringLiteral("true")});
     }
 
     // The server dropped the connection (a restart, a failover): the poll is sent again on a
@@ -316,6 +375,100 @@ private slots:
         QVERIFY(!bob.deleteRun(saved.id));
         QVERIFY(!bob.setRunStarred(saved.id, true));
         QVERIFY(alice.deleteRun(saved.id));
+    }
+
+    // Viewers' roles with the README's grants: each reads and writes its own User documents and
+    // reads the Shared ones, which only the schema's owner (the collector's role) writes.
+    void documentsPerUserAndShared()
+    {
+        const QString uri = fresh();
+        const QString db = uri.section(QLatin1Char('/'), 3).section(QLatin1Char('?'), 0, 0);
+        QString error;
+        m_pg.sql(db, QStringLiteral("CREATE ROLE carol LOGIN; CREATE ROLE dave LOGIN"), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        PostgresStore admin;
+        QVERIFY(admin.open(uri, {}).usable()); // creates the schema, owns its tables
+        m_pg.sql(db,
+                 QStringLiteral("GRANT USAGE ON SCHEMA inferscope TO carol, dave; GRANT SELECT ON "
+                                "ALL TABLES IN SCHEMA inferscope TO carol, dave; GRANT INSERT, "
+                                "UPDATE, DELETE ON inferscope.runs, inferscope.documents TO carol, "
+                                "dave; GRANT USAGE ON SEQUENCE inferscope.runs_id_seq TO carol, "
+                                "dave"),
+                 &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const auto as = [&](const QString& user) {
+            QString u = uri;
+            return u.replace(QLatin1String("//inferscope@"), QLatin1String("//") + user + '@');
+        };
+        PostgresStore carol, carolElsewhere, dave;
+        for (PostgresStore* s : {&carol, &carolElsewhere, &dave}) {
+            const OpenReport r =
+                s->open(as(s == &dave ? QStringLiteral("dave") : QStringLiteral("carol")), {});
+            QVERIFY2(r.usable(), qPrintable(r.message));
+        }
+        QCOMPARE(carol.documentOwner(), QStringLiteral("carol"));
+        const auto document = [](DocumentScope scope, const QString& json) {
+            StoredDocument d;
+            d.scope = scope;
+            d.kind = QStringLiteral("routing-policy");
+            d.key = QStringLiteral("default");
+            d.json = json;
+            return d;
+        };
+        const StoredDocument shared = document(DocumentScope::Shared, QStringLiteral("{\"t\":0}"));
+        QVERIFY(admin.putDocument(shared, 0).ok);
+        QVERIFY(
+            carol.putDocument(document(DocumentScope::User, QStringLiteral("{\"c\":1}")), 0).ok);
+        QVERIFY(dave.putDocument(document(DocumentScope::User, QStringLiteral("{\"d\":1}")), 0).ok);
+
+        // Each sees their own under the same key, and the one shared document.
+        const DocumentList c = carol.listDocuments(QStringLiteral("routing-policy"));
+        const DocumentList d = dave.listDocuments(QStringLiteral("routing-policy"));
+        QVERIFY2(c.error.isEmpty() && d.error.isEmpty(), qPrintable(c.error + d.error));
+        QCOMPARE(c.documents.size(), 2);
+        QCOMPARE(d.documents.size(), 2);
+        QCOMPARE(c.documents[0].json, QStringLiteral("{\"c\":1}"));
+        QCOMPARE(c.documents[0].owner, QStringLiteral("carol"));
+        QCOMPARE(d.documents[0].json, QStringLiteral("{\"d\":1}"));
+        QCOMPARE(c.documents[1].json, d.documents[1].json);
+        QCOMPARE(c.documents[1].scope, DocumentScope::Shared);
+        // The owner (row-level security does not bind it) still lists only its own and shared.
+        QCOMPARE(admin.listDocuments(QStringLiteral("routing-policy")).documents.size(), 1);
+
+        // A viewer may not change a shared document, and says who may.
+        const DocumentWriteReport refused =
+            carol.putDocument(document(DocumentScope::Shared, QStringLiteral("{}")));
+        QVERIFY(!refused.ok);
+        QVERIFY(!refused.stale);
+        QVERIFY2(refused.error.contains(QLatin1String("carol may not save")) &&
+                     refused.error.contains(QLatin1String("written by inferscope only")),
+                 qPrintable(refused.error));
+        const DocumentWriteReport notRemoved = carol.removeDocument(
+            DocumentScope::Shared, QStringLiteral("routing-policy"), QStringLiteral("default"));
+        QVERIFY(!notRemoved.ok);
+        QVERIFY2(notRemoved.error.contains(QLatin1String("schema's owner")),
+                 qPrintable(notRemoved.error));
+        QCOMPARE(dave.document(DocumentScope::Shared, shared.kind, shared.key).document.json,
+                 shared.json);
+
+        // The same user in two windows: the second save on the same revision is refused.
+        const qint64 read =
+            carolElsewhere.document(DocumentScope::User, shared.kind, shared.key).document.revision;
+        QCOMPARE(read, qint64(1));
+        QVERIFY(
+            carol.putDocument(document(DocumentScope::User, QStringLiteral("{\"c\":2}")), read).ok);
+        const DocumentWriteReport stale = carolElsewhere.putDocument(
+            document(DocumentScope::User, QStringLiteral("{\"c\":3}")), read);
+        QVERIFY(stale.stale);
+        QCOMPARE(stale.revision, qint64(2));
+        QVERIFY2(stale.error.contains(QLatin1String("now revision 2, this copy is revision 1")),
+                 qPrintable(stale.error));
+        QCOMPARE(dave.document(DocumentScope::User, shared.kind, shared.key).document.json,
+                 QStringLiteral("{\"d\":1}"));
+        // Removing one's own leaves the others'.
+        QVERIFY(dave.removeDocument(DocumentScope::User, shared.kind, shared.key).ok);
+        QCOMPARE(carol.document(DocumentScope::User, shared.kind, shared.key).document.json,
+                 QStringLiteral("{\"c\":2}"));
     }
 };
 

@@ -73,6 +73,44 @@ private slots:
         QCOMPARE(names, (QStringList{"(none)", "200", "201", "400", "404", "429", "503"}));
     }
 
+    // Alert rules group series themselves: every stored series comes back on its own, with
+    // the connection and labels it was stored under, never merged with its neighbours.
+    void perSeriesKeepsEachSeriesAndItsLabels()
+    {
+        auto store = openStore();
+        const qint64 t = kNow - kDay;
+        const QList<Label> ptu{{"ModelDeploymentName", "gpt-4o"}, {"StatusCode", "429"}};
+        const QList<Label> ok{{"ModelDeploymentName", "gpt-4o"}, {"StatusCode", "200"}};
+        QVERIFY(store
+                    ->write(batch({series("Requests", ptu, minutes(t, {5, 6}), "east"),
+                                   series("Requests", ok, minutes(t, {90, 80}), "east")},
+                                  {}, "east"))
+                    .result()
+                    .ok);
+        QVERIFY(
+            store->write(batch({series("Requests", ptu, minutes(t, {1, 2}), "west")}, {}, "west"))
+                .result()
+                .ok);
+        SeriesQuery q;
+        q.metric = QStringLiteral("Requests");
+        q.perSeries = true;
+        q.step = kMinute;
+        q.range = {t, t + 2 * kMinute};
+        q.now = kNow;
+        const QueryResult r = store->query(q).result();
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QCOMPARE(r.series.size(), 3);
+        QStringList got;
+        for (const auto& s : r.series)
+            got << s.source + QLatin1Char('/') + labels::value(s.labels, "StatusCode") +
+                       QLatin1Char('=') + yValues(s.points);
+        QCOMPARE(got, (QStringList{"east/200=90 80", "east/429=5 6", "west/429=1 2"}));
+        QCOMPARE(r.series[0].labels, labels::canonical(ok));
+
+        q.source = QStringLiteral("west"); // the usual filters still apply
+        QCOMPARE(store->query(q).result().series.size(), 1);
+    }
+
     void labelEqualsMatchesKeysCaseInsensitively_data()
     {
         QTest::addColumn<QString>("key");

@@ -123,7 +123,7 @@ private slots:
 
         // What landed, counted independently of the backends' own code.
         for (const char* table : {"series", "samples", "rollup_5m", "rollup_15m", "rollup_1h",
-                                  "gaps", "deployments", "runs"})
+                                  "gaps", "deployments", "runs", "documents"})
             QCOMPARE(rowCount(to, QLatin1String(table)), rowCount(from, QLatin1String(table)));
         BackendFixture a, b;
         a.inspect(from);
@@ -210,6 +210,21 @@ private slots:
             QCOMPARE(ry[i].starred, rx[i].starred);
             QCOMPARE(ry[i].redacted, rx[i].redacted);
         }
+        // Documents keep their scope, body, revision and time; User ones become the user's there.
+        for (const QString& kind :
+             {QStringLiteral("routing-policy"), QStringLiteral("alert-state")}) {
+            const DocumentList lx = src->listDocuments(kind), ly = dst->listDocuments(kind);
+            QVERIFY2(lx.error.isEmpty() && ly.error.isEmpty(), qPrintable(lx.error + ly.error));
+            QCOMPARE(ly.documents.size(), lx.documents.size());
+            QVERIFY(!lx.documents.isEmpty());
+            for (int i = 0; i < lx.documents.size(); ++i) {
+                StoredDocument x = lx.documents[i];
+                QCOMPARE(ly.documents[i].owner,
+                         x.scope == DocumentScope::User ? dst->documentOwner() : QString());
+                x.owner = ly.documents[i].owner;
+                QCOMPARE(ly.documents[i], x);
+            }
+        }
     }
 
     // Stopped half-way through a table (as a kill between two commits leaves it), the next run
@@ -217,13 +232,14 @@ private slots:
     void resumesAfterInterruption_data()
     {
         QTest::addColumn<QString>("table");
-        for (const char* t : {"series", "samples", "rollup_5m", "rollup_1h", "gaps", "runs"})
+        for (const char* t :
+             {"series", "samples", "rollup_5m", "rollup_1h", "gaps", "runs", "documents"})
             QTest::newRow(t) << QString::fromLatin1(t);
     }
     void resumesAfterInterruption()
     {
         QFETCH(QString, table);
-        const QString from = filledSource({6, 40, 25});
+        const QString from = filledSource({6, 40, 25, 30});
         QVERIFY(!from.isEmpty());
         const QString to = freshDestination();
         // Six series: small chunks so that even they stop half-way.
@@ -251,8 +267,8 @@ private slots:
         // Series are always walked again (their ids map the rest); any other table continues.
         if (table != QLatin1String("series"))
             QVERIFY2(firstCopied > partial, qPrintable(QString::number(firstCopied)));
-        for (const char* t :
-             {"series", "samples", "rollup_5m", "rollup_1h", "gaps", "deployments", "runs"})
+        for (const char* t : {"series", "samples", "rollup_5m", "rollup_1h", "gaps", "deployments",
+                              "runs", "documents"})
             QCOMPARE(rowCount(to, QLatin1String(t)), rowCount(from, QLatin1String(t)));
 
         // Once complete, running it again copies nothing more and verifies again.
@@ -282,6 +298,11 @@ private slots:
             << "UPDATE deployments SET capacity = capacity + 5 WHERE name = 'gpt-1'";
         QTest::newRow("a lost run") << "runs"
                                     << "DELETE FROM runs WHERE id = (SELECT max(id) FROM runs)";
+        QTest::newRow("a changed document")
+            << "documents"
+            << "UPDATE documents SET body = body || ' ' WHERE key = 'doc-1'";
+        QTest::newRow("a lost shared document") << "documents"
+                                                << "DELETE FROM documents WHERE key = 'doc-2'";
     }
     void detectsMismatch()
     {

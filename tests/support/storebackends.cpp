@@ -265,6 +265,17 @@ bool fillHistory(StoreBackend& backend, const HistoryShape& shape)
         if (!backend.saveRun(run).ok)
             return fail(QStringLiteral("a run was not saved"));
     }
+    for (int i = 0; i < shape.documents; ++i) {
+        StoredDocument doc;
+        doc.scope = i % 3 == 2 ? DocumentScope::Shared : DocumentScope::User;
+        doc.kind = i % 2 ? QStringLiteral("alert-state") : QStringLiteral("routing-policy");
+        doc.key = QStringLiteral("doc-%1").arg(i);
+        doc.json = QStringLiteral("{\"n\":%1,\"name\":\"r\u00e9gle %1\"}").arg(i);
+        doc.updatedAtMs = kNow * 1000 - i;
+        const DocumentWriteReport r = backend.putDocument(doc, 0);
+        if (!r.ok)
+            return fail(r.error);
+    }
     return true;
 }
 

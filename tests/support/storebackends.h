@@ -61,13 +61,14 @@ struct HistoryShape
     int hours = 48; ///< of minute samples per series, up to kNow
     int gaps = 12;
     int runs = 5;
+    int documents = 6; ///< every third one shared, of two kinds
 };
 
 /// A small but complete history in the open `backend`: two sources with three series each of
 /// minute samples (a few minutes missing, values with long fractions), plus three hours 40 days
 /// before kNow whose raw samples the retention (applied as of kNow) has dropped, so only their
 /// rollups remain; gap markers, deployments of both sources and playground runs (one starred,
-/// one redacted). False with a warning on failure.
+/// one redacted) and documents (User and Shared). False with a warning on failure.
 bool fillHistory(StoreBackend& backend, const HistoryShape& shape = {});
 
 /// Fails the current test unless the rollups (5 min, 15 min, 1 h) of `db` hold exactly what a

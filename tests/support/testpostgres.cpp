@@ -44,7 +44,7 @@ bool asRoot()
 
 } // namespace
 
-TestPostgres::TestPostgres() = default;
+TestPostgres::TestPostgres(Tls tls) : m_tls(tls) {}
 
 TestPostgres::~TestPostgres()
 {
@@ -125,7 +125,82 @@ bool TestPostgres::start(QString* error)
                    .arg(m_dir->path())
                    .toUtf8());
     conf.close();
-    return restart(error);
+    // Members of md5_users sign in with md5 over TCP; everyone else with scram-sha-256.
+    QFile hba(m_dir->filePath(QStringLiteral("data/pg_hba.conf")));
+    if (!hba.open(QIODevice::ReadWrite)) {
+        *error = hba.errorString();
+        return false;
+    }
+    const QByteArray rules = hba.readAll();
+    hba.seek(0);
+    hba.write("host all +md5_users 127.0.0.1/32 md5\n" + rules);
+    hba.close();
+    if (m_tls == Tls::On && !makeCertificates(error))
+        return false;
+    if (!restart(error))
+        return false;
+    QString e;
+    sql(QStringLiteral("postgres"), QStringLiteral("CREATE ROLE md5_users NOLOGIN"), &e);
+    if (!e.isEmpty())
+        *error = e;
+    return e.isEmpty();
+}
+
+bool TestPostgres::makeCertificates(QString* error)
+{
+    QString out;
+    for (const char* name : {"server", "other"}) {
+        const QString subject = qstrcmp(name, "server") == 0 ? QStringLiteral("/CN=localhost")
+                                                             : QStringLiteral("/CN=Another CA");
+        const QString base = m_dir->filePath(QLatin1String(name));
+        if (!run({QStringLiteral("openssl"), QStringLiteral("req"), QStringLiteral("-x509"),
+                  QStringLiteral("-newkey"), QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                  QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                  QStringLiteral("-keyout"), base + QLatin1String(".key"), QStringLiteral("-out"),
+                  base + QLatin1String(".crt"), QStringLiteral("-days"), QStringLiteral("2"),
+                  QStringLiteral("-subj"), subject, QStringLiteral("-addext"),
+                  QStringLiteral("subjectAltName=DNS:localhost")},
+                 &out)) {
+            *error = QStringLiteral("openssl could not make a certificate: %1").arg(out);
+            return false;
+        }
+        // The server refuses a key others may read.
+        QFile::setPermissions(base + QLatin1String(".key"), QFile::ReadOwner | QFile::WriteOwner);
+    }
+    QFile conf(m_dir->filePath(QStringLiteral("data/postgresql.conf")));
+    if (!conf.open(QIODevice::Append)) {
+        *error = conf.errorString();
+        return false;
+    }
+    conf.write(QStringLiteral("ssl = on\nssl_cert_file = '%1'\nssl_key_file = '%2'\n")
+                   .arg(serverCertificate(), m_dir->filePath(QStringLiteral("server.key")))
+                   .toUtf8());
+    return true;
+}
+
+QString TestPostgres::serverCertificate() const
+{
+    return m_dir ? m_dir->filePath(QStringLiteral("server.crt")) : QString();
+}
+
+QString TestPostgres::otherCertificate() const
+{
+    return m_dir ? m_dir->filePath(QStringLiteral("other.crt")) : QString();
+}
+
+bool TestPostgres::createRole(const QString& name, const QString& password, const QString& method,
+                              QString* error)
+{
+    QString e;
+    QString statement = QStringLiteral("SET password_encryption = '%1'; CREATE ROLE %2 LOGIN "
+                                       "PASSWORD '%3';")
+                            .arg(method, name, password);
+    if (method == QLatin1String("md5"))
+        statement += QStringLiteral(" GRANT md5_users TO %1;").arg(name);
+    sql(QStringLiteral("postgres"), statement, &e);
+    if (!e.isEmpty() && error)
+        *error = e;
+    return e.isEmpty();
 }
 
 bool TestPostgres::restart(QString* error)
@@ -179,11 +254,14 @@ QString TestPostgres::tcpUri(const QString& database) const
     return QStringLiteral("postgresql://%1@127.0.0.1:%2/%3").arg(user()).arg(m_port).arg(database);
 }
 
-QString TestPostgres::createDatabase(QString* error)
+QString TestPostgres::createDatabase(QString* error, const QString& owner)
 {
     const QString name = QStringLiteral("t%1").arg(++m_databases);
     QString e;
-    sql(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE %1").arg(name), &e);
+    sql(QStringLiteral("postgres"),
+        QStringLiteral("CREATE DATABASE %1%2")
+            .arg(name, owner.isEmpty() ? QString() : QStringLiteral(" OWNER ") + owner),
+        &e);
     if (!e.isEmpty()) {
         if (error)
             *error = e;
@@ -196,7 +274,10 @@ QStringList TestPostgres::sql(const QString& database, const QString& statement,
                               QString* error) const
 {
     QStringList out;
-    PGconn* c = PQconnectdb(socketUri(database).toUtf8().constData());
+    // A bounded wait: a test polling the server while it ends sessions retries instead of
+    // hanging in connect (seen once under load in tst_teamcollect).
+    PGconn* c = PQconnectdb(
+        (socketUri(database) + QStringLiteral("&connect_timeout=15")).toUtf8().constData());
     if (PQstatus(c) != CONNECTION_OK) {
         if (error)
             *error = QString::fromUtf8(PQerrorMessage(c));

@@ -86,6 +86,11 @@ QString TestPrometheus::binary()
 
 bool TestPrometheus::start(const QString& target, QString* error, int timeoutMs)
 {
+    return start(QStringList{target}, error, timeoutMs);
+}
+
+bool TestPrometheus::start(const QStringList& targets, QString* error, int timeoutMs)
+{
     if (!QFileInfo(binary()).isExecutable()) {
         *error = QStringLiteral("%1 is missing: install Debian's prometheus package (make test "
                                 "does: apt-get install prometheus)")
@@ -109,7 +114,7 @@ bool TestPrometheus::start(const QString& target, QString* error, int timeoutMs)
                  "    metrics_path: /metrics\n"
                  "    static_configs:\n"
                  "      - targets: ['" +
-                 target.toUtf8() + "']\n");
+                 targets.join(QStringLiteral("', '")).toUtf8() + "']\n");
     config.close();
 
     const QDeadlineTimer deadline(timeoutMs);

@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QJsonArray>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 #include <memory>
 #include <optional>
@@ -27,6 +28,8 @@ public:
     /// Starts scraping `target` ("127.0.0.1:PORT", path /metrics) every second and waits until
     /// the server is ready. False with `error` in words (missing binary, failed start, ...).
     bool start(const QString& target, QString* error, int timeoutMs = 60000);
+    /// The same with several targets in the one job (each an `instance` label).
+    bool start(const QStringList& targets, QString* error, int timeoutMs = 60000);
     /// "http://127.0.0.1:PORT" of the server's API.
     QUrl url() const;
 

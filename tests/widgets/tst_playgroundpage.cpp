@@ -1,6 +1,7 @@
 #include "emulator/emulator.h"
 #include "pages/playgroundpage.h"
 #include "playgroundpane.h"
+#include "routing/policydocument.h"
 #include "store/samplestore.h"
 
 #include <QJsonArray>
@@ -177,6 +178,33 @@ private slots:
         QVERIFY(finished.wait(10000));
         QCOMPARE(page.panes().first()->lastTarget().id, QStringLiteral("demo-ollama"));
         QVERIFY(page.panes().first()->lastResult().ok());
+    }
+
+    // The user's policy saved in the database wins over the workspace file's.
+    void autoFollowsTheUsersSavedPolicy()
+    {
+        Workspace ws = workspace();
+        ws.routingPolicy = QJsonObject{{"name", "all to vLLM"}, {"fallback", "demo-vllm"}};
+        StoredDocument saved;
+        saved.kind = PolicyDocument::kKind;
+        saved.key = PolicyDocument::kKey;
+        saved.json = QString::fromUtf8(
+            QJsonDocument(QJsonObject{{"name", "all to Ollama"}, {"fallback", "demo-ollama"}})
+                .toJson(QJsonDocument::Compact));
+        QVERIFY(m_store->putDocument(saved).result().ok);
+        {
+            PlaygroundPage page(m_store.get(), ws);
+            // The policy is read before the targets (one store queue).
+            QTRY_VERIFY(!page.targets().isEmpty());
+            page.setPaneTargets({QStringLiteral("auto")});
+            page.setRequestHeaders({{"x-inferscope-speed", "instant"}});
+            page.setPrompt({}, QStringLiteral("hi"));
+            QSignalSpy finished(&page, &PlaygroundPage::runsFinished);
+            QVERIFY(page.runAll());
+            QVERIFY(finished.wait(10000));
+            QCOMPARE(page.panes().first()->lastTarget().id, QStringLiteral("demo-ollama"));
+        }
+        QVERIFY(m_store->removeDocument(DocumentScope::User, saved.kind, saved.key).result().ok);
     }
 
     // Closed while its inventory and live-figures reads wait behind a busy store: it goes at

@@ -4,6 +4,7 @@
 #include "pages/replaypage.h"
 #include "policyeditor.h"
 #include "routestackchart.h"
+#include "routing/policydocument.h"
 #include "store/samplestore.h"
 
 #include <QAbstractItemModelTester>
@@ -220,6 +221,42 @@ private slots:
         QVERIFY(policy.has_value());
         QCOMPARE(*policy, offPtu());
         QCOMPARE(ws->connections.size(), 1);
+    }
+
+    // Save keeps the policy for the database user; a new page starts from it, not from the file.
+    void savesForTheUserInTheDatabase()
+    {
+        auto p = page(RoutingPolicy::identity());
+        QSignalSpy loaded(p->policyDocument(), &PolicyDocument::loaded);
+        QVERIFY(loaded.wait(10000));
+        QVERIFY2(p->policyLocationText().startsWith(QLatin1String("From the workspace file")),
+                 qPrintable(p->policyLocationText()));
+        p->policyEditor()->setPolicy(offPtu());
+        // Usable once the inventory read says its target exists.
+        QTRY_VERIFY_WITH_TIMEOUT(p->saveButton()->isEnabled(), 10000);
+        QSignalSpy saved(p->policyDocument(), &PolicyDocument::saved);
+        QSignalSpy workspaceSaved(p.get(), &ReplayPage::workspaceSaved);
+        p->saveButton()->click();
+        QVERIFY(saved.wait(10000));
+        const QString where =
+            QStringLiteral("for %1 in %2")
+                .arg(p->policyDocument()->owner(), m_dir.filePath(QStringLiteral("h.sqlite")));
+        QVERIFY2(p->statusText().startsWith(QLatin1String("Policy saved ") + where),
+                 qPrintable(p->statusText()));
+        QCOMPARE(p->policyLocationText(), QStringLiteral("Saved %1.").arg(where));
+        QCOMPARE(workspaceSaved.size(), 0); // the file is left alone
+
+        auto next = page(RoutingPolicy::identity());
+        QTRY_COMPARE(next->policyEditor()->policy(), offPtu());
+        QCOMPARE(next->policyDocument()->origin(), PolicyDocument::Origin::Database);
+        // "Revert" goes back to the saved one, dropping an edit.
+        next->policyEditor()->setPolicy(RoutingPolicy::identity());
+        next->revertButton()->click();
+        QTRY_COMPARE(next->policyEditor()->policy(), offPtu());
+        QVERIFY(
+            m_store.removeDocument(DocumentScope::User, PolicyDocument::kKind, PolicyDocument::kKey)
+                .result()
+                .ok);
     }
 };
 

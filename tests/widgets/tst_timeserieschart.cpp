@@ -176,6 +176,24 @@ private slots:
         QCOMPARE(chart->valueAxisTitle(), QStringLiteral("%"));
     }
 
+    // Alert bands: drawn where they meet the time axis, placed on the plot, none outside.
+    void alertBands()
+    {
+        ChartModel model(m_store, specFor(ChartSpec::Kind::Lines));
+        auto chart = showOnScreen(model, {m_t0, m_t0 + 7200});
+        chart->setAlertBands({{m_t0 - 7200, m_t0 - 3600},   // before the range
+                              {m_t0 + 600, m_t0 + 1800},    // inside
+                              {m_t0 + 7000, m_t0 + 9000}}); // running past its end
+        QCOMPARE(chart->alertBandCount(), 2);
+        // The range moves on: the first band comes into view, the inside one stays.
+        QSignalSpy rendered(chart.get(), &TimeSeriesChart::rendered);
+        model.setTimeRange({m_t0 - 7200, m_t0 + 7200});
+        QVERIFY(rendered.wait(5000));
+        QCOMPARE(chart->alertBandCount(), 3);
+        chart->setAlertBands({});
+        QCOMPARE(chart->alertBandCount(), 0);
+    }
+
     void emptyAndLoading()
     {
         ChartModel model(m_store, specFor(ChartSpec::Kind::Lines));

@@ -1,5 +1,6 @@
 #include "timeserieschart.h"
 
+#include "chartbands.h"
 #include "chartpalette.h"
 #include "denselinesitem.h"
 #include "itemmodels/chartmodel.h"
@@ -205,6 +206,7 @@ struct TimeSeriesChart::Private
     QLineSeries* threshold = nullptr;
     QGraphicsSimpleTextItem* thresholdText = nullptr;
     QGraphicsRectItem* thresholdBack = nullptr; // keeps the label readable over data
+    std::unique_ptr<ChartBands> bands;          // when alerts fired
     QLabel* overlay = nullptr;
     QVector<Drawn> drawn;
     QHash<QString, QColor> hints;
@@ -254,6 +256,12 @@ struct TimeSeriesChart::Private
     void updateAxes(TimeRange range);
     void updateState();
     void placeThresholdText();
+    void placeBands()
+    {
+        if (bands && xAxis)
+            bands->place(chart->plotArea(), double(xAxis->min().toMSecsSinceEpoch()),
+                         double(xAxis->max().toMSecsSinceEpoch()));
+    }
     QString tooltipAt(QPointF chartPos) const;
 };
 
@@ -304,6 +312,7 @@ void TimeSeriesChart::Private::setupChart()
     QObject::connect(chart, &QChart::plotAreaChanged, q, [this](const QRectF& area) {
         syncMapping();
         placeThresholdText();
+        placeBands();
         if (model)
             model->setPixelWidth(int(area.width()));
         if (xAxis)
@@ -561,8 +570,10 @@ void TimeSeriesChart::Private::updateAxes(TimeRange range)
         xAxis->setFormat(format);
     const QDateTime xFrom = QDateTime::fromSecsSinceEpoch(range.from);
     const QDateTime xTo = QDateTime::fromSecsSinceEpoch(range.to);
-    if (xAxis->min() != xFrom || xAxis->max() != xTo)
+    if (xAxis->min() != xFrom || xAxis->max() != xTo) {
         xAxis->setRange(xFrom, xTo);
+        placeBands();
+    }
     const double plotWidth = chart->plotArea().width() > 50 ? chart->plotArea().width() : 600.0;
     const int maxTicks = std::max(3, int(plotWidth / kTickLabelPx) + 1);
     static constexpr qint64 intervals[] = {60,    120,    300,    600,   900,   1800,
@@ -652,6 +663,7 @@ void TimeSeriesChart::Private::updateAxes(TimeRange range)
     }
     syncMapping();
     placeThresholdText();
+    placeBands();
 }
 
 void TimeSeriesChart::Private::syncMapping()
@@ -926,6 +938,19 @@ QSize TimeSeriesChart::sizeHint() const
 QSize TimeSeriesChart::minimumSizeHint() const
 {
     return {320, 220};
+}
+
+void TimeSeriesChart::setAlertBands(const QVector<TimeRange>& bands)
+{
+    if (!d->bands)
+        d->bands = std::make_unique<ChartBands>(d->chart);
+    d->bands->setBands(bands, tr("An alert was firing"));
+    d->placeBands();
+}
+
+int TimeSeriesChart::alertBandCount() const
+{
+    return d->bands ? d->bands->visibleCount() : 0;
 }
 
 void TimeSeriesChart::resizeEvent(QResizeEvent* event)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/timerange.h"
+
 #include <QColor>
 #include <QStringList>
 #include <QWidget>
@@ -68,6 +70,11 @@ public:
     State state() const;
     /// The message shown over the plot ("No data in this range yet"), empty with data.
     QString stateMessage() const;
+
+    /// Shades the periods when an alert fired (s UTC; AlertReport::firingBands()).
+    void setAlertBands(const QVector<TimeRange>& bands);
+    /// Alert bands drawn inside the current time range.
+    int alertBandCount() const;
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;

@@ -131,8 +131,7 @@ void CostPage::Private::runNow()
     req.bucketSeconds = bucketSeconds;
     // The month (and the 7 days before today, for the forecast's daily rate), UTC days.
     CostQueryRequest m = req;
-    const qint64 monthStart = utcMonthOf(t).from;
-    m.range = {std::min(monthStart, floorTo(t, kDay) - 7 * kDay), t};
+    m.range = CostForecast::inputRange(t);
     m.bucketSeconds = kDay;
     // Reported costs come per UTC day: compare whole days of the range (or yesterday).
     CostQueryRequest rec;

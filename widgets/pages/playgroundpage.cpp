@@ -10,12 +10,15 @@
 #include "playgroundcomposer.h"
 #include "playgroundpane.h"
 #include "reports/playgroundreport.h"
+#include "routing/policydocument.h"
 #include "routing/trafficwindow.h"
 #include "runhistorypanel.h"
 #include "sources/credentialprovider.h"
 #include "store/samplestore.h"
 #include "store/storebackend.h"
 #include "store/storejobs.h"
+
+#include <algorithm>
 
 #include <QApplication>
 #include <QCheckBox>
@@ -60,8 +63,9 @@ struct PlaygroundPage::Private
     Deployments inventory;
     QVector<PlaygroundTarget> targets;
     QString autoReason;
-    AutoInputs live; ///< recent PTU utilization and error rates, for Auto's rules
-    StoreJobs jobs;  ///< the page's reads (no wait when it goes)
+    PolicyDocument* policy = nullptr; ///< the user's routing policy (database, else workspace)
+    AutoInputs live;                  ///< recent PTU utilization and error rates, for Auto's rules
+    StoreJobs jobs;                   ///< the page's reads (no wait when it goes)
     QList<HttpHeader> requestHeaders;
 
     // Inputs.
@@ -76,6 +80,7 @@ struct PlaygroundPage::Private
     QHBoxLayout* panesLayout = nullptr;
     QVector<PlaygroundPane*> panes;
     int running = 0;
+    bool runWhenPolicyLoaded = false; ///< Run was pressed with an Auto pane before the policy came
     int saving = 0;
     qint64 startedAtMs = 0;
 
@@ -220,7 +225,7 @@ void PlaygroundPage::Private::applyTargets()
 {
     engine = costEngineFor(workspace, nullptr);
     targets = playgroundTargets(workspace, inventory, inferenceKey);
-    autoReason = autoUnavailableReason(workspace.routingPolicy);
+    autoReason = autoUnavailableReason(policy->policy());
     for (PlaygroundPane* p : std::as_const(panes))
         p->setTargets(targets, autoReason);
     QStringList names;
@@ -396,6 +401,8 @@ PlaygroundPage::PlaygroundPage(SampleStore* store, Workspace workspace, QWidget*
     d->store = store;
     d->workspace = std::move(workspace);
     d->http = new HttpClient(this);
+    d->policy = new PolicyDocument(store, this);
+    d->policy->setWorkspacePolicy(d->workspace.routingPolicy);
 
     auto* inputs = new QWidget;
     d->buildInputs(inputs);
@@ -427,6 +434,12 @@ PlaygroundPage::PlaygroundPage(SampleStore* store, Workspace workspace, QWidget*
 
     d->restoreSettings();
     d->applyTargets();
+    // Auto follows the user's saved policy (read before the targets: same store queue).
+    connect(d->policy, &PolicyDocument::loaded, this, [this] {
+        d->applyTargets();
+        d->refreshLive();
+    });
+    d->policy->load();
     QSettings s;
     const QStringList remembered = s.value(QStringLiteral("playground/targets")).toStringList();
     d->addPaneWidget();
@@ -452,6 +465,8 @@ PlaygroundPage::~PlaygroundPage()
 void PlaygroundPage::setWorkspace(const Workspace& workspace)
 {
     d->workspace = workspace;
+    d->policy->setWorkspacePolicy(workspace.routingPolicy);
+    d->policy->load();
     d->loadTargets({});
 }
 
@@ -510,6 +525,25 @@ bool PlaygroundPage::runAll()
         d->setStatus(error, true);
         return false;
     }
+    // Auto routes by the user's saved policy: a run pressed before it is read waits for it
+    // rather than routing by the workspace's.
+    const bool anyAuto = std::any_of(d->panes.cbegin(), d->panes.cend(), [](const auto* pane) {
+        return pane->selectedTarget() == PlaygroundPane::kAuto;
+    });
+    if (anyAuto && !d->policy->isLoaded()) {
+        d->setStatus(tr("Reading your routing policy for Auto…"), false);
+        if (!d->runWhenPolicyLoaded) {
+            d->runWhenPolicyLoaded = true;
+            connect(
+                d->policy, &PolicyDocument::loaded, this,
+                [this] {
+                    d->runWhenPolicyLoaded = false;
+                    runAll();
+                },
+                Qt::SingleShotConnection);
+        }
+        return true;
+    }
     const ChatRequest& request = *built;
     d->saveSettings();
     d->startedAtMs = QDateTime::currentMSecsSinceEpoch();
@@ -518,8 +552,8 @@ bool PlaygroundPage::runAll()
     for (PlaygroundPane* pane : std::as_const(d->panes)) {
         const QString id = pane->selectedTarget();
         const PaneLaunch launch = PlaygroundReport::launch(
-            id, id == PlaygroundPane::kAuto, pane->modelOverride(), request,
-            d->workspace.routingPolicy, d->live, d->targets, minuteOfDay);
+            id, id == PlaygroundPane::kAuto, pane->modelOverride(), request, d->policy->policy(),
+            d->live, d->targets, minuteOfDay);
         if (!launch.target) {
             pane->showProblem(launch.problem);
             continue;

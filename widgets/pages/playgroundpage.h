@@ -18,7 +18,8 @@ class SampleStore;
 
 /// The Playground: one prompt (system + turns, {{variables}}, parameters) on up to four
 /// targets side by side, streaming concurrently with TTFT, time between tokens, tokens/s,
-/// tokens, cost and HTTP facts per pane; an Auto target routed by the workspace policy; and the
+/// tokens, cost and HTTP facts per pane; an Auto target routed by the user's routing policy
+/// (PolicyDocument: saved in the database, else the workspace's); and the
 /// run history (search, filter, star, re-run, diff, export as curl or JSON) kept in the store.
 class PlaygroundPage : public QWidget
 {

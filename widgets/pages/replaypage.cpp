@@ -4,6 +4,7 @@
 #include "itemmodels/replaycomparisonmodel.h"
 #include "itemmodels/routingrulesmodel.h"
 #include "policyeditor.h"
+#include "replaypolicypanel.h"
 #include "routestackchart.h"
 #include "store/samplestore.h"
 #include "store/storebackend.h"
@@ -92,11 +93,10 @@ struct ReplayPage::Private
     PtuSizingLookup sizing;
     TimeRangePicker* picker = nullptr;
     QLabel* rangeLabel = nullptr;
-    PolicyEditor* editor = nullptr;
+    ReplayPolicyPanel* policy = nullptr;
+    PolicyEditor* editor = nullptr; ///< the panel's
     QPushButton* run = nullptr;
     QPushButton* cancel = nullptr;
-    QPushButton* save = nullptr;
-    QPushButton* revert = nullptr;
     QProgressBar* progress = nullptr;
     QLabel* status = nullptr;
     QLabel* note = nullptr;
@@ -110,15 +110,6 @@ struct ReplayPage::Private
     bool running = false;
     bool loaded = false;
     StoreJobs jobs; ///< last: cancelled first when the page goes
-
-    RoutingPolicy workspacePolicy() const
-    {
-        if (workspace.routingPolicy.isEmpty())
-            return RoutingPolicy::identity();
-        QString error;
-        const auto p = RoutingPolicy::fromJsonObject(workspace.routingPolicy, &error);
-        return p ? *p : RoutingPolicy::identity();
-    }
 
     void setRunning(bool on)
     {
@@ -300,21 +291,9 @@ ReplayPage::ReplayPage(SampleStore* store, Workspace workspace, QString workspac
 
     // Left: the policy. Right: run controls, charts, table.
     auto* split = new QSplitter(Qt::Horizontal, this);
-    auto* left = new QWidget(split);
-    auto* leftLayout = new QVBoxLayout(left);
-    leftLayout->setContentsMargins(0, 0, 0, 0);
-    auto* policyTitle =
-        new QLabel(tr("<b>Routing policy</b> — the first rule that matches wins"), left);
-    d->editor = new PolicyEditor(left);
-    d->revert = new QPushButton(tr("Re&vert to workspace policy"), left);
-    d->save = new QPushButton(tr("&Save to workspace…"), left);
-    auto* policyButtons = new QHBoxLayout;
-    policyButtons->addWidget(d->revert);
-    policyButtons->addStretch(1);
-    policyButtons->addWidget(d->save);
-    leftLayout->addWidget(policyTitle);
-    leftLayout->addWidget(d->editor, 1);
-    leftLayout->addLayout(policyButtons);
+    d->policy = new ReplayPolicyPanel(store, split);
+    d->editor = d->policy->editor();
+    d->policy->setWorkspacePolicy(d->workspace.routingPolicy);
 
     auto* right = new QWidget(split);
     auto* rightLayout = new QVBoxLayout(right);
@@ -362,7 +341,7 @@ ReplayPage::ReplayPage(SampleStore* store, Workspace workspace, QString workspac
     d->note->setWordWrap(true);
     d->note->setStyleSheet(QStringLiteral("color: #606060;"));
     rightLayout->addWidget(d->note);
-    split->addWidget(left);
+    split->addWidget(d->policy);
     split->addWidget(right);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
@@ -378,9 +357,9 @@ ReplayPage::ReplayPage(SampleStore* store, Workspace workspace, QString workspac
     });
     connect(d->run, &QPushButton::clicked, this, [this] { runReplay(); });
     connect(d->cancel, &QPushButton::clicked, this, [this] { cancelReplay(); });
-    connect(d->revert, &QPushButton::clicked, this,
-            [this] { d->editor->setPolicy(d->workspacePolicy()); });
-    connect(d->save, &QPushButton::clicked, this, [this] {
+    connect(d->policy, &ReplayPolicyPanel::statusChanged, this,
+            [this](const QString& text) { d->setStatus(text); });
+    connect(d->policy, &ReplayPolicyPanel::exportRequested, this, [this] {
         QString target = d->path;
         if (target.isEmpty() || d->workspace.demo) {
             target = QFileDialog::getSaveFileName(this, tr("Save Workspace As"),
@@ -393,12 +372,10 @@ ReplayPage::ReplayPage(SampleStore* store, Workspace workspace, QString workspac
         if (!savePolicy(target, &error))
             d->setStatus(error);
     });
-    connect(d->editor, &PolicyEditor::policyChanged, this,
-            [this] { d->save->setEnabled(!d->editor->model()->hasBlockingIssue()); });
     connect(d->picker, &TimeRangePicker::rangeChanged, this,
             [this](TimeRange r) { d->rangeLabel->setText(rangeText(r)); });
     d->rangeLabel->setText(rangeText(d->picker->range()));
-    d->editor->setPolicy(d->workspacePolicy());
+    d->policy->load(); // the workspace's is shown until the user's saved one is read
     d->loadKnownTargets();
 }
 
@@ -419,6 +396,7 @@ void ReplayPage::setWorkspace(const Workspace& workspace, const QString& path,
     d->path = path;
     d->pricing = pricing;
     d->sizing = std::move(sizing);
+    d->policy->setWorkspacePolicy(workspace.routingPolicy);
     d->window.reset(); // kinds and route classes may have changed
     d->loadKnownTargets();
 }
@@ -487,9 +465,40 @@ bool ReplayPage::savePolicy(const QString& path, QString* error)
         return false;
     d->workspace = out;
     d->path = target;
-    d->setStatus(tr("Policy saved to %1.").arg(target));
+    d->policy->setWorkspacePolicy(out.routingPolicy);
+    d->setStatus(tr("Policy exported to %1.").arg(target));
     emit workspaceSaved(out, target);
     return true;
+}
+
+bool ReplayPage::savePolicyForUser()
+{
+    return d->policy->saveForUser();
+}
+
+QString ReplayPage::policyLocationText() const
+{
+    return d->policy->locationText();
+}
+
+PolicyDocument* ReplayPage::policyDocument() const
+{
+    return d->policy->document();
+}
+
+QPushButton* ReplayPage::saveButton() const
+{
+    return d->policy->saveButton();
+}
+
+QPushButton* ReplayPage::exportButton() const
+{
+    return d->policy->exportButton();
+}
+
+QPushButton* ReplayPage::revertButton() const
+{
+    return d->policy->revertButton();
 }
 
 PolicyEditor* ReplayPage::policyEditor() const

@@ -12,6 +12,7 @@ class QPushButton;
 
 namespace isc {
 
+class PolicyDocument;
 class PolicyEditor;
 class ReplayComparisonModel;
 class RouteStackChart;
@@ -21,8 +22,9 @@ class TimeRangePicker;
 /// What-if replay: the window of the range picker replayed through a routing policy (the
 /// workspace's, or one edited here) on a worker thread with progress and Cancel; the result
 /// beside the recorded figures in two charts (requests per route, recorded and replayed) and a
-/// table (cost, 429s, spillover, latency per route, local vs cloud share). The editor saves the
-/// policy into the workspace file.
+/// table (cost, 429s, spillover, latency per route, local vs cloud share). The editor starts
+/// from the user's saved policy (PolicyDocument: the database's, else the workspace file's) and
+/// saves it for the user in the open database; exporting writes it into the workspace file.
 class ReplayPage : public QWidget
 {
     Q_OBJECT
@@ -49,15 +51,25 @@ public:
     const ReplayResult& result() const;
     QString statusText() const;
 
+    /// Saves the editor's policy as the user's in the open database (the revision read is
+    /// expected: a policy changed elsewhere meanwhile is refused); policyDocument()->saved()
+    /// follows. False, and statusText() says why, without a database or with a blocking problem.
+    bool savePolicyForUser();
     /// Writes the editor's policy into the workspace file at `path` (the workspace's own file
-    /// when empty) and emits workspaceSaved(); false and `error` in words on failure.
+    /// when empty) and emits workspaceSaved(); false and `error` in words on failure (export).
     bool savePolicy(const QString& path, QString* error);
+    /// Where the policy comes from and where saving puts it ("Saved for alice in …").
+    QString policyLocationText() const;
+    PolicyDocument* policyDocument() const;
 
     PolicyEditor* policyEditor() const;
     ReplayComparisonModel* comparisonModel() const;
     QProgressBar* progressBar() const;
     QPushButton* runButton() const;
     QPushButton* cancelButton() const;
+    QPushButton* saveButton() const;
+    QPushButton* exportButton() const;
+    QPushButton* revertButton() const;
     TimeRangePicker* rangePicker() const;
     RouteStackChart* recordedChart() const;
     RouteStackChart* replayedChart() const;

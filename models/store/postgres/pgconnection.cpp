@@ -1,5 +1,7 @@
 #include "store/postgres/pgconnection.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QUrl>
 #include <QUrlQuery>
 #include <QtEndian>
@@ -329,28 +331,142 @@ bool uriHasPassword(const QString& uri)
     return !u.password().isEmpty() || QUrlQuery(u).hasQueryItem(QStringLiteral("password"));
 }
 
-QString connectFailure(const QString& address, const QString& libpqError)
+ConnectFault classifyConnectError(const QString& libpqError)
 {
     const QString e = libpqError.toLower();
-    QString hint;
+    // In this order: "no pg_hba.conf entry ..., SSL off" is no TLS fault, and "root certificate
+    // file ... does not exist" no missing database.
+    if (e.contains(QLatin1String("pg_hba.conf")))
+        return ConnectFault::NotAllowed;
     if (e.contains(QLatin1String("password")))
-        hint = QStringLiteral("Check the password: Inferscope takes it from PGPASSWORD or "
-                              "~/.pgpass.");
-    else if (e.contains(QLatin1String("certificate")) || e.contains(QLatin1String("ssl")))
-        hint = QStringLiteral("The server's TLS certificate or TLS set-up was refused; with "
-                              "sslmode=verify-full the certificate must match the host name and "
-                              "chain to sslrootcert (default ~/.postgresql/root.crt).");
-    else if (e.contains(QLatin1String("does not exist")))
-        hint = QStringLiteral("Create the database and its user first (see README, Team "
-                              "set-up).");
-    else
-        hint = QStringLiteral("Is the server running, and reachable from this machine?");
+        return ConnectFault::Password;
+    if (e.contains(QLatin1String("certificate")))
+        return ConnectFault::Certificate;
+    if (e.contains(QLatin1String("ssl")) || e.contains(QLatin1String("tls")))
+        return ConnectFault::Tls;
+    if (e.contains(QLatin1String("does not exist")))
+        return ConnectFault::NoDatabase;
+    return ConnectFault::Unreachable;
+}
+
+namespace {
+
+// The value of `key` in libpq's option list `options`, empty when not set there.
+QString optionValue(const PQconninfoOption* options, const char* key)
+{
+    for (const PQconninfoOption* o = options; o && o->keyword; ++o) {
+        if (std::strcmp(o->keyword, key) == 0)
+            return o->val ? QString::fromUtf8(o->val) : QString();
+    }
+    return {};
+}
+
+} // namespace
+
+QString keychainEntry(const QString& uri)
+{
+    char* parseError = nullptr;
+    PQconninfoOption* given = PQconninfoParse(uri.toUtf8().constData(), &parseError);
+    PQfreemem(parseError);
+    if (!given)
+        return {};
+    PQconninfoOption* defaults = PQconndefaults(); // the environment and libpq's own defaults
+    const auto value = [given, defaults](const char* key) {
+        const QString v = optionValue(given, key);
+        return v.isEmpty() ? optionValue(defaults, key) : v;
+    };
+    const QString user = value("user");
+    QString host = value("host");
+    if (host.isEmpty())
+        host = QStringLiteral("localhost");
+    else if (host.contains(QLatin1Char(':')) && !host.startsWith(QLatin1Char('/')) &&
+             !host.contains(QLatin1Char(',')))
+        host = QLatin1Char('[') + host + QLatin1Char(']'); // an IPv6 address
+    QString port = value("port");
+    if (port.isEmpty())
+        port = QStringLiteral("5432");
+    QString dbname = value("dbname");
+    if (dbname.isEmpty())
+        dbname = user;
+    PQconninfoFree(given);
+    PQconninfoFree(defaults);
+    return QStringLiteral("postgresql://%1@%2:%3/%4").arg(user, host, port, dbname);
+}
+
+namespace {
+
+// Which of libpq's own password sources there are, in words: "PGPASSWORD (not set) and
+// ~/.pgpass (no such file)".
+QString libpqPasswordSources()
+{
+    const bool env = !qEnvironmentVariableIsEmpty("PGPASSWORD");
+    const QString custom = qEnvironmentVariable("PGPASSFILE");
+    const QString file = custom.isEmpty() ? QDir::homePath() + QLatin1String("/.pgpass") : custom;
+    const QString shown = custom.isEmpty() ? QStringLiteral("~/.pgpass") : custom;
+    return QStringLiteral("PGPASSWORD (%1) and %2 (%3)")
+        .arg(env ? QStringLiteral("set") : QStringLiteral("not set"), shown,
+             QFileInfo::exists(file) ? QStringLiteral("present") : QStringLiteral("no such file"));
+}
+
+QString passwordHint(const QString& address, const PasswordTrail& trail)
+{
+    const QString store =
+        QStringLiteral("`inferscope secret set --database '%1'`").arg(redactedUri(address));
+    if (trail.handedIn) {
+        const QString from = trail.origin.isEmpty()
+                                 ? QStringLiteral("The password handed in")
+                                 : QStringLiteral("The password from ") + trail.origin;
+        return QStringLiteral("%1 was refused (it is used before PGPASSWORD and ~/.pgpass): store "
+                              "the right one with %2.")
+            .arg(from, store);
+    }
+    const QString tried = trail.origin.isEmpty()
+                              ? libpqPasswordSources()
+                              : trail.origin + QLatin1String(", ") + libpqPasswordSources();
+    return QStringLiteral("Inferscope looked for the password in %1: store it with %2, or give it "
+                          "in PGPASSWORD or ~/.pgpass.")
+        .arg(tried, store);
+}
+
+} // namespace
+
+QString connectFailure(const QString& address, const QString& libpqError,
+                       const PasswordTrail& trail)
+{
     QString reason = libpqError;
     if (!reason.endsWith(QLatin1Char('.')) && !reason.endsWith(QLatin1Char('?')))
         reason += QLatin1Char('.');
-    return QStringLiteral("Could not connect to the history database %1: %2 %3 Nothing was "
-                          "written.")
-        .arg(redactedUri(address), reason, hint);
+    QString lead = QStringLiteral("Could not connect to the history database %1:");
+    QString hint;
+    switch (classifyConnectError(libpqError)) {
+    case ConnectFault::Password:
+        hint = passwordHint(address, trail);
+        break;
+    case ConnectFault::Certificate:
+        lead = QStringLiteral("Could not connect to the history database %1. The server's TLS "
+                              "certificate was refused:");
+        hint = QStringLiteral("With sslmode=verify-full the certificate must chain to the CA in "
+                              "sslrootcert (default ~/.postgresql/root.crt) and name the host in "
+                              "the address; check both, or ask for the server's CA certificate.");
+        break;
+    case ConnectFault::Tls:
+        reason = QStringLiteral("the TLS set-up failed: ") + reason;
+        hint = QStringLiteral("Check the address's sslmode and that the server has ssl = on.");
+        break;
+    case ConnectFault::NotAllowed:
+        hint = QStringLiteral("The server does not let this user in from this machine: ask its "
+                              "administrator for a line in pg_hba.conf.");
+        break;
+    case ConnectFault::NoDatabase:
+        hint = QStringLiteral("Create the database and its user first (see README, Team "
+                              "set-up).");
+        break;
+    case ConnectFault::Unreachable:
+        hint = QStringLiteral("Is the server running, and reachable from this machine?");
+        break;
+    }
+    return lead.arg(redactedUri(address)) +
+           QStringLiteral(" %1 %2 Nothing was written.").arg(reason, hint);
 }
 
 } // namespace isc::pg

@@ -99,7 +99,32 @@ QString redactedUri(const QString& uri);
 /// True when `uri` carries a password (user:secret@ or password=...).
 bool uriHasPassword(const QString& uri);
 
-/// The user's words for a failed connection: libpq's reason plus what to check.
-QString connectFailure(const QString& address, const QString& libpqError);
+/// What kind of failure libpq's words for a failed connection describe.
+enum class ConnectFault {
+    Password,    ///< the password was refused, or one was needed and none found
+    Certificate, ///< the server's TLS certificate was refused or could not be checked
+    Tls,         ///< another TLS problem (the server does not offer TLS, a handshake error)
+    NotAllowed,  ///< the server's pg_hba.conf lets this user in from nowhere here
+    NoDatabase,  ///< no such database or user
+    Unreachable  ///< anything else: the server is down, unreachable, refusing connections
+};
+ConnectFault classifyConnectError(const QString& libpqError);
+
+/// The keychain entry that holds the password of the database `uri`:
+/// "postgresql://USER@HOST:PORT/DBNAME", libpq's defaults filled in (PGUSER or the login name,
+/// PGHOST or localhost, PGPORT or 5432, PGDATABASE or the user); other parameters left out.
+QString keychainEntry(const QString& uri);
+
+/// Where the password of a failed connection came from, for its words (never the password).
+struct PasswordTrail
+{
+    bool handedIn = false; ///< a password was handed in (libpq's own sources were not used)
+    QString origin;        ///< where it came from, or where it was looked for first; may be empty
+};
+
+/// The user's words for a failed connection: libpq's reason, which password sources were
+/// tried, and what to check.
+QString connectFailure(const QString& address, const QString& libpqError,
+                       const PasswordTrail& trail = {});
 
 } // namespace isc::pg

@@ -80,6 +80,13 @@ TableChunk PostgresStore::exportRows(StoreTable table, const RowCursor& from, in
                          "ORDER BY id LIMIT $2",
                          {major, count});
         break;
+    case StoreTable::Documents:
+        // The connecting user's and the shared ones, as documents() shows them.
+        r = d->conn.exec("SELECT owner, kind, key, body, revision, updated_at FROM documents "
+                         "WHERE owner = session_user OR owner = '' ORDER BY owner = '', kind "
+                         "COLLATE \"C\", key COLLATE \"C\" LIMIT $1 OFFSET $2",
+                         {count, pg::param(from.copied)});
+        break;
     }
     if (!r.ok()) {
         chunk.error =
@@ -124,6 +131,9 @@ TableChunk PostgresStore::exportRows(StoreTable table, const RowCursor& from, in
         case StoreTable::Runs:
             chunk.runs.append(pgimpl::runAt(r, i));
             next.major = chunk.runs.last().id;
+            break;
+        case StoreTable::Documents:
+            chunk.documents.append(pgimpl::documentAt(r, i));
             break;
         }
     }
@@ -243,6 +253,20 @@ ImportReport PostgresStore::importRows(const TableChunk& chunk, const QString& m
                      &error);
         }
         break;
+    case StoreTable::Documents:
+        // User documents become the connecting user's; shared ones need the schema's owner.
+        for (const StoredDocument& doc : chunk.documents) {
+            ok = ok && d->conn.run("INSERT INTO documents(owner, kind, key, body, revision, "
+                                   "updated_at) VALUES(CASE WHEN $1::boolean THEN '' ELSE "
+                                   "session_user::text END, $2, $3, $4, $5, $6) ON "
+                                   "CONFLICT(owner, kind, key) DO UPDATE SET body = excluded.body, "
+                                   "revision = excluded.revision, updated_at = excluded.updated_at",
+                                   {boolParam(doc.scope == DocumentScope::Shared),
+                                    pg::param(doc.kind), pg::param(doc.key), pg::param(doc.json),
+                                    pg::param(doc.revision), pg::param(doc.updatedAtMs)},
+                                   &error);
+        }
+        break;
     }
     ok = ok && d->conn.run("INSERT INTO meta(key, value) VALUES($1, $2) ON CONFLICT(key) DO "
                            "UPDATE SET value = excluded.value",
@@ -295,6 +319,10 @@ TableTotals PostgresStore::tableTotals(StoreTable table)
     case StoreTable::Runs:
         sql = "SELECT count(*), 0, count(*) FILTER (WHERE starred) FROM runs WHERE owner = "
               "session_user";
+        break;
+    case StoreTable::Documents:
+        sql = "SELECT count(*), coalesce(sum(length(body)), 0), count(*) FILTER (WHERE owner = "
+              "'') FROM documents WHERE owner = session_user OR owner = ''";
         break;
     }
     const pg::Result r = d->conn.exec(sql.constData());

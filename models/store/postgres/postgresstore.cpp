@@ -56,6 +56,20 @@ const char* const kCreateStatements[] = {
     "last_poll bigint NOT NULL DEFAULT 0)",
 };
 
+// Schema 2: small JSON documents per user (owner = session_user) or shared (owner = ''). Row-level
+// security lets every role read its own and the shared rows and write only its own; the table's
+// owner (the role that created the schema, the collector's) is exempt and writes shared ones.
+const char* const kDocumentStatements[] = {
+    "CREATE TABLE documents(owner text NOT NULL, kind text NOT NULL, key text NOT NULL, body "
+    "text NOT NULL, revision bigint NOT NULL, updated_at bigint NOT NULL, PRIMARY KEY(owner, "
+    "kind, key))",
+    "ALTER TABLE documents ENABLE ROW LEVEL SECURITY",
+    "CREATE POLICY documents_read ON documents FOR SELECT USING (owner = '' OR owner = "
+    "session_user)",
+    "CREATE POLICY documents_own ON documents USING (owner = session_user) WITH CHECK (owner = "
+    "session_user)",
+};
+
 // Two-key advisory locks: this class id, and the hash of the source's id.
 const char* const kTryLock = "SELECT pg_try_advisory_lock(1769238111, hashtext($1))";
 
@@ -69,6 +83,8 @@ QStringList PostgresStore::schemaStatements()
 {
     QStringList out;
     for (const char* s : kCreateStatements)
+        out.append(QString::fromUtf8(s));
+    for (const char* s : kDocumentStatements)
         out.append(QString::fromUtf8(s));
     return out;
 }
@@ -89,9 +105,16 @@ bool PostgresStore::Private::migrate(OpenReport* r, bool* created)
                          .arg(shown, what, error);
         return false;
     };
-    if (!conn.run("BEGIN", &error) || !conn.run(kMigrationLock, &error) ||
-        !conn.run(kSchema, &error))
+    if (!conn.run("BEGIN", &error) || !conn.run(kMigrationLock, &error))
         return failed(QStringLiteral("its schema"));
+    // CREATE SCHEMA needs the right to create, even when it exists: a viewer's role lacks it.
+    const pg::Result schema = conn.exec("SELECT to_regnamespace('inferscope') IS NOT NULL");
+    if (!schema.ok() || schema.rows() != 1 ||
+        (schema.text(0, 0) != QLatin1String("t") && !conn.run(kSchema, &error))) {
+        if (error.isEmpty())
+            error = schema.message();
+        return failed(QStringLiteral("its schema"));
+    }
     pg::Result meta = conn.exec("SELECT to_regclass('inferscope.meta') IS NOT NULL");
     if (!meta.ok() || meta.rows() != 1) {
         error = meta.message();
@@ -123,10 +146,18 @@ bool PostgresStore::Private::migrate(OpenReport* r, bool* created)
                 return failed(QStringLiteral("creating its tables"));
         }
     }
-    // Later schema versions migrate here, each step in this same transaction.
-    if (!conn.run("INSERT INTO meta(key, value) VALUES('schema_version', $1) ON CONFLICT(key) "
-                  "DO UPDATE SET value = excluded.value",
-                  {pg::param(qint64(SchemaVersion))}, &error) ||
+    // Each later schema version migrates here, in this same transaction.
+    if (version < 2) {
+        for (const char* s : kDocumentStatements) {
+            if (!conn.run(s, &error))
+                return failed(QStringLiteral("adding its documents table"));
+        }
+    }
+    // A current schema is left untouched: a viewer's role may only read meta.
+    if ((version < SchemaVersion &&
+         !conn.run("INSERT INTO meta(key, value) VALUES('schema_version', $1) ON CONFLICT(key) "
+                   "DO UPDATE SET value = excluded.value",
+                   {pg::param(qint64(SchemaVersion))}, &error)) ||
         !conn.run("COMMIT", &error))
         return failed(QStringLiteral("recording its version"));
     r->schemaVersion = SchemaVersion;
@@ -143,14 +174,17 @@ OpenReport PostgresStore::open(const QString& address, const StoreSettings& sett
     r.path = d->shown;
     if (pg::uriHasPassword(address)) {
         r.message = QStringLiteral("The database address %1 holds a password. Keep it out of "
-                                   "addresses and workspace files: give it in PGPASSWORD or "
-                                   "~/.pgpass. Nothing was written.")
+                                   "addresses and workspace files: store it in the keychain "
+                                   "(`inferscope secret set --database ADDRESS`) or give it in "
+                                   "PGPASSWORD or ~/.pgpass. Nothing was written.")
                         .arg(d->shown);
         return r;
     }
     QString error;
     if (!d->conn.connect(address, settings.password, &error)) {
-        r.message = pg::connectFailure(address, error);
+        r.message = pg::connectFailure(address, error,
+                                       {!settings.password.isEmpty(), settings.passwordOrigin});
+        r.passwordRefused = pg::classifyConnectError(error) == pg::ConnectFault::Password;
         qCWarning(lcPostgres).noquote() << r.message;
         return r;
     }

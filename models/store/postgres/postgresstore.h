@@ -14,7 +14,7 @@ class PostgresStore : public StoreBackend
 {
 public:
     /// The schema version this build writes; older ones are migrated on open().
-    static constexpr int SchemaVersion = 1;
+    static constexpr int SchemaVersion = 2; ///< 2: documents
     /// The span of one partition of raw samples and of the 5-/15-minute rollups (s).
     static constexpr qint64 kRawPartition = 86400;
     static constexpr qint64 kRollupPartition = 28 * 86400;
@@ -48,6 +48,17 @@ public:
     QVector<StoredRun> listRuns(const RunFilter& filter) override;
     bool setRunStarred(qint64 id, bool starred) override;
     bool deleteRun(qint64 id) override;
+
+    /// Documents (pgdocuments.cpp): User ones are session_user's; Shared ones are read by every
+    /// user and, by row-level security, written only by the schema's owner.
+    DocumentWriteReport putDocument(const StoredDocument& doc,
+                                    qint64 expectedRevision = kAnyRevision) override;
+    DocumentRead document(DocumentScope scope, const QString& kind, const QString& key) override;
+    DocumentList listDocuments(const QString& kind) override;
+    DocumentWriteReport removeDocument(DocumentScope scope, const QString& kind,
+                                       const QString& key) override;
+    /// session_user.
+    QString documentOwner() const override;
 
     /// pg_try_advisory_lock per source on this connection, and a row in `writers` naming the
     /// holder and its last poll (updated in each poll's transaction) for the others to show.

@@ -62,6 +62,10 @@ struct PostgresStore::Private
     bool writeInTransaction(const PollBatch& batch, qsizetype* written, QString* error);
     bool insertGapRow(const GapMarker& gap, QString* error);
 
+    /// The user's words for a failed document statement (`what`: "save the kind \"key\""); a
+    /// refusal by privileges or row-level security says who may write what.
+    QString documentRefusal(const pg::Result& r, const QString& what);
+
     /// Creates or migrates the schema; false with `r` saying why.
     bool migrate(OpenReport* r, bool* created);
 };
@@ -78,6 +82,8 @@ Deployment deploymentAt(const pg::Result& r, int i);
 /// messages, output, metrics, headers, error, error_kind, starred, redacted (in that order) from
 /// runs.
 StoredRun runAt(const pg::Result& r, int i);
+/// Row `i` of a SELECT of owner, kind, key, body, revision, updated_at from documents.
+StoredDocument documentAt(const pg::Result& r, int i);
 
 } // namespace pgimpl
 } // namespace isc

@@ -1,5 +1,6 @@
 #include "store/sqlite/storedatabase_p.h"
 
+#include "store/sqlite/storedocuments.h"
 #include "store/sqlite/storeruns.h"
 
 namespace isc {
@@ -163,6 +164,36 @@ bool StoreDatabase::deleteRun(qint64 id)
 {
     QString error;
     return !d->damaged && StoreRuns::remove(d->db, id, &error);
+}
+
+DocumentWriteReport StoreDatabase::putDocument(const StoredDocument& doc, qint64 expectedRevision)
+{
+    if (d->damaged)
+        return {false, false, 0, damagedRefusal()};
+    return StoreDocuments::put(d->db, doc, expectedRevision);
+}
+
+DocumentRead StoreDatabase::document(DocumentScope scope, const QString& kind, const QString& key)
+{
+    return StoreDocuments::get(d->db, scope, kind, key);
+}
+
+DocumentList StoreDatabase::listDocuments(const QString& kind)
+{
+    return StoreDocuments::list(d->db, kind);
+}
+
+DocumentWriteReport StoreDatabase::removeDocument(DocumentScope scope, const QString& kind,
+                                                  const QString& key)
+{
+    if (d->damaged)
+        return {false, false, 0, damagedRefusal()};
+    return StoreDocuments::remove(d->db, scope, kind, key);
+}
+
+QString StoreDatabase::documentOwner() const
+{
+    return StoreDocuments::localUser();
 }
 
 } // namespace isc

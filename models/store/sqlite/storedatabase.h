@@ -17,8 +17,8 @@ class StoreDatabase : public StoreBackend
 public:
     /// The schema version this build writes; older ones are migrated on open() (2: rollups and
     /// deployments, 3: the playground's runs, 4: the deployments' upgrade option, 5: the
-    /// 15-minute rollup).
-    static constexpr int SchemaVersion = 5;
+    /// 15-minute rollup, 6: documents).
+    static constexpr int SchemaVersion = 6;
 
     StoreDatabase();
     ~StoreDatabase() override;
@@ -48,6 +48,16 @@ public:
     QVector<StoredRun> listRuns(const RunFilter& filter) override;
     bool setRunStarred(qint64 id, bool starred) override;
     bool deleteRun(qint64 id) override;
+
+    /// Documents (storedocuments.cpp): one user per file; writes are refused once damaged.
+    DocumentWriteReport putDocument(const StoredDocument& doc,
+                                    qint64 expectedRevision = kAnyRevision) override;
+    DocumentRead document(DocumentScope scope, const QString& kind, const QString& key) override;
+    DocumentList listDocuments(const QString& kind) override;
+    DocumentWriteReport removeDocument(DocumentScope scope, const QString& kind,
+                                       const QString& key) override;
+    /// The local account's name.
+    QString documentOwner() const override;
 
     /// Runs PRAGMA quick_check on its own read-only connection to `path`: any thread, and in WAL
     /// mode it does not block the writer. Returns early (ok, with a note) once `*cancel` is true.

@@ -1,5 +1,6 @@
 #include "store/sqlite/storedatabase_p.h"
 
+#include "store/sqlite/storedocuments.h"
 #include "store/sqlite/storeruns.h"
 
 namespace isc {
@@ -183,7 +184,7 @@ bool StoreDatabase::Private::configureAndMigrate(OpenReport* r, bool* created)
         if (version == 0) {
             for (const QString& sql : StoreDatabase::schemaStatements())
                 ok = ok && exec(sql.toUtf8().constData(), &error);
-        } else if (version >= 1 && version <= 4) {
+        } else if (version >= 1 && version <= 5) {
             if (version == 1) {
                 for (const char* sql : kMigrate1to2)
                     ok = ok && exec(sql, &error);
@@ -226,6 +227,9 @@ bool StoreDatabase::Private::configureAndMigrate(OpenReport* r, bool* created)
             } else {
                 ok = ok && exec(kCreateRollup15m, &error);
             }
+            // 5 -> 6: documents (IF NOT EXISTS: a current file whose version was rewound).
+            for (const QString& sql : StoreDocuments::schemaStatements())
+                ok = ok && exec(sql.toUtf8().constData(), &error);
         } else {
             ok = false;
             error = QStringLiteral("schema %1 is unknown").arg(version);
@@ -278,6 +282,7 @@ QStringList StoreDatabase::schemaStatements()
           kCreateRollup15m, kCreateRollup1h, kCreateGaps, kCreateGapsIndex, kCreateDeployments})
         out.append(qs(sql));
     out.append(StoreRuns::schemaStatements());
+    out.append(StoreDocuments::schemaStatements());
     return out;
 }
 

@@ -82,6 +82,10 @@ TableChunk StoreDatabase::exportRows(StoreTable table, const RowCursor& from, in
               "messages, output, metrics, headers, error, error_kind, starred, redacted FROM runs "
               "WHERE id > ?1 ORDER BY id LIMIT ?3";
         break;
+    case StoreTable::Documents:
+        sql = "SELECT scope, kind, key, body, revision, updated_at FROM documents ORDER BY scope "
+              "= 'shared', kind, key LIMIT ?3 OFFSET ?4";
+        break;
     }
     Stmt s;
     if (!s.prepare(d->db, sql.constData())) {
@@ -164,6 +168,18 @@ TableChunk StoreDatabase::exportRows(StoreTable table, const RowCursor& from, in
             run.redacted = s.int64(15) != 0;
             chunk.runs.append(run);
             next.major = run.id;
+            break;
+        }
+        case StoreTable::Documents: {
+            StoredDocument doc;
+            doc.scope =
+                s.text(0) == QLatin1String("shared") ? DocumentScope::Shared : DocumentScope::User;
+            doc.kind = s.text(1);
+            doc.key = s.text(2);
+            doc.json = s.text(3);
+            doc.revision = s.int64(4);
+            doc.updatedAtMs = s.int64(5);
+            chunk.documents.append(doc);
             break;
         }
         }
@@ -299,6 +315,27 @@ ImportReport StoreDatabase::importRows(const TableChunk& chunk, const QString& m
             error = d->lastError();
         break;
     }
+    case StoreTable::Documents: {
+        // As stored: revisions and times too, so a copy reads as the original.
+        Stmt ins;
+        ok = ins.prepare(d->db, "INSERT OR REPLACE INTO documents(scope, kind, key, body, "
+                                "revision, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+        for (const StoredDocument& doc : chunk.documents) {
+            if (!ok)
+                break;
+            ins.reset();
+            ins.bind(1, documentScopeName(doc.scope));
+            ins.bind(2, doc.kind);
+            ins.bind(3, doc.key);
+            ins.bind(4, doc.json);
+            ins.bind(5, doc.revision);
+            ins.bind(6, doc.updatedAtMs);
+            ok = ins.step() == SQLITE_DONE;
+        }
+        if (!ok)
+            error = d->lastError();
+        break;
+    }
     }
     if (ok) {
         Stmt marker;
@@ -363,6 +400,10 @@ TableTotals StoreDatabase::tableTotals(StoreTable table)
         break;
     case StoreTable::Runs:
         sql = "SELECT count(*), 0, coalesce(sum(starred != 0), 0) FROM runs";
+        break;
+    case StoreTable::Documents:
+        sql = "SELECT count(*), total(length(body)), coalesce(sum(scope = 'shared'), 0) FROM "
+              "documents";
         break;
     }
     Stmt s;
