@@ -1,5 +1,7 @@
 #include "playgroundpane.h"
 
+#include "core/units.h"
+
 #include "core/refreshthrottle.h"
 #include "playground/chatclient.h"
 
@@ -14,15 +16,6 @@
 #include <QVBoxLayout>
 
 namespace isc {
-
-QString formatDurationMs(double ms)
-{
-    if (ms < 0)
-        return QStringLiteral("–");
-    if (ms < 1000)
-        return QStringLiteral("%1 ms").arg(qRound(ms));
-    return QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', ms < 10000 ? 2 : 1);
-}
 
 namespace {
 

@@ -57,7 +57,4 @@ private:
     std::unique_ptr<Private> d;
 };
 
-/// "312 ms", "2.4 s"; "–" for a negative (unknown) time.
-QString formatDurationMs(double ms);
-
 } // namespace isc

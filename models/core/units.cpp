@@ -87,4 +87,13 @@ QString formatQuantity(double value, Unit unit)
     }
 }
 
+QString formatDurationMs(double ms)
+{
+    if (ms < 0)
+        return QStringLiteral("–");
+    if (ms < 1000)
+        return QStringLiteral("%1 ms").arg(qRound(ms));
+    return QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', ms < 10000 ? 2 : 1);
+}
+
 } // namespace isc

@@ -28,5 +28,7 @@ QString formatQuantity(double value, Unit unit);
 
 /// A number without unit, 3 significant digits with k/M/G suffixes: 1250 -> "1.25k".
 QString formatCompact(double value);
+/// "312 ms", "2.4 s"; "–" for a negative (unknown) time.
+QString formatDurationMs(double ms);
 
 } // namespace isc

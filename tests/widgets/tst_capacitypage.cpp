@@ -272,7 +272,7 @@ private slots:
 
         // Every card's parts are stacked, never drawn over each other, and each gets the
         // height it needs at its width (labels wrapped, tables as tall as their rows).
-        const auto cards = page.findChildren<QFrame*>(QStringLiteral("CapacityCard"));
+        const auto cards = page.findChildren<QFrame*>(QStringLiteral("Card"));
         QVERIFY(cards.size() >= 6);
         auto laidOut = [&] {
             for (QFrame* card : cards) {

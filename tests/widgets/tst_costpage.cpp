@@ -3,7 +3,7 @@
 #include "cost/ptucost.h"
 #include "emulator/trafficmodel.h"
 #include "itemmodels/costtablemodel.h"
-#include "kpitile.h"
+#include "kit/kpitile.h"
 #include "pages/capacitypage.h"
 #include "pages/costpage.h"
 #include "store/samplestore.h"

@@ -1,5 +1,5 @@
 #include "itemmodels/kpimodel.h"
-#include "kpitile.h"
+#include "kit/kpitile.h"
 
 #include <QStandardItemModel>
 #include <QtTest/QtTest>
@@ -23,6 +23,39 @@ private slots:
         QCOMPARE(tile.status(), KpiTile::Status::Warning);
         QCOMPARE(tile.accessibleName(), QStringLiteral("Requests"));
         QVERIFY(tile.accessibleDescription().contains(QStringLiteral("1.25k requests/min")));
+    }
+
+    void fromFigure_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<int>("shown");
+        QTest::newRow("normal") << int(KpiFigure::Status::Normal) << int(KpiTile::Status::Normal);
+        QTest::newRow("warning") << int(KpiFigure::Status::Warning)
+                                 << int(KpiTile::Status::Warning);
+        QTest::newRow("critical") << int(KpiFigure::Status::Critical)
+                                  << int(KpiTile::Status::Critical);
+        QTest::newRow("no data") << int(KpiFigure::Status::NoData) << int(KpiTile::Status::NoData);
+    }
+    void fromFigure()
+    {
+        QFETCH(int, status);
+        QFETCH(int, shown);
+        KpiTile tile;
+        KpiFigure f;
+        f.title = QStringLiteral("Month to date");
+        f.value = QStringLiteral("$4,671.40");
+        f.trend = QStringLiteral("8 % of the budget");
+        f.sentiment = -1;
+        f.status = KpiFigure::Status(status);
+        f.detail = QStringLiteral("The current UTC month so far.");
+        tile.setFigure(f);
+        QCOMPARE(tile.title(), f.title);
+        QCOMPARE(tile.valueText(), f.value);
+        QCOMPARE(tile.trendText(), f.trend);
+        QCOMPARE(tile.trendSentiment(), -1);
+        QCOMPARE(int(tile.status()), shown);
+        QCOMPARE(tile.toolTip(), f.detail);
+        QVERIFY(tile.accessibleDescription().contains(f.value));
     }
 
     void fromModelRoles()

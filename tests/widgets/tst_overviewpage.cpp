@@ -4,7 +4,7 @@
 #include "itemmodels/chartmodel.h"
 #include "itemmodels/deploymentfiltermodel.h"
 #include "itemmodels/kpimodel.h"
-#include "kpitile.h"
+#include "kit/kpitile.h"
 #include "pages/overviewpage.h"
 #include "store/samplestore.h"
 #include "timerangepicker.h"

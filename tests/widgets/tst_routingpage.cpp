@@ -1,6 +1,6 @@
 #include "../models/replaytestdata.h"
 #include "itemmodels/routingtablemodel.h"
-#include "kpitile.h"
+#include "kit/kpitile.h"
 #include "pages/routingpage.h"
 #include "routeflowdiagram.h"
 #include "routestackchart.h"

@@ -191,6 +191,27 @@ void BarChart::setData(const BarChartData& data)
     d->view->show();
 }
 
+BarChartData BarChartData::fromReport(const BarChartReport& report)
+{
+    BarChartData d;
+    d.title = report.title;
+    d.note = report.note;
+    d.valueAxisTitle = report.valueAxisTitle;
+    d.categoryAxisTitle = report.categoryAxisTitle;
+    d.categories = report.categories;
+    for (const BarChartReport::Set& s : report.sets) {
+        const int i = int(s.color);
+        d.sets.append(
+            {s.name, s.values,
+             i >= 0 && i < int(std::size(kSeriesPalette)) ? kSeriesPalette[i] : QColor()});
+    }
+    d.stacked = report.stacked;
+    d.threshold = report.threshold;
+    d.thresholdLabel = report.thresholdLabel;
+    d.emptyMessage = report.emptyMessage;
+    return d;
+}
+
 const BarChartData& BarChart::data() const
 {
     return d->data;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "reports/barchartreport.h"
+
 #include <QColor>
 #include <QStringList>
 #include <QVector>
@@ -33,6 +35,9 @@ struct BarChartData
     std::optional<double> threshold; ///< a horizontal reference line, in the value unit
     QString thresholdLabel;
     QString emptyMessage; ///< shown when there is nothing to draw
+
+    /// A report's chart with its named colours taken from the series palette.
+    static BarChartData fromReport(const BarChartReport& report);
 };
 
 /// A bar chart over categories, for values the pages compute themselves (spend per day, PTU

@@ -2,6 +2,7 @@
 
 #include "cost/ptucost.h"
 #include "itemmodels/costpricemodel.h"
+#include "kit/costtabledelegate.h"
 #include "pages/costpage.h"
 
 #include <QComboBox>

@@ -5,7 +5,12 @@
 #include "cost/ptucost.h"
 #include "dialogs/priceeditordialog.h"
 #include "itemmodels/costtablemodel.h"
-#include "kpitile.h"
+#include "kit/card.h"
+#include "kit/costtabledelegate.h"
+#include "kit/kpitile.h"
+#include "kit/pageheader.h"
+#include "kit/theme.h"
+#include "reports/costpagereport.h"
 #include "store/samplestore.h"
 #include "store/storebackend.h"
 #include "store/storejobs.h"
@@ -13,14 +18,10 @@
 
 #include <QComboBox>
 #include <QDateTime>
-#include <QFile>
 #include <QFileDialog>
-#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonDocument>
 #include <QLabel>
-#include <QLocale>
 #include <QPointer>
 #include <QPushButton>
 #include <QSaveFile>
@@ -30,13 +31,11 @@
 #include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
-#include <map>
 
 namespace isc {
 namespace {
 
 constexpr qint64 kDay = 86400;
-constexpr int kMaxGroups = 7; // more stack as "Other": a legend of 20 colours says nothing
 constexpr int kAdvanceMs = 60'000;
 
 const QString kAzure = QStringLiteral("azure-openai");
@@ -46,93 +45,7 @@ bool isPriced(const QString& kind)
     return kind == kAzure || kind == QLatin1String("openai") || kind == QLatin1String("anthropic");
 }
 
-QString providerLabel(const QString& kind)
-{
-    if (kind == kAzure)
-        return CostPage::tr("Azure OpenAI");
-    if (kind == QLatin1String("openai"))
-        return CostPage::tr("OpenAI");
-    if (kind == QLatin1String("anthropic"))
-        return CostPage::tr("Anthropic");
-    return kind;
-}
-
-QString groupOf(const CostItem& item, CostPage::GroupBy by)
-{
-    switch (by) {
-    case CostPage::GroupBy::Model:
-        return item.model.isEmpty() ? item.deployment : item.model;
-    case CostPage::GroupBy::Provider:
-        return providerLabel(item.provider);
-    case CostPage::GroupBy::Deployment:
-        break;
-    }
-    QString name = item.deployment;
-    if (item.provider != kAzure)
-        name += QStringLiteral(" · ") + providerLabel(item.provider);
-    if (item.batch)
-        name += CostPage::tr(" (batch)");
-    return name;
-}
-
-QString utcOffsetText()
-{
-    const int offset = QDateTime::currentDateTime().offsetFromUtc();
-    const int h = std::abs(offset) / 3600, m = (std::abs(offset) % 3600) / 60;
-    return QStringLiteral("UTC%1%2:%3")
-        .arg(offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
-        .arg(h, 2, 10, QLatin1Char('0'))
-        .arg(m, 2, 10, QLatin1Char('0'));
-}
-
-QString usd(Money m)
-{
-    return m.format(2);
-}
-
-/// Exact dollars for CSV: "12.345678".
-QString usdExact(Money m)
-{
-    return m.format(6, QString()).remove(QLatin1Char(','));
-}
-
-QString countText(qint64 n)
-{
-    return QLocale().toString(n);
-}
-
-QFrame* card(QWidget* parent)
-{
-    auto* f = new QFrame(parent);
-    f->setObjectName(QStringLiteral("CostCard"));
-    f->setStyleSheet(QStringLiteral(
-        "#CostCard { background: white; border: 1px solid #dcdfe3; border-radius: 4px; }"));
-    return f;
-}
-
-QLabel* heading(const QString& text, QWidget* parent)
-{
-    auto* l = new QLabel(text, parent);
-    l->setStyleSheet(QStringLiteral("font-weight: 600; color: #303030;"));
-    return l;
-}
-
 } // namespace
-
-void CostTableDelegate::initStyleOption(QStyleOptionViewItem* option,
-                                        const QModelIndex& index) const
-{
-    QStyledItemDelegate::initStyleOption(option, index);
-    if (index.data(CostTableModel::WarningRole).toBool()) {
-        option->palette.setColor(QPalette::Text, QColor(0xB03A2E));
-        option->font.setBold(true);
-    }
-    // The price editor's model uses the same role number for its overrides.
-    if (index.data(CostTableModel::OverrideRole).toBool()) {
-        option->font.setBold(true);
-        option->font.setItalic(true);
-    }
-}
 
 struct CostPage::Private
 {
@@ -181,25 +94,28 @@ struct CostPage::Private
         return out;
     }
 
-    QString sourceName(const QString& id) const
+    /// What the report is built from: the newest results and the workspace.
+    CostPageInput input() const
     {
-        for (const Connection& c : workspace.connections) {
-            if (c.id == id)
-                return c.displayName.isEmpty() ? c.id : c.displayName;
-        }
-        return id;
+        CostPageInput in;
+        in.range = range;
+        in.month = month;
+        in.reconciled = reconciled;
+        in.reconciledDays = reconciledDays;
+        in.bucketSeconds = bucketSeconds;
+        in.queriedAt = queriedAt;
+        in.catalog = engine.catalog();
+        in.overrideWarning = overrideWarning;
+        in.billing = billing;
+        in.budget = workspaceBudget(workspace);
+        in.workspaceName = workspace.name;
+        in.connections = workspace.connections;
+        in.groupBy = CostPageInput::GroupBy(int(groupBy)); // the same three, in the same order
+        return in;
     }
 
     void runNow();
-    void updateView();
-    void updateTiles(const CostForecast& forecast, std::optional<Money> budget);
-    void updateSpend();
-    void updateBurnDown(const CostForecast& forecast, std::optional<Money> budget);
-    void updateTable();
-    void updateNotes(const CostForecast& forecast);
-    QString bucketLabel(qint64 start) const;
-    /// Per group, per bucket cost (micro-dollars); groups ordered by total, largest first.
-    QVector<QPair<QString, QVector<Money>>> spendByGroup() const;
+    void show(const CostPageReport& report);
 };
 
 void CostPage::Private::runNow()
@@ -254,322 +170,27 @@ void CostPage::Private::runNow()
             month = p.month;
             reconciled = p.reconciled;
             reconciledDays = days;
-            updateView();
+            show(CostPageReport::build(input()));
             loaded = true;
             emit q->loaded();
         });
 }
 
-QString CostPage::Private::bucketLabel(qint64 start) const
+void CostPage::Private::show(const CostPageReport& report)
 {
-    if (bucketSeconds < kDay)
-        return QDateTime::fromSecsSinceEpoch(start).toString(QStringLiteral("HH"));
-    const QDateTime utc = QDateTime::fromSecsSinceEpoch(start, Qt::UTC);
-    return range.buckets.size() > 12 ? utc.toString(QStringLiteral("d"))
-                                     : utc.toString(QStringLiteral("MMM d"));
-}
-
-QVector<QPair<QString, QVector<Money>>> CostPage::Private::spendByGroup() const
-{
-    const int n = int(range.buckets.size());
-    std::map<QString, QVector<Money>> byGroup;
-    std::map<QString, Money> totals;
-    for (int b = 0; b < n; ++b) {
-        for (const CostItem& item : range.buckets[b].report.items) {
-            const QString g = groupOf(item, groupBy);
-            QVector<Money>& v = byGroup[g];
-            v.resize(n);
-            v[b] += item.total;
-            totals[g] += item.total;
-        }
-    }
-    QVector<QPair<QString, QVector<Money>>> out;
-    for (auto& [g, v] : byGroup)
-        out.append({g, v});
-    std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) {
-        return totals[a.first] > totals[b.first] ||
-               (totals[a.first] == totals[b.first] && a.first < b.first);
-    });
-    if (out.size() > kMaxGroups) {
-        QVector<Money> other(n);
-        for (int i = kMaxGroups - 1; i < out.size(); ++i) {
-            for (int b = 0; b < n; ++b)
-                other[b] += out[i].second[b];
-        }
-        out.resize(kMaxGroups - 1);
-        out.append({CostPage::tr("Other"), other});
-    }
-    return out;
-}
-
-void CostPage::Private::updateView()
-{
-    const qint64 t = queriedAt;
-    const CostForecast forecast = CostForecast::compute(month.daily, t, 7);
-    const std::optional<Money> budget = workspaceBudget(workspace);
-    updateTiles(forecast, budget);
-    updateSpend();
-    updateBurnDown(forecast, budget);
-    updateTable();
-    updateNotes(forecast);
-}
-
-void CostPage::Private::updateTiles(const CostForecast& f, std::optional<Money> budget)
-{
-    const CostReport& r = range.report;
-    KpiTile* spendTile = tiles[0];
-    spendTile->setValueText(usd(r.total));
-    spendTile->setStatus(r.unpricedItems > 0 ? KpiTile::Status::Warning : KpiTile::Status::Normal);
-    spendTile->setTrend(r.unpricedItems > 0
-                            ? CostPage::tr("%n item(s) without a price", "", r.unpricedItems)
-                            : CostPage::tr("%1 requests").arg(countText(r.requests)),
-                        r.unpricedItems > 0 ? -1 : 0);
-    spendTile->setDetail(CostPage::tr("Tokens x catalog prices, plus PTU time at the %1 rate, "
-                                      "over the selected range.")
-                             .arg(ptuBillingName(billing)));
-
-    tiles[1]->setValueText(usd(f.today));
-    tiles[1]->setStatus(KpiTile::Status::Normal);
-    tiles[1]->setTrend(CostPage::tr("since 00:00 UTC"), 0);
-    tiles[1]->setDetail(CostPage::tr("The current UTC day so far (billing days are UTC)."));
-
-    tiles[2]->setValueText(usd(f.monthToDate));
-    if (budget) {
-        const double used = double(f.monthToDate.micros) / double(budget->micros);
-        tiles[2]->setTrend(CostPage::tr("%1 % of the %2 budget")
-                               .arg(QString::number(used * 100, 'f', 0), usd(*budget)),
-                           used > 1 ? -1 : 0);
-        tiles[2]->setStatus(used > 1 ? KpiTile::Status::Critical : KpiTile::Status::Normal);
-    } else {
-        tiles[2]->setTrend(CostPage::tr("no budget set"), 0);
-        tiles[2]->setStatus(KpiTile::Status::Normal);
-    }
-    tiles[2]->setDetail(CostPage::tr("The current UTC calendar month so far, today included."));
-
-    tiles[3]->setValueText(usd(f.forecast));
-    const bool over = budget && f.forecast > *budget;
-    tiles[3]->setTrend(CostPage::tr("at %1/day").arg(usd(f.dailyRate)), over ? -1 : 0);
-    tiles[3]->setStatus(over ? KpiTile::Status::Warning : KpiTile::Status::Normal);
-    tiles[3]->setDetail(f.method);
-
-    tiles[4]->setValueText(r.requests > 0 ? r.costPer1kRequests().format(2) : QStringLiteral("—"));
-    tiles[4]->setTrend(r.requests > 0
-                           ? CostPage::tr("%1 per request").arg(r.costPerRequest().format(4))
-                           : CostPage::tr("no requests"),
-                       0);
-    tiles[4]->setStatus(r.requests > 0 ? KpiTile::Status::Normal : KpiTile::Status::NoData);
-    tiles[4]->setDetail(CostPage::tr("Cost in the range / requests in the range (PTU time "
-                                     "included, at the %1 rate).")
-                            .arg(ptuBillingName(billing)));
-
-    tiles[5]->setValueText(usd(r.cacheSavings + r.batchSavings));
-    tiles[5]->setTrend(
-        CostPage::tr("cache %1 · batch %2").arg(usd(r.cacheSavings), usd(r.batchSavings)), +1);
-    tiles[5]->setStatus(KpiTile::Status::Normal);
-    tiles[5]->setDetail(CostPage::tr("What cached input tokens and the batch rate saved against "
-                                     "the standard input and output prices."));
-}
-
-void CostPage::Private::updateSpend()
-{
-    BarChartData data;
-    data.title = CostPage::tr("Spend over time");
-    data.note = (bucketSeconds < kDay ? CostPage::tr("per hour") : CostPage::tr("per UTC day")) +
-                CostPage::tr(", PTUs at the %1 rate").arg(ptuBillingName(billing));
-    data.valueAxisTitle = CostPage::tr("USD");
-    if (bucketSeconds < kDay) {
-        data.categoryAxisTitle =
-            CostPage::tr("Hour starting (local time, %1)").arg(utcOffsetText());
-    } else if (!range.buckets.isEmpty()) {
-        const QString fmt = QStringLiteral("d MMM");
-        data.categoryAxisTitle =
-            CostPage::tr("UTC day, %1 – %2")
-                .arg(QDateTime::fromSecsSinceEpoch(range.buckets.first().start, Qt::UTC)
-                         .toString(fmt),
-                     QDateTime::fromSecsSinceEpoch(range.buckets.last().start, Qt::UTC)
-                         .toString(fmt));
-    }
-    for (const CostBucket& b : std::as_const(range.buckets))
-        data.categories << bucketLabel(b.start);
-    for (const auto& [group, values] : spendByGroup()) {
-        BarChartData::Set s;
-        s.name = group;
-        for (Money m : values)
-            s.values << m.toUnits();
-        data.sets << s;
-    }
-    data.stacked = true;
-    data.emptyMessage = range.error.isEmpty()
-                            ? CostPage::tr("No priced usage in this range yet. Costs appear once "
-                                           "the sources have stored token counts.")
-                            : range.error;
-    spend->setData(data);
-}
-
-void CostPage::Private::updateBurnDown(const CostForecast& f, std::optional<Money> budget)
-{
-    BarChartData data;
-    data.title = CostPage::tr("Budget burn-down");
-    data.valueAxisTitle = CostPage::tr("USD");
-    if (!budget) {
-        data.emptyMessage = CostPage::tr("No monthly budget is set for this workspace. Set one "
-                                         "with \"Prices and budget…\".");
-        burn->setData(data);
-        return;
-    }
-    const BurnDown bd =
-        BurnDown::compute(Budget{workspace.name, *budget}, month.daily, queriedAt, f);
-    // A sentence, on lines of its own: the day the budget runs out must not be cut off.
-    data.note = QString(bd.summary).replace(QLatin1String("; "), QLatin1String(";\n"));
-    data.categoryAxisTitle =
-        CostPage::tr("UTC day of %1")
-            .arg(
-                QDateTime::fromSecsSinceEpoch(queriedAt, Qt::UTC).toString(QStringLiteral("MMMM")));
-    BarChartData::Set spent{CostPage::tr("Spent (cumulative)"), {}, QColor(0x4E79A7)};
-    BarChartData::Set ideal{CostPage::tr("Even pace"), {}, QColor(0xBAB0AC)};
-    for (const BurnDownPoint& p : bd.points) {
-        data.categories
-            << QDateTime::fromSecsSinceEpoch(p.day, Qt::UTC).toString(QStringLiteral("d"));
-        spent.values << p.spent.toUnits();
-        ideal.values << p.ideal.toUnits();
-    }
-    data.sets = {spent, ideal};
-    data.stacked = false;
-    data.threshold = budget->toUnits();
-    data.thresholdLabel = CostPage::tr("Budget %1").arg(usd(*budget));
-    burn->setData(data);
-}
-
-void CostPage::Private::updateTable()
-{
-    const CostReport& r = range.report;
-    QVector<CostItem> items = r.items;
-    std::sort(items.begin(), items.end(), [](const CostItem& a, const CostItem& b) {
-        return a.total > b.total || (a.total == b.total && a.deployment < b.deployment);
-    });
-    const QStringList headers = {
-        CostPage::tr("Deployment / stream"),
-        CostPage::tr("Provider"),
-        CostPage::tr("Model"),
-        CostPage::tr("SKU / tier"),
-        CostPage::tr("Requests"),
-        CostPage::tr("Input tokens"),
-        CostPage::tr("Cached"),
-        CostPage::tr("Output"),
-        CostPage::tr("Cost"),
-        CostPage::tr("Share"),
-        CostPage::tr("Per 1k req"),
-        CostPage::tr("Pricing"),
-    };
-    QVector<QVector<TableCell>> rows;
-    for (const CostItem& c : std::as_const(items)) {
-        QVector<TableCell> row;
-        row << TableCell::plain(groupOf(c, GroupBy::Deployment), sourceName(c.source))
-            << TableCell::plain(providerLabel(c.provider))
-            << TableCell::plain(c.version.isEmpty() ? c.model
-                                                    : c.model + QLatin1Char(' ') + c.version)
-            << TableCell::plain(c.provisioned ? c.sku + CostPage::tr(" (PTU)") : c.sku);
-        row << TableCell::number(countText(c.tokens.requests), double(c.tokens.requests))
-            << TableCell::number(countText(c.tokens.inputTotal()), double(c.tokens.inputTotal()))
-            << TableCell::number(countText(c.tokens.cachedInput), double(c.tokens.cachedInput))
-            << TableCell::number(countText(c.tokens.output), double(c.tokens.output));
-        TableCell cost = TableCell::number(c.priced ? usd(c.total) : CostPage::tr("no price"),
-                                           double(c.total.micros));
-        QStringList lines;
-        for (const CostLine& l : c.lines)
-            lines << QStringLiteral("%1: %2%3")
-                         .arg(costLineLabel(l.kind), l.amount.format(4),
-                              l.detail.isEmpty() ? QString()
-                                                 : QStringLiteral(" (%1)").arg(l.detail));
-        cost.toolTip = lines.join(QLatin1Char('\n'));
-        cost.warning = !c.priced;
-        cost.override = c.overridden;
-        row << cost;
-        const double share =
-            r.total.micros > 0 ? 100.0 * double(c.total.micros) / double(r.total.micros) : 0;
-        row << TableCell::number(QString::number(share, 'f', 1) + QStringLiteral(" %"), share);
-        const Money per1k = c.tokens.requests > 0
-                                ? Money::mulDiv(c.total.micros, 1000, c.tokens.requests)
-                                : Money{};
-        row << TableCell::number(c.tokens.requests > 0 ? usd(per1k) : QStringLiteral("—"),
-                                 double(per1k.micros));
-        QStringList pricing;
-        if (c.provisioned)
-            pricing << ptuBillingName(billing);
-        if (c.overridden)
-            pricing << CostPage::tr("override");
-        if (c.priced && !c.confirmed)
-            pricing << CostPage::tr("unconfirmed price");
-        if (c.priced && c.confirmed && !c.overridden)
-            pricing << CostPage::tr("catalog %1").arg(c.priceAsOf);
-        TableCell p =
-            TableCell::plain(pricing.join(QStringLiteral(", ")),
-                             (QStringList{c.priceSource} + c.notes).join(QLatin1Char('\n')));
-        p.warning = !c.priced;
-        p.override = c.overridden;
-        row << p;
-        rows << row;
-    }
-    spenders->setTable(headers, rows);
+    for (int i = 0; i < tiles.size() && i < report.tiles.size(); ++i)
+        tiles[i]->setFigure(report.tiles[i]);
+    spend->setData(BarChartData::fromReport(report.spend));
+    burn->setData(BarChartData::fromReport(report.burnDown));
+    spenders->setTable(report.spenders.headers, report.spenders.rows);
     spendersView->resizeColumnsToContents();
-}
-
-void CostPage::Private::updateNotes(const CostForecast& f)
-{
-    int overridden = 0;
-    for (const PriceEntry& e : engine.catalog().entries())
-        overridden += e.overridden ? 1 : 0;
-    QString text =
-        CostPage::tr("<b>How:</b> tokens stored per deployment x the price catalog (as of %1)%2; "
-                     "cached tokens are priced once, at the cached rate; provisioned deployments "
-                     "cost PTUs x time at the <b>%3</b> rate whatever the traffic (the "
-                     "workspace's PTU pricing basis, the same on the Capacity page), and their "
-                     "spillover is priced on the standard deployment. <b>Forecast:</b> %4 "
-                     "<b>Days are UTC</b> for billing; times on this page are local (%5). Local "
-                     "servers are not priced.")
-            .arg(engine.catalog().asOf(),
-                 overridden > 0 ? CostPage::tr(" with %n workspace override(s)", "", overridden)
-                                : QString(),
-                 ptuBillingName(billing), f.method.toHtmlEscaped(), utcOffsetText());
-    if (!overrideWarning.isEmpty())
-        text += QStringLiteral("<br><span style='color:#B03A2E'>%1</span>")
-                    .arg(overrideWarning.toHtmlEscaped());
+    QString text = report.notes;
+    if (!report.notesWarning.isEmpty())
+        text += QStringLiteral("<br><span style='color:%1'>%2</span>")
+                    .arg(themeCss(ThemeColor::Bad, notes->palette()),
+                         report.notesWarning.toHtmlEscaped());
     notes->setText(text);
-
-    QStringList lines;
-    const QString fmt = QStringLiteral("yyyy-MM-dd");
-    const QString first = QDateTime::fromSecsSinceEpoch(reconciledDays.from, Qt::UTC).toString(fmt);
-    const QString last =
-        QDateTime::fromSecsSinceEpoch(reconciledDays.to - kDay, Qt::UTC).toString(fmt);
-    if (!reconciled.reported.isEmpty())
-        lines << (first == last
-                      ? CostPage::tr("Whole UTC day %1 (providers report per UTC day):").arg(first)
-                      : CostPage::tr("Whole UTC days %1 – %2 (providers report per UTC "
-                                     "day):")
-                            .arg(first, last));
-    for (const ReportedSourceCost& rc : std::as_const(reconciled.reported)) {
-        const double pct =
-            rc.reported.micros != 0
-                ? 100.0 * double(rc.comparison.difference.micros) / double(rc.reported.micros)
-                : 0;
-        lines << CostPage::tr("<b>%1</b>: reported %2, computed %3, difference %4 (%5 %). %6")
-                     .arg(sourceName(rc.source).toHtmlEscaped(), usd(rc.reported), usd(rc.computed),
-                          rc.comparison.difference.format(2), QString::number(pct, 'f', 2),
-                          rc.comparison.explanation.toHtmlEscaped());
-    }
-    bool reporters = false;
-    for (const Connection& c : workspace.connections)
-        reporters =
-            reporters || c.kind == QLatin1String("openai") || c.kind == QLatin1String("anthropic");
-    if (lines.isEmpty())
-        lines << (!reporters ? CostPage::tr("No provider in this workspace reports its own costs "
-                                            "(the OpenAI and Anthropic costs APIs do).")
-                  : !reconciledDays.isValid()
-                      ? CostPage::tr("Providers report costs per whole UTC day and this range "
-                                     "holds none: choose 7 d or 30 d to compare them with the "
-                                     "computed costs.")
-                      : CostPage::tr("No reported costs stored for these UTC days yet."));
-    reported->setText(lines.join(QStringLiteral("<br>")));
+    reported->setText(report.reported);
 }
 
 CostPage::CostPage(SampleStore* store, Workspace workspace, QWidget* parent)
@@ -579,61 +200,37 @@ CostPage::CostPage(SampleStore* store, Workspace workspace, QWidget* parent)
     d->store = store;
     setObjectName(QStringLiteral("CostPage"));
     setAccessibleName(tr("Cost"));
-    setAutoFillBackground(true);
-    QPalette pal = palette();
-    pal.setColor(QPalette::Window, QColor(0xF3F4F6));
-    setPalette(pal);
+    setPageBackground(this);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 12, 16, 16);
     layout->setSpacing(10);
 
-    auto* header = new QHBoxLayout;
-    auto* titleBox = new QVBoxLayout;
-    titleBox->setSpacing(0);
-    auto* title = new QLabel(tr("Cost"), this);
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.6);
-    titleFont.setBold(true);
-    title->setFont(titleFont);
-    d->rangeLabel = new QLabel(this);
-    d->rangeLabel->setStyleSheet(QStringLiteral("color: #606060;"));
-    d->basisLabel = new QLabel(this);
-    d->basisLabel->setStyleSheet(QStringLiteral("color: #606060;"));
+    auto* header = new PageHeader(tr("Cost"), this);
+    d->rangeLabel = header->addSubtitle();
+    d->basisLabel = header->addSubtitle();
     d->basisLabel->setAccessibleName(tr("PTU pricing basis"));
     d->basisLabel->setWordWrap(true); // wraps rather than widening the page past the window
-    titleBox->addWidget(title);
-    titleBox->addWidget(d->rangeLabel);
-    titleBox->addWidget(d->basisLabel);
-    header->addLayout(titleBox, 1);
-    auto* groupLabel = new QLabel(tr("&Stack by:"), this);
-    d->groupBox = new QComboBox(this);
-    d->groupBox->addItems({tr("Deployment"), tr("Model"), tr("Provider")});
-    d->groupBox->setAccessibleName(tr("Stack spend by"));
-    groupLabel->setBuddy(d->groupBox);
-    header->addWidget(groupLabel);
-    header->addWidget(d->groupBox);
-    auto* prices = new QPushButton(tr("&Prices and budget…"), this);
-    auto* exportButton = new QPushButton(tr("&Export CSV…"), this);
-    header->addWidget(prices);
-    header->addWidget(exportButton);
+    d->groupBox = header->addCombo(
+        tr("&Stack by:"), {tr("Deployment"), tr("Model"), tr("Provider")}, tr("Stack spend by"));
+    auto* prices = new QPushButton(tr("&Prices and budget…"), header);
+    auto* exportButton = new QPushButton(tr("&Export CSV…"), header);
+    header->addControl(prices);
+    header->addControl(exportButton);
     header->addSpacing(8);
-    d->picker = new TimeRangePicker(this);
-    header->addWidget(d->picker);
-    layout->addLayout(header);
+    d->picker = header->addRangePicker();
+    layout->addWidget(header);
 
     d->warning = new QLabel(this);
     d->warning->setWordWrap(true);
-    d->warning->setStyleSheet(QStringLiteral("color: #B03A2E;"));
+    d->warning->setStyleSheet(
+        QStringLiteral("color: %1;").arg(themeCss(ThemeColor::Bad, palette())));
     d->warning->hide();
     layout->addWidget(d->warning);
 
     auto* kpiRow = new QHBoxLayout;
     kpiRow->setSpacing(10);
-    const QStringList tileTitles = {tr("Spend in range"),  tr("Today (UTC)"),
-                                    tr("Month to date"),   tr("Month-end forecast"),
-                                    tr("Per 1k requests"), tr("Savings (cache, batch)")};
-    for (const QString& t : tileTitles) {
+    for (const QString& t : CostPageReport::tileTitles()) {
         auto* tile = new KpiTile(this);
         tile->setTitle(t);
         tile->setValueText(QStringLiteral("…"));
@@ -644,26 +241,20 @@ CostPage::CostPage(SampleStore* store, Workspace workspace, QWidget* parent)
 
     auto* charts = new QHBoxLayout;
     charts->setSpacing(10);
-    auto* spendCard = card(this);
-    auto* spendLayout = new QVBoxLayout(spendCard);
-    spendLayout->setContentsMargins(4, 4, 4, 4);
+    auto* spendCard = new Card(this, {4, 4, 4, 4});
     d->spend = new BarChart(spendCard);
-    spendLayout->addWidget(d->spend);
-    auto* burnCard = card(this);
-    auto* burnLayout = new QVBoxLayout(burnCard);
-    burnLayout->setContentsMargins(4, 4, 4, 4);
+    spendCard->body()->addWidget(d->spend);
+    auto* burnCard = new Card(this, {4, 4, 4, 4});
     d->burn = new BarChart(burnCard);
-    burnLayout->addWidget(d->burn);
+    burnCard->body()->addWidget(d->burn);
     charts->addWidget(spendCard, 3);
     charts->addWidget(burnCard, 2);
     layout->addLayout(charts, 5);
 
     auto* bottom = new QHBoxLayout;
     bottom->setSpacing(10);
-    auto* tableCard = card(this);
-    auto* tableLayout = new QVBoxLayout(tableCard);
-    tableLayout->setContentsMargins(8, 6, 8, 8);
-    tableLayout->addWidget(heading(tr("Top spenders"), tableCard));
+    auto* tableCard = new Card(this);
+    tableCard->addHeading(tr("Top spenders"));
     d->spenders = new CostTableModel(this);
     auto* proxy = new QSortFilterProxyModel(this);
     proxy->setSourceModel(d->spenders);
@@ -680,43 +271,32 @@ CostPage::CostPage(SampleStore* store, Workspace workspace, QWidget* parent)
     d->spendersView->horizontalHeader()->setStretchLastSection(true);
     d->spendersView->setAlternatingRowColors(true);
     d->spendersView->setAccessibleName(tr("Top spenders"));
-    tableLayout->addWidget(d->spendersView);
+    tableCard->body()->addWidget(d->spendersView);
     bottom->addWidget(tableCard, 3);
 
-    auto* noteCard = card(this);
+    auto* noteCard = new Card(this);
     auto* noteScroll = new QScrollArea(this);
     noteScroll->setWidgetResizable(true);
     noteScroll->setFrameShape(QFrame::NoFrame);
     noteScroll->setWidget(noteCard);
-    auto* noteLayout = new QVBoxLayout(noteCard);
-    noteLayout->setContentsMargins(8, 6, 8, 8);
-    noteLayout->addWidget(heading(tr("Reported by the provider vs computed"), noteCard));
+    noteCard->addHeading(tr("Reported by the provider vs computed"));
     d->reported = new QLabel(noteCard);
     d->reported->setWordWrap(true);
     d->reported->setTextFormat(Qt::RichText);
     d->reported->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    noteLayout->addWidget(d->reported);
-    noteLayout->addSpacing(6);
-    noteLayout->addWidget(heading(tr("How these numbers are computed"), noteCard));
-    d->notes = new QLabel(noteCard);
-    d->notes->setWordWrap(true);
-    d->notes->setTextFormat(Qt::RichText);
+    noteCard->body()->addWidget(d->reported);
+    noteCard->body()->addSpacing(6);
+    noteCard->addHeading(tr("How these numbers are computed"));
+    d->notes = noteCard->addNote();
     d->notes->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    d->notes->setStyleSheet(QStringLiteral("color: #404040;"));
-    noteLayout->addWidget(d->notes);
-    noteLayout->addStretch(1);
+    noteCard->body()->addStretch(1);
     bottom->addWidget(noteScroll, 2);
     layout->addLayout(bottom, 4);
 
     d->throttle = new RefreshThrottle([this] { d->runNow(); }, 2000, this);
 
     connect(d->picker, &TimeRangePicker::rangeChanged, this, [this](TimeRange r) {
-        const QLocale locale;
-        const QString fmt = QStringLiteral("ddd d MMM, HH:mm");
-        d->rangeLabel->setText(tr("%1 – %2 (local time, %3); billing days are UTC")
-                                   .arg(locale.toString(QDateTime::fromSecsSinceEpoch(r.from), fmt),
-                                        locale.toString(QDateTime::fromSecsSinceEpoch(r.to), fmt),
-                                        utcOffsetText()));
+        d->rangeLabel->setText(CostPageReport::rangeText(r));
         refresh();
     });
     connect(d->groupBox, &QComboBox::activated, this, [this](int i) { setGroupBy(GroupBy(i)); });
@@ -747,9 +327,7 @@ void CostPage::setWorkspace(const Workspace& workspace)
     d->engine = costEngineFor(workspace, &d->overrideWarning);
     d->billingWarning.clear();
     d->billing = workspacePtuBilling(workspace, &d->billingWarning);
-    d->basisLabel->setText(tr("PTUs priced at the %1 rate, as on the Capacity page (Prices "
-                              "and budget…)")
-                               .arg(ptuBillingName(d->billing)));
+    d->basisLabel->setText(CostPageReport::billingText(d->billing));
     QStringList warnings;
     for (const QString& w : {d->overrideWarning, d->billingWarning}) {
         if (!w.isEmpty())
@@ -780,7 +358,7 @@ void CostPage::setGroupBy(GroupBy groupBy)
     d->groupBy = groupBy;
     d->groupBox->setCurrentIndex(int(groupBy));
     if (d->loaded)
-        d->updateSpend();
+        d->spend->setData(BarChartData::fromReport(CostPageReport::buildSpend(d->input())));
 }
 
 CostPage::GroupBy CostPage::groupBy() const
@@ -856,50 +434,7 @@ void CostPage::refresh()
 
 QString CostPage::csv() const
 {
-    QString out;
-    const QStringList header = {QStringLiteral("section"),       QStringLiteral("bucket_start_utc"),
-                                QStringLiteral("group"),         QStringLiteral("provider"),
-                                QStringLiteral("model"),         QStringLiteral("sku"),
-                                QStringLiteral("requests"),      QStringLiteral("input_tokens"),
-                                QStringLiteral("cached_tokens"), QStringLiteral("output_tokens"),
-                                QStringLiteral("cost_usd"),      QStringLiteral("notes")};
-    out += header.join(QLatin1Char(',')) + QLatin1String("\r\n");
-    auto line = [&out](const QStringList& fields) {
-        QStringList f;
-        for (const QString& s : fields)
-            f << csvField(s);
-        out += f.join(QLatin1Char(',')) + QLatin1String("\r\n");
-    };
-    const auto groups = d->spendByGroup();
-    for (int b = 0; b < d->range.buckets.size(); ++b) {
-        for (const auto& [group, values] : groups) {
-            line({QStringLiteral("spend"),
-                  formatIsoUtc(d->range.buckets[b].start),
-                  group,
-                  {},
-                  {},
-                  {},
-                  {},
-                  {},
-                  {},
-                  {},
-                  usdExact(values[b]),
-                  {}});
-        }
-    }
-    for (const CostItem& c : d->range.report.items) {
-        QStringList notes = c.notes;
-        if (c.overridden)
-            notes.prepend(QStringLiteral("override"));
-        if (!c.priced)
-            notes.prepend(QStringLiteral("no price"));
-        line({QStringLiteral("item"), formatIsoUtc(d->range.report.window.from),
-              groupOf(c, GroupBy::Deployment), c.provider, c.model, c.sku,
-              QString::number(c.tokens.requests), QString::number(c.tokens.inputTotal()),
-              QString::number(c.tokens.cachedInput), QString::number(c.tokens.output),
-              c.priced ? usdExact(c.total) : QString(), notes.join(QStringLiteral("; "))});
-    }
-    return out;
+    return CostPageReport::csv(d->input());
 }
 
 bool CostPage::exportCsv(const QString& path, QString* error) const

@@ -8,7 +8,6 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QStyledItemDelegate>
 #include <QWidget>
 #include <functional>
 #include <memory>
@@ -20,17 +19,6 @@ class CostTableModel;
 class KpiTile;
 class SampleStore;
 class TimeRangePicker;
-
-/// Draws report tables: warnings in dark red, overridden prices bold italic with a marker.
-class CostTableDelegate : public QStyledItemDelegate
-{
-    Q_OBJECT
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-
-protected:
-    void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override;
-};
 
 /// The Cost page: spend over time stacked by deployment, model or provider; today, month to
 /// date and a month-end forecast (method stated); the budget burn-down; cost per request;

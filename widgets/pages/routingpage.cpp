@@ -3,7 +3,11 @@
 #include "core/refreshthrottle.h"
 #include "core/units.h"
 #include "itemmodels/routingtablemodel.h"
-#include "kpitile.h"
+#include "kit/card.h"
+#include "kit/kpitile.h"
+#include "kit/pageheader.h"
+#include "kit/theme.h"
+#include "reports/routingreport.h"
 #include "routeflowdiagram.h"
 #include "routestackchart.h"
 #include "store/samplestore.h"
@@ -36,18 +40,6 @@ struct Loaded
     QString error;
 };
 
-QFrame* card(QWidget* content, QWidget* parent)
-{
-    auto* frame = new QFrame(parent);
-    frame->setObjectName(QStringLiteral("RoutingCard"));
-    frame->setStyleSheet(QStringLiteral("#RoutingCard { background: white; border: 1px solid "
-                                        "#dcdfe3; border-radius: 4px; }"));
-    auto* l = new QVBoxLayout(frame);
-    l->setContentsMargins(6, 6, 6, 6);
-    l->addWidget(content);
-    return frame;
-}
-
 QToolButton* toggle(const QString& text, QWidget* parent)
 {
     auto* b = new QToolButton(parent);
@@ -55,20 +47,6 @@ QToolButton* toggle(const QString& text, QWidget* parent)
     b->setCheckable(true);
     b->setAutoRaise(false);
     return b;
-}
-
-QString rangeText(TimeRange r)
-{
-    const QLocale locale;
-    const QString fmt = QStringLiteral("ddd d MMM, HH:mm");
-    return RoutingPage::tr("%1 – %2 (local time)")
-        .arg(locale.toString(QDateTime::fromSecsSinceEpoch(r.from), fmt),
-             locale.toString(QDateTime::fromSecsSinceEpoch(r.to), fmt));
-}
-
-QString percent(double share)
-{
-    return QStringLiteral("%1 %").arg(100.0 * share, 0, 'f', 1);
 }
 
 } // namespace
@@ -140,68 +118,24 @@ struct RoutingPage::Private
             return;
         }
         const bool tokens = tokensButton->isChecked();
-        chart->setTitle(tokens ? RoutingPage::tr("Tokens served per route")
-                               : RoutingPage::tr("Requests per route"));
+        chart->setTitle(RoutingReport::chartTitle(tokens));
         chart->setData(summary.range, tokens ? summary.tokensPerMinute : summary.requestsPerMinute,
                        tokens ? QVector<float>() : summary.spilloverPerMinute,
-                       tokens ? RoutingPage::tr("tokens/min") : RoutingPage::tr("requests/min"),
-                       RoutingPage::tr("Spillover"));
+                       RoutingReport::chartUnit(tokens), RoutingPage::tr("Spillover"));
         chart->setShareMode(shareButton->isChecked());
     }
 
     void updateTiles()
     {
-        const RouteFigures& t = summary.total;
-        const bool any = error.isEmpty() && t.requests > 0;
-        auto set = [&](int i, const QString& value, const QString& trend, int sentiment,
-                       const QString& detail) {
-            tiles[i]->setValueText(any ? value : RoutingPage::tr("No data"));
-            tiles[i]->setTrend(any ? trend : QString(), sentiment);
-            tiles[i]->setDetail(detail);
-            tiles[i]->setStatus(any ? KpiTile::Status::Normal : KpiTile::Status::NoData);
-        };
-        set(0, t.cost.format(2),
-            RoutingPage::tr("%1 per 1k requests")
-                .arg(Money::fromUnits(t.costPer1kRequests()).format(3)),
-            0, summary.pricingNote);
-        if (!summary.baseline.isEmpty()) {
-            const Money avoided = summary.costAvoided();
-            const double pct =
-                summary.baselineCost.micros > 0
-                    ? 100.0 * double(avoided.micros) / double(summary.baselineCost.micros)
-                    : 0;
-            set(1, avoided.format(2),
-                RoutingPage::tr("%1 % below the baseline (%2)")
-                    .arg(pct, 0, 'f', 0)
-                    .arg(summary.baselineCost.format(0)),
-                avoided.micros >= 0 ? 1 : -1, summary.baseline);
-            baseline->setText(
-                RoutingPage::tr("<b>Cost avoided</b> is the actual cost against a baseline: %1 "
-                                "That would have cost %2 for this range's %3 prompt and %4 output "
-                                "tokens. <span style='color:#606060'>Prices: %5</span>")
-                    .arg(summary.baseline.toHtmlEscaped(), summary.baselineCost.format(2),
-                         formatCompact(summary.demandPromptTokens),
-                         formatCompact(summary.demandOutputTokens),
-                         summary.pricingNote.toHtmlEscaped()));
-        } else {
-            set(1, RoutingPage::tr("–"), RoutingPage::tr("no pay-per-token model to compare with"),
-                0, QString());
-            baseline->setText(RoutingPage::tr(
-                "<b>Cost avoided</b> needs a pay-per-token model in the range to price the "
-                "baseline (everything on the dearest one)."));
-        }
-        set(2, percent(summary.spilloverRate),
-            RoutingPage::tr("%1 requests served elsewhere").arg(formatCompact(t.spilloverOut)), 0,
-            RoutingPage::tr("Requests a provisioned deployment answered 429 and its spillover "
-                            "deployment served, over all requests."));
-        set(3, percent(summary.localShare),
-            RoutingPage::tr("cloud %1").arg(percent(summary.cloudShare)), 0,
-            RoutingPage::tr("Share of the served requests that ran on local models."));
-        set(4, formatCompact(t.requests429),
-            RoutingPage::tr("%1 of requests")
-                .arg(percent(t.requests > 0 ? t.requests429 / t.requests : 0)),
-            t.requests429 > 0 ? -1 : 0,
-            RoutingPage::tr("429 answers, including those then served by spillover."));
+        const RoutingReport report = RoutingReport::build(summary, error);
+        for (int i = 0; i < tiles.size() && i < report.tiles.size(); ++i)
+            tiles[i]->setFigure(report.tiles[i]);
+        QString note = report.baselineNote;
+        if (!report.pricesNote.isEmpty())
+            note += QStringLiteral(" <span style='color:%1'>%2</span>")
+                        .arg(themeCss(ThemeColor::MutedText, baseline->palette()),
+                             report.pricesNote.toHtmlEscaped());
+        baseline->setText(note);
     }
 };
 
@@ -215,10 +149,7 @@ RoutingPage::RoutingPage(SampleStore* store, QVector<Connection> connections, Re
     d->pricing = std::move(pricing);
     setObjectName(QStringLiteral("RoutingPage"));
     setAccessibleName(tr("Routing"));
-    setAutoFillBackground(true);
-    QPalette pal = palette();
-    pal.setColor(QPalette::Window, QColor(0xF3F4F6));
-    setPalette(pal);
+    setPageBackground(this);
 
     auto* content = new QWidget;
     content->setAutoFillBackground(false);
@@ -226,27 +157,16 @@ RoutingPage::RoutingPage(SampleStore* store, QVector<Connection> connections, Re
     layout->setContentsMargins(16, 12, 16, 16);
     layout->setSpacing(10);
 
-    auto* header = new QHBoxLayout;
-    auto* titleBox = new QVBoxLayout;
-    titleBox->setSpacing(0);
-    auto* title = new QLabel(tr("Routing"), content);
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.6);
-    titleFont.setBold(true);
-    title->setFont(titleFont);
-    d->rangeLabel = new QLabel(content);
-    d->rangeLabel->setStyleSheet(QStringLiteral("color: #606060;"));
-    titleBox->addWidget(title);
-    titleBox->addWidget(d->rangeLabel);
-    header->addLayout(titleBox);
-    header->addStretch(1);
-    d->status = new QLabel(content);
-    d->status->setStyleSheet(QStringLiteral("color: #606060;"));
-    header->addWidget(d->status);
-    d->requestsButton = toggle(tr("Requests"), content);
-    d->tokensButton = toggle(tr("Tokens"), content);
-    d->countButton = toggle(tr("Per minute"), content);
-    d->shareButton = toggle(tr("Share %"), content);
+    auto* header = new PageHeader(tr("Routing"), content);
+    d->rangeLabel = header->addSubtitle();
+    d->status = new QLabel(header);
+    d->status->setStyleSheet(
+        QStringLiteral("color: %1;").arg(themeCss(ThemeColor::MutedText, palette())));
+    header->addControl(d->status);
+    d->requestsButton = toggle(tr("Requests"), header);
+    d->tokensButton = toggle(tr("Tokens"), header);
+    d->countButton = toggle(tr("Per minute"), header);
+    d->shareButton = toggle(tr("Share %"), header);
     auto* metric = new QButtonGroup(this);
     metric->addButton(d->requestsButton);
     metric->addButton(d->tokensButton);
@@ -256,20 +176,17 @@ RoutingPage::RoutingPage(SampleStore* store, QVector<Connection> connections, Re
     d->requestsButton->setChecked(true);
     d->countButton->setChecked(true);
     for (QToolButton* b : {d->requestsButton, d->tokensButton})
-        header->addWidget(b);
+        header->addControl(b);
     header->addSpacing(6);
     for (QToolButton* b : {d->countButton, d->shareButton})
-        header->addWidget(b);
+        header->addControl(b);
     header->addSpacing(8);
-    d->picker = new TimeRangePicker(content);
-    header->addWidget(d->picker);
-    layout->addLayout(header);
+    d->picker = header->addRangePicker();
+    layout->addWidget(header);
 
     auto* kpiRow = new QHBoxLayout;
     kpiRow->setSpacing(10);
-    const QString titles[] = {tr("Cost"), tr("Cost avoided"), tr("Spillover rate"),
-                              tr("Local share"), tr("429 answers")};
-    for (const QString& t : titles) {
+    for (const QString& t : RoutingReport::tileTitles()) {
         auto* tile = new KpiTile(content);
         tile->setTitle(t);
         tile->setValueText(tr("…"));
@@ -288,8 +205,11 @@ RoutingPage::RoutingPage(SampleStore* store, QVector<Connection> connections, Re
     d->chart->setMinimumHeight(280);
     d->flow = new RouteFlowDiagram(content);
     d->flow->setMinimumHeight(280);
-    charts->addWidget(card(d->chart, content), 1);
-    charts->addWidget(card(d->flow, content), 1);
+    for (QWidget* part : {static_cast<QWidget*>(d->chart), static_cast<QWidget*>(d->flow)}) {
+        auto* c = new Card(content, {6, 6, 6, 6});
+        c->body()->addWidget(part);
+        charts->addWidget(c, 1);
+    }
     layout->addLayout(charts, 1);
 
     auto* tableHeader = new QHBoxLayout;
@@ -326,7 +246,7 @@ RoutingPage::RoutingPage(SampleStore* store, QVector<Connection> connections, Re
     d->storeThrottle =
         new RefreshThrottle([this] { d->throttle->request(); }, kStoreRefreshMs, this);
     connect(d->picker, &TimeRangePicker::rangeChanged, this, [this](TimeRange r) {
-        d->rangeLabel->setText(rangeText(r));
+        d->rangeLabel->setText(RoutingReport::rangeText(r));
         refresh();
     });
     connect(d->tokensButton, &QToolButton::toggled, this, [this] { d->showChart(); });
@@ -347,7 +267,7 @@ RoutingPage::RoutingPage(SampleStore* store, QVector<Connection> connections, Re
             d->storeThrottle->request();
         });
     }
-    d->rangeLabel->setText(rangeText(d->picker->range()));
+    d->rangeLabel->setText(RoutingReport::rangeText(d->picker->range()));
     refresh();
 }
 

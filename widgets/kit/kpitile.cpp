@@ -113,6 +113,18 @@ void KpiTile::setFromIndex(const QModelIndex& index)
     updateAccessibility();
 }
 
+void KpiTile::setFigure(const KpiFigure& figure)
+{
+    m_title->setText(figure.title);
+    m_value->setText(figure.value);
+    m_trend->setText(figure.trend);
+    m_sentiment = figure.sentiment;
+    setToolTip(figure.detail);
+    m_status = Status(int(figure.status)); // the same four, in the same order
+    updateStyle();
+    updateAccessibility();
+}
+
 QSize KpiTile::sizeHint() const
 {
     return {220, QFrame::sizeHint().height()};

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "reports/kpifigure.h"
+
 #include <QFrame>
 
 class QLabel;
@@ -32,6 +34,9 @@ public:
     void setDetail(const QString& detail);
     void setStatus(Status status);
     Status status() const { return m_status; }
+
+    /// Shows a report's figure: title, value, trend, status and detail.
+    void setFigure(const KpiFigure& figure);
 
     /// Reads the KpiModel roles of `index` (title, text, trend, sentiment, status, detail).
     void setFromIndex(const QModelIndex& index);
