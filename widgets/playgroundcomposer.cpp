@@ -130,6 +130,9 @@ PlaygroundDraft PlaygroundComposer::draft() const
 
 void PlaygroundComposer::load(const PlaygroundDraft& draft)
 {
+    // Variables still used keep their values: read them before the messages are replaced (each
+    // change of a message re-syncs the table and would drop them meanwhile).
+    const QHash<QString, QString> kept = variableValues();
     clearTurns();
     m_system->setPlainText(draft.system);
     for (const ChatMessage& m : draft.turns)
@@ -137,8 +140,9 @@ void PlaygroundComposer::load(const PlaygroundDraft& draft)
     syncVariables();
     for (int i = 0; i < m_variables->rowCount(); ++i) {
         const QString name = m_variables->item(i, 0)->text();
-        if (draft.variables.contains(name))
-            m_variables->item(i, 1)->setText(draft.variables.value(name));
+        const QString value = draft.variables.value(name, kept.value(name));
+        if (!value.isEmpty())
+            m_variables->item(i, 1)->setText(value);
     }
     m_temperature->setValue(draft.temperature.value_or(-1));
     m_topP->setValue(draft.topP.value_or(-1));
