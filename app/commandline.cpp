@@ -185,6 +185,7 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
         p.addOption(opt(QStringLiteral("page"), QStringLiteral("page"), QStringLiteral("NAME")));
         p.addOption(
             opt(QStringLiteral("range"), QStringLiteral("range"), QStringLiteral("DURATION")));
+        p.addOption(opt(QStringLiteral("theme"), QStringLiteral("theme"), QStringLiteral("MODE")));
         p.addOption(opt(QStringLiteral("startup-probe"), QStringLiteral("benchmark")));
         break;
     case C::Collect:
@@ -310,6 +311,16 @@ std::optional<Invocation> parseCommandLine(const QStringList& args, QString* err
         }
         if (!parseDurationOption(p, QStringLiteral("range"), &inv.rangeSeconds, error))
             return std::nullopt;
+        if (p.isSet(QStringLiteral("theme"))) {
+            inv.theme = p.value(QStringLiteral("theme")).trimmed().toLower();
+            if (inv.theme != QLatin1String("system") && inv.theme != QLatin1String("light") &&
+                inv.theme != QLatin1String("dark")) {
+                *error = QStringLiteral("--theme: unknown theme \"%1\" (themes: system, light, "
+                                        "dark)")
+                             .arg(p.value(QStringLiteral("theme")));
+                return std::nullopt;
+            }
+        }
         break;
     case C::Collect:
         if (inv.dbPath.isEmpty()) {
@@ -444,9 +455,12 @@ QString helpText()
                "Usage:\n"
                "  inferscope [--demo | --workspace FILE] [--db DB]\n"
                "             [--screenshot FILE --page NAME [--range 30d]]\n"
+               "             [--theme system|light|dark]\n"
                "      Opens the window (on the demo workspace when none is configured). With\n"
                "      --screenshot, renders the page offscreen at 1440x900 once its data is\n"
-               "      loaded, writes the PNG and exits. Pages: overview.\n"
+               "      loaded, writes the PNG and exits. Pages: overview, capacity, cost,\n"
+               "      connections, playground, routing, replay, alerts, alerts-rules. --theme\n"
+               "      forces light or dark (default: View > Theme, else the desktop's).\n"
                "  inferscope collect --db DB (--demo | --workspace FILE) [--backfill 30d]\n"
                "             [--once | --duration SECONDS] [--listen [ADDRESS:]PORT]\n"
                "      Headless poller: backfills, then polls every connection until stopped\n"

@@ -32,6 +32,7 @@ struct Invocation
     // GUI
     QString screenshotPath;
     QString page = QStringLiteral("overview");
+    QString theme;             ///< "system", "light", "dark"; empty = the remembered one
     qint64 rangeSeconds = 0;   ///< 0 = the remembered range (screenshots: 24 h)
     bool startupProbe = false; ///< benchmark: print RSS after the first painted page, then exit
 

@@ -18,8 +18,10 @@
 #include "sources/collector.h"
 #include "sourcestatusbar.h"
 #include "store/samplestore.h"
+#include "theme/theme.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFileDialog>
@@ -67,10 +69,15 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
     m_nav->setFixedWidth(168);
     m_nav->setAccessibleName(tr("Pages"));
     m_nav->setFrameShape(QFrame::NoFrame);
-    m_nav->setStyleSheet(
-        QStringLiteral("QListWidget { background: #f3f4f6; padding-top: 8px; font-size: 14px; }"
-                       "QListWidget::item { padding: 8px 14px; }"
-                       "QListWidget::item:selected { background: #dbe4f3; color: #0b2a5b; }"));
+    watchTheme(m_nav, [nav = m_nav] {
+        nav->setStyleSheet(
+            QStringLiteral("QListWidget { background: %1; color: %2; padding-top: 8px; "
+                           "font-size: 14px; outline: 0; } QListWidget::item { padding: 8px 14px; }"
+                           "QListWidget::item:selected { background: %3; color: %4; }")
+                .arg(themeCss(ThemeColor::SidebarBackground), themeCss(ThemeColor::HeadingText),
+                     themeCss(ThemeColor::SidebarSelected),
+                     themeCss(ThemeColor::SidebarSelectedText)));
+    });
     body->addWidget(m_nav);
     body->addWidget(m_stack, 1);
     outer->addLayout(body, 1);
@@ -202,7 +209,7 @@ void MainWindow::addLazyPage(const QString& id, const QString& title,
 {
     addPage(id, title, new LazyPage([this, factory = std::move(factory)] {
                 QWidget* page = factory();
-                applyAlertBands(page); // built late: the bands so far
+                applyAlertBands(page);                             // built late: the bands so far
                 return page;
             }));
 }
@@ -281,6 +288,23 @@ void MainWindow::buildMenus()
         a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
     }
     view->addSeparator();
+    // The theme: the desktop's, or light or dark whatever the desktop says; remembered.
+    QMenu* themes = view->addMenu(tr("&Theme"));
+    auto* themeGroup = new QActionGroup(themes);
+    const std::pair<ThemeMode, QString> modes[] = {{ThemeMode::System, tr("Follow the &System")},
+                                                   {ThemeMode::Light, tr("&Light")},
+                                                   {ThemeMode::Dark, tr("&Dark")}};
+    for (const auto& [mode, label] : modes) {
+        QAction* a = themes->addAction(label);
+        a->setCheckable(true);
+        a->setChecked(Theme::instance()->mode() == mode);
+        a->setData(themeModeName(mode));
+        themeGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [mode = mode] {
+            Theme::instance()->apply(mode);
+            QSettings().setValue(QStringLiteral("view/theme"), themeModeName(mode));
+        });
+    }
     m_keepInTray = view->addAction(tr("&Keep Collecting in the Tray When Closed"));
     m_keepInTray->setCheckable(true);
     m_keepInTray->setChecked(QSettings().value(QStringLiteral("tray/keepCollecting")).toBool());

@@ -1,5 +1,7 @@
 #include "demobanner.h"
 
+#include "theme/theme.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QStyle>
@@ -36,7 +38,8 @@ DemoBanner::DemoBanner(Kind kind, const QString& text, QWidget* parent) : QFrame
     layout->addWidget(m_icon);
     layout->addWidget(m_text, 1);
     layout->addWidget(m_close);
-    setKind(kind);
+    setKind(kind); // styles it
+    connect(Theme::instance(), &Theme::changed, this, [this] { updateStyle(); });
     setText(text);
 }
 
@@ -78,13 +81,13 @@ void DemoBanner::setDismissible(bool dismissible)
 void DemoBanner::updateStyle()
 {
     // Demo: a calm violet no chart series uses; warning: amber.
-    const QString css =
-        m_kind == Kind::Demo
-            ? QStringLiteral("#DemoBanner { background: #EDE7F6; border: 1px solid "
-                             "#B39DDB; border-radius: 4px; } QLabel { color: #311B92; }")
-            : QStringLiteral("#DemoBanner { background: #FFF4E0; border: 1px solid "
-                             "#E8A33D; border-radius: 4px; } QLabel { color: #5D3A00; }");
-    setStyleSheet(css);
+    const bool demo = m_kind == Kind::Demo;
+    setStyleSheet(
+        QStringLiteral("#DemoBanner { background: %1; border: 1px solid %2; "
+                       "border-radius: 4px; } QLabel { color: %3; }")
+            .arg(themeCss(demo ? ThemeColor::DemoBackground : ThemeColor::WarningBackground),
+                 themeCss(demo ? ThemeColor::DemoBorder : ThemeColor::WarningBorder),
+                 themeCss(demo ? ThemeColor::DemoText : ThemeColor::WarningText)));
 }
 
 } // namespace isc

@@ -4,6 +4,7 @@
 
 #include "core/refreshthrottle.h"
 #include "playground/chatclient.h"
+#include "theme/theme.h"
 
 #include <QComboBox>
 #include <QGridLayout>
@@ -66,13 +67,14 @@ struct PlaygroundPane::Private
 void PlaygroundPane::Private::showMetrics(const RunResult* r)
 {
     if (!r) {
-        metrics->setText(QStringLiteral("<span style='color:#6b7280'>Streaming…</span>"));
+        metrics->setText(QStringLiteral("<span style='color:%1'>Streaming…</span>")
+                             .arg(themeCss(ThemeColor::FaintText)));
         metrics->setToolTip(metricsHelp);
         return;
     }
     const RunMetrics& m = r->metrics;
     const RunUsage& u = m.usage;
-    const QString grey = QStringLiteral("color:#6b7280");
+    const QString grey = QStringLiteral("color:%1").arg(themeCss(ThemeColor::FaintText));
     const auto row = [&](const QString& a, const QString& av, const QString& b, const QString& bv) {
         return QStringLiteral("<tr><td style='%5'>%1</td><td style='padding-right:10px'><b>%2</b>"
                               "</td><td style='%5'>%3</td><td><b>%4</b></td></tr>")
@@ -83,9 +85,10 @@ void PlaygroundPane::Private::showMetrics(const RunResult* r)
     if (u.reasoning > 0)
         tokens += QStringLiteral(" (%1 reasoning)").arg(count(u.reasoning));
     if (u.estimated)
-        tokens += QStringLiteral(" <span style='color:#b45309'>(estimated)</span>");
+        tokens += QStringLiteral(" <span style='color:%1'>(estimated)</span>")
+                      .arg(themeCss(ThemeColor::Caution));
     const QString cost = m.cost ? m.cost->format(m.cost->micros < 10000 ? 6 : 4)
-                                : QStringLiteral("<span style='color:#6b7280'>no price</span>");
+                                : QStringLiteral("<span style='%1'>no price</span>").arg(grey);
     QStringList http;
     http << (m.httpStatus ? QStringLiteral("HTTP %1").arg(m.httpStatus)
                           : QStringLiteral("no HTTP status"));
@@ -135,8 +138,20 @@ PlaygroundPane::PlaygroundPane(HttpClient* http, QWidget* parent)
     d->flush = new RefreshThrottle([this] { d->flushText(); }, 40, this);
     setFrameShape(QFrame::StyledPanel);
     setObjectName(QStringLiteral("playgroundPane"));
-    setStyleSheet(QStringLiteral("#playgroundPane { background: white; border: 1px solid #d1d5db; "
-                                 "border-radius: 6px; }"));
+    watchTheme(this, [this] {
+        setStyleSheet(
+            QStringLiteral("#playgroundPane { background: %1; border: 1px solid %2; "
+                           "border-radius: 6px; }")
+                .arg(themeCss(ThemeColor::CardBackground), themeCss(ThemeColor::CardBorder)));
+        d->note->setStyleSheet(
+            QStringLiteral("color:%1; font-size: 11px;").arg(themeCss(ThemeColor::Accent)));
+        d->output->setStyleSheet(
+            QStringLiteral("background: %1;").arg(themeCss(ThemeColor::InsetBackground)));
+        d->error->setStyleSheet(QStringLiteral("color:%1;").arg(themeCss(ThemeColor::ErrorText)));
+        // The metrics' words are coloured when they are built: build them again.
+        if (!d->metrics->text().isEmpty())
+            d->showMetrics(d->client->isRunning() ? nullptr : &d->result);
+    });
 
     d->picker->setAccessibleName(tr("Target"));
     d->picker->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -152,12 +167,10 @@ PlaygroundPane::PlaygroundPane(HttpClient* http, QWidget* parent)
     d->close->setToolTip(tr("Remove this target"));
     d->close->setAutoRaise(true);
     d->note->setWordWrap(true);
-    d->note->setStyleSheet(QStringLiteral("color:#1d4ed8; font-size: 11px;"));
     d->note->hide();
     d->output->setReadOnly(true);
     d->output->setPlaceholderText(tr("The answer streams in here."));
     d->output->setFrameShape(QFrame::NoFrame);
-    d->output->setStyleSheet(QStringLiteral("background: #f9fafb;"));
     d->metrics->setTextFormat(Qt::RichText);
     d->metrics->setWordWrap(true);
     d->metricsHelp = tr("TTFT: time to first token. TBT: mean time between tokens. Speed: "
@@ -166,7 +179,6 @@ PlaygroundPane::PlaygroundPane(HttpClient* http, QWidget* parent)
     d->metrics->setStyleSheet(QStringLiteral("font-size: 11px;"));
     d->metrics->setTextInteractionFlags(Qt::TextSelectableByMouse);
     d->error->setWordWrap(true);
-    d->error->setStyleSheet(QStringLiteral("color:#b91c1c;"));
     d->error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     d->error->hide();
 

@@ -1,6 +1,7 @@
 #include "policyeditor.h"
 
 #include "itemmodels/routingrulesmodel.h"
+#include "theme/theme.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -41,9 +42,10 @@ public:
     {
         QStyledItemDelegate::initStyleOption(option, index);
         if (index.data(RoutingRulesModel::HasIssueRole).toBool()) {
-            option->backgroundBrush = QColor(0xFDECEC);
+            option->backgroundBrush = themeColor(ThemeColor::BannerBackground, option->palette);
             if (index.column() == RoutingRulesModel::Issues)
-                option->palette.setColor(QPalette::Text, QColor(0xB42318));
+                option->palette.setColor(QPalette::Text,
+                                         themeColor(ThemeColor::Bad, option->palette));
         }
     }
 };
@@ -147,10 +149,10 @@ struct PolicyEditor::Private
         for (const QString& t : q->issueTexts())
             lines << QStringLiteral("• ") + t.toHtmlEscaped();
         issues->setText(
-            lines.isEmpty()
-                ? PolicyEditor::tr("<span style='color:#067647'>No problems found.</span>")
-                : QStringLiteral("<span style='color:#B42318'>%1</span>")
-                      .arg(lines.join(QStringLiteral("<br>"))));
+            QStringLiteral("<span style='color:%1'>%2</span>")
+                .arg(themeCss(lines.isEmpty() ? ThemeColor::Good : ThemeColor::ErrorText),
+                     lines.isEmpty() ? PolicyEditor::tr("No problems found.")
+                                     : lines.join(QStringLiteral("<br>"))));
     }
 };
 
@@ -325,7 +327,7 @@ PolicyEditor::PolicyEditor(QWidget* parent) : QWidget(parent), d(std::make_uniqu
         d->updateIssues();
         emit policyChanged();
     });
-    d->updateIssues();
+    watchTheme(this, [this] { d->updateIssues(); }); // its words are coloured
     d->loadRule();
 }
 

@@ -1,7 +1,9 @@
 #include "routeflowdiagram.h"
 
+#include "charts/chartpalette.h"
 #include "core/units.h"
 #include "routestackchart.h"
+#include "theme/theme.h"
 
 #include <QPainter>
 #include <QPainterPath>
@@ -10,8 +12,6 @@
 namespace isc {
 
 namespace {
-
-const QColor kSpillover(0xE15759);
 
 bool hasTraffic(const RouteFigures& f)
 {
@@ -95,19 +95,24 @@ QSize RouteFlowDiagram::minimumSizeHint() const
 
 void RouteFlowDiagram::paintEvent(QPaintEvent*)
 {
+    // Colours are read here, from the palette a light/dark switch changes (and repaints).
+    const QPalette& pal = palette();
+    const QColor strong = themeColor(ThemeColor::ChartStrongText, pal);
+    const QColor muted = themeColor(ThemeColor::MutedText, pal);
+    const QColor labelBack = themeColor(ThemeColor::ChartLabelBackground, pal);
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
-    p.fillRect(rect(), Qt::white);
+    p.fillRect(rect(), themeColor(ThemeColor::ChartBackground, pal));
     const QFontMetrics fm = fontMetrics();
     const int lineH = fm.height();
     QFont bold = font();
     bold.setBold(true);
     p.setFont(bold);
-    p.setPen(QColor(0x202020));
+    p.setPen(themeColor(ThemeColor::ChartText, pal));
     p.drawText(QRect(8, 6, width() - 16, lineH), Qt::AlignLeft | Qt::AlignVCenter,
                tr("Where requests ran"));
     p.setFont(font());
-    p.setPen(QColor(0x606060));
+    p.setPen(muted);
     p.drawText(QRect(8, 6, width() - 16, lineH), Qt::AlignRight | Qt::AlignVCenter,
                tr("band width = requests; red = spillover"));
     const QRect area(8, 6 + lineH + 8, width() - 16, height() - lineH - 22);
@@ -150,7 +155,7 @@ void RouteFlowDiagram::paintEvent(QPaintEvent*)
     // Demand node.
     const double demandH = total * scale;
     const double demandTop = area.top() + (area.height() - demandH) / 2;
-    p.fillRect(QRectF(x0, demandTop, kNode, demandH), QColor(0x606060));
+    p.fillRect(QRectF(x0, demandTop, kNode, demandH), muted);
     const QString demandText = tr("%1 requests").arg(formatCompact(total));
     const QRectF demandBox(x0 + kNode + 2, demandTop + demandH / 2 - lineH,
                            fm.horizontalAdvance(demandText) + 8, 2 * lineH);
@@ -190,15 +195,15 @@ void RouteFlowDiagram::paintEvent(QPaintEvent*)
         const QRectF node(x2, y, kNode, std::max(own + in, 1.0));
         p.fillRect(node, color);
         if (in > 0)
-            p.fillRect(QRectF(x2, y + own, kNode, in), kSpillover);
+            p.fillRect(QRectF(x2, y + own, kNode, in), kSpilloverColor);
         targetRect[i] = node;
         y += own + in + gapTargets;
     }
-    // Labels after the bands, on a light backing so they stay readable.
-    p.fillRect(demandBox, QColor(255, 255, 255, 210));
-    p.setPen(QColor(0x202020));
+    // Labels after the bands, on a translucent backing so they stay readable.
+    p.fillRect(demandBox, labelBack);
+    p.setPen(strong);
     p.drawText(demandBox.adjusted(4, 0, 0, -lineH), Qt::AlignLeft | Qt::AlignVCenter, tr("Demand"));
-    p.setPen(QColor(0x606060));
+    p.setPen(muted);
     p.drawText(demandBox.adjusted(4, lineH, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, demandText);
     for (int c : routes) {
         const RouteFigures& f = m_summary.routes[c];
@@ -208,8 +213,8 @@ void RouteFlowDiagram::paintEvent(QPaintEvent*)
                                  .arg(100.0 * f.requests / total, 0, 'f', 1);
         const int w = fm.horizontalAdvance(text) + 6;
         const QRectF box(x1 + kNode + 3, routeTop[c] + h / 2 - lineH / 2.0, w, lineH);
-        p.fillRect(box, QColor(255, 255, 255, 210));
-        p.setPen(QColor(0x202020));
+        p.fillRect(box, labelBack);
+        p.setPen(strong);
         p.drawText(box.adjusted(3, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter, text);
     }
     // Spillover bands: from the provisioned deployment's node to its target's spillover part.
@@ -225,7 +230,7 @@ void RouteFlowDiagram::paintEvent(QPaintEvent*)
                 continue;
             const QRectF src = targetRect[j];
             const double h = std::min(in, s.figures.spilloverOut * scale);
-            QColor band = kSpillover;
+            QColor band = kSpilloverColor;
             band.setAlpha(110);
             // A loop out to the left of the deployment column and back in.
             const double bx = x2 - 40;
@@ -245,7 +250,7 @@ void RouteFlowDiagram::paintEvent(QPaintEvent*)
         if (t.figures.spilloverIn > 0)
             text += tr(" (+%1 spillover)").arg(formatCompact(t.figures.spilloverIn));
         text = fm.elidedText(text, Qt::ElideRight, labelW - 4);
-        p.setPen(QColor(0x202020));
+        p.setPen(strong);
         p.drawText(QRectF(x2 + kNode + 4, node.center().y() - lineH / 2.0, labelW - 4, lineH),
                    Qt::AlignLeft | Qt::AlignVCenter, text);
     }

@@ -1,7 +1,9 @@
 #include "routestackchart.h"
 
+#include "charts/chartpalette.h"
 #include "core/units.h"
 #include "itemmodels/chartmodel.h"
+#include "theme/theme.h"
 
 #include <QDateTime>
 #include <QLocale>
@@ -41,19 +43,19 @@ QColor RouteStackChart::routeColor(RouteClass c)
 {
     switch (c) {
     case RouteClass::Local:
-        return QColor(0x59A14F);
+        return kRouteLocalColor;
     case RouteClass::Provisioned:
-        return QColor(0x4E79A7);
+        return kRouteProvisionedColor;
     case RouteClass::PayPerToken:
-        return QColor(0xF28E2B);
+        return kRoutePayPerTokenColor;
     case RouteClass::Batch:
-        return QColor(0xB07AA1);
+        return kRouteBatchColor;
     case RouteClass::OtherProvider:
-        return QColor(0x76B7B2);
+        return kRouteOtherProviderColor;
     case RouteClass::Unknown:
         break;
     }
-    return QColor(0xBAB0AC);
+    return kRouteUnknownColor;
 }
 
 void RouteStackChart::setData(TimeRange range, const PerRoute& perMinute,
@@ -177,9 +179,14 @@ QSize RouteStackChart::minimumSizeHint() const
 
 void RouteStackChart::paintEvent(QPaintEvent*)
 {
+    // Colours are read here, from the palette a light/dark switch changes (and repaints).
+    const QPalette& pal = palette();
+    const QColor textColor = themeColor(ThemeColor::ChartText, pal);
+    const QColor strong = themeColor(ThemeColor::ChartStrongText, pal);
+    const QColor muted = themeColor(ThemeColor::MutedText, pal);
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
-    p.fillRect(rect(), Qt::white);
+    p.fillRect(rect(), themeColor(ThemeColor::ChartBackground, pal));
     const QFontMetrics fm = fontMetrics();
     const int lineH = fm.height();
     int top = 6;
@@ -187,7 +194,7 @@ void RouteStackChart::paintEvent(QPaintEvent*)
         QFont bold = font();
         bold.setBold(true);
         p.setFont(bold);
-        p.setPen(QColor(0x202020));
+        p.setPen(textColor);
         p.drawText(QRect(8, top, width() - 16, lineH), Qt::AlignLeft | Qt::AlignVCenter, m_title);
         p.setFont(font());
         top += lineH + 2;
@@ -210,15 +217,15 @@ void RouteStackChart::paintEvent(QPaintEvent*)
         const int w = 14 + fm.horizontalAdvance(name);
         place(w);
         p.fillRect(QRect(lx, top + lineH / 2 - 5, 10, 10), routeColor(static_cast<RouteClass>(c)));
-        p.setPen(QColor(0x404040));
+        p.setPen(textColor);
         p.drawText(lx + 14, top + fm.ascent(), name);
         lx += w + 14;
     }
     if (overlay) {
         place(20 + fm.horizontalAdvance(m_overlayName));
-        p.setPen(QPen(QColor(0x202020), 1.5, Qt::DashLine));
+        p.setPen(QPen(strong, 1.5, Qt::DashLine));
         p.drawLine(lx, top + lineH / 2, lx + 16, top + lineH / 2);
-        p.setPen(QColor(0x404040));
+        p.setPen(textColor);
         p.drawText(lx + 20, top + fm.ascent(), m_overlayName);
     }
     top += lineH + 6;
@@ -228,7 +235,7 @@ void RouteStackChart::paintEvent(QPaintEvent*)
     const QRect plot(left, top, width() - left - 12, height() - top - lineH - 10);
     if (plot.width() < 40 || plot.height() < 40)
         return;
-    p.setPen(QColor(0x606060));
+    p.setPen(textColor);
     p.save();
     p.translate(8, plot.center().y());
     p.rotate(-90);
@@ -236,9 +243,9 @@ void RouteStackChart::paintEvent(QPaintEvent*)
     p.restore();
 
     if (m_buckets.isEmpty() || seriesCount() == 0) {
-        p.setPen(QColor(0xdcdfe3));
+        p.setPen(themeColor(ThemeColor::CardBorder, pal));
         p.drawRect(plot);
-        p.setPen(QColor(0x606060));
+        p.setPen(muted);
         p.drawText(plot, Qt::AlignCenter, m_message);
         return;
     }
@@ -249,11 +256,12 @@ void RouteStackChart::paintEvent(QPaintEvent*)
     const double top_ = m_share ? 100.0 : std::max(step, std::ceil(max / step) * step);
     auto yOf = [&](double v) { return plot.bottom() - v / top_ * plot.height(); };
     // Grid and value labels.
+    const QColor grid = themeColor(ThemeColor::ChartGrid, pal);
     for (double v = 0; v <= top_ + 1e-9; v += m_share ? 25.0 : step) {
         const int y = static_cast<int>(std::round(yOf(v)));
-        p.setPen(QColor(0xeceef1));
+        p.setPen(grid);
         p.drawLine(plot.left(), y, plot.right(), y);
-        p.setPen(QColor(0x606060));
+        p.setPen(textColor);
         const QString label = m_share ? QStringLiteral("%1 %").arg(v, 0, 'f', 0) : formatCompact(v);
         p.drawText(QRect(0, y - lineH / 2, plot.left() - 4, lineH),
                    Qt::AlignRight | Qt::AlignVCenter, label);
@@ -295,18 +303,18 @@ void RouteStackChart::paintEvent(QPaintEvent*)
             else
                 path.lineTo(pt);
         }
-        p.setPen(QPen(QColor(0x202020), 1.5, Qt::DashLine));
+        p.setPen(QPen(strong, 1.5, Qt::DashLine));
         p.setBrush(Qt::NoBrush);
         p.drawPath(path);
     }
-    p.setPen(QColor(0xb0b4ba));
+    p.setPen(themeColor(ThemeColor::ChartAxisLine, pal));
     p.drawLine(plot.bottomLeft(), plot.bottomRight());
     // Time labels (local time), about one per 110 px.
     const qint64 span = m_range.duration();
     const QString fmt = span > 2 * 86400 ? QStringLiteral("MMM d") : QStringLiteral("HH:mm");
     const int labels = std::max(2, plot.width() / 110);
     const QLocale locale;
-    p.setPen(QColor(0x606060));
+    p.setPen(textColor);
     for (int i = 0; i <= labels; ++i) {
         const qint64 ts = m_range.from + span * i / labels;
         const int x = plot.left() + plot.width() * i / labels;

@@ -1,9 +1,9 @@
 #include "runhistorypanel.h"
 
 #include "dialogs/rundiffdialog.h"
-#include "kit/theme.h"
 #include "playground/runrecord.h"
 #include "reports/playgroundreport.h"
+#include "theme/theme.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -20,6 +20,23 @@
 #include <QVBoxLayout>
 
 namespace isc {
+
+namespace {
+
+constexpr int kSummaryColumn = 8;
+
+/// Colours a run's answer-or-error cell by the kind kept in its UserRole: an error, or a run
+/// stored without its text.
+void colourSummary(QTreeWidgetItem* item)
+{
+    const auto summary = RunHistoryRow::Summary(item->data(kSummaryColumn, Qt::UserRole).toInt());
+    if (summary == RunHistoryRow::Summary::Error)
+        item->setForeground(kSummaryColumn, themeColor(ThemeColor::ErrorText));
+    else if (summary == RunHistoryRow::Summary::Redacted)
+        item->setForeground(kSummaryColumn, themeColor(ThemeColor::FaintText));
+}
+
+} // namespace
 
 RunHistoryPanel::RunHistoryPanel(QWidget* parent)
     : QWidget(parent), m_search(new QLineEdit), m_targetFilter(new QComboBox),
@@ -81,6 +98,10 @@ RunHistoryPanel::RunHistoryPanel(QWidget* parent)
     connect(m_curl, &QPushButton::clicked, this, &RunHistoryPanel::copyCurlRequested);
     connect(m_exportJson, &QPushButton::clicked, this, [this] { exportSelected(); });
     connect(m_remove, &QPushButton::clicked, this, &RunHistoryPanel::removeRequested);
+    watchTheme(this, [this] {
+        for (int i = 0; i < m_history->topLevelItemCount(); ++i)
+            colourSummary(m_history->topLevelItem(i));
+    });
     updateButtons();
 }
 
@@ -109,16 +130,13 @@ void RunHistoryPanel::setRuns(const QVector<StoredRun>& runs)
     const QVector<StoredRun> before = selectedRuns();
     m_runs = runs;
     m_history->clear();
-    const QPalette& p = m_history->palette();
     for (const StoredRun& r : runs) {
         const RunHistoryRow row = PlaygroundReport::historyRow(r);
         auto* item = new QTreeWidgetItem(row.columns);
         item->setData(0, Qt::UserRole, row.id);
-        if (row.summary == RunHistoryRow::Summary::Error)
-            item->setForeground(8, themeColor(ThemeColor::ErrorText, p));
-        else if (row.summary == RunHistoryRow::Summary::Redacted)
-            item->setForeground(8, themeColor(ThemeColor::FaintText, p));
-        item->setToolTip(8, row.summaryToolTip);
+        item->setData(kSummaryColumn, Qt::UserRole, int(row.summary));
+        colourSummary(item);
+        item->setToolTip(kSummaryColumn, row.summaryToolTip);
         m_history->addTopLevelItem(item);
         for (const StoredRun& b : before) {
             if (b.id == r.id)

@@ -1,5 +1,7 @@
 #include "sourcestatusbar.h"
 
+#include "theme/theme.h"
+
 #include <algorithm>
 
 #include <QDateTime>
@@ -79,11 +81,11 @@ QColor dotColour(SourceHealth::State s)
 {
     switch (s) {
     case SourceHealth::State::Polling:
-        return QColor(0x2e7d32);
+        return themeColor(ThemeColor::Good);
     case SourceHealth::State::Failing:
-        return QColor(0xc62828);
+        return themeColor(ThemeColor::ErrorText);
     default:
-        return QColor(0x9e9e9e);
+        return themeColor(ThemeColor::Idle);
     }
 }
 
@@ -123,6 +125,7 @@ SourceStatusBar::SourceStatusBar(QWidget* parent)
     m_progress->setAccessibleName(tr("History backfill progress"));
     m_progress->hide();
     layout->addWidget(m_progress);
+    watchTheme(this, [this] { updateView(); }); // the dots take the theme's colours
 }
 
 void SourceStatusBar::setHealth(const SourceHealth& health)
@@ -250,7 +253,7 @@ void SourceStatusBar::updateView()
                                   : tr("%1 sources: %2").arg(total).arg(states));
     m_summary->setIcon(dot(failing > 0                  ? dotColour(SourceHealth::State::Failing)
                            : ok == total && warned == 0 ? dotColour(SourceHealth::State::Polling)
-                                                        : QColor(0xe0a000)));
+                                                        : themeColor(ThemeColor::TileWarning)));
     m_summary->setToolTip(tip);
     m_summary->setAccessibleDescription(tr("Click for each source's state."));
 }

@@ -1,5 +1,7 @@
 #include "timerangepicker.h"
 
+#include "theme/theme.h"
+
 #include <QButtonGroup>
 #include <QDateTimeEdit>
 #include <QDialogButtonBox>
@@ -69,6 +71,7 @@ TimeRangePicker::TimeRangePicker(QWidget* parent) : QWidget(parent), m_clock(&no
     m_custom->setAccessibleName(tr("Custom range"));
     m_group->addButton(m_custom, int(Preset::Custom));
     layout->addWidget(m_custom);
+    markCheckedButtons(this); // the chosen range stands out in either theme
     connect(m_group, &QButtonGroup::idClicked, this, [this](int id) {
         if (Preset(id) == Preset::Custom)
             chooseCustomRange();
@@ -202,7 +205,9 @@ CustomRangeDialog::CustomRangeDialog(TimeRange initial, QWidget* parent) : QDial
     form->addRow(tr("&From (local time):"), m_from);
     form->addRow(tr("&To (local time):"), m_to);
     m_error = new QLabel(this);
-    m_error->setStyleSheet(QStringLiteral("color: #C62828;"));
+    watchTheme(m_error, [error = m_error] {
+        error->setStyleSheet(QStringLiteral("color: %1;").arg(themeCss(ThemeColor::ErrorText)));
+    });
     m_error->setWordWrap(true);
     form->addRow(m_error);
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);

@@ -7,12 +7,14 @@
 #include "net/secretstore.h"
 #include "pages/overviewpage.h"
 #include "sources/collector.h"
+#include "theme/theme.h"
 #include "timerangepicker.h"
 
 #include <QApplication>
 #include <QFile>
 #include <QIcon>
 #include <QMessageBox>
+#include <QSettings>
 #include <QTimer>
 #include <cstdio>
 
@@ -84,6 +86,13 @@ int runGui(const Invocation& inv)
     }
     if (!inv.workspacePath.isEmpty())
         rememberWorkspace(session.workspacePath());
+
+    // The theme before the first widget: --theme, else (not for a rendering, which must not
+    // depend on this desktop's choices) what View > Theme remembered, else the desktop's palette.
+    ThemeMode theme = ThemeMode::System;
+    if (!parseThemeMode(inv.theme, &theme) && !screenshot)
+        parseThemeMode(QSettings().value(QStringLiteral("view/theme")).toString(), &theme);
+    Theme::instance()->apply(theme);
 
     MainWindow window(&session);
     // A rendering or a probe shows alerts but tells nobody about them.

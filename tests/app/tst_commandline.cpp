@@ -18,6 +18,9 @@ private slots:
         QTest::newRow("screenshot")
             << QStringList{"--screenshot", "a.png", "--page", "overview", "--range", "30d"}
             << int(Command::Gui);
+        QTest::newRow("screenshot in the dark theme")
+            << QStringList{"--screenshot", "a.png", "--page", "cost", "--theme", "Dark"}
+            << int(Command::Gui);
         QTest::newRow("help") << QStringList{"--help"} << int(Command::Help);
         QTest::newRow("version") << QStringList{"--version"} << int(Command::Version);
         QTest::newRow("collect once")
@@ -70,6 +73,18 @@ private slots:
         QCOMPARE(int(inv->command), command);
     }
 
+    // --theme is read case-blind; without it the window uses the remembered choice.
+    void theme()
+    {
+        QString error;
+        const auto dark = parseCommandLine({"--theme", " Dark"}, &error);
+        QVERIFY2(dark, qPrintable(error));
+        QCOMPARE(dark->theme, QStringLiteral("dark"));
+        const auto none = parseCommandLine({"--demo"}, &error);
+        QVERIFY2(none, qPrintable(error));
+        QVERIFY(none->theme.isEmpty());
+    }
+
     void rejects_data()
     {
         QTest::addColumn<QStringList>("args");
@@ -81,6 +96,10 @@ private slots:
         QTest::newRow("bad page") << QStringList{"--screenshot", "a.png", "--page", "nope"}
                                   << "unknown page";
         QTest::newRow("bad range") << QStringList{"--range", "forever"} << "not a duration";
+        QTest::newRow("bad theme") << QStringList{"--theme", "sepia"} << "system, light, dark";
+        QTest::newRow("theme is for the window")
+            << QStringList{"collect", "--db", "x", "--demo", "--once", "--theme", "dark"}
+            << "theme";
         QTest::newRow("collect without db") << QStringList{"collect", "--demo", "--once"} << "--db";
         QTest::newRow("collect without source")
             << QStringList{"collect", "--db", "x", "--once"} << "--demo or --workspace";

@@ -13,11 +13,14 @@
 #include "sources/collector.h"
 #include "testdbus.h"
 #include "testnotificationserver.h"
+#include "theme/theme.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QListWidget>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -168,6 +171,50 @@ private slots:
         }
         QVERIFY(m_server->calls().last().summary.contains(QLatin1String("marker")));
         session.collector()->stop();
+    }
+
+    // View > Theme: Dark repaints the open window dark (the sidebar included) and is
+    // remembered; Follow the System goes back to the desktop's palette.
+    void themeMenuSwitchesAndIsRemembered()
+    {
+        app::Session session;
+        QString error;
+        app::Session::Options options;
+        options.workspacePath = writeWorkspace(QStringLiteral("theme"));
+        QVERIFY2(session.open(options, &error), qPrintable(error));
+        app::MainWindow window(&session);
+        window.setAlertDelivery(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const auto themeAction = [&window](const QString& mode) -> QAction* {
+            for (QAction* a : window.findChildren<QAction*>()) {
+                if (a->isCheckable() && a->data().toString() == mode)
+                    return a;
+            }
+            return nullptr;
+        };
+        QAction* dark = themeAction(QStringLiteral("dark"));
+        QAction* system = themeAction(QStringLiteral("system"));
+        QVERIFY(dark && system && themeAction(QStringLiteral("light")));
+        QVERIFY(system->isChecked());
+        auto* sidebar = window.findChild<QListWidget*>();
+        QVERIFY(sidebar);
+        const QString darkSidebar =
+            themeCss(ThemeColor::SidebarBackground, themePalette(ThemeMode::Dark));
+        QVERIFY(!sidebar->styleSheet().contains(darkSidebar));
+
+        dark->trigger();
+        QVERIFY(isDarkPalette(QApplication::palette()));
+        QTRY_VERIFY(isDarkPalette(window.palette())); // Qt hands it on in posted events
+        QVERIFY2(sidebar->styleSheet().contains(darkSidebar), qPrintable(sidebar->styleSheet()));
+        QCOMPARE(QSettings().value(QStringLiteral("view/theme")).toString(),
+                 QStringLiteral("dark"));
+
+        system->trigger();
+        QVERIFY(!isDarkPalette(QApplication::palette()));
+        QVERIFY(!sidebar->styleSheet().contains(darkSidebar));
+        QCOMPARE(QSettings().value(QStringLiteral("view/theme")).toString(),
+                 QStringLiteral("system"));
     }
 };
 

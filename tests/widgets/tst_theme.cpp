@@ -1,8 +1,9 @@
-#include "kit/theme.h"
+#include "theme/theme.h"
 
 #include <QApplication>
 #include <QWidget>
 #include <QtTest/QtTest>
+#include <memory>
 
 using namespace isc;
 
@@ -90,6 +91,88 @@ private slots:
         setPageBackground(&page);
         QVERIFY(page.autoFillBackground());
         QCOMPARE(page.palette().color(QPalette::Window), QColor(0xF3F4F6));
+    }
+
+    void modeNames_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("ok");
+        QTest::addColumn<int>("mode");
+        QTest::newRow("system") << "system" << true << int(ThemeMode::System);
+        QTest::newRow("light") << "light" << true << int(ThemeMode::Light);
+        QTest::newRow("dark, any case and spaces") << " Dark " << true << int(ThemeMode::Dark);
+        QTest::newRow("empty") << "" << false << -1;
+        QTest::newRow("unknown") << "sepia" << false << -1;
+    }
+    void modeNames()
+    {
+        QFETCH(QString, name);
+        QFETCH(bool, ok);
+        QFETCH(int, mode);
+        ThemeMode parsed = ThemeMode::System;
+        QCOMPARE(parseThemeMode(name, &parsed), ok);
+        if (ok) {
+            QCOMPARE(int(parsed), mode);
+            QCOMPARE(themeModeName(parsed), name.trimmed().toLower());
+        }
+    }
+
+    // A switch sets the application's palette and restyles every watcher (and only living
+    // ones); back to System restores the desktop's palette.
+    void switchRestylesWatchers()
+    {
+        const QPalette desktop = QApplication::palette();
+        QVERIFY(!isDarkPalette(desktop)); // offscreen: Fusion's light palette
+        int calls = 0;
+        auto gone = std::make_unique<QObject>();
+        int goneCalls = 0;
+        QWidget page;
+        setPageBackground(&page);
+        {
+            QObject owner;
+            watchTheme(&owner, [&calls] { ++calls; });
+            watchTheme(gone.get(), [&goneCalls] { ++goneCalls; });
+            QCOMPARE(calls, 1);
+            gone.reset();
+            Theme::instance()->apply(ThemeMode::Dark);
+            QCOMPARE(Theme::instance()->mode(), ThemeMode::Dark);
+            QVERIFY(isDarkPalette(QApplication::palette()));
+            QCOMPARE(calls, 2);
+            QCOMPARE(goneCalls, 1);
+            QCOMPARE(page.palette().color(QPalette::Window),
+                     themeColor(ThemeColor::PageBackground, themePalette(ThemeMode::Dark)));
+            QVERIFY(isDarkPalette(page.palette()));
+            QCOMPARE(themeColor(ThemeColor::HeadingText),
+                     themeColor(ThemeColor::HeadingText, themePalette(ThemeMode::Dark)));
+
+            Theme::instance()->apply(ThemeMode::Light);
+            QVERIFY(!isDarkPalette(QApplication::palette()));
+            QCOMPARE(calls, 3);
+            QCOMPARE(page.palette().color(QPalette::Window), QColor(0xF3F4F6));
+        }
+        Theme::instance()->apply(ThemeMode::System);
+        QCOMPARE(QApplication::palette().color(QPalette::Window), desktop.color(QPalette::Window));
+        QCOMPARE(calls, 3); // the owner is gone
+    }
+
+    // Every role reads on its background in both themes (the dark palette is the one --theme
+    // dark and View > Theme > Dark use).
+    void darkTextReadsOnCards()
+    {
+        const QPalette dark = themePalette(ThemeMode::Dark), light = themePalette(ThemeMode::Light);
+        QVERIFY(isDarkPalette(dark));
+        QVERIFY(!isDarkPalette(light));
+        const int card = themeColor(ThemeColor::CardBackground, dark).lightness();
+        for (const ThemeColor text :
+             {ThemeColor::ChartText, ThemeColor::ChartStrongText, ThemeColor::SidebarSelectedText,
+              ThemeColor::Good, ThemeColor::Caution, ThemeColor::DemoText, ThemeColor::WarningText,
+              ThemeColor::StatusText})
+            QVERIFY2(themeColor(text, dark).lightness() - card > 80,
+                     qPrintable(themeCss(text, dark)));
+        QVERIFY(themeColor(ThemeColor::ChartBackground, dark) !=
+                themeColor(ThemeColor::ChartBackground, light));
+        QCOMPARE(themeColor(ThemeColor::ChartLabelBackground, light).alpha(), 215);
+        QVERIFY(themeCss(ThemeColor::ChartLabelBackground, light).startsWith("rgba("));
     }
 };
 

@@ -1,5 +1,7 @@
 #include "charts/alertbacktestchart.h"
 #include "charts/chartpalette.h"
+#include "charts/chartstyle.h"
+#include "theme/theme.h"
 
 #include <QAreaSeries>
 #include <QChart>
@@ -26,7 +28,24 @@ struct AlertBacktestChart::Private
     int bands = 0;
     bool threshold = false;
     QString axisTitle;
+    // Drawn in the theme's threshold colour (owned by the chart).
+    QVector<QAreaSeries*> firingBands;
+    QVector<QLineSeries*> references;
+
+    /// The theme's colours on the chart, the firing bands and the reference lines.
+    void restyle();
 };
+
+void AlertBacktestChart::Private::restyle()
+{
+    styleChart(view);
+    QColor band = themeColor(ThemeColor::Threshold);
+    band.setAlpha(70);
+    for (QAreaSeries* area : std::as_const(firingBands))
+        area->setBrush(band);
+    for (QLineSeries* line : std::as_const(references))
+        styleThreshold(line);
+}
 
 AlertBacktestChart::AlertBacktestChart(QWidget* parent)
     : QWidget(parent), d(std::make_unique<Private>())
@@ -47,6 +66,7 @@ AlertBacktestChart::AlertBacktestChart(QWidget* parent)
     d->stack->addWidget(d->view);
     d->stack->addWidget(d->message);
     setMessage(tr("Pick a rule to see how often it would have fired."));
+    watchTheme(this, [this] { d->restyle(); });
 }
 
 AlertBacktestChart::~AlertBacktestChart() = default;
@@ -98,15 +118,12 @@ void AlertBacktestChart::setResult(const AlertBacktestResult& result, const QTim
     }
     d->lines = d->bands = 0;
     d->threshold = false;
+    d->firingBands.clear();
+    d->references.clear();
     if (result.series.isEmpty()) {
         setMessage(tr("No stored minutes of this metric in the range."));
         return;
     }
-    const QPalette pal = palette();
-    const QColor text = pal.color(QPalette::WindowText);
-    const QColor grid = pal.color(QPalette::Mid);
-    d->chart->legend()->setLabelColor(text);
-
     // The instances that fired longest first: those are the ones worth seeing.
     QHash<QString, qint64> firedFor;
     for (const AlertPeriod& p : result.firing)
@@ -133,13 +150,7 @@ void AlertBacktestChart::setResult(const AlertBacktestResult& result, const QTim
     d->axisTitle =
         result.unit.isEmpty() ? tr("Compared value") : tr("Compared value (%1)").arg(result.unit);
     d->chart->setTitle(title);
-    d->chart->setTitleBrush(text);
     y->setTitleText(d->axisTitle);
-    for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(x), static_cast<QAbstractAxis*>(y)}) {
-        axis->setLabelsColor(text);
-        axis->setTitleBrush(text);
-        axis->setGridLineColor(grid);
-    }
     d->chart->addAxis(x, Qt::AlignBottom);
     d->chart->addAxis(y, Qt::AlignLeft);
 
@@ -174,9 +185,7 @@ void AlertBacktestChart::setResult(const AlertBacktestResult& result, const QTim
     const double bandTop = y->max();
     const double bandBottom = y->min();
 
-    // Firing periods as bands from the bottom to the top of the plot.
-    QColor band = kThresholdColor;
-    band.setAlpha(70);
+    // Firing periods as bands from the bottom to the top of the plot (coloured by restyle()).
     bool bandNamed = false;
     for (const AlertPeriod& p : result.firing) {
         auto* upper = new QLineSeries;
@@ -188,7 +197,6 @@ void AlertBacktestChart::setResult(const AlertBacktestResult& result, const QTim
         auto* area = new QAreaSeries(upper, lower);
         upper->setParent(area); // the area does not own its edges; removing it deletes them
         lower->setParent(area);
-        area->setBrush(band);
         area->setPen(Qt::NoPen);
         area->setName(tr("would have fired"));
         d->chart->addSeries(area);
@@ -198,6 +206,7 @@ void AlertBacktestChart::setResult(const AlertBacktestResult& result, const QTim
         for (auto* m : markers)
             m->setVisible(!bandNamed);
         bandNamed = true;
+        d->firingBands.append(area);
         ++d->bands;
     }
 
@@ -205,7 +214,7 @@ void AlertBacktestChart::setResult(const AlertBacktestResult& result, const QTim
         auto* line = new QLineSeries;
         line->append(double(result.range.from) * 1000.0, value);
         line->append(double(result.range.to) * 1000.0, value);
-        QPen pen(kThresholdColor);
+        QPen pen; // coloured by restyle()
         pen.setStyle(style);
         pen.setWidthF(1.5);
         line->setPen(pen);
@@ -213,11 +222,13 @@ void AlertBacktestChart::setResult(const AlertBacktestResult& result, const QTim
         d->chart->addSeries(line);
         line->attachAxis(x);
         line->attachAxis(y);
+        d->references.append(line);
     };
     reference(result.threshold, Qt::DashLine, tr("threshold"));
     d->threshold = true;
     if (result.clearThreshold != result.threshold)
         reference(result.clearThreshold, Qt::DotLine, tr("resolves at"));
+    d->restyle();
     d->stack->setCurrentWidget(d->view);
 }
 

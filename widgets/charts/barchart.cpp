@@ -1,5 +1,7 @@
 #include "charts/barchart.h"
 #include "charts/chartpalette.h"
+#include "charts/chartstyle.h"
+#include "theme/theme.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -40,9 +42,36 @@ struct BarChart::Private
     QChart* chart = nullptr;
     QChartView* view = nullptr;
     QLabel* empty = nullptr;
+    QLineSeries* threshold = nullptr; // owned by the chart
     double axisMax = 0;
     bool isEmpty = true;
+
+    /// The title in rich text: the note after it (or below it) in the muted colour.
+    QString title() const;
+    /// The theme's colours on the chart, the title and the empty message (again on a switch).
+    void restyle();
 };
+
+QString BarChart::Private::title() const
+{
+    if (data.note.isEmpty())
+        return data.title;
+    const bool noteLines = data.note.contains(QLatin1Char('\n'));
+    return QStringLiteral("%1%2<span style='font-weight:normal; color:%3'>%4</span>")
+        .arg(data.title.toHtmlEscaped(), noteLines ? QStringLiteral("<br>") : QStringLiteral("  "),
+             themeCss(ThemeColor::MutedText),
+             data.note.toHtmlEscaped().replace(QLatin1Char('\n'), QLatin1String("<br>")));
+}
+
+void BarChart::Private::restyle()
+{
+    styleChart(view);
+    styleThreshold(threshold);
+    chart->setTitle(title());
+    const QString css = chartMessageCss(false);
+    if (empty->styleSheet() != css) // setData restyles too: no re-polish for nothing
+        empty->setStyleSheet(css);
+}
 
 BarChart::BarChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Private>())
 {
@@ -50,7 +79,6 @@ BarChart::BarChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Privat
     d->chart->setBackgroundVisible(false);
     d->chart->setMargins(QMargins(4, 4, 4, 4));
     d->chart->legend()->setAlignment(Qt::AlignBottom);
-    d->chart->legend()->setLabelColor(kChartTextColor);
     d->chart->legend()->setMarkerShape(QLegend::MarkerShapeRectangle);
     d->chart->setAnimationOptions(QChart::NoAnimation);
     d->view = new QChartView(d->chart, this);
@@ -59,13 +87,13 @@ BarChart::BarChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Privat
     d->empty = new QLabel(this);
     d->empty->setAlignment(Qt::AlignCenter);
     d->empty->setWordWrap(true);
-    d->empty->setStyleSheet(QStringLiteral("color: #606060; padding: 12px;"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(d->view, 1);
     layout->addWidget(d->empty, 1);
     d->view->hide();
     d->empty->setText(tr("No data"));
+    watchTheme(this, [this] { d->restyle(); });
 }
 
 BarChart::~BarChart() = default;
@@ -75,6 +103,7 @@ void BarChart::setData(const BarChartData& data)
     d->data = data;
     QChart* chart = d->chart;
     chart->removeAllSeries();
+    d->threshold = nullptr;
     for (QAbstractAxis* axis : chart->axes()) {
         chart->removeAxis(axis);
         delete axis;
@@ -84,16 +113,6 @@ void BarChart::setData(const BarChartData& data)
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.1);
     titleFont.setBold(true);
     chart->setTitleFont(titleFont);
-    chart->setTitleBrush(kChartTextColor);
-    const bool noteLines = data.note.contains(QLatin1Char('\n'));
-    chart->setTitle(data.note.isEmpty()
-                        ? data.title
-                        : QStringLiteral("%1%2<span style='font-weight:normal; color:#606060'>"
-                                         "%3</span>")
-                              .arg(data.title.toHtmlEscaped(),
-                                   noteLines ? QStringLiteral("<br>") : QStringLiteral("  "),
-                                   data.note.toHtmlEscaped().replace(QLatin1Char('\n'),
-                                                                     QLatin1String("<br>"))));
     QFont axisFont = font();
     axisFont.setPointSizeF(axisFont.pointSizeF() * 0.9);
     chart->legend()->setFont(axisFont);
@@ -112,6 +131,7 @@ void BarChart::setData(const BarChartData& data)
                                    (data.emptyMessage.isEmpty() ? tr("No data in this range.")
                                                                 : data.emptyMessage)
                                        .toHtmlEscaped()));
+        d->restyle();
         d->view->hide();
         d->empty->show();
         return;
@@ -144,7 +164,6 @@ void BarChart::setData(const BarChartData& data)
     auto* x = new QBarCategoryAxis;
     x->append(data.categories);
     x->setLabelsFont(axisFont);
-    x->setLabelsColor(kChartTextColor);
     x->setGridLineVisible(false);
     x->setTitleText(data.categoryAxisTitle);
     x->setTitleFont(axisFont);
@@ -160,11 +179,8 @@ void BarChart::setData(const BarChartData& data)
     y->setTickCount(6);
     y->setLabelFormat(d->axisMax >= 10 ? QStringLiteral("%.0f") : QStringLiteral("%.2f"));
     y->setLabelsFont(axisFont);
-    y->setLabelsColor(kChartTextColor);
-    y->setGridLineColor(kChartGridColor);
     y->setTitleText(data.valueAxisTitle);
     y->setTitleFont(axisFont);
-    y->setTitleBrush(kChartTextColor);
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(y);
 
@@ -174,7 +190,7 @@ void BarChart::setData(const BarChartData& data)
         line->setName(data.thresholdLabel);
         line->append(0, *data.threshold);
         line->append(1, *data.threshold);
-        QPen pen(kThresholdColor);
+        QPen pen(themeColor(ThemeColor::Threshold));
         pen.setStyle(Qt::DashLine);
         pen.setWidthF(1.5);
         line->setPen(pen);
@@ -185,8 +201,10 @@ void BarChart::setData(const BarChartData& data)
         chart->addAxis(hx, Qt::AlignTop);
         line->attachAxis(hx);
         line->attachAxis(y);
+        d->threshold = line;
     }
     chart->legend()->setVisible(data.sets.size() > 1 || data.threshold.has_value());
+    d->restyle(); // the new axes
     d->empty->hide();
     d->view->show();
 }

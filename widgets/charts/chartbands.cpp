@@ -1,10 +1,10 @@
 #include "charts/chartbands.h"
-#include "charts/chartpalette.h"
+#include "theme/theme.h"
 
-#include <QBrush>
 #include <QChart>
 #include <QGraphicsRectItem>
-#include <QPen>
+#include <QPainter>
+#include <QWidget>
 #include <algorithm>
 
 namespace isc {
@@ -13,6 +13,22 @@ namespace {
 // QtCharts stacks its items by z: background -1, plot area 0, shades 1, grid 2, axes 3,
 // series 4 and up. Between shades and grid the bands sit under every line.
 constexpr double kBandZ = 1.5;
+
+/// A band tinted with the theme's threshold colour, read when it is painted so a light/dark
+/// switch shows at the next repaint.
+class BandItem : public QGraphicsRectItem
+{
+public:
+    using QGraphicsRectItem::QGraphicsRectItem;
+
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget* widget) override
+    {
+        QColor fill = widget ? themeColor(ThemeColor::Threshold, widget->palette())
+                             : themeColor(ThemeColor::Threshold);
+        fill.setAlpha(38);
+        painter->fillRect(rect(), fill);
+    }
+};
 } // namespace
 
 ChartBands::ChartBands(QChart* chart) : m_chart(chart) {}
@@ -23,11 +39,8 @@ void ChartBands::setBands(const QVector<TimeRange>& bands, const QString& toolTi
     m_toolTip = toolTip;
     while (m_items.size() > m_bands.size())
         delete m_items.takeLast();
-    QColor fill = kThresholdColor;
-    fill.setAlpha(38);
     while (m_items.size() < m_bands.size()) {
-        auto* item = new QGraphicsRectItem(m_chart);
-        item->setBrush(fill);
+        auto* item = new BandItem(m_chart);
         item->setPen(Qt::NoPen);
         item->setZValue(kBandZ);
         item->setVisible(false);

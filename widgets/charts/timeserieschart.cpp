@@ -2,8 +2,10 @@
 
 #include "chartbands.h"
 #include "chartpalette.h"
+#include "chartstyle.h"
 #include "denselinesitem.h"
 #include "itemmodels/chartmodel.h"
+#include "theme/theme.h"
 
 #include <QDateTime>
 #include <QGraphicsLayout>
@@ -249,6 +251,7 @@ struct TimeSeriesChart::Private
     };
 
     void setupChart();
+    void restyle(); // the theme's colours on the chart, its title and overlay (again on a switch)
     void apply();
     Layout prepare(const ChartSnapshot& s); // also sets yMax
     void commit(Layout layout);
@@ -277,7 +280,6 @@ void TimeSeriesChart::Private::setupChart()
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.1);
     titleFont.setBold(true);
     chart->setTitleFont(titleFont);
-    chart->setTitleBrush(kChartTextColor);
 
     QFont axisFont = q->font();
     axisFont.setPointSizeF(axisFont.pointSizeF() * 0.9);
@@ -287,11 +289,7 @@ void TimeSeriesChart::Private::setupChart()
     for (QAbstractAxis* axis :
          {static_cast<QAbstractAxis*>(xAxis), static_cast<QAbstractAxis*>(yAxis)}) {
         axis->setLabelsFont(axisFont);
-        axis->setLabelsBrush(kChartTextColor);
         axis->setTitleFont(axisFont);
-        axis->setTitleBrush(kChartTextColor);
-        axis->setGridLineColor(kChartGridColor);
-        axis->setLinePenColor(QColor(0xB0B0B0));
     }
     chart->addAxis(xAxis, Qt::AlignBottom);
     chart->addAxis(yAxis, Qt::AlignLeft);
@@ -304,7 +302,6 @@ void TimeSeriesChart::Private::setupChart()
     QLegend* legend = chart->legend();
     legend->setAlignment(Qt::AlignBottom);
     legend->setFont(axisFont);
-    legend->setLabelColor(kChartTextColor);
     legend->setMarkerShape(QLegend::MarkerShapeRectangle);
 
     view = new ChartView(chart, q);
@@ -322,10 +319,22 @@ void TimeSeriesChart::Private::setupChart()
     overlay = new QLabel(view);
     overlay->setAlignment(Qt::AlignCenter);
     overlay->setWordWrap(true);
-    overlay->setStyleSheet(QStringLiteral("QLabel { color: #505050; background: rgba(255,255,255,"
-                                          "225); border: 1px solid #d0d0d0; border-radius: 4px; "
-                                          "padding: 8px 14px; }"));
     overlay->setAttribute(Qt::WA_TransparentForMouseEvents);
+}
+
+void TimeSeriesChart::Private::restyle()
+{
+    styleChart(view);
+    overlay->setStyleSheet(chartMessageCss(true));
+    styleThreshold(threshold, thresholdText, thresholdBack);
+    if (!model)
+        return;
+    const ChartSpec& spec = model->spec();
+    QString title = spec.title.toHtmlEscaped();
+    if (!spec.note.isEmpty())
+        title += QStringLiteral(" <span style='font-weight:normal; color:%1'>· %2</span>")
+                     .arg(themeCss(ThemeColor::MutedText), spec.note.toHtmlEscaped());
+    chart->setTitle(title);
 }
 
 void TimeSeriesChart::Private::apply()
@@ -637,7 +646,7 @@ void TimeSeriesChart::Private::updateAxes(TimeRange range)
     if (spec.threshold) {
         if (!threshold) {
             threshold = new QLineSeries;
-            QPen pen(kThresholdColor, 1.5);
+            QPen pen(themeColor(ThemeColor::Threshold), 1.5);
             pen.setStyle(Qt::DashLine);
             threshold->setPen(pen);
             threshold->setName(spec.thresholdLabel);
@@ -650,12 +659,11 @@ void TimeSeriesChart::Private::updateAxes(TimeRange range)
             QFont f = q->font();
             f.setPointSizeF(f.pointSizeF() * 0.9);
             thresholdText->setFont(f);
-            thresholdText->setBrush(kThresholdColor);
             thresholdText->setZValue(21);
             thresholdBack = new QGraphicsRectItem(chart);
-            thresholdBack->setBrush(QColor(255, 255, 255, 215));
             thresholdBack->setPen(Qt::NoPen);
             thresholdBack->setZValue(20);
+            styleThreshold(threshold, thresholdText, thresholdBack);
         }
         const double at = axisValue(*spec.threshold);
         threshold->replace(
@@ -787,8 +795,9 @@ QString TimeSeriesChart::Private::tooltipAt(QPointF chartPos) const
     const QPointF p = drawn[best].values[bestIndex];
     const QString when = QLocale().toString(QDateTime::fromMSecsSinceEpoch(qint64(p.x())),
                                             QStringLiteral("ddd d MMM, HH:mm"));
-    return QStringLiteral("<b>%1</b><br>%2<br><span style='color:#606060'>%3</span>")
-        .arg(drawn[best].name.toHtmlEscaped(), formatQuantity(p.y(), model->spec().unit), when);
+    return QStringLiteral("<b>%1</b><br>%2<br><span style='color:%3'>%4</span>")
+        .arg(drawn[best].name.toHtmlEscaped(), formatQuantity(p.y(), model->spec().unit),
+             themeCss(ThemeColor::MutedText), when);
 }
 
 TimeSeriesChart::TimeSeriesChart(ChartModel* model, QWidget* parent)
@@ -800,14 +809,10 @@ TimeSeriesChart::TimeSeriesChart(ChartModel* model, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(d->view);
+    watchTheme(this, [this] { d->restyle(); });
 
     if (model) {
         const ChartSpec& spec = model->spec();
-        QString title = spec.title.toHtmlEscaped();
-        if (!spec.note.isEmpty())
-            title += QStringLiteral(" <span style='font-weight:normal; color:#707070'>· %1</span>")
-                         .arg(spec.note.toHtmlEscaped());
-        d->chart->setTitle(title);
         setAccessibleName(spec.title);
         // Line charts antialias only their data (DenseLinesItem does): the grid and axis lines
         // stay crisp, and antialiasing them cost more than drawing the data.

@@ -1,6 +1,7 @@
 #include "dialogs/connectiondialog.h"
 
 #include "itemmodels/connectionsmodel.h"
+#include "theme/theme.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -231,7 +232,9 @@ ConnectionDialog::ConnectionDialog(const Connection& c, const QStringList& exist
     d->form->addRow(tr("&Backfill:"), d->backfill);
     layout->addLayout(d->form);
     d->error->setWordWrap(true);
-    d->error->setStyleSheet(QStringLiteral("color: #b42318;"));
+    watchTheme(d->error, [error = d->error] {
+        error->setStyleSheet(QStringLiteral("color: %1;").arg(themeCss(ThemeColor::ErrorText)));
+    });
     d->error->hide();
     layout->addWidget(d->error);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);

@@ -4,6 +4,7 @@
 #include "itemmodels/costpricemodel.h"
 #include "kit/costtabledelegate.h"
 #include "pages/costpage.h"
+#include "theme/theme.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -55,7 +56,9 @@ PriceEditorDialog::PriceEditorDialog(PriceCatalog base, const QJsonArray& overri
 
     m_message = new QLabel(this);
     m_message->setWordWrap(true);
-    m_message->setStyleSheet(QStringLiteral("color: #B03A2E;"));
+    watchTheme(m_message, [message = m_message] {
+        message->setStyleSheet(QStringLiteral("color: %1;").arg(themeCss(ThemeColor::ErrorText)));
+    });
     layout->addWidget(m_message);
 
     auto* row = new QHBoxLayout;

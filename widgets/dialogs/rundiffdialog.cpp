@@ -1,6 +1,7 @@
 #include "rundiffdialog.h"
 
 #include "playground/textdiff.h"
+#include "theme/theme.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -21,11 +22,18 @@ RunDiffDialog::RunDiffDialog(QString beforeTitle, QString before, QString afterT
     resize(820, 560);
     m_mode->addItem(tr("Words"));
     m_mode->addItem(tr("Lines"));
-    auto* legend = new QLabel(
-        tr("<span style='background:#fee2e2;text-decoration:line-through'>only in %1</span> "
-           "&nbsp; <span style='background:#dcfce7'>only in %2</span>")
-            .arg(m_beforeTitle.toHtmlEscaped(), m_afterTitle.toHtmlEscaped()));
+    auto* legend = new QLabel;
     legend->setTextFormat(Qt::RichText);
+    watchTheme(legend, [legend, older = m_beforeTitle.toHtmlEscaped(),
+                        newer = m_afterTitle.toHtmlEscaped()] {
+        legend->setText(tr("<span style='background:%3; color:%4; text-decoration:line-through'>"
+                           "only in %1</span> &nbsp; <span style='background:%5; color:%6'>only "
+                           "in %2</span>")
+                            .arg(older, newer, themeCss(ThemeColor::RemovedBackground),
+                                 themeCss(ThemeColor::RemovedText),
+                                 themeCss(ThemeColor::AddedBackground),
+                                 themeCss(ThemeColor::AddedText)));
+    });
     auto* top = new QHBoxLayout;
     top->addWidget(legend, 1);
     top->addWidget(new QLabel(tr("Compare by")));
@@ -37,13 +45,17 @@ RunDiffDialog::RunDiffDialog(QString beforeTitle, QString before, QString afterT
     layout->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_mode, &QComboBox::currentIndexChanged, this, &RunDiffDialog::render);
-    render();
+    watchTheme(this, [this] { render(); }); // the diff's colours follow a light/dark switch
 }
 
 void RunDiffDialog::render()
 {
     const QVector<DiffPiece> pieces =
         m_mode->currentIndex() == 0 ? diffWords(m_before, m_after) : diffLines(m_before, m_after);
+    const QString removedBackground = themeCss(ThemeColor::RemovedBackground);
+    const QString removedText = themeCss(ThemeColor::RemovedText);
+    const QString addedBackground = themeCss(ThemeColor::AddedBackground);
+    const QString addedText = themeCss(ThemeColor::AddedText);
     QString html = QStringLiteral("<div style='white-space:pre-wrap; font-family:monospace'>");
     for (const DiffPiece& p : pieces) {
         const QString text = p.text.toHtmlEscaped();
@@ -52,13 +64,13 @@ void RunDiffDialog::render()
             html += text;
             break;
         case DiffPiece::Kind::Removed:
-            html += QStringLiteral("<span style='background:#fee2e2; color:#991b1b; "
+            html += QStringLiteral("<span style='background:%2; color:%3; "
                                    "text-decoration:line-through'>%1</span>")
-                        .arg(text);
+                        .arg(text, removedBackground, removedText);
             break;
         case DiffPiece::Kind::Added:
-            html += QStringLiteral("<span style='background:#dcfce7; color:#166534'>%1</span>")
-                        .arg(text);
+            html += QStringLiteral("<span style='background:%2; color:%3'>%1</span>")
+                        .arg(text, addedBackground, addedText);
             break;
         }
     }

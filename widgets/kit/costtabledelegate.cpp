@@ -1,7 +1,7 @@
 #include "costtabledelegate.h"
 
 #include "itemmodels/costtablemodel.h"
-#include "theme.h"
+#include "theme/theme.h"
 
 namespace isc {
 

@@ -1,6 +1,7 @@
 #include "kpitile.h"
 
 #include "itemmodels/kpimodel.h"
+#include "theme/theme.h"
 
 #include <QLabel>
 #include <QModelIndex>
@@ -37,7 +38,7 @@ KpiTile::KpiTile(QWidget* parent) : QFrame(parent)
     layout->addWidget(m_title);
     layout->addWidget(m_value);
     layout->addWidget(m_trend);
-    updateStyle();
+    watchTheme(this, [this] { updateStyle(); });
 }
 
 void KpiTile::setTitle(const QString& title)
@@ -132,20 +133,25 @@ QSize KpiTile::sizeHint() const
 
 void KpiTile::updateStyle()
 {
-    const char* accent = "#4E79A7";
+    // The application's palette: this tile's own is overridden by its style sheet.
+    ThemeColor accent = ThemeColor::TileInfo;
     if (m_status == Status::Warning)
-        accent = "#E8A33D";
+        accent = ThemeColor::TileWarning;
     else if (m_status == Status::Critical)
-        accent = "#C62828";
+        accent = ThemeColor::TileCritical;
     else if (m_status == Status::NoData)
-        accent = "#C8C8C8";
-    const char* trend = m_sentiment > 0 ? "#2E7D32" : m_sentiment < 0 ? "#C62828" : "#606060";
-    setStyleSheet(QStringLiteral("#KpiTile { background: white; border: 1px solid #dcdfe3; "
-                                 "border-left: 4px solid %1; border-radius: 4px; }"
-                                 "#KpiTitle { color: #505050; }"
-                                 "#KpiValue { color: #202020; }"
-                                 "#KpiTrend { color: %2; }")
-                      .arg(QLatin1String(accent), QLatin1String(trend)));
+        accent = ThemeColor::TileIdle;
+    const ThemeColor trend = m_sentiment > 0   ? ThemeColor::Good
+                             : m_sentiment < 0 ? ThemeColor::ErrorText
+                                               : ThemeColor::MutedText;
+    setStyleSheet(QStringLiteral("#KpiTile { background: %1; border: 1px solid %2; "
+                                 "border-left: 4px solid %3; border-radius: 4px; }"
+                                 "#KpiTitle { color: %4; }"
+                                 "#KpiValue { color: %5; }"
+                                 "#KpiTrend { color: %6; }")
+                      .arg(themeCss(ThemeColor::CardBackground), themeCss(ThemeColor::CardBorder),
+                           themeCss(accent), themeCss(ThemeColor::MutedText),
+                           themeCss(ThemeColor::HeadingText), themeCss(trend)));
 }
 
 void KpiTile::updateAccessibility()

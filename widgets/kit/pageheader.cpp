@@ -1,6 +1,6 @@
 #include "pageheader.h"
 
-#include "theme.h"
+#include "theme/theme.h"
 #include "timerangepicker.h"
 
 #include <QComboBox>
@@ -29,7 +29,9 @@ PageHeader::PageHeader(const QString& title, QWidget* parent) : QWidget(parent)
 QLabel* PageHeader::addSubtitle()
 {
     auto* l = new QLabel(this);
-    l->setStyleSheet(QStringLiteral("color: %1;").arg(themeCss(ThemeColor::MutedText, palette())));
+    watchTheme(l, [l] {
+        l->setStyleSheet(QStringLiteral("color: %1;").arg(themeCss(ThemeColor::MutedText)));
+    });
     m_titleBox->addWidget(l);
     return l;
 }

@@ -5,6 +5,7 @@
 #include "alerts/alerttemplates.h"
 #include "charts/alertbacktestchart.h"
 #include "core/workspace.h"
+#include "theme/theme.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -156,9 +157,12 @@ AlertsPage::AlertsPage(AlertService* alerts, const Workspace& workspace, QWidget
     leftLayout->addWidget(m_rules, 1);
     m_configErrors->setWordWrap(true);
     m_configErrors->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_configErrors->setForegroundRole(QPalette::BrightText);
-    m_configErrors->setAutoFillBackground(true);
-    m_configErrors->setBackgroundRole(QPalette::Highlight);
+    watchTheme(m_configErrors, [label = m_configErrors] {
+        label->setStyleSheet(QStringLiteral("background: %1; border: 1px solid %2; color: %3;")
+                                 .arg(themeCss(ThemeColor::BannerBackground),
+                                      themeCss(ThemeColor::BannerBorder),
+                                      themeCss(ThemeColor::BannerText)));
+    });
     m_configErrors->setContentsMargins(8, 6, 8, 6);
     leftLayout->addWidget(m_configErrors);
     auto* newRule = new QPushButton(tr("&New Rule"));

@@ -8,10 +8,10 @@
 #include "kit/card.h"
 #include "kit/fittableview.h"
 #include "kit/pageheader.h"
-#include "kit/theme.h"
 #include "reports/capacityreport.h"
 #include "store/samplestore.h"
 #include "store/storejobs.h"
+#include "theme/theme.h"
 #include "timerangepicker.h"
 
 #include <QComboBox>

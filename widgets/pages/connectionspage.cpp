@@ -6,6 +6,7 @@
 #include "sources/collector.h"
 #include "sources/connectiontester.h"
 #include "sources/credentialprovider.h"
+#include "theme/theme.h"
 
 #include <QAction>
 #include <QFileDialog>
@@ -19,6 +20,19 @@
 #include <QVBoxLayout>
 
 namespace isc {
+
+namespace {
+
+/// Colours the test result line by its "tone" property (a ThemeColor; muted when unset).
+void styleResult(QLabel* result)
+{
+    const QVariant tone = result->property("tone");
+    result->setStyleSheet(
+        QStringLiteral("color: %1; padding: 6px;")
+            .arg(themeCss(tone.isValid() ? ThemeColor(tone.toInt()) : ThemeColor::MutedText)));
+}
+
+} // namespace
 
 struct ConnectionsPage::Private
 {
@@ -64,8 +78,12 @@ struct ConnectionsPage::Private
     void showResult(bool ok, const QString& text)
     {
         result->setText(text);
-        result->setStyleSheet(ok ? QStringLiteral("color: #05603a; padding: 6px;")
-                                 : QStringLiteral("color: #b42318; padding: 6px;"));
+        setTone(ok ? ThemeColor::Good : ThemeColor::ErrorText);
+    }
+    void setTone(ThemeColor tone)
+    {
+        result->setProperty("tone", int(tone));
+        styleResult(result);
     }
     void storeKeys(const ConnectionDialog& dlg, const Connection& c);
     void openDialog(int row);
@@ -165,7 +183,9 @@ ConnectionsPage::ConnectionsPage(Workspace workspace, QString workspacePath, QWi
     auto* hint = new QLabel(tr("Every provider this workspace polls. Keys live in the OS "
                                "keychain or in environment variables, never in the workspace "
                                "file."));
-    hint->setStyleSheet(QStringLiteral("color: #475467;"));
+    watchTheme(hint, [hint] {
+        hint->setStyleSheet(QStringLiteral("color: %1;").arg(themeCss(ThemeColor::MutedText)));
+    });
     hint->setWordWrap(true);
 
     d->table->setModel(d->model);
@@ -195,7 +215,9 @@ ConnectionsPage::ConnectionsPage(Workspace workspace, QString workspacePath, QWi
     d->test->setToolTip(tr("Send one read-only request with the connection's key (Ctrl+T)"));
     d->dirtyNote->setText(
         tr("Unsaved changes: polling uses the saved connections until you save."));
-    d->dirtyNote->setStyleSheet(QStringLiteral("color: #b54708;"));
+    watchTheme(d->dirtyNote, [note = d->dirtyNote] {
+        note->setStyleSheet(QStringLiteral("color: %1;").arg(themeCss(ThemeColor::Caution)));
+    });
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(add);
@@ -211,7 +233,7 @@ ConnectionsPage::ConnectionsPage(Workspace workspace, QString workspacePath, QWi
     d->result->setTextInteractionFlags(Qt::TextSelectableByMouse);
     d->result->setText(tr("Select a connection and press Test Connection to check its endpoint "
                           "and key."));
-    d->result->setStyleSheet(QStringLiteral("color: #475467; padding: 6px;"));
+    watchTheme(d->result, [result = d->result] { styleResult(result); });
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 12, 16, 12);
@@ -299,7 +321,7 @@ void ConnectionsPage::testConnection(int row)
         return;
     const Connection c = d->model->connections().at(row);
     d->showResult(true, tr("Testing %1…").arg(c.displayName));
-    d->result->setStyleSheet(QStringLiteral("color: #475467; padding: 6px;"));
+    d->setTone(ThemeColor::MutedText);
     d->test->setEnabled(false);
     QPointer<ConnectionsPage> self(this);
     d->tester->test(c, d->lookup(c), [self, c](const ConnectionTestResult& r) {

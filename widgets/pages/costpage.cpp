@@ -9,11 +9,11 @@
 #include "kit/costtabledelegate.h"
 #include "kit/kpitile.h"
 #include "kit/pageheader.h"
-#include "kit/theme.h"
 #include "reports/costpagereport.h"
 #include "store/samplestore.h"
 #include "store/storebackend.h"
 #include "store/storejobs.h"
+#include "theme/theme.h"
 #include "timerangepicker.h"
 
 #include <QComboBox>
@@ -187,8 +187,7 @@ void CostPage::Private::show(const CostPageReport& report)
     QString text = report.notes;
     if (!report.notesWarning.isEmpty())
         text += QStringLiteral("<br><span style='color:%1'>%2</span>")
-                    .arg(themeCss(ThemeColor::Bad, notes->palette()),
-                         report.notesWarning.toHtmlEscaped());
+                    .arg(themeCss(ThemeColor::Bad), report.notesWarning.toHtmlEscaped());
     notes->setText(text);
     reported->setText(report.reported);
 }
@@ -223,8 +222,9 @@ CostPage::CostPage(SampleStore* store, Workspace workspace, QWidget* parent)
 
     d->warning = new QLabel(this);
     d->warning->setWordWrap(true);
-    d->warning->setStyleSheet(
-        QStringLiteral("color: %1;").arg(themeCss(ThemeColor::Bad, palette())));
+    watchTheme(d->warning, [warning = d->warning] {
+        warning->setStyleSheet(QStringLiteral("color: %1;").arg(themeCss(ThemeColor::Bad)));
+    });
     d->warning->hide();
     layout->addWidget(d->warning);
 

@@ -1,11 +1,13 @@
 #include "overviewpage.h"
 
+#include "charts/chartpalette.h"
 #include "charts/timeserieschart.h"
 #include "itemmodels/chartmodel.h"
 #include "itemmodels/deploymentfiltermodel.h"
 #include "itemmodels/kpimodel.h"
 #include "kit/kpitile.h"
 #include "store/samplestore.h"
+#include "theme/theme.h"
 #include "timerangepicker.h"
 
 #include <QComboBox>
@@ -198,10 +200,7 @@ OverviewPage::OverviewPage(SampleStore* store, QWidget* parent)
     d->store = store;
     setObjectName(QStringLiteral("OverviewPage"));
     setAccessibleName(tr("Overview"));
-    setAutoFillBackground(true);
-    QPalette pal = palette();
-    pal.setColor(QPalette::Window, QColor(0xF3F4F6));
-    setPalette(pal);
+    setPageBackground(this);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 12, 16, 16);
@@ -219,7 +218,9 @@ OverviewPage::OverviewPage(SampleStore* store, QWidget* parent)
     title->setFont(titleFont);
     title->setAccessibleName(tr("Overview"));
     d->rangeLabel = new QLabel(this);
-    d->rangeLabel->setStyleSheet(QStringLiteral("color: #606060;"));
+    watchTheme(d->rangeLabel, [label = d->rangeLabel] {
+        label->setStyleSheet(QStringLiteral("color: %1;").arg(themeCss(ThemeColor::MutedText)));
+    });
     titleBox->addWidget(title);
     titleBox->addWidget(d->rangeLabel);
     header->addLayout(titleBox);
@@ -266,8 +267,12 @@ OverviewPage::OverviewPage(SampleStore* store, QWidget* parent)
         auto* model = new ChartModel(store, spec, this);
         auto* card = new QFrame(this);
         card->setObjectName(QStringLiteral("ChartCard"));
-        card->setStyleSheet(QStringLiteral("#ChartCard { background: white; border: 1px solid "
-                                           "#dcdfe3; border-radius: 4px; }"));
+        watchTheme(card, [card] {
+            card->setStyleSheet(
+                QStringLiteral("#ChartCard { background: %1; border: 1px solid "
+                               "%2; border-radius: 4px; }")
+                    .arg(themeCss(ThemeColor::CardBackground), themeCss(ThemeColor::CardBorder)));
+        });
         auto* cardLayout = new QVBoxLayout(card);
         cardLayout->setContentsMargins(4, 4, 4, 4);
         auto* chart = new TimeSeriesChart(model, card);
@@ -281,11 +286,12 @@ OverviewPage::OverviewPage(SampleStore* store, QWidget* parent)
     // Ten or more deployments and models: a bottom row would cut every name to "gpt-...".
     d->charts[0]->setLegendAlignment(Qt::AlignRight);
     TimeSeriesChart* requests = d->charts[1];
-    requests->setColorHint(QStringLiteral("2xx"), QColor(0x59A14F));
-    requests->setColorHint(QStringLiteral("429"), QColor(0xF28E2B));
-    requests->setColorHint(QStringLiteral("4xx"), QColor(0xB07AA1));
-    requests->setColorHint(QStringLiteral("5xx"), QColor(0xE15759));
-    requests->setColorHint(tr("Spillover"), QColor(0x76B7B2));
+    // Series hues, not theme colours: the same on light and dark.
+    requests->setColorHint(QStringLiteral("2xx"), kSeriesPalette[2]); // green
+    requests->setColorHint(QStringLiteral("429"), kSeriesPalette[1]); // orange
+    requests->setColorHint(QStringLiteral("4xx"), kSeriesPalette[6]); // purple
+    requests->setColorHint(QStringLiteral("5xx"), kSeriesPalette[3]); // red
+    requests->setColorHint(tr("Spillover"), kSeriesPalette[4]);       // teal
     grid->setRowStretch(0, 1);
     grid->setRowStretch(1, 1);
     grid->setColumnStretch(0, 1);

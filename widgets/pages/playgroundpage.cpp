@@ -4,7 +4,6 @@
 #include "cost/costengine.h"
 #include "cost/pricecatalog.h"
 #include "cost/workspacepricing.h"
-#include "kit/theme.h"
 #include "net/httpclient.h"
 #include "playground/runrecord.h"
 #include "playgroundcomposer.h"
@@ -17,6 +16,7 @@
 #include "store/samplestore.h"
 #include "store/storebackend.h"
 #include "store/storejobs.h"
+#include "theme/theme.h"
 
 #include <algorithm>
 
@@ -49,6 +49,15 @@ TargetKey inferenceKey(const Connection& c)
     if (c.credential.kind == SecretRef::Kind::Demo)
         return {[](QString*) { return demoCredential(); }, {}};
     return {};
+}
+
+/// The status line's colour: an error's when its "problem" property is set (see setStatus).
+void styleStatus(QLabel* status)
+{
+    const bool problem = status->property("problem").toBool();
+    status->setStyleSheet(
+        QStringLiteral("color:%1;")
+            .arg(themeCss(problem ? ThemeColor::ErrorText : ThemeColor::StatusText)));
 }
 
 } // namespace
@@ -121,10 +130,8 @@ const PlaygroundTarget* PlaygroundPage::Private::targetOfRun(const StoredRun& ru
 void PlaygroundPage::Private::setStatus(const QString& words, bool problem)
 {
     status->setText(words);
-    status->setStyleSheet(
-        QStringLiteral("color:%1;")
-            .arg(themeCss(problem ? ThemeColor::ErrorText : ThemeColor::StatusText,
-                          status->palette())));
+    status->setProperty("problem", problem);
+    styleStatus(status);
 }
 
 void PlaygroundPage::Private::buildInputs(QWidget* host)
@@ -135,19 +142,20 @@ void PlaygroundPage::Private::buildInputs(QWidget* host)
     keepText->setChecked(true);
     runButton->setText(tr("Run  (Ctrl+Enter)"));
     runButton->setDefault(true);
-    const QPalette& p = runButton->palette();
-    runButton->setStyleSheet(QStringLiteral("QPushButton { background:%1; color:%2; "
-                                            "padding:5px 14px; border-radius:4px; }"
-                                            "QPushButton:disabled { background:%3; }")
-                                 .arg(themeCss(ThemeColor::Accent, p),
-                                      themeCss(ThemeColor::OnAccent, p),
-                                      themeCss(ThemeColor::AccentDisabled, p)));
+    watchTheme(runButton, [b = runButton] {
+        b->setStyleSheet(QStringLiteral("QPushButton { background:%1; color:%2; "
+                                        "padding:5px 14px; border-radius:4px; }"
+                                        "QPushButton:disabled { background:%3; }")
+                             .arg(themeCss(ThemeColor::Accent), themeCss(ThemeColor::OnAccent),
+                                  themeCss(ThemeColor::AccentDisabled)));
+    });
     cancelButton->setText(tr("Cancel all"));
     cancelButton->setEnabled(false);
     addPane->setText(tr("+ Target"));
     addPane->setToolTip(tr("Compare up to %1 targets side by side").arg(kMaxPanes));
     status->setWordWrap(true);
     status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    watchTheme(status, [s = status] { styleStatus(s); });
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(runButton);

@@ -9,6 +9,7 @@
 #include "store/samplestore.h"
 #include "store/storebackend.h"
 #include "store/storejobs.h"
+#include "theme/theme.h"
 #include "timerangepicker.h"
 
 #include <QDateTime>
@@ -43,8 +44,12 @@ QFrame* card(QWidget* content, QWidget* parent)
 {
     auto* frame = new QFrame(parent);
     frame->setObjectName(QStringLiteral("ReplayCard"));
-    frame->setStyleSheet(QStringLiteral("#ReplayCard { background: white; border: 1px solid "
-                                        "#dcdfe3; border-radius: 4px; }"));
+    watchTheme(frame, [frame] {
+        frame->setStyleSheet(
+            QStringLiteral("#ReplayCard { background: %1; border: 1px solid "
+                           "%2; border-radius: 4px; }")
+                .arg(themeCss(ThemeColor::CardBackground), themeCss(ThemeColor::CardBorder)));
+    });
     auto* l = new QVBoxLayout(frame);
     l->setContentsMargins(6, 6, 6, 6);
     l->addWidget(content);
@@ -61,13 +66,14 @@ public:
         QStyledItemDelegate::initStyleOption(option, index);
         if (index.data(ReplayComparisonModel::SectionRole).toBool()) {
             option->font.setBold(true);
-            option->backgroundBrush = QColor(0xF3F4F6);
+            option->backgroundBrush = themeColor(ThemeColor::PageBackground, option->palette);
         }
         if (index.column() == ReplayComparisonModel::Change) {
             const int s = index.data(ReplayComparisonModel::SentimentRole).toInt();
             if (s != 0)
-                option->palette.setColor(QPalette::Text,
-                                         s > 0 ? QColor(0x067647) : QColor(0xB42318));
+                option->palette.setColor(
+                    QPalette::Text,
+                    themeColor(s > 0 ? ThemeColor::Good : ThemeColor::Bad, option->palette));
         }
     }
 };
@@ -263,10 +269,7 @@ ReplayPage::ReplayPage(SampleStore* store, Workspace workspace, QString workspac
     d->sizing = std::move(sizing);
     setObjectName(QStringLiteral("ReplayPage"));
     setAccessibleName(tr("What-if replay"));
-    setAutoFillBackground(true);
-    QPalette pal = palette();
-    pal.setColor(QPalette::Window, QColor(0xF3F4F6));
-    setPalette(pal);
+    setPageBackground(this);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(16, 12, 16, 16);
@@ -280,7 +283,9 @@ ReplayPage::ReplayPage(SampleStore* store, Workspace workspace, QString workspac
     titleFont.setBold(true);
     title->setFont(titleFont);
     d->rangeLabel = new QLabel(this);
-    d->rangeLabel->setStyleSheet(QStringLiteral("color: #606060;"));
+    watchTheme(d->rangeLabel, [label = d->rangeLabel] {
+        label->setStyleSheet(QStringLiteral("color: %1;").arg(themeCss(ThemeColor::MutedText)));
+    });
     titleBox->addWidget(title);
     titleBox->addWidget(d->rangeLabel);
     header->addLayout(titleBox);
@@ -339,7 +344,9 @@ ReplayPage::ReplayPage(SampleStore* store, Workspace workspace, QString workspac
     rightLayout->addWidget(table, 3);
     d->note = new QLabel(right);
     d->note->setWordWrap(true);
-    d->note->setStyleSheet(QStringLiteral("color: #606060;"));
+    watchTheme(d->note, [note = d->note] {
+        note->setStyleSheet(QStringLiteral("color: %1;").arg(themeCss(ThemeColor::MutedText)));
+    });
     rightLayout->addWidget(d->note);
     split->addWidget(d->policy);
     split->addWidget(right);

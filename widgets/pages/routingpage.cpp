@@ -6,12 +6,12 @@
 #include "kit/card.h"
 #include "kit/kpitile.h"
 #include "kit/pageheader.h"
-#include "kit/theme.h"
 #include "reports/routingreport.h"
 #include "routeflowdiagram.h"
 #include "routestackchart.h"
 #include "store/samplestore.h"
 #include "store/storejobs.h"
+#include "theme/theme.h"
 #include "timerangepicker.h"
 
 #include <QButtonGroup>
@@ -46,6 +46,7 @@ QToolButton* toggle(const QString& text, QWidget* parent)
     b->setText(text);
     b->setCheckable(true);
     b->setAutoRaise(false);
+    markCheckedButtons(b);
     return b;
 }
 
@@ -133,8 +134,7 @@ struct RoutingPage::Private
         QString note = report.baselineNote;
         if (!report.pricesNote.isEmpty())
             note += QStringLiteral(" <span style='color:%1'>%2</span>")
-                        .arg(themeCss(ThemeColor::MutedText, baseline->palette()),
-                             report.pricesNote.toHtmlEscaped());
+                        .arg(themeCss(ThemeColor::MutedText), report.pricesNote.toHtmlEscaped());
         baseline->setText(note);
     }
 };
@@ -160,8 +160,9 @@ RoutingPage::RoutingPage(SampleStore* store, QVector<Connection> connections, Re
     auto* header = new PageHeader(tr("Routing"), content);
     d->rangeLabel = header->addSubtitle();
     d->status = new QLabel(header);
-    d->status->setStyleSheet(
-        QStringLiteral("color: %1;").arg(themeCss(ThemeColor::MutedText, palette())));
+    watchTheme(d->status, [status = d->status] {
+        status->setStyleSheet(QStringLiteral("color: %1;").arg(themeCss(ThemeColor::MutedText)));
+    });
     header->addControl(d->status);
     d->requestsButton = toggle(tr("Requests"), header);
     d->tokensButton = toggle(tr("Tokens"), header);
