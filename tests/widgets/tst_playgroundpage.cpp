@@ -61,8 +61,12 @@ private slots:
     }
     void cleanup() { m_store.reset(); }
 
+    // The demo run (what --screenshot --page playground renders): four targets of four kinds,
+    // shown in the panes and the history list but never stored, and the user's remembered
+    // prompt and targets left as they were.
     void demoRunStreamsIntoFourPanes()
     {
+        QSettings().setValue(QStringLiteral("playground/targets"), QStringList{"mine"});
         PlaygroundPage page(m_store.get(), workspace());
         page.setRequestHeaders({{"x-inferscope-speed", "fast"}});
         QSignalSpy loaded(&page, &PlaygroundPage::loaded);
@@ -83,9 +87,14 @@ private slots:
         dialects.sort();
         QCOMPARE(dialects, (QStringList{"anthropic", "azure", "openai", "openai"}));
         QCOMPARE(page.pendingRequests(), 0);
-        // Every run landed in the history, which the list shows.
+        // Every run is in the history list, and none in the database.
         QCOMPARE(page.historyRuns().size(), 4);
         QCOMPARE(page.historyView()->topLevelItemCount(), 4);
+        QVERIFY2(page.statusText().contains(QLatin1String("not stored")),
+                 qPrintable(page.statusText()));
+        QCOMPARE(m_store->listRuns().result().size(), 0);
+        QCOMPARE(QSettings().value(QStringLiteral("playground/targets")).toStringList(),
+                 QStringList{"mine"});
         // The OpenAI demo model is in the price catalog; the local server has no price.
         for (PlaygroundPane* pane : page.panes()) {
             if (pane->lastTarget().provider == QLatin1String("openai"))

@@ -99,6 +99,10 @@ struct PlaygroundPage::Private
     // The screenshot protocol (refresh() -> loaded()).
     bool demoRunDone = false;
     bool loadPending = false;
+    /// The demo run of a rendering: its runs are shown, never stored, and the user's
+    /// remembered prompt and targets stay as they were.
+    bool rendering = false;
+    QVector<StoredRun> renderedRuns;
 
     void buildInputs(QWidget* host);
     void connectHistory();
@@ -110,6 +114,7 @@ struct PlaygroundPage::Private
     void paneFinished(PlaygroundPane* pane, const RunResult& result);
     void maybeFinished();
     void saveSettings() const;
+    void finishedPane(); ///< the buttons once no pane runs
     void restoreSettings();
     void setStatus(const QString& words, bool problem = false);
     const PlaygroundTarget* targetOfRun(const StoredRun& run) const;
@@ -288,6 +293,12 @@ void PlaygroundPage::Private::paneFinished(PlaygroundPane* pane, const RunResult
     const PlaygroundTarget& t = pane->lastTarget();
     const StoredRun run = makeStoredRun(t.chat, t.connection, pane->lastRequest(), result,
                                         !keepText->isChecked(), startedAtMs);
+    if (rendering) {
+        renderedRuns.prepend(run); // newest first, as the history lists them
+        finishedPane();
+        maybeFinished();
+        return;
+    }
     ++saving;
     whenReady(q, store->saveRun(run), [this](const RunSaveReport& report) {
         --saving;
@@ -295,6 +306,11 @@ void PlaygroundPage::Private::paneFinished(PlaygroundPane* pane, const RunResult
             setStatus(tr("The run was not stored: %1").arg(report.error), true);
         maybeFinished();
     });
+    finishedPane();
+}
+
+void PlaygroundPage::Private::finishedPane()
+{
     if (running == 0) {
         runButton->setEnabled(true);
         cancelButton->setEnabled(false);
@@ -305,6 +321,16 @@ void PlaygroundPage::Private::maybeFinished()
 {
     if (running > 0 || saving > 0)
         return;
+    if (rendering) {
+        setStatus(tr("Finished; a rendering: these runs are shown, not stored."));
+        history->setRuns(renderedRuns);
+        emit q->runsFinished();
+        if (loadPending) {
+            loadPending = false;
+            emit q->loaded();
+        }
+        return;
+    }
     setStatus(tr("Finished; the runs are in the history below."));
     QObject::connect(
         q, &PlaygroundPage::historyReloaded, q,
@@ -388,6 +414,7 @@ void PlaygroundPage::Private::copyCurl()
 void PlaygroundPage::Private::startDemoRun()
 {
     demoRunDone = true;
+    rendering = true;
     const QStringList ids = PlaygroundReport::demoTargets(targets, inventory, kMaxPanes);
     if (ids.isEmpty()) {
         loadPending = false;
@@ -553,7 +580,8 @@ bool PlaygroundPage::runAll()
         return true;
     }
     const ChatRequest& request = *built;
-    d->saveSettings();
+    if (!d->rendering)
+        d->saveSettings();
     d->startedAtMs = QDateTime::currentMSecsSinceEpoch();
     const int minuteOfDay = int((d->startedAtMs / 60000) % 1440);
     int started = 0;
