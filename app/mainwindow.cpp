@@ -19,6 +19,7 @@
 #include "sourcestatusbar.h"
 #include "store/samplestore.h"
 #include "theme/theme.h"
+#include "timerangelink.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -85,6 +86,9 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
 
     m_overview = new OverviewPage(session->store());
     addPage(QStringLiteral("overview"), tr("Overview"), m_overview);
+    // One range for the window: the Overview's (restored with it) is the first.
+    m_range = new TimeRangeLink(this);
+    m_range->add(m_overview->rangePicker());
     // The other pages are built when first opened: each starts its own queries, and at start-up
     // the store's thread belongs to the page on screen.
     addLazyPage(QStringLiteral("capacity"), tr("Capacity"), [this] {
@@ -210,6 +214,7 @@ void MainWindow::addLazyPage(const QString& id, const QString& title,
     addPage(id, title, new LazyPage([this, factory = std::move(factory)] {
                 QWidget* page = factory();
                 applyAlertBands(page);                             // built late: the bands so far
+                m_range->add(page->findChild<TimeRangePicker*>()); // pages with a range
                 return page;
             }));
 }
@@ -286,6 +291,17 @@ void MainWindow::buildMenus()
         QAction* a =
             view->addAction(m_nav->item(i)->text(), this, [this, i] { m_nav->setCurrentRow(i); });
         a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+    }
+    view->addSeparator();
+    // The window's time range, for every page (the pickers' own shortcuts are off).
+    QMenu* ranges = view->addMenu(tr("Time &Range"));
+    using Preset = TimeRangePicker::Preset;
+    int n = 1;
+    for (const Preset p :
+         {Preset::Hour, Preset::SixHours, Preset::Day, Preset::Week, Preset::Month}) {
+        QAction* a = ranges->addAction(tr("Last %1").arg(TimeRangePicker::presetLabel(p)), this,
+                                       [this, p] { m_range->setPreset(p); });
+        a->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(n++)));
     }
     view->addSeparator();
     // The theme: the desktop's, or light or dark whatever the desktop says; remembered.

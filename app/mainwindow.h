@@ -21,6 +21,7 @@ class WebhookNotifier;
 struct AlertNotice;
 class ConnectionsPage;
 class OverviewPage;
+class TimeRangeLink;
 class SourceStatusBar;
 struct Workspace;
 } // namespace isc
@@ -43,6 +44,8 @@ public:
     /// The page widget with id `name`, nullptr when there is none.
     QWidget* pageWidget(const QString& name) const;
     OverviewPage* overviewPage() const { return m_overview; }
+    /// The window's one time range, which every page's picker shows (Ctrl+1..5, --range).
+    TimeRangeLink* timeRange() const { return m_range; }
     ConnectionsPage* connectionsPage() const { return m_connections; }
     /// The status bar's summary, as shown ("7 sources: collected by HOST (pid N), last poll T").
     QString statusSummary() const;
@@ -88,6 +91,7 @@ private:
     QStackedWidget* m_stack;
     SourceStatusBar* m_status;
     OverviewPage* m_overview = nullptr;
+    TimeRangeLink* m_range = nullptr;
     ConnectionsPage* m_connections = nullptr;
     QStringList m_pageIds;
     DesktopNotifier* m_desktop = nullptr;

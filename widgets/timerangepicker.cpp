@@ -61,6 +61,7 @@ TimeRangePicker::TimeRangePicker(QWidget* parent) : QWidget(parent), m_clock(&no
         m_group->addButton(b, int(p));
         layout->addWidget(b);
         auto* shortcut = new QShortcut(key, this);
+        m_shortcuts.append(shortcut);
         connect(shortcut, &QShortcut::activated, this, [this, p] { setPreset(p); });
         ++n;
     }
@@ -149,6 +150,12 @@ void TimeRangePicker::advance()
 {
     if (m_preset != Preset::Custom)
         select(m_preset, presetRange(m_preset, m_clock()));
+}
+
+void TimeRangePicker::setShortcutsEnabled(bool enabled)
+{
+    for (QShortcut* s : std::as_const(m_shortcuts))
+        s->setEnabled(enabled);
 }
 
 void TimeRangePicker::setClock(std::function<qint64()> nowUtc)

@@ -3,6 +3,7 @@
 #include "core/timerange.h"
 
 #include <QDialog>
+#include <QVector>
 #include <QWidget>
 #include <functional>
 
@@ -10,6 +11,7 @@ class QButtonGroup;
 class QDateTimeEdit;
 class QDialogButtonBox;
 class QLabel;
+class QShortcut;
 class QToolButton;
 
 namespace isc {
@@ -49,6 +51,9 @@ public:
     /// Opens the custom-range dialog (modal); applies the range when accepted.
     void chooseCustomRange();
 
+    /// Ctrl+1..Ctrl+5 on this picker (on by default; off where the window owns them).
+    void setShortcutsEnabled(bool enabled);
+
 signals:
     void rangeChanged(isc::TimeRange range);
 
@@ -61,6 +66,7 @@ private:
     std::function<qint64()> m_clock;
     QButtonGroup* m_group = nullptr;
     QToolButton* m_custom = nullptr;
+    QVector<QShortcut*> m_shortcuts;
 };
 
 /// Asks for a custom range with two date-time fields (local time); refuses an end before the start.

@@ -8,7 +8,7 @@
 #include "pages/overviewpage.h"
 #include "sources/collector.h"
 #include "theme/theme.h"
-#include "timerangepicker.h"
+#include "timerangelink.h"
 
 #include <QApplication>
 #include <QFile>
@@ -33,20 +33,6 @@ long residentKb()
             return line.mid(6).trimmed().split(' ').value(0).toLong();
     }
     return 0;
-}
-
-/// --range: a preset when it is one (so the picker shows it), else a custom range ending now.
-void applyRange(OverviewPage* page, qint64 seconds)
-{
-    using P = TimeRangePicker::Preset;
-    for (P preset : {P::Hour, P::SixHours, P::Day, P::Week, P::Month}) {
-        if (TimeRangePicker::presetSeconds(preset) == seconds) {
-            page->rangePicker()->setPreset(preset);
-            return;
-        }
-    }
-    const qint64 end = floorTo(nowUtc(), 60) + 60;
-    page->rangePicker()->setCustomRange({end - seconds, end});
 }
 
 } // namespace
@@ -100,7 +86,7 @@ int runGui(const Invocation& inv)
     // An explicit --range wins over the remembered one; a screenshot without it shows 24 h.
     const qint64 range = inv.rangeSeconds > 0 ? inv.rangeSeconds : (screenshot ? 24 * 3600 : 0);
     if (range > 0)
-        applyRange(window.overviewPage(), range);
+        window.timeRange()->setLength(range, nowUtc()); // every page's range
     if (screenshot) {
         window.overviewPage()->setDeployment(QString()); // reproducible: not the remembered filter
         window.resize(1440, 900);

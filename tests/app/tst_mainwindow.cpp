@@ -10,10 +10,12 @@
 #include "core/timerange.h"
 #include "emulator/emulator.h"
 #include "pages/alertspage.h"
+#include "pages/overviewpage.h"
 #include "sources/collector.h"
 #include "testdbus.h"
 #include "testnotificationserver.h"
 #include "theme/theme.h"
+#include "timerangelink.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -171,6 +173,43 @@ private slots:
         }
         QVERIFY(m_server->calls().last().summary.contains(QLatin1String("marker")));
         session.collector()->stop();
+    }
+
+    // One time range for the window: a page built later takes it, a change on any page moves
+    // the others, and View > Time Range (Ctrl+1..5) sets it wherever the user is.
+    void oneTimeRangeForEveryPage()
+    {
+        app::Session session;
+        QString error;
+        app::Session::Options options;
+        options.workspacePath = writeWorkspace(QStringLiteral("range"));
+        QVERIFY2(session.open(options, &error), qPrintable(error));
+        app::MainWindow window(&session);
+        window.setAlertDelivery(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        using Preset = TimeRangePicker::Preset;
+        TimeRangePicker* overview = window.overviewPage()->rangePicker();
+        overview->setPreset(Preset::Week);
+        QVERIFY(window.showPage(QStringLiteral("cost")));
+        QTRY_VERIFY(window.pageWidget(QStringLiteral("cost")));
+        auto* cost = window.pageWidget(QStringLiteral("cost"))->findChild<TimeRangePicker*>();
+        QVERIFY(cost);
+        QCOMPARE(cost->preset(), Preset::Week);
+        cost->setPreset(Preset::Hour);
+        QCOMPARE(overview->preset(), Preset::Hour);
+
+        // Ctrl+5 from a page without a picker (Connections): every page shows 30 days.
+        QVERIFY(window.showPage(QStringLiteral("connections")));
+        QTest::keyClick(&window, Qt::Key_5, Qt::ControlModifier);
+        QCOMPARE(window.timeRange()->preset(), Preset::Month);
+        QCOMPARE(overview->preset(), Preset::Month);
+        QCOMPARE(cost->preset(), Preset::Month);
+        // And on a page with one, the window's shortcut is the only one (no ambiguity).
+        QVERIFY(window.showPage(QStringLiteral("cost")));
+        QTest::keyClick(&window, Qt::Key_2, Qt::ControlModifier);
+        QCOMPARE(cost->preset(), Preset::SixHours);
+        QCOMPARE(overview->preset(), Preset::SixHours);
     }
 
     // View > Theme: Dark repaints the open window dark (the sidebar included) and is
