@@ -354,9 +354,14 @@ BarChartReport CostPageReport::buildSpend(const CostPageInput& in)
     }
     for (const CostBucket& b : in.range.buckets)
         data.categories << bucketLabel(in, b.start);
-    for (const auto& [group, values] : spendByGroup(in)) {
+    const QVector<QPair<QString, QVector<Money>>> groups = spendByGroup(in);
+    for (int g = 0; g < groups.size(); ++g) {
+        const auto& [group, values] = groups.at(g);
         BarChartReport::Set s;
         s.name = group;
+        // The folded rest is grey, not a deployment's colour.
+        if (g == groups.size() - 1 && groups.size() == kMaxGroups && group == tr("Other"))
+            s.color = SeriesColor::Grey;
         for (Money m : values)
             s.values << m.toUnits();
         data.sets << s;

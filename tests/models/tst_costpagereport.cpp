@@ -119,6 +119,11 @@ private slots:
         QCOMPARE(byGroup.last().first, QStringLiteral("Other"));
         // d0..d3 fold into Other: 10 + 11 + 12 + 13 on the first day.
         QCOMPARE(byGroup.last().second.at(0), Money::fromUnits(46));
+        // Drawn in grey: the rest is not a deployment with a colour of its own.
+        const BarChartReport chart = CostPageReport::buildSpend(input(items));
+        QCOMPARE(chart.sets.last().name, QStringLiteral("Other"));
+        QCOMPARE(chart.sets.last().color, SeriesColor::Grey);
+        QCOMPARE(chart.sets.first().color, SeriesColor::Auto);
     }
 
     void tiles_data()

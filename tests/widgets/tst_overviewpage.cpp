@@ -209,6 +209,11 @@ private slots:
         QCOMPARE(page.charts()[3]->valueAxisTitle(), QStringLiteral("%"));
         // Stacked tokens: 1000 + 500 prompt + 200 + 100 generated per minute.
         QVERIFY(page.charts()[0]->axisRange().yMax >= 1800);
+        // A deployment has one colour on every chart (tokens, latency, PTU).
+        const QString ptu = page.charts()[3]->seriesNames().value(0);
+        QVERIFY(page.charts()[0]->seriesNames().contains(ptu));
+        QCOMPARE(page.charts()[0]->seriesColor(ptu), page.charts()[3]->seriesColor(ptu));
+        QVERIFY(page.charts()[0]->seriesColor(ptu).isValid());
 
         // KPIs by hand: current hour vs previous hour, "now" = t0 - 1 min.
         const KpiModel* k = page.kpiModel();

@@ -234,6 +234,8 @@ private slots:
             chart->pointCount() > width && chart->pointCount() <= 4 * width,
             qPrintable(QStringLiteral("%1 points for %2 px").arg(chart->pointCount()).arg(width)));
         // The series' colour covers at least one pixel per column of the plot.
+        const QColor drawn = chart->seriesColor(chart->seriesNames().value(0));
+        QVERIFY(drawn.isValid());
         const QImage image = chart->grab().toImage();
         const QPointF left = chart->positionOf({double(m_t0 + 7200 - 3 * 86400) * 1000, 100});
         const QPointF right = chart->positionOf({double(m_t0 + 7200) * 1000, 100});
@@ -241,7 +243,9 @@ private slots:
         for (int x = int(left.x()) + 2; x < int(right.x()) - 2; ++x) {
             for (int y = 0; y < image.height(); ++y) {
                 const QColor c = image.pixelColor(x, y);
-                if (c.blue() > c.red() + 60 && c.blue() > 120) {
+                if (std::abs(c.red() - drawn.red()) + std::abs(c.green() - drawn.green()) +
+                        std::abs(c.blue() - drawn.blue()) <
+                    60) {
                     ++covered;
                     break;
                 }

@@ -154,7 +154,7 @@ void AlertBacktestChart::setResult(const AlertBacktestResult& result, const QTim
     d->chart->addAxis(x, Qt::AlignBottom);
     d->chart->addAxis(y, Qt::AlignLeft);
 
-    int colour = 0;
+    QSet<int> taken;
     for (const AlertValueSeries* s : order) {
         auto* line = new QLineSeries;
         QString name;
@@ -163,7 +163,7 @@ void AlertBacktestChart::setResult(const AlertBacktestResult& result, const QTim
                 l.first == QLatin1String("model"))
                 name = l.second;
         line->setName(name.isEmpty() ? s->instance : name);
-        QPen pen(kSeriesPalette[colour++ % std::size(kSeriesPalette)]);
+        QPen pen(seriesColor(line->name(), &taken)); // the deployment's colour elsewhere
         pen.setWidthF(1.5);
         line->setPen(pen);
         QVector<QPointF> points;

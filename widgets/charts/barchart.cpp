@@ -142,11 +142,14 @@ void BarChart::setData(const BarChartData& data)
                                      : static_cast<QAbstractBarSeries*>(new QBarSeries);
     QVector<double> sums(data.categories.size(), 0.0);
     double top = 0;
-    int n = 0;
+    QSet<int> taken; // the explicit colours first, then each name's own (as on other pages)
+    for (const BarChartData::Set& s : data.sets) {
+        if (s.color.isValid())
+            taken.insert(seriesColorIndex(s.color));
+    }
     for (const BarChartData::Set& s : data.sets) {
         auto* set = new QBarSet(s.name);
-        const QColor c =
-            s.color.isValid() ? s.color : kSeriesPalette[n % std::size(kSeriesPalette)];
+        const QColor c = s.color.isValid() ? s.color : seriesColor(s.name, &taken);
         set->setColor(c);
         set->setBorderColor(c.darker(115));
         for (int i = 0; i < data.categories.size(); ++i) {
@@ -156,7 +159,6 @@ void BarChart::setData(const BarChartData& data)
             top = std::max(top, data.stacked ? sums[i] : v);
         }
         series->append(set);
-        ++n;
     }
     series->setBarWidth(data.stacked ? 0.7 : 0.8);
     chart->addSeries(series);

@@ -213,6 +213,7 @@ struct TimeSeriesChart::Private
     QVector<Drawn> drawn;
     QHash<QString, QColor> hints;
     QHash<QString, QColor> assigned; // stable colours across refreshes
+    QSet<int> takenColors;           // palette indexes this chart shows
     QVector<QPair<QString, int>> shape;
     State state = State::Loading;
     double yMax = 1;
@@ -220,11 +221,14 @@ struct TimeSeriesChart::Private
 
     QColor colorFor(const QString& key)
     {
-        if (auto it = hints.constFind(key); it != hints.constEnd())
+        if (auto it = hints.constFind(key); it != hints.constEnd()) {
+            takenColors.insert(seriesColorIndex(*it));
             return *it;
+        }
         if (auto it = assigned.constFind(key); it != assigned.constEnd())
             return *it;
-        const QColor c = kSeriesPalette[assigned.size() % std::size(kSeriesPalette)];
+        // The window's colour for this name (a deployment looks the same on every page).
+        const QColor c = isc::seriesColor(key, &takenColors);
         assigned.insert(key, c);
         return c;
     }
@@ -857,6 +861,15 @@ QStringList TimeSeriesChart::seriesNames() const
     for (const auto& dr : d->drawn)
         names << dr.name;
     return names;
+}
+
+QColor TimeSeriesChart::seriesColor(const QString& name) const
+{
+    for (const auto& dr : d->drawn) {
+        if (dr.name == name)
+            return d->colorFor(dr.colorKey);
+    }
+    return {};
 }
 
 int TimeSeriesChart::segmentCount() const

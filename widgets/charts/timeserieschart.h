@@ -47,6 +47,8 @@ public:
     int seriesCount() const;
     /// Display names of the series, in drawing order.
     QStringList seriesNames() const;
+    /// The colour the series `name` is drawn in (invalid when not shown).
+    QColor seriesColor(const QString& name) const;
     /// Pieces drawn for the data: one per unbroken run of each series (line runs or area pieces).
     int segmentCount() const;
     /// Points handed to the chart over all series (stacked charts: after alignment).
