@@ -149,7 +149,10 @@ void BarChart::setData(const BarChartData& data)
     }
     for (const BarChartData::Set& s : data.sets) {
         auto* set = new QBarSet(s.name);
-        const QColor c = s.color.isValid() ? s.color : seriesColor(s.name, &taken);
+        // One set (e.g. costs by option) is not a series of the window: the first hue.
+        const QColor c = s.color.isValid()       ? s.color
+                         : data.sets.size() == 1 ? kSeriesPalette[0]
+                                                 : seriesColor(s.name, &taken);
         set->setColor(c);
         set->setBorderColor(c.darker(115));
         for (int i = 0; i < data.categories.size(); ++i) {
