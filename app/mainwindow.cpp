@@ -6,6 +6,7 @@
 #include "alerttrayicon.h"
 #include "cost/costengine.h"
 #include "demobanner.h"
+#include "kit/exportmenu.h"
 #include "net/secretstore.h"
 #include "pages/alertspage.h"
 #include "pages/capacitypage.h"
@@ -89,6 +90,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
     // One range for the window: the Overview's (restored with it) is the first.
     m_range = new TimeRangeLink(this);
     m_range->add(m_overview->rangePicker());
+    installExportMenus(m_overview);
     // The other pages are built when first opened: each starts its own queries, and at start-up
     // the store's thread belongs to the page on screen.
     addLazyPage(QStringLiteral("capacity"), tr("Capacity"), [this] {
@@ -148,6 +150,7 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
     // Connections is built now: it follows every source's health from the start.
     m_connections = new ConnectionsPage(session->workspace(), session->workspacePath());
     addPage(QStringLiteral("connections"), tr("Connections"), m_connections);
+    installExportMenus(m_connections);
     connect(m_connections, &ConnectionsPage::workspaceSaved, session, &Session::applyWorkspace);
     // Keys typed on the Connections page go to the OS keychain (or this session only).
     m_connections->setSecretWriter(
@@ -215,6 +218,7 @@ void MainWindow::addLazyPage(const QString& id, const QString& title,
                 QWidget* page = factory();
                 applyAlertBands(page);                             // built late: the bands so far
                 m_range->add(page->findChild<TimeRangePicker*>()); // pages with a range
+                installExportMenus(page); // every chart and table: copy, PNG, CSV, JSON
                 return page;
             }));
 }

@@ -1,3 +1,4 @@
+#include "charts/chartexport.h"
 #include "charts/timeserieschart.h"
 #include "core/labels.h"
 #include "itemmodels/chartmodel.h"
@@ -139,6 +140,43 @@ private slots:
         QCOMPARE(chart->valueAxisTitle(), QStringLiteral("tokens/min"));
         QVERIFY(!chart->hasThreshold());
         QVERIFY(chart->stateMessage().isEmpty());
+    }
+
+    // Save CSV / JSON of a chart: exactly the points drawn, in the range shown, with the unit.
+    void exportIsWhatIsDrawn_data()
+    {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<int>("rows");
+        QTest::newRow("lines") << int(ChartSpec::Kind::Lines) << 90 + 120;
+        QTest::newRow("stacked: each series' own values")
+            << int(ChartSpec::Kind::StackedArea) << 2 * 120;
+    }
+    void exportIsWhatIsDrawn()
+    {
+        QFETCH(int, kind);
+        QFETCH(int, rows);
+        ChartModel model(m_store, specFor(ChartSpec::Kind(kind)));
+        const TimeRange range{m_t0, m_t0 + 7200};
+        auto chart = show(model, range);
+        const ExportTable t = exportChart(*chart);
+        QCOMPARE(t.rows.size(), rows);
+        QCOMPARE(qsizetype(t.rows.size()), chart->pointCount());
+        QCOMPARE(t.columns, (QStringList{"series", "time_utc", "value (tokens/min)"}));
+        QCOMPARE(t.meta.value(QStringLiteral("unit")).toString(), QStringLiteral("tokens/min"));
+        QCOMPARE(t.meta.value(QStringLiteral("from_utc")).toString(),
+                 QDateTime::fromSecsSinceEpoch(range.from, Qt::UTC).toString(Qt::ISODate));
+        int row = 0;
+        for (const QString& name : chart->seriesNames()) {
+            for (const QPointF& p : chart->seriesPoints(name)) {
+                QCOMPARE(t.rows.at(row).at(0).toString(), name);
+                QCOMPARE(
+                    t.rows.at(row).at(1).toString(),
+                    QDateTime::fromMSecsSinceEpoch(qint64(p.x()), Qt::UTC).toString(Qt::ISODate));
+                QCOMPARE(t.rows.at(row).at(2).toDouble(), p.y());
+                ++row;
+            }
+        }
+        QCOMPARE(row, rows);
     }
 
     void stacked()

@@ -863,6 +863,15 @@ QStringList TimeSeriesChart::seriesNames() const
     return names;
 }
 
+QVector<QPointF> TimeSeriesChart::seriesPoints(const QString& name) const
+{
+    for (const auto& dr : d->drawn) {
+        if (dr.name == name)
+            return dr.values;
+    }
+    return {};
+}
+
 QColor TimeSeriesChart::seriesColor(const QString& name) const
 {
     for (const auto& dr : d->drawn) {

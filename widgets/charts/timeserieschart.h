@@ -47,6 +47,9 @@ public:
     int seriesCount() const;
     /// Display names of the series, in drawing order.
     QStringList seriesNames() const;
+    /// The points of the series `name` as drawn (x ms since the epoch UTC, y in the unit; a
+    /// stacked series' own values, not the stack's top), empty when not shown.
+    QVector<QPointF> seriesPoints(const QString& name) const;
     /// The colour the series `name` is drawn in (invalid when not shown).
     QColor seriesColor(const QString& name) const;
     /// Pieces drawn for the data: one per unbroken run of each series (line runs or area pieces).
