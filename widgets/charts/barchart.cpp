@@ -6,8 +6,11 @@
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
+#include <QFontMetricsF>
+#include <QHash>
 #include <QLabel>
 #include <QLegend>
 #include <QLineSeries>
@@ -42,9 +45,16 @@ struct BarChart::Private
     QChart* chart = nullptr;
     QChartView* view = nullptr;
     QLabel* empty = nullptr;
-    QLineSeries* threshold = nullptr; // owned by the chart
+    QLineSeries* threshold = nullptr;         // owned by the chart
+    QBarCategoryAxis* categoryAxis = nullptr; // positions the bars
+    QCategoryAxis* sparseAxis = nullptr;      // every step-th label, when all do not fit
+    int labelStep = 1;
     double axisMax = 0;
     bool isEmpty = true;
+
+    /// Labels every category when they fit the plot's width, else every step-th one (the
+    /// last included) on its bar, each with room for its whole text: never "…".
+    void fitCategoryLabels();
 
     /// The title in rich text: the note after it (or below it) in the muted colour.
     QString title() const;
@@ -61,6 +71,53 @@ QString BarChart::Private::title() const
         .arg(data.title.toHtmlEscaped(), noteLines ? QStringLiteral("<br>") : QStringLiteral("  "),
              themeCss(ThemeColor::MutedText),
              data.note.toHtmlEscaped().replace(QLatin1Char('\n'), QLatin1String("<br>")));
+}
+
+void BarChart::Private::fitCategoryLabels()
+{
+    const QStringList& cats = data.categories;
+    const int n = int(cats.size());
+    const double width = chart->plotArea().width();
+    if (!categoryAxis || isEmpty || n == 0 || width <= 0)
+        return;
+    const QFontMetricsF fm(categoryAxis->labelsFont());
+    double widest = 0;
+    for (const QString& c : cats)
+        widest = std::max(widest, fm.horizontalAdvance(c));
+    const double slot = width / n;
+    const double need = widest + 2 * fm.averageCharWidth(); // a gap between neighbours
+    int step = 1;
+    while (step < n && slot * step < need)
+        ++step;
+    if (step == labelStep && (step == 1 || sparseAxis))
+        return;
+    labelStep = step;
+    if (sparseAxis) {
+        chart->removeAxis(sparseAxis);
+        delete sparseAxis;
+        sparseAxis = nullptr;
+    }
+    categoryAxis->setVisible(step == 1);
+    if (step == 1)
+        return;
+    sparseAxis = new QCategoryAxis;
+    sparseAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    sparseAxis->setLabelsFont(categoryAxis->labelsFont());
+    sparseAxis->setTitleFont(categoryAxis->titleFont());
+    sparseAxis->setTitleText(categoryAxis->titleText());
+    sparseAxis->setTitleVisible(categoryAxis->isTitleVisible());
+    sparseAxis->setGridLineVisible(false);
+    sparseAxis->setStartValue(-0.5);
+    // An axis refuses a label twice (day 6 of two months): invisible zero-width spaces tell
+    // repeats apart.
+    QHash<QString, int> seen;
+    for (int i = (n - 1) % step; i < n; i += step) {
+        const int repeat = seen[cats.at(i)]++;
+        sparseAxis->append(cats.at(i) + QString(repeat, QChar(0x200B)), i); // on its bar
+    }
+    sparseAxis->setRange(-0.5, n - 0.5);
+    chart->addAxis(sparseAxis, Qt::AlignBottom);
+    restyle();
 }
 
 void BarChart::Private::restyle()
@@ -94,6 +151,7 @@ BarChart::BarChart(QWidget* parent) : QWidget(parent), d(std::make_unique<Privat
     d->view->hide();
     d->empty->setText(tr("No data"));
     watchTheme(this, [this] { d->restyle(); });
+    connect(d->chart, &QChart::plotAreaChanged, this, [this] { d->fitCategoryLabels(); });
 }
 
 BarChart::~BarChart() = default;
@@ -104,6 +162,9 @@ void BarChart::setData(const BarChartData& data)
     QChart* chart = d->chart;
     chart->removeAllSeries();
     d->threshold = nullptr;
+    d->categoryAxis = nullptr;
+    d->sparseAxis = nullptr; // deleted with the other axes below
+    d->labelStep = 1;
     for (QAbstractAxis* axis : chart->axes()) {
         chart->removeAxis(axis);
         delete axis;
@@ -175,6 +236,7 @@ void BarChart::setData(const BarChartData& data)
     x->setTitleVisible(!data.categoryAxisTitle.isEmpty());
     chart->addAxis(x, Qt::AlignBottom);
     series->attachAxis(x);
+    d->categoryAxis = x;
 
     auto* y = new QValueAxis;
     if (data.threshold)
@@ -212,6 +274,7 @@ void BarChart::setData(const BarChartData& data)
     d->restyle(); // the new axes
     d->empty->hide();
     d->view->show();
+    d->fitCategoryLabels();
 }
 
 BarChartData BarChartData::fromReport(const BarChartReport& report)
@@ -253,6 +316,22 @@ QStringList BarChart::setNames() const
             names << s.name;
     }
     return names;
+}
+
+int BarChart::categoryLabelStep() const
+{
+    return d->isEmpty ? 0 : d->labelStep;
+}
+
+QStringList BarChart::shownCategoryLabels() const
+{
+    if (d->isEmpty)
+        return {};
+    if (!d->sparseAxis)
+        return d->data.categories;
+    QStringList labels = d->sparseAxis->categoriesLabels();
+    labels.replaceInStrings(QString(QChar(0x200B)), QString());
+    return labels;
 }
 
 int BarChart::categoryCount() const

@@ -57,6 +57,9 @@ public:
     int setCount() const;
     QStringList setNames() const;
     int categoryCount() const;
+    /// 1 when every category is labelled, n when every n-th is (the rest would not fit).
+    int categoryLabelStep() const;
+    QStringList shownCategoryLabels() const;
     /// The value axis' range (max includes the threshold and the stacked sums).
     double valueAxisMax() const;
     QString valueAxisTitle() const;
