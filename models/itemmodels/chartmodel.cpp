@@ -265,6 +265,8 @@ ChartSnapshot ChartModel::combine(const ChartSpec& spec, TimeRange range,
                 out.gaps.push_back(g);
         }
         for (const auto& s : r.series) {
+            if (!cq.onlyNames.isEmpty() && !cq.onlyNames.contains(s.name))
+                continue;
             const bool templated = cq.nameFormat.contains(QLatin1String("%1"));
             const QString name = templated ? cq.nameFormat.arg(s.name) : cq.nameFormat;
             auto it = byName.constFind(name);

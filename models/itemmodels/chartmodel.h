@@ -20,6 +20,10 @@ struct ChartQuery
     SeriesQuery query;                         ///< range and pixelWidth are set by ChartModel
     QString nameFormat = QStringLiteral("%1"); ///< display name; %1 = the queried series name
     bool dashed = false;                       ///< a style hint (e.g. TTLT beside TTFT)
+    /// The queried series (group names) this query contributes; empty: all of them. Lets one
+    /// metric be read twice, e.g. 2xx as the average of each step and 429s as its busiest
+    /// minute, so a short burst stays visible at 7 and 30 days.
+    QStringList onlyNames = {};
 };
 
 /// What a chart shows: its title, unit, kind, queries and optional threshold line.

@@ -72,6 +72,23 @@ private slots:
         QVERIFY(s.series[1].dashed);
     }
 
+    // One metric read twice: 2xx from the averaging query, 429 from the peak one.
+    void onlyNamesSplitsOneMetric()
+    {
+        ChartSpec spec = twoQuerySpec();
+        spec.queries[0].onlyNames = {QStringLiteral("2xx")};
+        spec.queries[1].onlyNames = {QStringLiteral("429"), QStringLiteral("5xx")};
+        QueryResult avg, peak;
+        avg.series = {qs("2xx", {{0, 100}}), qs("429", {{0, 1}})};
+        peak.series = {qs("2xx", {{0, 300}}), qs("429", {{0, 40}})};
+        const ChartSnapshot s = ChartModel::combine(spec, {0, 60}, {avg, peak});
+        QCOMPARE(s.series.size(), 2);
+        QCOMPARE(s.series[0].name, QStringLiteral("2xx"));
+        QCOMPARE(s.series[0].points, QVector<QPointF>({{0, 100}}));
+        QCOMPARE(s.series[1].name, QStringLiteral("429"));
+        QCOMPARE(s.series[1].points, QVector<QPointF>({{0, 40}}));
+    }
+
     void buildQueries()
     {
         ChartSpec spec = twoQuerySpec();

@@ -64,20 +64,30 @@ ChartSpec requestsSpec()
 {
     ChartSpec spec;
     spec.title = OverviewPage::tr("Requests by status");
-    spec.note = OverviewPage::tr("spillover = served by the overflow deployment");
+    spec.note = OverviewPage::tr("429, 4xx, 5xx: each step's busiest minute; spillover = served "
+                                 "by the overflow deployment");
     spec.unit = Unit::RequestsPerMin;
     spec.kind = ChartSpec::Kind::StackedArea;
     SeriesQuery direct = metricQuery(QStringLiteral("AzureOpenAIRequests"), QStringLiteral("total"),
                                      QStringLiteral("StatusCode"));
     direct.groupTransform = GroupTransform::StatusClass;
     direct.labelEquals.insert(QStringLiteral("IsSpillover"), QStringLiteral("False"));
+    // Errors are short bursts: averaged over a 30-day chart's steps they vanish, so their
+    // bands show each step's busiest minute (the same at 1 h, where a step is a minute).
+    SeriesQuery errors = direct;
+    errors.reduce = Reduce::Max;
     SeriesQuery spill =
         metricQuery(QStringLiteral("AzureOpenAIRequests"), QStringLiteral("total"), QString());
     spill.labelEquals.insert(QStringLiteral("IsSpillover"), QStringLiteral("True"));
     // Other providers report served requests without a status split.
     SeriesQuery others =
         metricQuery(QStringLiteral("Requests"), QStringLiteral("total"), QString());
-    spec.queries = {{direct},
+    ChartQuery served{direct};
+    served.onlyNames = {QStringLiteral("2xx")};
+    ChartQuery peaks{errors};
+    peaks.onlyNames = {QStringLiteral("429"), QStringLiteral("4xx"), QStringLiteral("5xx")};
+    spec.queries = {served,
+                    peaks,
                     {spill, OverviewPage::tr("Spillover")},
                     {others, OverviewPage::tr("Other providers")}};
     return spec;
