@@ -1,54 +1,10 @@
-#include "timeserieschart.h"
-
-#include "chartbands.h"
-#include "chartpalette.h"
-#include "chartstyle.h"
-#include "denselinesitem.h"
-#include "itemmodels/chartmodel.h"
-#include "theme/theme.h"
-
-#include <QDateTime>
-#include <QGraphicsLayout>
-#include <QGraphicsRectItem>
-#include <QGraphicsSimpleTextItem>
-#include <QLabel>
-#include <QLocale>
-#include <QMouseEvent>
-#include <QPointer>
-#include <QSet>
-#include <QToolTip>
-#include <QVBoxLayout>
-#include <QtCharts/QAreaSeries>
-#include <QtCharts/QCategoryAxis>
-#include <QtCharts/QChart>
-#include <QtCharts/QChartView>
-#include <QtCharts/QDateTimeAxis>
-#include <QtCharts/QLegend>
-#include <QtCharts/QLegendMarker>
-#include <QtCharts/QLineSeries>
-#include <algorithm>
-#include <cmath>
-#include <functional>
-#include <utility>
+#include "timeserieschart_p.h"
 
 namespace isc {
 
 namespace {
 
 constexpr int kTickLabelPx = 75; // room one "MMM d" / "HH:mm" tick label needs
-
-// One series as the user sees it: lines are drawn by DenseLinesItem, areas as QtCharts series
-// (one per segment, in `parts`).
-struct Drawn
-{
-    QString name;
-    QString colorKey;
-    bool dashed = false;
-    QVector<QPointF> values; // x ms, y the series' own value (for tooltips)
-    QVector<double> lower;   // stacked: the band's lower edge per value; empty for lines
-    QVector<QAbstractSeries*> parts;
-    qsizetype drawnPoints = 0;
-};
 
 // Splits sorted x values into runs, breaking where two neighbours are further apart than
 // `maxGapMs` or a recorded gap marker lies between them. Returns [begin, end) index pairs.
@@ -161,116 +117,7 @@ QString logTickLabel(double v, Unit unit)
     return tickLabel(v);
 }
 
-// Draws the view and answers hovering with the nearest series' value.
-class ChartView : public QChartView
-{
-public:
-    ChartView(QChart* chart, QWidget* parent) : QChartView(chart, parent)
-    {
-        setMouseTracking(true);
-        setRenderHint(QPainter::Antialiasing, true);
-        setFrameShape(QFrame::NoFrame);
-    }
-
-    std::function<QString(QPointF chartPos)> tooltipAt;
-
-protected:
-    void mouseMoveEvent(QMouseEvent* event) override
-    {
-        QChartView::mouseMoveEvent(event);
-        const QPointF chartPos = chart()->mapFromScene(mapToScene(event->position().toPoint()));
-        const QString text = tooltipAt ? tooltipAt(chartPos) : QString();
-        if (text.isEmpty())
-            QToolTip::hideText();
-        else
-            QToolTip::showText(event->globalPosition().toPoint(), text, this);
-    }
-    void leaveEvent(QEvent* event) override
-    {
-        QToolTip::hideText();
-        QChartView::leaveEvent(event);
-    }
-};
-
 } // namespace
-
-struct TimeSeriesChart::Private
-{
-    TimeSeriesChart* q = nullptr;
-    QPointer<ChartModel> model;
-    QChart* chart = nullptr;
-    ChartView* view = nullptr;
-    QDateTimeAxis* xAxis = nullptr;
-    QCategoryAxis* yAxis = nullptr; // log charts: laid out in log10 space, labelled in values
-    DenseLinesItem* lines = nullptr;
-    QVector<QLineSeries*> legendSeries; // empty series: only their legend entries show
-    QVector<QPair<QString, QColor>> legendKeys;
-    QLineSeries* threshold = nullptr;
-    QGraphicsSimpleTextItem* thresholdText = nullptr;
-    QGraphicsRectItem* thresholdBack = nullptr; // keeps the label readable over data
-    std::unique_ptr<ChartBands> bands;          // when alerts fired
-    QLabel* overlay = nullptr;
-    QVector<Drawn> drawn;
-    QHash<QString, QColor> hints;
-    QHash<QString, QColor> assigned; // stable colours across refreshes
-    QSet<int> takenColors;           // palette indexes this chart shows
-    QVector<QPair<QString, int>> shape;
-    State state = State::Loading;
-    double yMax = 1;
-    double yMinPositive = 0; // the smallest value above zero, for a log axis' lower end
-
-    QColor colorFor(const QString& key)
-    {
-        if (auto it = hints.constFind(key); it != hints.constEnd()) {
-            takenColors.insert(seriesColorIndex(*it));
-            return *it;
-        }
-        if (auto it = assigned.constFind(key); it != assigned.constEnd())
-            return *it;
-        // The window's colour for this name (a deployment looks the same on every page).
-        const QColor c = isc::seriesColor(key, &takenColors);
-        assigned.insert(key, c);
-        return c;
-    }
-
-    bool stacked() const { return model && model->spec().kind == ChartSpec::Kind::StackedArea; }
-    bool logScale() const { return model && model->spec().logScale && !stacked(); }
-    // A value in the chart's unit on the value axis' own (linear or log10) scale.
-    double axisValue(double v) const
-    {
-        if (!logScale())
-            return v;
-        return v > 0 ? std::log10(v) : yAxis->min() - 1; // below the axis: clipped away
-    }
-    QPointF toPos(QPointF value) const { return lines->map({value.x(), axisValue(value.y())}); }
-    QPointF toValue(QPointF pos) const;
-    void syncMapping();
-
-    // What a snapshot will draw: per series its values and, per segment, upper/lower points.
-    struct Layout
-    {
-        QVector<Drawn> series;
-        QVector<QVector<QVector<QPointF>>> upper;
-        QVector<QVector<QVector<QPointF>>> lower;
-    };
-
-    void setupChart();
-    void restyle(); // the theme's colours on the chart, its title and overlay (again on a switch)
-    void apply();
-    Layout prepare(const ChartSnapshot& s); // also sets yMax
-    void commit(Layout layout);
-    void commitLines(Layout layout);
-    void updateAxes(TimeRange range);
-    void updateState();
-    void placeThresholdText();
-    void placeBands()
-    {
-        if (bands && xAxis)
-            bands->place(chart->plotArea(), double(xAxis->min().toMSecsSinceEpoch()),
-                         double(xAxis->max().toMSecsSinceEpoch()));
-    }
-    QString tooltipAt(QPointF chartPos) const;
-};
 
 void TimeSeriesChart::Private::setupChart()
 {
@@ -308,7 +155,7 @@ void TimeSeriesChart::Private::setupChart()
     legend->setFont(axisFont);
     legend->setMarkerShape(QLegend::MarkerShapeRectangle);
 
-    view = new ChartView(chart, q);
+    view = new TimeChartView(chart, q);
     view->tooltipAt = [this](QPointF pos) { return tooltipAt(pos); };
     QObject::connect(chart, &QChart::plotAreaChanged, q, [this](const QRectF& area) {
         syncMapping();
@@ -363,7 +210,7 @@ TimeSeriesChart::Private::Layout TimeSeriesChart::Private::prepare(const ChartSn
     const double maxGapMs = 2.5 * std::max(stepMs, columnMs);
 
     // Lay the data out: per series its values and, per segment, the points to draw.
-    QVector<Drawn> next;
+    QVector<DrawnSeries> next;
     QVector<QVector<QVector<QPointF>>> upper; // per series, per segment
     QVector<QVector<QVector<QPointF>>> lowerPts;
     yMax = 0;
@@ -379,7 +226,7 @@ TimeSeriesChart::Private::Layout TimeSeriesChart::Private::prepare(const ChartSn
         const auto segs = segmentsOf(xs, maxGapMs, s.gaps, stepMs);
         QVector<double> base(xs.size(), 0.0);
         for (const auto& cs : s.series) {
-            Drawn dr{cs.name, cs.colorKey, cs.dashed, {}, base, {}, 0};
+            DrawnSeries dr{cs.name, cs.colorKey, cs.dashed, {}, base, {}, 0};
             dr.values.reserve(xs.size());
             // Missing buckets count as zero in a stack (no 5xx that minute), not interpolated.
             int j = 0;
@@ -413,7 +260,7 @@ TimeSeriesChart::Private::Layout TimeSeriesChart::Private::prepare(const ChartSn
         }
     } else {
         for (const auto& cs : s.series) {
-            Drawn dr{cs.name, cs.colorKey, cs.dashed, cs.points, {}, {}, 0};
+            DrawnSeries dr{cs.name, cs.colorKey, cs.dashed, cs.points, {}, {}, 0};
             QVector<double> xs;
             xs.reserve(cs.points.size());
             for (const auto& p : cs.points) {
@@ -437,7 +284,7 @@ TimeSeriesChart::Private::Layout TimeSeriesChart::Private::prepare(const ChartSn
 
 void TimeSeriesChart::Private::commitLines(Layout layout)
 {
-    QVector<Drawn>& next = layout.series;
+    QVector<DrawnSeries>& next = layout.series;
     QVector<DenseLinesItem::Style> styles;
     QVector<DenseLinesItem::Run> runs;
     QVector<QPair<QString, QColor>> keys;
@@ -499,7 +346,7 @@ void TimeSeriesChart::Private::commit(Layout layout)
         return;
     }
     // Stacked areas stay QtCharts series: a stack has ~1 point per 3 px, far from dense.
-    QVector<Drawn>& next = layout.series;
+    QVector<DrawnSeries>& next = layout.series;
     const auto& upper = layout.upper;
     const auto& lowerPts = layout.lower;
     QVector<QPair<QString, int>> nextShape;
@@ -534,7 +381,7 @@ void TimeSeriesChart::Private::commit(Layout layout)
     }
     QSet<QString> inLegend;
     for (int i = 0; i < next.size(); ++i) {
-        Drawn& dr = next[i];
+        DrawnSeries& dr = next[i];
         const QColor color = colorFor(dr.colorKey);
         for (int k = 0; k < upper[i].size(); ++k) {
             auto* up = new QLineSeries;
@@ -750,60 +597,6 @@ void TimeSeriesChart::Private::updateState()
     view->setAccessibleDescription(overlay->text());
 }
 
-QString TimeSeriesChart::Private::tooltipAt(QPointF chartPos) const
-{
-    if (drawn.isEmpty() || !chart->plotArea().contains(chartPos) || !model)
-        return {};
-    const QPointF value = toValue(chartPos);
-    const double pxPerMs = chart->plotArea().width() /
-                           std::max(1.0, double(model->snapshot().range.duration()) * 1000.0);
-    const bool isStacked = stacked();
-
-    int best = -1;
-    int bestIndex = -1;
-    double bestDist = 1e300;
-    for (int i = 0; i < drawn.size(); ++i) {
-        const auto& vals = drawn[i].values;
-        if (vals.isEmpty())
-            continue;
-        // Binary search on x: hovering costs O(series x log points), whatever the density.
-        auto it = std::lower_bound(vals.begin(), vals.end(), value.x(),
-                                   [](const QPointF& p, double x) { return p.x() < x; });
-        int idx = int(it - vals.begin());
-        if (idx == vals.size() ||
-            (idx > 0 && value.x() - vals[idx - 1].x() < vals[idx].x() - value.x()))
-            --idx;
-        const double dxPx = std::fabs(vals[idx].x() - value.x()) * pxPerMs;
-        if (dxPx > 24)
-            continue;
-        if (isStacked) {
-            const double lo = drawn[i].lower[idx];
-            const double hi = lo + vals[idx].y();
-            if (value.y() >= lo && value.y() <= hi && vals[idx].y() > 0) {
-                best = i;
-                bestIndex = idx;
-                break;
-            }
-        } else {
-            const QPointF p = toPos(vals[idx]);
-            const double dist = std::hypot(p.x() - chartPos.x(), p.y() - chartPos.y());
-            if (dist < bestDist && dist < 28) {
-                bestDist = dist;
-                best = i;
-                bestIndex = idx;
-            }
-        }
-    }
-    if (best < 0)
-        return {};
-    const QPointF p = drawn[best].values[bestIndex];
-    const QString when = QLocale().toString(QDateTime::fromMSecsSinceEpoch(qint64(p.x())),
-                                            QStringLiteral("ddd d MMM, HH:mm"));
-    return QStringLiteral("<b>%1</b><br>%2<br><span style='color:%3'>%4</span>")
-        .arg(drawn[best].name.toHtmlEscaped(), formatQuantity(p.y(), model->spec().unit),
-             themeCss(ThemeColor::MutedText), when);
-}
-
 TimeSeriesChart::TimeSeriesChart(ChartModel* model, QWidget* parent)
     : QWidget(parent), d(std::make_unique<Private>())
 {
@@ -831,160 +624,5 @@ TimeSeriesChart::TimeSeriesChart(ChartModel* model, QWidget* parent)
 }
 
 TimeSeriesChart::~TimeSeriesChart() = default;
-
-ChartModel* TimeSeriesChart::model() const
-{
-    return d->model;
-}
-
-void TimeSeriesChart::setLegendAlignment(Qt::Alignment alignment)
-{
-    d->chart->legend()->setAlignment(alignment);
-}
-
-void TimeSeriesChart::setColorHint(const QString& colorKey, const QColor& color)
-{
-    d->hints.insert(colorKey, color);
-    d->shape.clear(); // rebuild with the new colour on the next snapshot
-    if (d->model && d->model->isLoaded())
-        d->apply();
-}
-
-int TimeSeriesChart::seriesCount() const
-{
-    return int(d->drawn.size());
-}
-
-QStringList TimeSeriesChart::seriesNames() const
-{
-    QStringList names;
-    for (const auto& dr : d->drawn)
-        names << dr.name;
-    return names;
-}
-
-QVector<QPointF> TimeSeriesChart::seriesPoints(const QString& name) const
-{
-    for (const auto& dr : d->drawn) {
-        if (dr.name == name)
-            return dr.values;
-    }
-    return {};
-}
-
-QColor TimeSeriesChart::seriesColor(const QString& name) const
-{
-    for (const auto& dr : d->drawn) {
-        if (dr.name == name)
-            return d->colorFor(dr.colorKey);
-    }
-    return {};
-}
-
-int TimeSeriesChart::segmentCount() const
-{
-    int n = d->stacked() ? 0 : d->lines->runCount();
-    for (const auto& dr : d->drawn)
-        n += int(dr.parts.size());
-    return n;
-}
-
-qsizetype TimeSeriesChart::pointCount() const
-{
-    qsizetype n = 0;
-    for (const auto& dr : d->drawn)
-        n += dr.drawnPoints;
-    return n;
-}
-
-TimeSeriesChart::AxisRange TimeSeriesChart::axisRange() const
-{
-    const bool log = d->logScale();
-    return {d->xAxis->min().toMSecsSinceEpoch(), d->xAxis->max().toMSecsSinceEpoch(),
-            log ? std::pow(10.0, d->yAxis->min()) : d->yAxis->min(),
-            log ? std::pow(10.0, d->yAxis->max()) : d->yAxis->max()};
-}
-
-QString TimeSeriesChart::timeFormat() const
-{
-    return d->xAxis->format();
-}
-
-QString TimeSeriesChart::valueAxisTitle() const
-{
-    return d->yAxis->titleText();
-}
-
-bool TimeSeriesChart::isLogScale() const
-{
-    return d->logScale();
-}
-
-QStringList TimeSeriesChart::valueAxisLabels() const
-{
-    return d->yAxis->categoriesLabels();
-}
-
-QPointF TimeSeriesChart::positionOf(QPointF value) const
-{
-    const QPointF inChart = d->toPos(value);
-    return QPointF(d->view->mapFromScene(d->chart->mapToScene(inChart))) + QPointF(d->view->pos());
-}
-
-QString TimeSeriesChart::toolTipAt(const QPoint& pos) const
-{
-    const QPoint inView = pos - d->view->pos();
-    return d->tooltipAt(d->chart->mapFromScene(d->view->mapToScene(inView)));
-}
-
-bool TimeSeriesChart::hasThreshold() const
-{
-    return d->threshold && d->threshold->isVisible();
-}
-
-QString TimeSeriesChart::thresholdLabel() const
-{
-    return d->thresholdText ? d->thresholdText->text() : QString();
-}
-
-TimeSeriesChart::State TimeSeriesChart::state() const
-{
-    return d->state;
-}
-
-QString TimeSeriesChart::stateMessage() const
-{
-    return d->state == State::Data ? QString() : d->overlay->text();
-}
-
-QSize TimeSeriesChart::sizeHint() const
-{
-    return {640, 360};
-}
-
-QSize TimeSeriesChart::minimumSizeHint() const
-{
-    return {320, 220};
-}
-
-void TimeSeriesChart::setAlertBands(const QVector<TimeRange>& bands)
-{
-    if (!d->bands)
-        d->bands = std::make_unique<ChartBands>(d->chart);
-    d->bands->setBands(bands, tr("An alert was firing"));
-    d->placeBands();
-}
-
-int TimeSeriesChart::alertBandCount() const
-{
-    return d->bands ? d->bands->visibleCount() : 0;
-}
-
-void TimeSeriesChart::resizeEvent(QResizeEvent* event)
-{
-    QWidget::resizeEvent(event);
-    if (d->model)
-        d->updateState();
-}
 
 } // namespace isc
