@@ -1,38 +1,4 @@
-#include "pages/playgroundpage.h"
-
-#include "core/whenready.h"
-#include "cost/costengine.h"
-#include "cost/pricecatalog.h"
-#include "cost/workspacepricing.h"
-#include "net/httpclient.h"
-#include "playground/runrecord.h"
-#include "playgroundcomposer.h"
-#include "playgroundpane.h"
-#include "reports/playgroundreport.h"
-#include "routing/policydocument.h"
-#include "routing/trafficwindow.h"
-#include "runhistorypanel.h"
-#include "sources/credentialprovider.h"
-#include "store/samplestore.h"
-#include "store/storebackend.h"
-#include "store/storejobs.h"
-#include "theme/theme.h"
-
-#include <algorithm>
-
-#include <QApplication>
-#include <QCheckBox>
-#include <QClipboard>
-#include <QDateTime>
-#include <QHBoxLayout>
-#include <QLabel>
-#include <QPushButton>
-#include <QSettings>
-#include <QShortcut>
-#include <QSplitter>
-#include <QTimer>
-#include <QTreeWidget>
-#include <QVBoxLayout>
+#include "pages/playgroundpage_p.h"
 
 namespace isc {
 namespace {
@@ -61,76 +27,6 @@ void styleStatus(QLabel* status)
 }
 
 } // namespace
-
-struct PlaygroundPage::Private
-{
-    PlaygroundPage* q = nullptr;
-    SampleStore* store = nullptr;
-    Workspace workspace;
-    HttpClient* http = nullptr;
-    CostEngine engine{PriceCatalog::builtin()};
-    Deployments inventory;
-    QVector<PlaygroundTarget> targets;
-    QString autoReason;
-    PolicyDocument* policy = nullptr; ///< the user's routing policy (database, else workspace)
-    AutoInputs live;                  ///< recent PTU utilization and error rates, for Auto's rules
-    StoreJobs jobs;                   ///< the page's reads (no wait when it goes)
-    QList<HttpHeader> requestHeaders;
-
-    // Inputs.
-    PlaygroundComposer* composer = new PlaygroundComposer;
-    QCheckBox* keepText = new QCheckBox;
-    QPushButton* runButton = new QPushButton;
-    QPushButton* cancelButton = new QPushButton;
-    QPushButton* addPane = new QPushButton;
-    QLabel* status = new QLabel;
-
-    // Panes.
-    QHBoxLayout* panesLayout = nullptr;
-    QVector<PlaygroundPane*> panes;
-    int running = 0;
-    bool runWhenPolicyLoaded = false; ///< Run was pressed with an Auto pane before the policy came
-    int saving = 0;
-    qint64 startedAtMs = 0;
-
-    // History.
-    RunHistoryPanel* history = new RunHistoryPanel;
-
-    // The screenshot protocol (refresh() -> loaded()).
-    bool demoRunDone = false;
-    bool loadPending = false;
-    /// The demo run of a rendering: its runs are shown, never stored, and the user's
-    /// remembered prompt and targets stay as they were.
-    bool rendering = false;
-    QVector<StoredRun> renderedRuns;
-
-    void buildInputs(QWidget* host);
-    void connectHistory();
-    PlaygroundPane* addPaneWidget();
-    void removePane(PlaygroundPane* pane);
-    void applyTargets();
-    void loadTargets(std::function<void()> then);
-    void refreshLive();
-    void paneFinished(PlaygroundPane* pane, const RunResult& result);
-    void maybeFinished();
-    void saveSettings() const;
-    void finishedPane(); ///< the buttons once no pane runs
-    void restoreSettings();
-    void setStatus(const QString& words, bool problem = false);
-    const PlaygroundTarget* targetOfRun(const StoredRun& run) const;
-    void rerunSelected();
-    void copyCurl();
-    void startDemoRun();
-};
-
-const PlaygroundTarget* PlaygroundPage::Private::targetOfRun(const StoredRun& run) const
-{
-    for (const PlaygroundTarget& t : targets) {
-        if (t.connection == run.connection && t.chat.name == run.target)
-            return &t;
-    }
-    return nullptr;
-}
 
 void PlaygroundPage::Private::setStatus(const QString& words, bool problem)
 {
@@ -176,25 +72,6 @@ void PlaygroundPage::Private::buildInputs(QWidget* host)
     QObject::connect(runButton, &QPushButton::clicked, q, [this] { q->runAll(); });
     QObject::connect(cancelButton, &QPushButton::clicked, q, [this] { q->cancelAll(); });
     QObject::connect(addPane, &QPushButton::clicked, q, [this] { addPaneWidget(); });
-}
-
-void PlaygroundPage::Private::connectHistory()
-{
-    QObject::connect(history, &RunHistoryPanel::filterChanged, q, [this] { q->reloadHistory(); });
-    QObject::connect(history, &RunHistoryPanel::starRequested, q, [this](bool on) {
-        for (const StoredRun& r : history->selectedRuns())
-            whenReady(q, store->setRunStarred(r.id, on), [](bool) {});
-        q->reloadHistory(); // queued after the star jobs on the store's thread
-    });
-    QObject::connect(history, &RunHistoryPanel::rerunRequested, q, [this] { rerunSelected(); });
-    QObject::connect(history, &RunHistoryPanel::copyCurlRequested, q, [this] { copyCurl(); });
-    QObject::connect(history, &RunHistoryPanel::statusChanged, q,
-                     [this](const QString& words, bool problem) { setStatus(words, problem); });
-    QObject::connect(history, &RunHistoryPanel::removeRequested, q, [this] {
-        for (const StoredRun& r : history->selectedRuns())
-            whenReady(q, store->deleteRun(r.id), [](bool) {});
-        q->reloadHistory();
-    });
 }
 
 PlaygroundPane* PlaygroundPage::Private::addPaneWidget()
@@ -363,52 +240,6 @@ void PlaygroundPage::Private::restoreSettings()
     s.beginGroup(QStringLiteral("playground"));
     composer->restore(s);
     keepText->setChecked(s.value(QStringLiteral("keepText"), true).toBool());
-}
-
-void PlaygroundPage::Private::rerunSelected()
-{
-    const QVector<StoredRun> sel = history->selectedRuns();
-    if (sel.size() != 1)
-        return;
-    const StoredRun& run = sel.first();
-    const std::optional<ChatRequest> request = requestFromRun(run);
-    if (!request) {
-        setStatus(tr("This run was stored without its prompt (metrics only), so it cannot be "
-                     "run again."),
-                  true);
-        return;
-    }
-    const PlaygroundTarget* target = targetOfRun(run);
-    if (!target) {
-        setStatus(tr("The target %1 of this run is not in the workspace any more.").arg(run.target),
-                  true);
-        return;
-    }
-    composer->load(PlaygroundDraft::fromRequest(*request));
-    q->setPaneTargets({target->id});
-    q->runAll();
-}
-
-void PlaygroundPage::Private::copyCurl()
-{
-    const QVector<StoredRun> sel = history->selectedRuns();
-    if (sel.size() != 1)
-        return;
-    const StoredRun& run = sel.first();
-    const PlaygroundTarget* target = targetOfRun(run);
-    ChatDialect dialect = ChatDialect::OpenAi;
-    parseDialect(run.dialect, &dialect);
-    const QString variable = target ? target->keyVariable : defaultKeyVariable(dialect);
-    const std::optional<QString> command = curlCommand(run, variable);
-    if (!command) {
-        setStatus(tr("This run was stored without its prompt, so there is no request to copy."),
-                  true);
-        return;
-    }
-    QApplication::clipboard()->setText(*command);
-    setStatus(variable.isEmpty()
-                  ? tr("Copied the curl command (this target takes no key).")
-                  : tr("Copied the curl command; it reads the key from $%1.").arg(variable));
 }
 
 void PlaygroundPage::Private::startDemoRun()
@@ -627,16 +458,6 @@ int PlaygroundPage::pendingRequests() const
     return d->http->pending();
 }
 
-QTreeWidget* PlaygroundPage::historyView() const
-{
-    return d->history->view();
-}
-
-QVector<StoredRun> PlaygroundPage::historyRuns() const
-{
-    return d->history->runs();
-}
-
 QString PlaygroundPage::statusText() const
 {
     return d->status->text();
@@ -663,19 +484,6 @@ void PlaygroundPage::refresh()
             Qt::SingleShotConnection);
         reloadHistory();
     });
-}
-
-void PlaygroundPage::reloadHistory()
-{
-    d->jobs.run(
-        d->store, QStringLiteral("history"),
-        [filter = d->history->filter()](StoreBackend& db, const JobToken&) {
-            return db.listRuns(filter);
-        },
-        [this](const QVector<StoredRun>& runs) {
-            d->history->setRuns(runs);
-            emit historyReloaded();
-        });
 }
 
 } // namespace isc
