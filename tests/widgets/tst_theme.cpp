@@ -1,6 +1,7 @@
 #include "theme/theme.h"
 
 #include <QApplication>
+#include <QSignalSpy>
 #include <QWidget>
 #include <QtTest/QtTest>
 #include <memory>
@@ -153,6 +154,29 @@ private slots:
         Theme::instance()->apply(ThemeMode::System);
         QCOMPARE(QApplication::palette().color(QPalette::Window), desktop.color(QPalette::Window));
         QCOMPARE(calls, 3); // the owner is gone
+    }
+
+    // In System mode a palette change from the desktop (here: set behind the theme's back) is
+    // followed: watchers restyle; a forced mode ignores it.
+    void systemModeFollowsTheDesktop()
+    {
+        Theme::instance()->apply(ThemeMode::System);
+        QSignalSpy changed(Theme::instance(), &Theme::changed);
+        QApplication::setPalette(themePalette(ThemeMode::Dark));
+        QVERIFY(changed.wait(5000));
+        QVERIFY(isDarkPalette(Theme::instance()->systemPalette()));
+        QApplication::setPalette(QPalette());
+        QVERIFY(changed.wait(5000));
+        QVERIFY(!isDarkPalette(Theme::instance()->systemPalette()));
+
+        Theme::instance()->apply(ThemeMode::Light);
+        changed.clear();
+        QApplication::setPalette(themePalette(ThemeMode::Dark)); // not the theme's to follow
+        // What the System mode would have queued runs with the next event loop pass.
+        QCoreApplication::processEvents();
+        QCoreApplication::processEvents();
+        QCOMPARE(changed.count(), 0);
+        Theme::instance()->apply(ThemeMode::System);
     }
 
     // Every role reads on its background in both themes (the dark palette is the one --theme
