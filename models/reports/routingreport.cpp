@@ -2,6 +2,8 @@
 
 #include "core/units.h"
 
+#include <cmath>
+
 #include <QDateTime>
 #include <QLocale>
 
@@ -41,9 +43,10 @@ RoutingReport RoutingReport::build(const ReplaySummary& summary, const QString& 
                                                                  double(summary.baselineCost.micros)
                                                            : 0;
         set(1, avoided.format(2),
-            tr("%1 % below the baseline (%2)")
-                .arg(pct, 0, 'f', 0)
-                .arg(summary.baselineCost.format(0)),
+            (pct >= 0 ? tr("%1 % below %2 (%3)") : tr("%1 % above %2 (%3)"))
+                .arg(std::abs(pct), 0, 'f', 0)
+                .arg(summary.baselineName.isEmpty() ? tr("the baseline") : summary.baselineName,
+                     summary.baselineCost.format(0)),
             avoided.micros >= 0 ? 1 : -1, summary.baseline);
         r.baselineNote = tr("<b>Cost avoided</b> is the actual cost against a baseline: %1 That "
                             "would have cost %2 for this range's %3 prompt and %4 output tokens.")
@@ -53,8 +56,8 @@ RoutingReport RoutingReport::build(const ReplaySummary& summary, const QString& 
         r.pricesNote = tr("Prices: %1").arg(summary.pricingNote);
     } else {
         set(1, tr("–"), tr("no pay-per-token model to compare with"), 0, QString());
-        r.baselineNote = tr("<b>Cost avoided</b> needs a pay-per-token model in the range to price "
-                            "the baseline (everything on the dearest one).");
+        r.baselineNote = tr("<b>Cost avoided</b> needs a model with a pay-per-token price in the "
+                            "range to price the baseline.");
     }
     set(2, percent(summary.spilloverRate),
         tr("%1 requests served elsewhere").arg(formatCompact(t.spilloverOut)), 0,

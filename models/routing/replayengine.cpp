@@ -67,6 +67,27 @@ void addRoute(RouteFigures& to, const RouteFigures& f)
     to.cost += f.cost; // latencies are weighted separately, see finish()
 }
 
+/// `d` billed pay-per-token at list price: no recorded cache or batch shares, and provisioned or
+/// batch deployments on the pay-per-token SKU of their family (GlobalProvisionedManaged ->
+/// GlobalStandard, ProvisionedManaged -> Standard, DataZoneBatch -> DataZoneStandard).
+DeploymentTraffic asPayPerToken(const DeploymentTraffic& d)
+{
+    DeploymentTraffic t;
+    t.source = d.source;
+    t.name = d.name;
+    t.model = d.model;
+    t.version = d.version;
+    t.sku = d.sku;
+    t.connectionKind = d.connectionKind;
+    t.routeClass = d.routeClass;
+    if (t.routeClass == RouteClass::Provisioned || t.routeClass == RouteClass::Batch) {
+        t.sku.replace(QLatin1String("ProvisionedManaged"), QLatin1String("Standard"));
+        t.sku.replace(QLatin1String("Batch"), QLatin1String("Standard"));
+        t.routeClass = RouteClass::PayPerToken;
+    }
+    return t;
+}
+
 // Prices, sums per route and totals; fills shares and the baseline.
 void finish(const TrafficWindow& w, const QVector<Acc>& accs, const ReplayPricing& pricing,
             ReplaySummary* s)
@@ -127,33 +148,60 @@ void finish(const TrafficWindow& w, const QVector<Acc>& accs, const ReplayPricin
     s->spilloverRate = s->total.requests > 0 ? s->total.spilloverOut / s->total.requests : 0;
     s->pricingNote = pricing.note;
 
-    // Baseline: the dearest pay-per-token (or other provider) model for all the demand, at its
-    // list price (no cache discount, no batch rate: the recorded mix is the routes' merit).
-    int best = -1;
-    double bestPrice = 0;
-    DeploymentTraffic bestList;
-    for (int i = 0; pricing.tokens && i < w.deployments.size(); ++i) {
-        DeploymentTraffic d = w.deployments[i];
-        if (d.routeClass != RouteClass::PayPerToken && d.routeClass != RouteClass::OtherProvider)
-            continue;
-        d.recordedMix = {};
-        const double price = pricing.tokens(d, 1e6, 1e6);
-        if (price > bestPrice) {
-            best = i;
-            bestPrice = price;
-            bestList = std::move(d);
+    // Baseline: the demand on pay-per-token at list prices (no cache discount, no batch rate:
+    // those are the routes' merit), each request on its own model or all on one chosen target.
+    if (!pricing.tokens)
+        return;
+    if (!pricing.baselineTarget.isEmpty()) {
+        for (const DeploymentTraffic& d : w.deployments) {
+            if (d.key() != pricing.baselineTarget)
+                continue;
+            const DeploymentTraffic list = asPayPerToken(d);
+            const double per1mIn = pricing.tokens(list, 1e6, 0),
+                         per1mOut = pricing.tokens(list, 0, 1e6);
+            if (per1mIn <= 0 && per1mOut <= 0)
+                break;
+            s->baselineCost = Money::fromUnits(
+                pricing.tokens(list, s->demandPromptTokens, s->demandOutputTokens));
+            s->baselineName = QStringLiteral("everything on %1").arg(d.model);
+            s->baseline = QStringLiteral("Everything on %1 (deployment %2) at pay-per-token: $%3 "
+                                         "per 1M input and $%4 per 1M output tokens.")
+                              .arg(d.model, d.key())
+                              .arg(per1mIn, 0, 'f', 2)
+                              .arg(per1mOut, 0, 'f', 2);
         }
+        return;
     }
-    if (best >= 0) {
-        const DeploymentTraffic& d = bestList;
-        s->baselineCost =
-            Money::fromUnits(pricing.tokens(d, s->demandPromptTokens, s->demandOutputTokens));
-        s->baseline = QStringLiteral("Everything on %1 (deployment %2) at pay-per-token: $%3 per "
-                                     "1M input and $%4 per 1M output tokens.")
-                          .arg(d.model, d.key())
-                          .arg(pricing.tokens(d, 1e6, 0), 0, 'f', 2)
-                          .arg(pricing.tokens(d, 0, 1e6), 0, 'f', 2);
+    double cost = 0, pricedRequests = 0;
+    for (const DeploymentTraffic& d : w.deployments) {
+        double requests = 0, prompt = 0, output = 0; // what was sent to it (its own demand)
+        for (int m = 0; m < d.requests.size(); ++m) {
+            requests += d.requests[m];
+            prompt += d.requests[m] * d.promptPerRequest.value(m);
+            output += d.requests[m] * d.outputPerRequest.value(m);
+        }
+        if (requests <= 0)
+            continue;
+        const DeploymentTraffic list = asPayPerToken(d);
+        if (pricing.tokens(list, 1e6, 1e6) <= 0) {
+            s->baselineUnpricedRequests += requests; // local, or a model the catalog lacks
+            continue;
+        }
+        cost += pricing.tokens(list, prompt, output);
+        pricedRequests += requests;
     }
+    if (pricedRequests <= 0)
+        return;
+    s->baselineCost = Money::fromUnits(cost);
+    s->baselineName = QStringLiteral("own models, pay-per-token");
+    s->baseline = QStringLiteral("Each request on its own model at pay-per-token list prices "
+                                 "(provisioned and batch traffic at the standard rate of its "
+                                 "model)");
+    s->baseline += s->baselineUnpricedRequests > 0
+                       ? QStringLiteral("; %L1 requests on models without such a price (local) "
+                                        "are left out.")
+                             .arg(qRound64(s->baselineUnpricedRequests))
+                       : QStringLiteral(".");
 }
 
 QJsonObject figuresJson(const RouteFigures& f)

@@ -74,9 +74,12 @@ struct ReplaySummary
     /// Requests per rule (policy order) and, last, for the fallback; empty for the recorded.
     QVector<double> requestsPerRule;
 
-    /// Cost if all demand ran on the most expensive pay-per-token model of the window.
+    /// Cost of the demand priced as ReplayPricing::baselineTarget says (by default each
+    /// request on its own model at pay-per-token list prices).
     Money baselineCost;
-    QString baseline; ///< the baseline in words; empty when the window has no such model
+    QString baseline;     ///< the baseline in words; empty when nothing could be priced
+    QString baselineName; ///< the baseline in a few words, for a tile ("own models, pay-per-token")
+    double baselineUnpricedRequests = 0; ///< requests left out: no pay-per-token price (local)
     QString pricingNote;
 
     /// Per minute (index = minute of the window), for charts: requests sent to and tokens

@@ -26,6 +26,10 @@ struct ReplayPricing
     std::function<double(const DeploymentTraffic& target, const TimeRange& window)> fixed;
     /// Where the prices come from, in words (shown beside every figure).
     QString note;
+    /// What "cost avoided" compares with: empty = each request on its own model at
+    /// pay-per-token list prices (the default); else a deployment's key() ("source/name") whose
+    /// pay-per-token price all the demand is priced at.
+    QString baselineTarget;
 
     /// Prices with the engine's catalog (workspace overrides already applied): tokens as
     /// CostEngine::priceTokens prices the deployment's model/version/SKU (Azure) or the model of

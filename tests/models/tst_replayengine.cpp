@@ -233,21 +233,88 @@ private slots:
                  qPrintable(QString::number(llamaPrompt / miniPrompt)));
     }
 
-    void baselineIsTheDearestPayPerTokenModel()
+    // Cost avoided's default baseline: each request on its own model at pay-per-token list
+    // prices (the PTU's gpt-4o at gpt-4o's, the batch deployment at the full rate), by hand.
+    void baselineIsEachRequestOnItsOwnModel()
     {
         const ReplaySummary actual = ReplayEngine::actual(m_window, test::listPricing());
-        QVERIFY2(
-            actual.baseline.contains(QLatin1String("gpt-4o (deployment demo-azure/gpt-4o-std)")),
-            qPrintable(actual.baseline));
-        const double expected =
-            (actual.demandPromptTokens * 2.5 + actual.demandOutputTokens * 10.0) / 1e6;
+        double expected = 0, local = 0;
+        for (const DeploymentTraffic& d : m_window.deployments) {
+            double requests = 0, prompt = 0, output = 0;
+            for (int m = 0; m < d.requests.size(); ++m) {
+                requests += d.requests[m];
+                prompt += d.requests[m] * d.promptPerRequest[m];
+                output += d.requests[m] * d.outputPerRequest[m];
+            }
+            if (d.routeClass == RouteClass::Local) {
+                local += requests; // no pay-per-token price: left out
+                continue;
+            }
+            const bool mini = d.model.startsWith(QLatin1String("gpt-4o-mini"));
+            const bool g41 = d.model.startsWith(QLatin1String("gpt-4.1"));
+            QVERIFY2(mini || g41 || d.model.startsWith(QLatin1String("gpt-4o")),
+                     qPrintable(d.model));
+            const double in = mini ? 0.15 : g41 ? 2.00 : 2.50;
+            const double out = mini ? 0.60 : g41 ? 8.00 : 10.00;
+            expected += (prompt * in + output * out) / 1e6;
+        }
         QVERIFY(close(actual.baselineCost.toUnits(), expected, 1e-6));
+        QCOMPARE(actual.baselineName, QStringLiteral("own models, pay-per-token"));
+        QVERIFY2(actual.baseline.startsWith(QLatin1String("Each request on its own model")),
+                 qPrintable(actual.baseline));
+        QVERIFY(close(actual.baselineUnpricedRequests, local, 1e-6));
         QCOMPARE(actual.costAvoided(), actual.baselineCost - actual.total.cost);
+        // The replay compares with the same baseline: the demand does not move.
+        ReplayOptions opt;
+        opt.pricing = test::listPricing();
+        const ReplaySummary replayed = ReplayEngine::replay(m_window, opt);
+        QCOMPARE(replayed.baselineCost, actual.baselineCost);
         QVERIFY(!actual.pricingNote.isEmpty());
         const QJsonObject json = actual.toJson();
         QVERIFY(json.contains(QLatin1String("costAvoidedUsd")));
         QVERIFY(
             json.value(QLatin1String("routes")).toObject().contains(QLatin1String("provisioned")));
+    }
+
+    // A local model has no pay-per-token price: its requests are left out, and counted.
+    void baselineLeavesLocalModelsOut()
+    {
+        TrafficWindow w = m_window;
+        DeploymentTraffic& local =
+            w.addDeployment(QStringLiteral("demo-vllm"), QStringLiteral("llama"));
+        local.model = QStringLiteral("meta-llama/Llama-3.1-8B-Instruct");
+        local.connectionKind = QStringLiteral("prometheus");
+        local.routeClass = RouteClass::Local;
+        for (int m = 0; m < local.requests.size(); ++m) {
+            local.requests[m] = 10;
+            local.promptTokens[m] = 10 * 500;
+            local.outputTokens[m] = 10 * 100;
+        }
+        w.derive();
+        const ReplaySummary withLocal = ReplayEngine::actual(w, test::listPricing());
+        const ReplaySummary without = ReplayEngine::actual(m_window, test::listPricing());
+        QCOMPARE(withLocal.baselineCost, without.baselineCost);
+        QVERIFY(close(withLocal.baselineUnpricedRequests,
+                      without.baselineUnpricedRequests + 10.0 * local.requests.size(), 1e-6));
+        QVERIFY2(withLocal.baseline.contains(QLatin1String("are left out")),
+                 qPrintable(withLocal.baseline));
+    }
+
+    // Chosen by the user: all the demand on one pay-per-token deployment.
+    void baselineOnAChosenDeployment()
+    {
+        ReplayPricing pricing = test::listPricing();
+        pricing.baselineTarget = QStringLiteral("demo-azure/gpt-4o-std");
+        const ReplaySummary actual = ReplayEngine::actual(m_window, pricing);
+        QVERIFY2(
+            actual.baseline.contains(QLatin1String("gpt-4o (deployment demo-azure/gpt-4o-std)")),
+            qPrintable(actual.baseline));
+        QCOMPARE(actual.baselineName, QStringLiteral("everything on gpt-4o"));
+        const double expected =
+            (actual.demandPromptTokens * 2.5 + actual.demandOutputTokens * 10.0) / 1e6;
+        QVERIFY(close(actual.baselineCost.toUnits(), expected, 1e-6));
+        pricing.baselineTarget = QStringLiteral("demo-azure/no-such-deployment");
+        QVERIFY(ReplayEngine::actual(m_window, pricing).baseline.isEmpty());
     }
 
     void cancelViaProgress()

@@ -22,6 +22,7 @@ ReplaySummary summary(double requests, bool baseline)
     if (baseline) {
         s.baseline = QStringLiteral("everything on gpt-4o <dearest>.");
         s.baselineCost = Money::fromUnits(100);
+        s.baselineName = QStringLiteral("own models, pay-per-token");
     }
     return s;
 }
@@ -78,7 +79,8 @@ private slots:
             QVERIFY(r.tiles.at(0).trend.isEmpty());
         }
         if (baseline && status == int(KpiFigure::Status::Normal))
-            QCOMPARE(r.tiles.at(1).trend, QStringLiteral("60 % below the baseline ($100)"));
+            QCOMPARE(r.tiles.at(1).trend,
+                     QStringLiteral("60 % below own models, pay-per-token ($100)")); // named
     }
 
     void baselineNote_data()
@@ -91,7 +93,8 @@ private slots:
             << "<b>Cost avoided</b> is the actual cost against a baseline: everything on "
                "gpt-4o &lt;dearest&gt;. That would have cost $100.00"
             << "Prices: catalog of 2026-11-25";
-        QTest::newRow("without") << false << "<b>Cost avoided</b> needs a pay-per-token model"
+        QTest::newRow("without") << false
+                                 << "<b>Cost avoided</b> needs a model with a pay-per-token"
                                  << "";
     }
     void baselineNote()

@@ -7,6 +7,8 @@
 #include "store/samplestore.h"
 
 #include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -40,6 +42,7 @@ private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
+        QSettings().remove(QStringLiteral("routing/baseline")); // the default baseline
         QVERIFY(m_dir.isValid());
         QVERIFY(m_store.open(m_dir.filePath(QStringLiteral("h.sqlite"))).result().usable());
         const emu::TrafficModel tm(42);
@@ -97,6 +100,25 @@ private slots:
         QCOMPARE(tiles[1]->valueText(), page.summary().costAvoided().format(2));
         QVERIFY(page.summary().spilloverRate > 0);
         QVERIFY(tiles[2]->valueText().endsWith(QLatin1String(" %")));
+        // The default baseline: each request on its own model, named on the tile.
+        QVERIFY2(tiles[1]->trendText().contains(QLatin1String("own models, pay-per-token")),
+                 qPrintable(tiles[1]->trendText()));
+
+        // Choosing a deployment instead prices all the demand there, and is remembered.
+        QComboBox* choice = page.baselineChoice();
+        QCOMPARE(choice->itemData(0).toString(), QString());
+        const int stdIndex = choice->findData(kSource + QStringLiteral("/gpt-4o-std"));
+        QVERIFY(stdIndex > 0);
+        const Money before = page.summary().baselineCost;
+        choice->setCurrentIndex(stdIndex);
+        emit choice->activated(stdIndex);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            tiles[1]->trendText().contains(QLatin1String("everything on gpt-4o")), 20000);
+        QVERIFY(page.summary().baselineCost != before);
+        QCOMPARE(QSettings().value(QStringLiteral("routing/baseline")).toString(),
+                 kSource + QStringLiteral("/gpt-4o-std"));
+        QCOMPARE(choice->currentIndex(), stdIndex);
+        QSettings().remove(QStringLiteral("routing/baseline"));
     }
 
     void emptyRange()

@@ -24,6 +24,8 @@
 #include <QLocale>
 #include <QPointer>
 #include <QScrollArea>
+#include <QSettings>
+#include <QSignalBlocker>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -65,6 +67,7 @@ struct RoutingPage::Private
     QToolButton *requestsButton = nullptr, *tokensButton = nullptr;
     QToolButton *countButton = nullptr, *shareButton = nullptr;
     QComboBox* level = nullptr;
+    QComboBox* baselineChoice = nullptr; ///< what cost avoided compares with (remembered)
     QVector<KpiTile*> tiles;
     RouteStackChart* chart = nullptr;
     RouteFlowDiagram* flow = nullptr;
@@ -86,8 +89,8 @@ struct RoutingPage::Private
         // A newer range supersedes the one on its way.
         jobs.run(
             store, QStringLiteral("window"),
-            [range, conns = connections, pricing = pricing](StoreBackend& db,
-                                                            const JobToken& token) {
+            [range, conns = connections, pricing = pricedWithBaseline()](StoreBackend& db,
+                                                                         const JobToken& token) {
                 Loaded out;
                 TrafficWindow w;
                 if (TrafficWindow::load(db, range, conns, &w, &out.error, token))
@@ -95,6 +98,35 @@ struct RoutingPage::Private
                 return out;
             },
             [this](const Loaded& r) { apply(r); });
+    }
+
+    /// The workspace's prices with the baseline the user chose.
+    ReplayPricing pricedWithBaseline() const
+    {
+        ReplayPricing p = pricing;
+        p.baselineTarget = QSettings().value(QStringLiteral("routing/baseline")).toString();
+        return p;
+    }
+
+    /// The baseline box: each request's own model, or one of the range's pay-per-token
+    /// deployments (the remembered one stays listed while the range lacks it).
+    void fillBaselineChoice()
+    {
+        const QString chosen = QSettings().value(QStringLiteral("routing/baseline")).toString();
+        QSignalBlocker block(baselineChoice);
+        baselineChoice->clear();
+        baselineChoice->addItem(RoutingPage::tr("Each request on its own model, pay-per-token"),
+                                QString());
+        for (const TargetFigures& t : std::as_const(summary.targets)) {
+            if (t.routeClass == RouteClass::PayPerToken ||
+                t.routeClass == RouteClass::OtherProvider)
+                baselineChoice->addItem(
+                    RoutingPage::tr("Everything on %1 (%2)").arg(t.model, t.key), t.key);
+        }
+        if (!chosen.isEmpty() && baselineChoice->findData(chosen) < 0)
+            baselineChoice->addItem(
+                RoutingPage::tr("Everything on %1 (not in this range)").arg(chosen), chosen);
+        baselineChoice->setCurrentIndex(std::max(0, baselineChoice->findData(chosen)));
     }
 
     void apply(const Loaded& r)
@@ -108,6 +140,7 @@ struct RoutingPage::Private
         if (!error.isEmpty())
             flow->clear(error);
         table->setSummary(summary);
+        fillBaselineChoice();
         updateTiles();
         emit q->loaded();
     }
@@ -195,6 +228,16 @@ RoutingPage::RoutingPage(SampleStore* store, QVector<Connection> connections, Re
         kpiRow->addWidget(tile);
     }
     layout->addLayout(kpiRow);
+    auto* baselineRow = new QHBoxLayout;
+    auto* baselineLabel = new QLabel(tr("Cost avoided &against:"), content);
+    d->baselineChoice = new QComboBox(content);
+    d->baselineChoice->setAccessibleName(tr("Cost avoided baseline"));
+    d->baselineChoice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    baselineLabel->setBuddy(d->baselineChoice);
+    baselineRow->addWidget(baselineLabel);
+    baselineRow->addWidget(d->baselineChoice);
+    baselineRow->addStretch(1);
+    layout->addLayout(baselineRow);
     d->baseline = new QLabel(content);
     d->baseline->setWordWrap(true);
     d->baseline->setTextFormat(Qt::RichText);
@@ -251,6 +294,11 @@ RoutingPage::RoutingPage(SampleStore* store, QVector<Connection> connections, Re
         refresh();
     });
     connect(d->tokensButton, &QToolButton::toggled, this, [this] { d->showChart(); });
+    connect(d->baselineChoice, &QComboBox::activated, this, [this](int i) {
+        QSettings().setValue(QStringLiteral("routing/baseline"),
+                             d->baselineChoice->itemData(i).toString());
+        refresh();
+    });
     connect(d->shareButton, &QToolButton::toggled, this,
             [this](bool on) { d->chart->setShareMode(on); });
     connect(d->level, &QComboBox::currentIndexChanged, this, [this](int i) {
@@ -334,6 +382,11 @@ RouteFlowDiagram* RoutingPage::flowDiagram() const
 RoutingTableModel* RoutingPage::tableModel() const
 {
     return d->table;
+}
+
+QComboBox* RoutingPage::baselineChoice() const
+{
+    return d->baselineChoice;
 }
 
 QVector<KpiTile*> RoutingPage::tiles() const

@@ -7,6 +7,8 @@
 #include <QWidget>
 #include <memory>
 
+class QComboBox;
+
 namespace isc {
 
 class KpiTile;
@@ -18,8 +20,9 @@ class TimeRangePicker;
 
 /// Where requests run and what each route costs: requests or tokens per route class over time
 /// (stacked, or each route's share in %) with the spillover overlaid, a flow picture from demand
-/// to routes to deployments, cost avoided against the "everything on the dearest pay-per-token
-/// model" baseline, and a table per route (or per deployment). Follows the time-range picker.
+/// to routes to deployments, cost avoided against a named baseline (by default each request on
+/// its own model at pay-per-token prices), and a table per route (or per deployment). Follows
+/// the time-range picker.
 class RoutingPage : public QWidget
 {
     Q_OBJECT
@@ -52,6 +55,8 @@ public:
     RoutingTableModel* tableModel() const;
     /// The KPI tiles: cost, cost avoided, spillover rate, local share, 429s.
     QVector<KpiTile*> tiles() const;
+    /// What cost avoided compares with: each request's own model (data "") or a deployment.
+    QComboBox* baselineChoice() const;
 
 public slots:
     /// Re-reads the range from the store (coalesced); loaded() follows.
