@@ -72,14 +72,8 @@ void addRoute(RouteFigures& to, const RouteFigures& f)
 /// GlobalStandard, ProvisionedManaged -> Standard, DataZoneBatch -> DataZoneStandard).
 DeploymentTraffic asPayPerToken(const DeploymentTraffic& d)
 {
-    DeploymentTraffic t;
-    t.source = d.source;
-    t.name = d.name;
-    t.model = d.model;
-    t.version = d.version;
-    t.sku = d.sku;
-    t.connectionKind = d.connectionKind;
-    t.routeClass = d.routeClass;
+    DeploymentTraffic t = d; // the minute vectors are shared, not copied
+    t.recordedMix = {};
     if (t.routeClass == RouteClass::Provisioned || t.routeClass == RouteClass::Batch) {
         t.sku.replace(QLatin1String("ProvisionedManaged"), QLatin1String("Standard"));
         t.sku.replace(QLatin1String("Batch"), QLatin1String("Standard"));

@@ -64,8 +64,8 @@ ChartSpec requestsSpec()
 {
     ChartSpec spec;
     spec.title = OverviewPage::tr("Requests by status");
-    spec.note = OverviewPage::tr("429, 4xx, 5xx: each step's busiest minute; spillover = served "
-                                 "by the overflow deployment");
+    // Short enough for a half-width card's title line.
+    spec.note = OverviewPage::tr("errors: peak minute per step; spillover: overflow");
     spec.unit = Unit::RequestsPerMin;
     spec.kind = ChartSpec::Kind::StackedArea;
     SeriesQuery direct = metricQuery(QStringLiteral("AzureOpenAIRequests"), QStringLiteral("total"),

@@ -67,7 +67,10 @@ struct RoutingPage::Private
     QToolButton *requestsButton = nullptr, *tokensButton = nullptr;
     QToolButton *countButton = nullptr, *shareButton = nullptr;
     QComboBox* level = nullptr;
-    QComboBox* baselineChoice = nullptr; ///< what cost avoided compares with (remembered)
+    QComboBox* baselineChoice = nullptr; ///< what cost avoided compares with
+    /// The chosen baseline's deployment key, empty for each request's own model; read from
+    /// the settings once, written when the user picks another.
+    QString baselineTarget = QSettings().value(QStringLiteral("routing/baseline")).toString();
     QVector<KpiTile*> tiles;
     RouteStackChart* chart = nullptr;
     RouteFlowDiagram* flow = nullptr;
@@ -104,7 +107,7 @@ struct RoutingPage::Private
     ReplayPricing pricedWithBaseline() const
     {
         ReplayPricing p = pricing;
-        p.baselineTarget = QSettings().value(QStringLiteral("routing/baseline")).toString();
+        p.baselineTarget = baselineTarget;
         return p;
     }
 
@@ -112,7 +115,7 @@ struct RoutingPage::Private
     /// deployments (the remembered one stays listed while the range lacks it).
     void fillBaselineChoice()
     {
-        const QString chosen = QSettings().value(QStringLiteral("routing/baseline")).toString();
+        const QString& chosen = baselineTarget;
         QSignalBlocker block(baselineChoice);
         baselineChoice->clear();
         baselineChoice->addItem(RoutingPage::tr("Each request on its own model, pay-per-token"),
@@ -295,8 +298,8 @@ RoutingPage::RoutingPage(SampleStore* store, QVector<Connection> connections, Re
     });
     connect(d->tokensButton, &QToolButton::toggled, this, [this] { d->showChart(); });
     connect(d->baselineChoice, &QComboBox::activated, this, [this](int i) {
-        QSettings().setValue(QStringLiteral("routing/baseline"),
-                             d->baselineChoice->itemData(i).toString());
+        d->baselineTarget = d->baselineChoice->itemData(i).toString();
+        QSettings().setValue(QStringLiteral("routing/baseline"), d->baselineTarget);
         refresh();
     });
     connect(d->shareButton, &QToolButton::toggled, this,
