@@ -4,8 +4,10 @@
 #include "session.h"
 
 #include "alerttrayicon.h"
+#include "charts/chartzoom.h"
 #include "cost/costengine.h"
 #include "demobanner.h"
+#include "itemmodels/chartmodel.h"
 #include "kit/exportmenu.h"
 #include "net/secretstore.h"
 #include "pages/alertspage.h"
@@ -90,6 +92,10 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
     // One range for the window: the Overview's (restored with it) is the first.
     m_range = new TimeRangeLink(this);
     m_range->add(m_overview->rangePicker());
+    // A chart's zoom and pan move the window's range: every chart on every page follows.
+    ChartZoomRouter::setHandler(
+        this, [this](TimeRange range) { m_range->zoomTo(range); },
+        [this] { return m_range->resetZoom(); });
     installExportMenus(m_overview);
     // The other pages are built when first opened: each starts its own queries, and at start-up
     // the store's thread belongs to the page on screen.
@@ -307,6 +313,23 @@ void MainWindow::buildMenus()
                                        [this, p] { m_range->setPreset(p); });
         a->setShortcut(QKeySequence(QStringLiteral("Ctrl+%1").arg(n++)));
     }
+    ranges->addSeparator();
+    QAction* resetZoom =
+        ranges->addAction(tr("Reset &Zoom"), this, [this] { m_range->resetZoom(); });
+    resetZoom->setShortcut(QKeySequence(QStringLiteral("Ctrl+0")));
+    resetZoom->setEnabled(m_range->isZoomed());
+    connect(m_range, &TimeRangeLink::zoomedChanged, resetZoom, &QAction::setEnabled);
+    // Every chart overlays the period before (a day, a week, the range's length); remembered.
+    QAction* compare = ranges->addAction(tr("&Compare with Previous Period"));
+    compare->setCheckable(true);
+    compare->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+P")));
+    ChartComparison::instance()->setOn(
+        QSettings().value(QStringLiteral("view/comparePrevious"), false).toBool());
+    compare->setChecked(ChartComparison::instance()->isOn());
+    connect(compare, &QAction::toggled, this, [](bool on) {
+        ChartComparison::instance()->setOn(on);
+        QSettings().setValue(QStringLiteral("view/comparePrevious"), on);
+    });
     view->addSeparator();
     // The theme: the desktop's, or light or dark whatever the desktop says; remembered.
     QMenu* themes = view->addMenu(tr("&Theme"));

@@ -17,15 +17,19 @@ void TimeRangeLink::add(TimeRangePicker* picker)
     connect(picker, &TimeRangePicker::rangeChanged, this, [this, picker] {
         if (m_syncing)
             return;
+        setZoomed(false); // chosen on a picker: the zoom is over
         adopt(picker);
         applyAll();
     });
+    connect(picker, &TimeRangePicker::resetZoomRequested, this, [this] { resetZoom(); });
+    picker->setZoomed(m_zoomed);
 }
 
 void TimeRangeLink::setPreset(Preset preset)
 {
     if (preset == Preset::Custom)
         return;
+    setZoomed(false);
     m_known = true;
     const bool moved = preset != m_preset;
     m_preset = preset;
@@ -38,6 +42,47 @@ void TimeRangeLink::setCustomRange(TimeRange range)
 {
     if (!range.isValid())
         return;
+    setZoomed(false);
+    setCustom(range);
+}
+
+void TimeRangeLink::zoomTo(TimeRange range)
+{
+    if (!range.isValid())
+        return;
+    if (!m_zoomed) {
+        m_beforeZoom = m_preset;
+        m_customBeforeZoom = m_custom;
+    }
+    setZoomed(true);
+    setCustom(range);
+}
+
+bool TimeRangeLink::resetZoom()
+{
+    if (!m_zoomed)
+        return false;
+    setZoomed(false);
+    if (m_beforeZoom == Preset::Custom)
+        setCustom(m_customBeforeZoom);
+    else
+        setPreset(m_beforeZoom);
+    return true;
+}
+
+void TimeRangeLink::setZoomed(bool zoomed)
+{
+    if (zoomed == m_zoomed)
+        return;
+    m_zoomed = zoomed;
+    m_pickers.removeAll(nullptr);
+    for (const auto& p : std::as_const(m_pickers))
+        p->setZoomed(zoomed);
+    emit zoomedChanged(zoomed);
+}
+
+void TimeRangeLink::setCustom(TimeRange range)
+{
     m_known = true;
     const bool moved = m_preset != Preset::Custom || !(range == m_custom);
     m_preset = Preset::Custom;

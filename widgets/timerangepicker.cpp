@@ -72,6 +72,14 @@ TimeRangePicker::TimeRangePicker(QWidget* parent) : QWidget(parent), m_clock(&no
     m_custom->setAccessibleName(tr("Custom range"));
     m_group->addButton(m_custom, int(Preset::Custom));
     layout->addWidget(m_custom);
+    m_resetZoom = new QToolButton(this);
+    m_resetZoom->setText(tr("Reset zoom"));
+    m_resetZoom->setToolTip(tr("Back to the range chosen before zooming (Esc or double-click on "
+                               "a chart)"));
+    m_resetZoom->setAccessibleName(tr("Reset zoom"));
+    m_resetZoom->setVisible(false);
+    layout->addWidget(m_resetZoom);
+    connect(m_resetZoom, &QToolButton::clicked, this, &TimeRangePicker::resetZoomRequested);
     markCheckedButtons(this); // the chosen range stands out in either theme
     connect(m_group, &QButtonGroup::idClicked, this, [this](int id) {
         if (Preset(id) == Preset::Custom)
@@ -158,6 +166,14 @@ void TimeRangePicker::setShortcutsEnabled(bool enabled)
         s->setEnabled(enabled);
 }
 
+void TimeRangePicker::setZoomed(bool zoomed)
+{
+    m_zoomed = zoomed;
+    // isHidden(), not isVisible(): a picker on a page not on screen keeps its state too.
+    m_resetZoom->setHidden(!zoomed);
+    updateButtons();
+}
+
 void TimeRangePicker::setClock(std::function<qint64()> nowUtc)
 {
     m_clock = std::move(nowUtc);
@@ -188,7 +204,9 @@ void TimeRangePicker::updateButtons()
         b->setChecked(true);
     if (m_preset == Preset::Custom) {
         m_custom->setText(shortRange(m_range));
-        m_custom->setToolTip(tr("Custom range: %1. Click to change.").arg(shortRange(m_range)));
+        m_custom->setToolTip(
+            m_zoomed ? tr("Zoomed to %1. Click to choose a range.").arg(shortRange(m_range))
+                     : tr("Custom range: %1. Click to change.").arg(shortRange(m_range)));
     } else {
         m_custom->setText(tr("Custom…"));
         m_custom->setToolTip(tr("Choose a start and end"));

@@ -54,8 +54,14 @@ public:
     /// Ctrl+1..Ctrl+5 on this picker (on by default; off where the window owns them).
     void setShortcutsEnabled(bool enabled);
 
+    /// Shows that a chart's zoom replaces the chosen range, with a "Reset zoom" button.
+    void setZoomed(bool zoomed);
+    bool isZoomed() const { return m_zoomed; }
+
 signals:
     void rangeChanged(isc::TimeRange range);
+    /// The "Reset zoom" button was clicked.
+    void resetZoomRequested();
 
 private:
     void select(Preset preset, TimeRange range);
@@ -66,6 +72,8 @@ private:
     std::function<qint64()> m_clock;
     QButtonGroup* m_group = nullptr;
     QToolButton* m_custom = nullptr;
+    QToolButton* m_resetZoom = nullptr;
+    bool m_zoomed = false;
     QVector<QShortcut*> m_shortcuts;
 };
 

@@ -5,6 +5,7 @@
 #include "store/storebackend.h"
 #include "store/storejobs.h"
 
+#include <QLocale>
 #include <QMap>
 #include <QPointer>
 #include <QTimer>
@@ -17,6 +18,8 @@ namespace {
 
 constexpr int kDefaultWidth = 600; // before the view has been laid out
 constexpr int kMinWidth = 120;
+// How long after its newest stored minute a series still counts as being polled (s).
+constexpr qint64 kPendingSlackSeconds = 900;
 
 // The value of a sorted series at x: exact, linearly interpolated inside, or nullopt outside.
 std::optional<double> valueAt(const QVector<QPointF>& pts, double x)
@@ -66,6 +69,41 @@ qsizetype ChartSnapshot::pointCount() const
     return n;
 }
 
+qint64 previousPeriodShift(TimeRange range)
+{
+    const qint64 length = range.duration();
+    if (length <= 86400)
+        return 86400;
+    if (length <= 7 * 86400)
+        return 7 * 86400;
+    return length;
+}
+
+QString previousPeriodName(qint64 shift)
+{
+    if (shift == 86400)
+        return QObject::tr("previous day");
+    if (shift == 7 * 86400)
+        return QObject::tr("previous week");
+    if (shift % 86400 == 0)
+        return QObject::tr("previous %1 d").arg(shift / 86400);
+    return QObject::tr("previous %1 h").arg(QLocale().toString(double(shift) / 3600.0, 'g', 3));
+}
+
+ChartComparison* ChartComparison::instance()
+{
+    static ChartComparison* comparison = new ChartComparison; // lives as long as the process
+    return comparison;
+}
+
+void ChartComparison::setOn(bool on)
+{
+    if (on == m_on)
+        return;
+    m_on = on;
+    emit changed(on);
+}
+
 qint64 niceStep(qint64 duration, int maxPoints)
 {
     static constexpr qint64 steps[] = {60, 300, 900, 1800, 3600, 10800, 21600, 43200, 86400};
@@ -88,6 +126,7 @@ struct ChartModel::Private
     RefreshThrottle* coalesce = nullptr;
     bool loading = false;
     bool loaded = false;
+    bool comparePrevious = false;
     ChartSnapshot snapshot;
     StoreJobs jobs; ///< last: cancelled first when the model goes
 };
@@ -99,6 +138,22 @@ ChartModel::ChartModel(SampleStore* store, ChartSpec spec, QObject* parent)
     d->spec = std::move(spec);
     d->coalesce =
         new RefreshThrottle([this] { refreshNow(); }, RefreshThrottle::kDefaultIntervalMs, this);
+    d->comparePrevious = ChartComparison::instance()->isOn();
+    connect(ChartComparison::instance(), &ChartComparison::changed, this,
+            [this](bool on) { setComparePrevious(on); });
+}
+
+void ChartModel::setComparePrevious(bool on)
+{
+    if (on == d->comparePrevious)
+        return;
+    d->comparePrevious = on;
+    refresh();
+}
+
+bool ChartModel::comparePrevious() const
+{
+    return d->comparePrevious;
 }
 
 ChartModel::~ChartModel() = default;
@@ -113,6 +168,7 @@ void ChartModel::setTimeRange(TimeRange range)
     if (range == d->range)
         return;
     d->range = range;
+    emit timeRangeChanged(range);
     refresh();
 }
 
@@ -191,6 +247,16 @@ QVector<SeriesQuery> ChartModel::buildQueries() const
         }
         out.push_back(q);
     }
+    if (d->comparePrevious && d->range.isValid()) {
+        // The same reads a period earlier; combine() moves them forward onto this range.
+        const qint64 shift = previousPeriodShift(d->range);
+        const qsizetype n = out.size();
+        for (qsizetype i = 0; i < n; ++i) {
+            SeriesQuery q = out[i];
+            q.range = {q.range.from - shift, q.range.to - shift};
+            out.push_back(q);
+        }
+    }
     return out;
 }
 
@@ -203,6 +269,7 @@ void ChartModel::refreshNow()
     d->queriedWidth = d->pixelWidth > 0 ? d->pixelWidth : kDefaultWidth;
     const TimeRange range = d->range;
     const int width = d->queriedWidth;
+    const qint64 shift = d->comparePrevious ? previousPeriodShift(range) : 0;
     if (!d->loading) {
         d->loading = true;
         emit loadingChanged(true);
@@ -219,8 +286,8 @@ void ChartModel::refreshNow()
             }
             return results;
         },
-        [this, range, width](const QVector<QueryResult>& results) {
-            d->snapshot = combine(d->spec, range, results);
+        [this, range, width, shift](const QVector<QueryResult>& results) {
+            d->snapshot = combine(d->spec, range, results, shift);
             d->snapshot.pixelWidth = d->spec.kind == ChartSpec::Kind::Lines ? width : 0;
             d->loading = false;
             const bool first = !d->loaded;
@@ -248,35 +315,75 @@ const ChartSnapshot& ChartModel::snapshot() const
 }
 
 ChartSnapshot ChartModel::combine(const ChartSpec& spec, TimeRange range,
-                                  const QVector<QueryResult>& results)
+                                  const QVector<QueryResult>& results, qint64 previousShift,
+                                  qint64 now)
 {
     ChartSnapshot out;
     out.range = range;
     out.step = 0;
+    const qsizetype queries = spec.queries.size();
+    const bool withPrevious = previousShift > 0 && results.size() >= 2 * queries;
+    out.previousShift = withPrevious ? previousShift : 0;
     QHash<QString, int> byName;
-    for (int i = 0; i < results.size() && i < spec.queries.size(); ++i) {
+    // `previous` reads come after the current ones, under names of their own.
+    auto add = [&](const ChartSeries& series) {
+        auto it = byName.constFind(series.name);
+        if (it != byName.constEnd()) {
+            ChartSeries& existing = out.series[*it];
+            existing.points = sumSeries(existing.points, series.points);
+            return;
+        }
+        byName.insert(series.name, int(out.series.size()));
+        out.series.push_back(series);
+    };
+    const bool stacked = spec.kind == ChartSpec::Kind::StackedArea;
+    const QString previousName = previousPeriodName(previousShift);
+    for (int i = 0; i < results.size() && i < (withPrevious ? 2 * queries : queries); ++i) {
         const QueryResult& r = results[i];
-        const ChartQuery& cq = spec.queries[i];
+        const bool previous = i >= queries;
+        const ChartQuery& cq = spec.queries[i % queries];
         if (out.error.isEmpty())
             out.error = r.error;
-        out.step = std::max(out.step, r.step);
-        for (const auto& g : r.gaps) {
-            if (!out.gaps.contains(g))
-                out.gaps.push_back(g);
+        if (!previous) {
+            out.step = std::max(out.step, r.step);
+            for (const auto& g : r.gaps) {
+                if (!out.gaps.contains(g))
+                    out.gaps.push_back(g);
+            }
         }
         for (const auto& s : r.series) {
             if (!cq.onlyNames.isEmpty() && !cq.onlyNames.contains(s.name))
                 continue;
             const bool templated = cq.nameFormat.contains(QLatin1String("%1"));
-            const QString name = templated ? cq.nameFormat.arg(s.name) : cq.nameFormat;
-            auto it = byName.constFind(name);
-            if (it != byName.constEnd()) {
-                ChartSeries& existing = out.series[*it];
-                existing.points = sumSeries(existing.points, s.points);
-                continue;
+            ChartSeries series{templated ? cq.nameFormat.arg(s.name) : cq.nameFormat,
+                               templated ? s.name : cq.nameFormat, cq.dashed, s.points};
+            if (previous) {
+                // Over a stack, one line of the previous period's total; on lines, each series
+                // in its own colour, moved forward onto this range.
+                series.name = stacked ? QObject::tr("Total, %1").arg(previousName)
+                                      : QStringLiteral("%1 · %2").arg(series.name, previousName);
+                if (stacked)
+                    series.colorKey = series.name;
+                series.previous = true;
+                series.dashed = true;
+                for (QPointF& p : series.points)
+                    p.setX(p.x() + double(previousShift) * 1000.0);
             }
-            byName.insert(name, int(out.series.size()));
-            out.series.push_back({name, templated ? s.name : name, cq.dashed, s.points});
+            add(series);
+        }
+    }
+    if (spec.pendingSeconds > 0) {
+        // The newest minutes of a series still being polled may still fill in: the last point
+        // (its bucket holds the newest minute), and any within pendingSeconds of it. A series
+        // that ended long before now (a range in the past, a deleted deployment) is final.
+        const double recent =
+            double((now > 0 ? now : nowUtc()) - spec.pendingSeconds - kPendingSlackSeconds) *
+            1000.0;
+        for (ChartSeries& series : out.series) {
+            if (series.previous || series.points.isEmpty() || series.points.back().x() < recent)
+                continue;
+            const double last = series.points.back().x();
+            series.pendingFromMs = last - double(spec.pendingSeconds - 60) * 1000.0;
         }
     }
     if (out.step == 0)

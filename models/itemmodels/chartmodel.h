@@ -41,6 +41,9 @@ struct ChartSpec
     QString thresholdLabel;          ///< e.g. "100 % reserved"
     /// Logarithmic value axis (Lines only), for series decades apart (TTFT ~300 ms, TTLT ~10 s).
     bool logScale = false;
+    /// The newest minutes of each series that may still fill in (Azure Monitor's additive
+    /// metrics arrive over ~3 minutes), in seconds; 0: every stored minute is final.
+    qint64 pendingSeconds = 0;
 };
 
 /// One displayed series: a name, a colour key and points (x = ms since the epoch UTC, y in the
@@ -52,6 +55,11 @@ struct ChartSeries
     QString colorKey;
     bool dashed = false;
     QVector<QPointF> points;
+    /// Points from this x (ms) on may still fill in (ChartSpec::pendingSeconds); 0 = none.
+    double pendingFromMs = 0;
+    /// The previous period, moved forward onto this range: drawn faded and dashed, over a
+    /// stack as a line.
+    bool previous = false;
 };
 
 /// The value snapshot a chart draws.
@@ -63,6 +71,7 @@ struct ChartSnapshot
     QVector<ChartSeries> series; ///< in query order, then by name
     QVector<TimeRange> gaps;     ///< recorded gap markers: lines break there
     QString error;               ///< in words when a query failed
+    qint64 previousShift = 0;    ///< s the previous period was moved forward by; 0 = not shown
 
     bool isEmpty() const;
     qsizetype pointCount() const;
@@ -79,7 +88,7 @@ public:
 
     const ChartSpec& spec() const;
 
-    /// The range to show (s UTC). Changing it schedules a refresh.
+    /// The range to show (s UTC). Changing it emits timeRangeChanged() and schedules a refresh.
     void setTimeRange(TimeRange range);
     TimeRange timeRange() const;
 
@@ -97,6 +106,11 @@ public:
     void setLabelFilter(const QHash<QString, QString>& labels);
     QHash<QString, QString> labelFilter() const;
 
+    /// Overlays the previous period (previousPeriodShift()) on a line chart, or its total on a
+    /// stack. Starts as ChartComparison says and follows its changes.
+    void setComparePrevious(bool on);
+    bool comparePrevious() const;
+
     /// Schedules a refresh in at most 40 ms; repeated calls in that time fold into one.
     void refresh();
     /// Issues the queries now; a result of an earlier refresh arriving later is dropped.
@@ -112,13 +126,19 @@ public:
     /// The queries refreshNow() issues for the current range, width and filter (for tests).
     QVector<SeriesQuery> buildQueries() const;
 
-    /// Combines per-query results into display series (pure; used by refreshNow()).
+    /// Combines per-query results into display series (pure; used by refreshNow()). With
+    /// `previousShift` > 0, results beyond the spec's queries are the same queries over the
+    /// range `previousShift` seconds earlier. `now` (s UTC, 0 = the clock) tells which series
+    /// are still being polled, for ChartSpec::pendingSeconds.
     static ChartSnapshot combine(const ChartSpec& spec, TimeRange range,
-                                 const QVector<QueryResult>& results);
+                                 const QVector<QueryResult>& results, qint64 previousShift = 0,
+                                 qint64 now = 0);
 
 signals:
     /// A new snapshot is available from snapshot().
     void changed();
+    /// setTimeRange() changed the range; the snapshot for it follows with changed().
+    void timeRangeChanged(isc::TimeRange range);
     void loadingChanged(bool loading);
     /// The first snapshot arrived.
     void loaded();
@@ -126,6 +146,28 @@ signals:
 private:
     struct Private;
     std::unique_ptr<Private> d;
+};
+
+/// How far back the previous period of `range` lies (s): a day for ranges up to a day (the
+/// daily cycle), a week up to a week, else the range's own length.
+qint64 previousPeriodShift(TimeRange range);
+/// "previous day", "previous week" or "previous 30 d" for a shift from previousPeriodShift().
+QString previousPeriodName(qint64 shift);
+
+/// The window's "compare with previous period" switch: every ChartModel follows it.
+class ChartComparison : public QObject
+{
+    Q_OBJECT
+public:
+    static ChartComparison* instance();
+    bool isOn() const { return m_on; }
+    void setOn(bool on);
+
+signals:
+    void changed(bool on);
+
+private:
+    bool m_on = false;
 };
 
 /// A step (s, multiple of 60) from 1m, 5m, 15m, 30m, 1h, 3h, 6h, 12h, 1d giving at most

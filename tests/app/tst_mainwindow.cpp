@@ -7,8 +7,10 @@
 #include "alertruleeditor.h"
 #include "alerts/alertservice.h"
 #include "alerts/delivery/desktopnotifier.h"
+#include "charts/timeserieschart.h"
 #include "core/timerange.h"
 #include "emulator/emulator.h"
+#include "itemmodels/chartmodel.h"
 #include "pages/alertspage.h"
 #include "pages/overviewpage.h"
 #include "sources/collector.h"
@@ -18,6 +20,7 @@
 #include "timerangelink.h"
 
 #include <QFile>
+#include <QGraphicsView>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -210,6 +213,62 @@ private slots:
         QTest::keyClick(&window, Qt::Key_2, Qt::ControlModifier);
         QCOMPARE(cost->preset(), Preset::SixHours);
         QCOMPARE(overview->preset(), Preset::SixHours);
+    }
+
+    // A zoom on one chart is the window's range: the Overview's other charts and another page's
+    // follow at once; Ctrl+0 goes back to the preset. Compare with Previous Period reaches every
+    // chart model and is remembered.
+    void zoomAndCompareForTheWholeWindow()
+    {
+        app::Session session;
+        QString error;
+        app::Session::Options options;
+        options.workspacePath = writeWorkspace(QStringLiteral("zoom"));
+        QVERIFY2(session.open(options, &error), qPrintable(error));
+        app::MainWindow window(&session);
+        window.setAlertDelivery(false);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        using Preset = TimeRangePicker::Preset;
+        window.timeRange()->setPreset(Preset::Day);
+        const QVector<TimeSeriesChart*> charts = window.overviewPage()->charts();
+        QVERIFY(charts.size() >= 2);
+        const TimeRange day = charts[0]->model()->timeRange();
+        QVERIFY(day.isValid());
+        // The first chart's view takes a wheel notch over the middle of its plot.
+        auto* view = charts[0]->findChild<QGraphicsView*>();
+        QVERIFY(view);
+        const QPoint at =
+            charts[0]->positionOf({double(day.from + day.duration() / 2) * 1000.0, 0}).toPoint() -
+            QPoint(0, 40);
+        QWheelEvent wheel(at, view->viewport()->mapToGlobal(at), QPoint(), QPoint(0, 120),
+                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(view->viewport(), &wheel);
+        const TimeRange zoomed = charts[0]->model()->timeRange();
+        QVERIFY(zoomed.duration() < day.duration());
+        QVERIFY(window.timeRange()->isZoomed());
+        for (TimeSeriesChart* chart : charts)
+            QCOMPARE(chart->model()->timeRange(), zoomed);
+        QVERIFY(window.showPage(QStringLiteral("capacity")));
+        QTRY_VERIFY(window.pageWidget(QStringLiteral("capacity")));
+        auto* picker = window.pageWidget(QStringLiteral("capacity"))->findChild<TimeRangePicker*>();
+        QVERIFY(picker);
+        QCOMPARE(picker->range(), zoomed);
+        QVERIFY(picker->isZoomed());
+        QTest::keyClick(&window, Qt::Key_0, Qt::ControlModifier);
+        QVERIFY(!window.timeRange()->isZoomed());
+        QCOMPARE(picker->preset(), Preset::Day);
+        QCOMPARE(charts[0]->model()->timeRange().duration(), day.duration());
+
+        QSettings().remove(QStringLiteral("view/comparePrevious"));
+        QTest::keyClick(&window, Qt::Key_P, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(ChartComparison::instance()->isOn());
+        for (TimeSeriesChart* chart : charts)
+            QVERIFY(chart->model()->comparePrevious());
+        QCOMPARE(QSettings().value(QStringLiteral("view/comparePrevious")).toBool(), true);
+        QTest::keyClick(&window, Qt::Key_P, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(!charts[0]->model()->comparePrevious());
+        QSettings().remove(QStringLiteral("view/comparePrevious"));
     }
 
     // View > Theme: Dark repaints the open window dark (the sidebar included) and is

@@ -19,6 +19,13 @@ QueriedSeries qs(const QString& name, QVector<QPointF> pts)
     return s;
 }
 
+QueryResult result(QVector<QueriedSeries> series)
+{
+    QueryResult r;
+    r.series = std::move(series);
+    return r;
+}
+
 ChartSpec twoQuerySpec()
 {
     ChartSpec spec;
@@ -89,6 +96,85 @@ private slots:
         QCOMPARE(s.series[1].points, QVector<QPointF>({{0, 40}}));
     }
 
+    // The previous period: the same reads a period earlier, moved forward, named and dashed.
+    void comparePreviousLines()
+    {
+        ChartSpec spec;
+        SeriesQuery q;
+        q.metric = QStringLiteral("A");
+        q.groupBy = QStringLiteral("Dep");
+        spec.queries = {{q}};
+        const TimeRange range{86400 * 10, 86400 * 10 + 3600};
+        QueryResult now, before;
+        now.series = {qs("x", {{864000000.0, 5}})};
+        before.series = {qs("x", {{864000000.0 - 86400000.0, 3}})};
+        const ChartSnapshot s = ChartModel::combine(spec, range, {now, before}, 86400);
+        QCOMPARE(s.previousShift, 86400);
+        QCOMPARE(s.series.size(), 2);
+        QCOMPARE(s.series[1].name, QStringLiteral("x · previous day"));
+        QCOMPARE(s.series[1].colorKey, QStringLiteral("x")); // the same colour as "x"
+        QVERIFY(s.series[1].previous && s.series[1].dashed && !s.series[0].previous);
+        QCOMPARE(s.series[1].points, QVector<QPointF>({{864000000.0, 3}}));
+        // Without the shift the extra results are not read as a previous period.
+        QCOMPARE(ChartModel::combine(spec, range, {now, before}).series.size(), 1);
+    }
+
+    void comparePreviousOverAStackIsOneTotal()
+    {
+        const ChartSnapshot s = ChartModel::combine(
+            twoQuerySpec(), {0, 7 * 86400},
+            {result({qs("x", {{0, 1}})}), result({qs("y", {{0, 2}})}),
+             result({qs("x", {{-604800000.0, 4}})}), result({qs("y", {{-604800000.0, 6}})})},
+            7 * 86400);
+        QCOMPARE(s.series.size(), 3);
+        QCOMPARE(s.series[2].name, QStringLiteral("Total, previous week"));
+        QCOMPARE(s.series[2].points, QVector<QPointF>({{0, 10}}));
+    }
+
+    void previousPeriod_data()
+    {
+        QTest::addColumn<qint64>("length");
+        QTest::addColumn<qint64>("shift");
+        QTest::addColumn<QString>("name");
+        QTest::newRow("1 h: the same hour yesterday")
+            << qint64(3600) << qint64(86400) << QStringLiteral("previous day");
+        QTest::newRow("24 h") << qint64(86400) << qint64(86400) << QStringLiteral("previous day");
+        QTest::newRow("7 d") << qint64(7 * 86400) << qint64(7 * 86400)
+                             << QStringLiteral("previous week");
+        QTest::newRow("30 d") << qint64(30 * 86400) << qint64(30 * 86400)
+                              << QStringLiteral("previous 30 d");
+    }
+    void previousPeriod()
+    {
+        QFETCH(qint64, length);
+        QFETCH(qint64, shift);
+        QFETCH(QString, name);
+        QCOMPARE(previousPeriodShift({1000000, 1000000 + length}), shift);
+        QCOMPARE(previousPeriodName(shift), name);
+    }
+
+    // The newest minutes of a series still being polled may fill in; an old series is final.
+    void pendingMinutes()
+    {
+        ChartSpec spec;
+        spec.queries = {{SeriesQuery()}};
+        spec.pendingSeconds = 180;
+        const qint64 now = 1'000'000'020;
+        const double last = double(now / 60 * 60 - 120) * 1000.0;
+        QueryResult r;
+        r.series = {qs("live", {{last - 240000, 1},
+                                {last - 180000, 1},
+                                {last - 120000, 1},
+                                {last - 60000, 1},
+                                {last, 1}}),
+                    qs("ended", {{last - 7200000, 1}})};
+        const ChartSnapshot s = ChartModel::combine(spec, {0, now}, {r}, 0, now);
+        QCOMPARE(s.series[0].pendingFromMs, last - 120000); // the newest three minutes
+        QCOMPARE(s.series[1].pendingFromMs, 0.0);
+        spec.pendingSeconds = 0;
+        QCOMPARE(ChartModel::combine(spec, {0, now}, {r}, 0, now).series[0].pendingFromMs, 0.0);
+    }
+
     void buildQueries()
     {
         ChartSpec spec = twoQuerySpec();
@@ -110,6 +196,12 @@ private slots:
         lines.setPixelWidth(800);
         QCOMPARE(lines.buildQueries()[1].pixelWidth, 800);
         QCOMPARE(lines.buildQueries()[1].step, qint64(0));
+        // Comparing with the previous period reads every query again, a day earlier.
+        lines.setComparePrevious(true);
+        const auto withPrevious = lines.buildQueries();
+        QCOMPARE(withPrevious.size(), 4);
+        QCOMPARE(withPrevious[2].metric, QStringLiteral("A"));
+        QCOMPARE(withPrevious[3].range, TimeRange({-86400, 0}));
     }
 
     void widthNeedsNewData_data()

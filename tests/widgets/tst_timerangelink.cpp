@@ -2,6 +2,7 @@
 
 #include <QShortcut>
 #include <QSignalSpy>
+#include <QToolButton>
 #include <QtTest/QtTest>
 
 #include <memory>
@@ -64,6 +65,83 @@ private slots:
         QCOMPARE(a->range(), custom);
         QCOMPARE(b->range(), custom);
         QCOMPARE(changed.count(), 2);
+    }
+
+    // A chart's zoom shows on every page; reset brings back the chosen preset, which slides on.
+    void zoomAndReset()
+    {
+        TimeRangeLink link;
+        auto a = picker(), b = picker();
+        link.add(a.get());
+        link.add(b.get());
+        a->setPreset(Preset::Week);
+        QSignalSpy zoomed(&link, &TimeRangeLink::zoomedChanged);
+        const TimeRange z{kNow - 5 * 3600, kNow - 4 * 3600};
+        link.zoomTo(z);
+        QVERIFY(link.isZoomed());
+        QCOMPARE(zoomed.count(), 1);
+        QCOMPARE(a->range(), z);
+        QCOMPARE(b->range(), z);
+        QVERIFY(a->isZoomed() && b->isZoomed());
+        // Zooming on keeps the range to go back to.
+        link.zoomTo({z.from + 600, z.to - 600});
+        QCOMPARE(zoomed.count(), 1);
+        QCOMPARE(b->range(), TimeRange({z.from + 600, z.to - 600}));
+        QVERIFY(link.resetZoom());
+        QVERIFY(!link.isZoomed());
+        QCOMPARE(zoomed.count(), 2);
+        QCOMPARE(link.preset(), Preset::Week);
+        QCOMPARE(b->preset(), Preset::Week);
+        QCOMPARE(b->range(), TimeRangePicker::presetRange(Preset::Week, kNow));
+        QVERIFY(!a->isZoomed() && !b->isZoomed());
+        QVERIFY(!link.resetZoom()); // nothing left to undo
+    }
+
+    // A custom range zoomed comes back; a range chosen while zoomed ends the zoom.
+    void choosingARangeEndsTheZoom()
+    {
+        TimeRangeLink link;
+        auto a = picker(), b = picker();
+        link.add(a.get());
+        link.add(b.get());
+        const TimeRange custom{kNow - 10 * 3600, kNow - 2 * 3600};
+        link.setCustomRange(custom);
+        link.zoomTo({kNow - 6 * 3600, kNow - 5 * 3600});
+        QVERIFY(link.resetZoom());
+        QCOMPARE(a->range(), custom);
+
+        link.zoomTo({kNow - 6 * 3600, kNow - 5 * 3600});
+        b->setPreset(Preset::Hour); // a click on a picker
+        QVERIFY(!link.isZoomed());
+        QVERIFY(!a->isZoomed());
+        QCOMPARE(a->preset(), Preset::Hour);
+        QVERIFY(!link.resetZoom());
+
+        link.zoomTo({kNow - 6 * 3600, kNow - 5 * 3600});
+        link.setPreset(Preset::Day); // Ctrl+3
+        QVERIFY(!link.isZoomed());
+    }
+
+    // The pickers' "Reset zoom" button resets the window's zoom.
+    void pickersResetButton()
+    {
+        TimeRangeLink link;
+        auto a = picker();
+        link.add(a.get());
+        link.zoomTo({kNow - 6 * 3600, kNow - 5 * 3600});
+        auto* button = a->findChild<QToolButton*>(QString(), Qt::FindDirectChildrenOnly);
+        QList<QToolButton*> buttons = a->findChildren<QToolButton*>();
+        QToolButton* reset = nullptr;
+        for (QToolButton* b : buttons) {
+            if (b->text() == QStringLiteral("Reset zoom"))
+                reset = b;
+        }
+        QVERIFY(button && reset);
+        QVERIFY(!reset->isHidden());
+        reset->click();
+        QVERIFY(!link.isZoomed());
+        QVERIFY(reset->isHidden());
+        QCOMPARE(a->preset(), Preset::Day);
     }
 
     // The window's setters (Ctrl+1..5, --range): a preset when one has that length.

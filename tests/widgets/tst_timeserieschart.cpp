@@ -344,6 +344,65 @@ private slots:
         QVERIFY(chart->toolTipAt(chart->positionOf({double(t) * 1000, 1700}).toPoint()).isEmpty());
     }
 
+    // The newest minutes of a series still being polled: faint and dashed under a grey band.
+    void pendingMinutesAreDrawnApart()
+    {
+        const qint64 lastMinute = floorTo(nowUtc(), 60) - 120;
+        PollBatch live;
+        live.source = QStringLiteral("src");
+        live.window = {lastMinute - 3600, lastMinute + 60};
+        live.series = {
+            minuteSeries(QStringLiteral("Live"), QStringLiteral("l"), lastMinute - 3540, 60, 50)};
+        QVERIFY(m_store->write(live).result().ok);
+        ChartSpec spec = specFor(ChartSpec::Kind::Lines, QStringLiteral("Live"));
+        spec.pendingSeconds = 180;
+        ChartModel model(m_store, spec);
+        const TimeRange range{lastMinute - 3600, lastMinute + 600};
+        auto chart = show(model, range);
+        QCOMPARE(chart->pendingFromMs(), double(lastMinute - 120) * 1000.0);
+        // Still the same points: pending minutes are drawn, only differently.
+        QCOMPARE(chart->pointCount(), qsizetype(60));
+        // A stack is cut there: a faint piece after the final one, every point counted once.
+        ChartSpec stackedSpec = spec;
+        stackedSpec.kind = ChartSpec::Kind::StackedArea;
+        ChartModel stackedModel(m_store, stackedSpec);
+        auto stack = show(stackedModel, range);
+        QCOMPARE(stack->pendingFromMs(), double(lastMinute - 120) * 1000.0);
+        QCOMPARE(stack->pointCount(), qsizetype(60));
+        QCOMPARE(stack->segmentCount(), 2);
+        spec.pendingSeconds = 0;
+        ChartModel settled(m_store, spec);
+        QCOMPARE(show(settled, range)->pendingFromMs(), 0.0);
+    }
+
+    // The previous day over the last 6 hours: each series again, a day earlier, moved forward.
+    void comparePreviousPeriod()
+    {
+        ChartModel model(m_store, specFor(ChartSpec::Kind::Lines, QStringLiteral("Dense")));
+        model.setComparePrevious(true);
+        const TimeRange range{m_t0 + 7200 - 6 * 3600, m_t0 + 7200};
+        auto chart = show(model, range);
+        QCOMPARE(chart->seriesNames(),
+                 QStringList({QStringLiteral("d"), QStringLiteral("d · previous day")}));
+        QCOMPARE(chart->seriesColor(QStringLiteral("d · previous day")),
+                 chart->seriesColor(QStringLiteral("d")));
+        const QVector<QPointF> before = chart->seriesPoints(QStringLiteral("d · previous day"));
+        QVERIFY(!before.isEmpty());
+        QVERIFY(before.front().x() >= double(range.from) * 1000.0);
+        // Its value at x is what was stored a day before x.
+        ChartSpec plain = specFor(ChartSpec::Kind::Lines, QStringLiteral("Dense"));
+        ChartModel yesterday(m_store, plain);
+        auto other = show(yesterday, {range.from - 86400, range.to - 86400});
+        const QVector<QPointF> stored = other->seriesPoints(QStringLiteral("d"));
+        QCOMPARE(stored.size(), before.size());
+        QCOMPARE(stored.front().y(), before.front().y());
+        QCOMPARE(stored.front().x() + 86400000.0, before.front().x());
+        model.setComparePrevious(false);
+        QSignalSpy rendered(chart.get(), &TimeSeriesChart::rendered);
+        QVERIFY(rendered.wait(5000));
+        QCOMPARE(chart->seriesNames(), QStringList({QStringLiteral("d")}));
+    }
+
     void cleanupTestCase()
     {
         delete m_store;

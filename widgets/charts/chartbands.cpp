@@ -14,24 +14,31 @@ namespace {
 // series 4 and up. Between shades and grid the bands sit under every line.
 constexpr double kBandZ = 1.5;
 
-/// A band tinted with the theme's threshold colour, read when it is painted so a light/dark
-/// switch shows at the next repaint.
+/// A band tinted with a theme colour, read when it is painted so a light/dark switch shows at
+/// the next repaint.
 class BandItem : public QGraphicsRectItem
 {
 public:
-    using QGraphicsRectItem::QGraphicsRectItem;
+    BandItem(ThemeColor role, int alpha, QGraphicsItem* parent)
+        : QGraphicsRectItem(parent), m_role(role), m_alpha(alpha)
+    {}
 
     void paint(QPainter* painter, const QStyleOptionGraphicsItem*, QWidget* widget) override
     {
-        QColor fill = widget ? themeColor(ThemeColor::Threshold, widget->palette())
-                             : themeColor(ThemeColor::Threshold);
-        fill.setAlpha(38);
+        QColor fill = widget ? themeColor(m_role, widget->palette()) : themeColor(m_role);
+        fill.setAlpha(m_alpha);
         painter->fillRect(rect(), fill);
     }
+
+private:
+    ThemeColor m_role;
+    int m_alpha;
 };
 } // namespace
 
-ChartBands::ChartBands(QChart* chart) : m_chart(chart) {}
+ChartBands::ChartBands(QChart* chart, ThemeColor role, int alpha)
+    : m_chart(chart), m_role(role), m_alpha(alpha)
+{}
 
 void ChartBands::setBands(const QVector<TimeRange>& bands, const QString& toolTip)
 {
@@ -40,7 +47,7 @@ void ChartBands::setBands(const QVector<TimeRange>& bands, const QString& toolTi
     while (m_items.size() > m_bands.size())
         delete m_items.takeLast();
     while (m_items.size() < m_bands.size()) {
-        auto* item = new BandItem(m_chart);
+        auto* item = new BandItem(m_role, m_alpha, m_chart);
         item->setPen(Qt::NoPen);
         item->setZValue(kBandZ);
         item->setVisible(false);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/timerange.h"
+#include "theme/theme.h"
 
 #include <QRectF>
 #include <QVector>
@@ -10,12 +11,14 @@ class QGraphicsRectItem;
 
 namespace isc {
 
-/// Shaded vertical bands over a time chart's plot (when an alert fired), behind the grid and
-/// the series. Placed again whenever the plot area or the time axis changes.
+/// Shaded vertical bands over a time chart's plot (when an alert fired, minutes still
+/// arriving), behind the grid and the series. Placed again whenever the plot area or the time
+/// axis changes.
 class ChartBands
 {
 public:
-    explicit ChartBands(QChart* chart);
+    /// Bands tinted with `role` at `alpha` (0-255).
+    explicit ChartBands(QChart* chart, ThemeColor role = ThemeColor::Threshold, int alpha = 38);
 
     void setBands(const QVector<TimeRange>& bands, const QString& toolTip);
     /// Lays the bands over `plotArea` for a time axis from `xFromMs` to `xToMs` (ms UTC).
@@ -25,6 +28,8 @@ public:
 
 private:
     QChart* m_chart;
+    ThemeColor m_role;
+    int m_alpha;
     QVector<TimeRange> m_bands;
     QString m_toolTip;
     QVector<QGraphicsRectItem*> m_items;

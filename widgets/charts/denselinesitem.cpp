@@ -87,12 +87,21 @@ void DenseLinesItem::paint(QPainter* painter, const QStyleOptionGraphicsItem*, Q
 
 void DenseLinesItem::paintRun(QPainter* painter, const Style& style, const Run& run)
 {
-    const qsizetype n = run.points.size();
+    // Only what the axis shows, and one point either side for the lines that cross its edges:
+    // zoomed into a long series, most of it lies outside the plot.
+    const auto byX = [](const QPointF& p, double x) { return p.x() < x; };
+    auto first = std::lower_bound(run.points.cbegin(), run.points.cend(), m_xMin, byX);
+    auto last = std::lower_bound(first, run.points.cend(), m_xMax, byX);
+    if (first != run.points.cbegin())
+        --first;
+    if (last != run.points.cend())
+        ++last;
+    const qsizetype n = qsizetype(last - first);
     if (n == 0)
         return;
     m_mapped.resize(n);
     for (qsizetype i = 0; i < n; ++i)
-        m_mapped[i] = map(run.points[i]);
+        m_mapped[i] = map(first[i]);
     if (n == 1) {
         painter->setPen(Qt::NoPen);
         painter->setBrush(style.color);

@@ -1,12 +1,8 @@
 #include "timeserieschart_p.h"
 
-#include "charts/axisticks.h"
-
 namespace isc {
 
 namespace {
-
-constexpr int kTickLabelPx = 75; // room one "MMM d" / "HH:mm" tick label needs
 
 // Splits sorted x values into runs, breaking where two neighbours are further apart than
 // `maxGapMs` or a recorded gap marker lies between them. Returns [begin, end) index pairs.
@@ -53,7 +49,8 @@ void TimeSeriesChart::Private::setupChart()
 
     QFont axisFont = q->font();
     axisFont.setPointSizeF(axisFont.pointSizeF() * 0.9);
-    xAxis = new QDateTimeAxis;
+    xAxis = new QCategoryAxis;
+    xAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     yAxis = new QCategoryAxis;
     yAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     for (QAbstractAxis* axis :
@@ -76,6 +73,9 @@ void TimeSeriesChart::Private::setupChart()
 
     view = new TimeChartView(chart, q);
     view->tooltipAt = [this](QPointF pos) { return tooltipAt(pos); };
+    view->shownRange = [this] { return model ? model->timeRange() : TimeRange{}; };
+    view->requestRange = [this](TimeRange range) { zoomTo(range); };
+    view->requestReset = [this] { return resetZoom(); };
     QObject::connect(chart, &QChart::plotAreaChanged, q, [this](const QRectF& area) {
         syncMapping();
         placeThresholdText();
@@ -99,12 +99,23 @@ void TimeSeriesChart::Private::restyle()
     styleThreshold(threshold, thresholdText, thresholdBack);
     if (!model)
         return;
+    chart->setTitle(titleHtml());
+}
+
+QString TimeSeriesChart::Private::titleHtml() const
+{
     const ChartSpec& spec = model->spec();
-    QString title = spec.title.toHtmlEscaped();
+    QStringList notes;
     if (!spec.note.isEmpty())
+        notes << spec.note;
+    if (const qint64 shift = model->snapshot().previousShift; shift > 0)
+        notes << TimeSeriesChart::tr("faint dashes: %1").arg(previousPeriodName(shift));
+    QString title = spec.title.toHtmlEscaped();
+    if (!notes.isEmpty())
         title += QStringLiteral(" <span style='font-weight:normal; color:%1'>· %2</span>")
-                     .arg(themeCss(ThemeColor::MutedText), spec.note.toHtmlEscaped());
-    chart->setTitle(title);
+                     .arg(themeCss(ThemeColor::MutedText),
+                          notes.join(QStringLiteral(" · ")).toHtmlEscaped());
+    return title;
 }
 
 void TimeSeriesChart::Private::apply()
@@ -113,9 +124,14 @@ void TimeSeriesChart::Private::apply()
         return;
     const ChartSnapshot& s = model->snapshot();
     Layout layout = prepare(s);
-    // Axes first: every range change re-lays out each attached series' points in QtCharts.
-    updateAxes(s.range.isValid() ? s.range : model->timeRange());
+    // Axes first: every range change re-lays out each attached series' points in QtCharts. The
+    // model's range, not the snapshot's: a zoom shows at once, before its data arrives.
+    updateAxes(model->timeRange().isValid() ? model->timeRange() : s.range);
     commit(std::move(layout));
+    placePending();
+    const QString title = titleHtml();
+    if (chart->title() != title)
+        chart->setTitle(title);
     updateState();
     emit q->rendered();
 }
@@ -132,6 +148,7 @@ TimeSeriesChart::Private::Layout TimeSeriesChart::Private::prepare(const ChartSn
     QVector<DrawnSeries> next;
     QVector<QVector<QVector<QPointF>>> upper; // per series, per segment
     QVector<QVector<QVector<QPointF>>> lowerPts;
+    QVector<bool> pendingPieces; // stacks: per piece, whether its minutes are still arriving
     yMax = 0;
     yMinPositive = 0;
     if (spec.kind == ChartSpec::Kind::StackedArea) {
@@ -142,10 +159,37 @@ TimeSeriesChart::Private::Layout TimeSeriesChart::Private::prepare(const ChartSn
         }
         std::sort(xs.begin(), xs.end());
         xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
-        const auto segs = segmentsOf(xs, maxGapMs, s.gaps, stepMs);
-        QVector<double> base(xs.size(), 0.0);
+        // Pieces of the stack: each unbroken run, cut where minutes still arriving begin (the
+        // pending piece starts at the last final point, so the two join).
+        double pendingFrom = 0;
         for (const auto& cs : s.series) {
-            DrawnSeries dr{cs.name, cs.colorKey, cs.dashed, {}, base, {}, 0};
+            if (cs.pendingFromMs > 0 && (pendingFrom == 0 || cs.pendingFromMs < pendingFrom))
+                pendingFrom = cs.pendingFromMs;
+        }
+        QVector<QPair<int, int>> segs;
+        for (const auto& [b, e] : segmentsOf(xs, maxGapMs, s.gaps, stepMs)) {
+            int k = e;
+            if (pendingFrom > 0)
+                k = int(std::lower_bound(xs.cbegin() + b, xs.cbegin() + e, pendingFrom) -
+                        xs.cbegin());
+            if (k > b) {
+                segs.push_back({b, k});
+                pendingPieces.push_back(false);
+            }
+            if (k < e) {
+                segs.push_back({std::max(b, k - 1), e});
+                pendingPieces.push_back(true);
+            }
+        }
+        QVector<double> base(xs.size(), 0.0);
+        QVector<const ChartSeries*> overlays; // the previous period: a line over the stack
+        for (const auto& cs : s.series) {
+            if (cs.previous) {
+                overlays.push_back(&cs);
+                continue;
+            }
+            DrawnSeries dr{cs.name, cs.colorKey, cs.dashed,        {},   base,
+                           {},      0,           cs.pendingFromMs, false};
             dr.values.reserve(xs.size());
             // Missing buckets count as zero in a stack (no 5xx that minute), not interpolated.
             int j = 0;
@@ -157,7 +201,8 @@ TimeSeriesChart::Private::Layout TimeSeriesChart::Private::prepare(const ChartSn
                 dr.values.push_back({xs[i], v});
             }
             QVector<QVector<QPointF>> up, lo;
-            for (const auto& [b, e] : segs) {
+            for (int g = 0; g < segs.size(); ++g) {
+                const auto [b, e] = segs[g];
                 QVector<QPointF> u, l;
                 u.reserve(e - b);
                 l.reserve(e - b);
@@ -165,7 +210,9 @@ TimeSeriesChart::Private::Layout TimeSeriesChart::Private::prepare(const ChartSn
                     u.push_back({xs[i], base[i] + dr.values[i].y()});
                     l.push_back({xs[i], base[i]});
                 }
-                dr.drawnPoints += u.size();
+                // The point a pending piece shares with the final one before it counts once.
+                const bool joined = pendingPieces[g] && g > 0 && segs[g - 1].second > b;
+                dr.drawnPoints += u.size() - (joined ? 1 : 0);
                 up.push_back(std::move(u));
                 lo.push_back(std::move(l));
             }
@@ -177,9 +224,27 @@ TimeSeriesChart::Private::Layout TimeSeriesChart::Private::prepare(const ChartSn
             upper.push_back(std::move(up));
             lowerPts.push_back(std::move(lo));
         }
+        for (const ChartSeries* cs : std::as_const(overlays)) {
+            DrawnSeries dr{cs->name, cs->colorKey, true, cs->points, {}, {}, 0, 0, true};
+            dr.lower.fill(0.0, cs->points.size()); // hovering a stack reads lower edges
+            QVector<double> px;
+            for (const auto& p : cs->points) {
+                px.push_back(p.x());
+                yMax = std::max(yMax, p.y());
+            }
+            QVector<QVector<QPointF>> up;
+            for (const auto& [b, e] : segmentsOf(px, maxGapMs, {}, stepMs)) {
+                up.push_back(cs->points.mid(b, e - b));
+                dr.drawnPoints += e - b;
+            }
+            next.push_back(std::move(dr));
+            upper.push_back(std::move(up));
+            lowerPts.push_back({});
+        }
     } else {
         for (const auto& cs : s.series) {
-            DrawnSeries dr{cs.name, cs.colorKey, cs.dashed, cs.points, {}, {}, 0};
+            DrawnSeries dr{cs.name, cs.colorKey, cs.dashed,        cs.points,  {},
+                           {},      0,           cs.pendingFromMs, cs.previous};
             QVector<double> xs;
             xs.reserve(cs.points.size());
             for (const auto& p : cs.points) {
@@ -198,42 +263,68 @@ TimeSeriesChart::Private::Layout TimeSeriesChart::Private::prepare(const ChartSn
         }
     }
 
-    return {std::move(next), std::move(upper), std::move(lowerPts)};
+    return {std::move(next), std::move(upper), std::move(lowerPts), std::move(pendingPieces)};
 }
 
-void TimeSeriesChart::Private::commitLines(Layout layout)
+void TimeSeriesChart::Private::setLineRuns(QVector<DrawnSeries>& next, const Layout& layout,
+                                           bool overlaysOnly)
 {
-    QVector<DrawnSeries>& next = layout.series;
     QVector<DenseLinesItem::Style> styles;
     QVector<DenseLinesItem::Run> runs;
     QVector<QPair<QString, QColor>> keys;
+    // A run in the value axis' own space: on a log axis a zero (no requests) breaks the line.
+    auto push = [&](int i, int style, const QVector<QPointF>& points) {
+        if (!logScale()) {
+            runs.push_back({style, points});
+            return;
+        }
+        DenseLinesItem::Run run{style, {}};
+        for (const QPointF& p : points) {
+            if (p.y() > 0) {
+                run.points.push_back({p.x(), std::log10(p.y())});
+                continue;
+            }
+            --next[i].drawnPoints;
+            if (!run.points.isEmpty()) {
+                runs.push_back(run);
+                run.points.clear();
+            }
+        }
+        if (!run.points.isEmpty())
+            runs.push_back(std::move(run));
+    };
     for (int i = 0; i < next.size(); ++i) {
-        const QColor color = colorFor(next[i].colorKey);
-        styles.push_back({color, 1.8, next[i].dashed});
+        if (overlaysOnly && !next[i].previous)
+            continue;
+        // The previous period's total over a stack has no hue of its own: the chart's text colour.
+        QColor color = overlaysOnly ? themeColor(ThemeColor::ChartText, view->palette())
+                                    : colorFor(next[i].colorKey);
         const bool known = std::any_of(keys.cbegin(), keys.cend(),
                                        [&](const auto& k) { return k.first == next[i].colorKey; });
         if (!known)
             keys.push_back({next[i].colorKey, color});
+        QColor faint = color;
+        faint.setAlphaF(0.45);
+        const int style = int(styles.size());
+        styles.push_back({next[i].previous ? faint : color, 1.8, next[i].dashed});
+        const int pendingStyle = int(styles.size());
+        styles.push_back({faint, 1.8, true});
+        const double pendingFrom = next[i].pendingFromMs;
         for (const auto& segment : layout.upper[i]) {
-            if (!logScale()) {
-                runs.push_back({int(i), segment});
+            // Minutes that may still fill in: faint and dashed from the last final point on.
+            const auto split =
+                pendingFrom > 0
+                    ? std::lower_bound(segment.cbegin(), segment.cend(), pendingFrom,
+                                       [](const QPointF& p, double x) { return p.x() < x; })
+                    : segment.cend();
+            const int k = int(split - segment.cbegin());
+            if (k == segment.size()) {
+                push(i, style, segment);
                 continue;
             }
-            // A log axis has no zero: a bucket at zero (no requests) breaks the line instead.
-            DenseLinesItem::Run run{int(i), {}};
-            for (const QPointF& p : segment) {
-                if (p.y() > 0) {
-                    run.points.push_back({p.x(), std::log10(p.y())});
-                    continue;
-                }
-                --next[i].drawnPoints;
-                if (!run.points.isEmpty()) {
-                    runs.push_back(run);
-                    run.points.clear();
-                }
-            }
-            if (!run.points.isEmpty())
-                runs.push_back(std::move(run));
+            if (k > 0)
+                push(i, style, segment.mid(0, k));
+            push(i, pendingStyle, segment.mid(std::max(0, k - 1)));
         }
     }
     // The legend: one empty series per colour key (TTFT and TTLT of a deployment share one).
@@ -245,7 +336,10 @@ void TimeSeriesChart::Private::commitLines(Layout layout)
         legendSeries.clear();
         for (const auto& [key, color] : std::as_const(keys)) {
             auto* series = new QLineSeries;
-            series->setPen(QPen(color, 1.8));
+            QPen pen(color, 1.8);
+            if (overlaysOnly)
+                pen.setStyle(Qt::DashLine);
+            series->setPen(pen);
             series->setName(key);
             chart->addSeries(series);
             series->attachAxis(xAxis);
@@ -255,7 +349,29 @@ void TimeSeriesChart::Private::commitLines(Layout layout)
         legendKeys = keys;
     }
     lines->setRuns(std::move(styles), std::move(runs));
-    drawn = std::move(next);
+}
+
+void TimeSeriesChart::Private::commitLines(Layout layout)
+{
+    setLineRuns(layout.series, layout, false);
+    drawn = std::move(layout.series);
+}
+
+void TimeSeriesChart::Private::placePending()
+{
+    // One band from the earliest minute still arriving to the end of the range.
+    const double from = q->pendingFromMs();
+    if (from == 0 && !pendingBand)
+        return;
+    if (!pendingBand)
+        pendingBand = std::make_unique<ChartBands>(chart, ThemeColor::MutedText, 40);
+    QVector<TimeRange> band;
+    if (from > 0 && model)
+        band.push_back(
+            {qint64(from / 1000.0), std::max(model->timeRange().to, qint64(from / 1000.0) + 60)});
+    pendingBand->setBands(band, TimeSeriesChart::tr("Still arriving: the provider fills in its "
+                                                    "newest minutes over a few minutes"));
+    placeBands();
 }
 
 void TimeSeriesChart::Private::commit(Layout layout)
@@ -282,11 +398,12 @@ void TimeSeriesChart::Private::commit(Layout layout)
             }
         }
     };
-    if (nextShape == shape) {
+    if (nextShape == shape && layout.pendingPieces == shapePending) {
         // Same series and segments: hand each QtCharts series its whole new point list.
         for (int i = 0; i < next.size(); ++i)
             next[i].parts = drawn[i].parts;
         fill();
+        setLineRuns(next, layout, true);
         drawn = std::move(next);
         return;
     }
@@ -301,6 +418,8 @@ void TimeSeriesChart::Private::commit(Layout layout)
     QSet<QString> inLegend;
     for (int i = 0; i < next.size(); ++i) {
         DrawnSeries& dr = next[i];
+        if (dr.previous)
+            continue; // a line, drawn by the lines item
         const QColor color = colorFor(dr.colorKey);
         for (int k = 0; k < upper[i].size(); ++k) {
             auto* up = new QLineSeries;
@@ -309,10 +428,15 @@ void TimeSeriesChart::Private::commit(Layout layout)
             up->setParent(area); // QAreaSeries does not own its bounds: delete them with it
             if (lo)
                 lo->setParent(area);
+            // Minutes still arriving: faint, with a dashed edge (not a drop to zero).
+            const bool pending = k < layout.pendingPieces.size() && layout.pendingPieces[k];
             QColor fillColor = color;
-            fillColor.setAlpha(215);
+            fillColor.setAlpha(pending ? 70 : 215);
             area->setBrush(fillColor);
-            area->setPen(QPen(color.darker(115), 1.0));
+            QPen edge(color.darker(115), 1.0);
+            if (pending)
+                edge.setStyle(Qt::DashLine);
+            area->setPen(edge);
             area->setName(dr.colorKey);
             chart->addSeries(area);
             area->attachAxis(xAxis);
@@ -328,153 +452,10 @@ void TimeSeriesChart::Private::commit(Layout layout)
     // series on each attach and plot-area change.
     chart->layout()->activate();
     fill();
+    setLineRuns(next, layout, true);
     drawn = std::move(next);
     shape = nextShape;
-}
-
-void TimeSeriesChart::Private::updateAxes(TimeRange range)
-{
-    if (!model)
-        return;
-    const ChartSpec& spec = model->spec();
-    if (!range.isValid())
-        range = model->timeRange();
-    if (!range.isValid())
-        return;
-
-    // Time axis: local time, a format that fits the span, ticks on whole intervals if possible.
-    const qint64 duration = range.duration();
-    const QString format = duration <= 86400 ? QStringLiteral("HH:mm") : QStringLiteral("MMM d");
-    if (xAxis->format() != format)
-        xAxis->setFormat(format);
-    const QDateTime xFrom = QDateTime::fromSecsSinceEpoch(range.from);
-    const QDateTime xTo = QDateTime::fromSecsSinceEpoch(range.to);
-    if (xAxis->min() != xFrom || xAxis->max() != xTo) {
-        xAxis->setRange(xFrom, xTo);
-        placeBands();
-    }
-    const double plotWidth = chart->plotArea().width() > 50 ? chart->plotArea().width() : 600.0;
-    const int maxTicks = std::max(3, int(plotWidth / kTickLabelPx) + 1);
-    static constexpr qint64 intervals[] = {60,    120,    300,    600,   900,   1800,
-                                           3600,  7200,   10800,  14400, 21600, 43200,
-                                           86400, 172800, 432000, 604800};
-    int ticks = 0;
-    for (qint64 iv : intervals) {
-        if (duration % iv == 0 && duration / iv + 1 <= maxTicks) {
-            ticks = int(duration / iv) + 1;
-            break;
-        }
-    }
-    const int tickCount = ticks >= 3 ? ticks : std::min(maxTicks, 7);
-    if (xAxis->tickCount() != tickCount)
-        xAxis->setTickCount(tickCount);
-
-    // Value axis: from zero, nice ticks with compact labels, the unit as title. A log axis runs
-    // between 1/2/5 x 10^n values around the data, laid out in log10 space, labelled in values.
-    double top = yMax;
-    if (spec.threshold)
-        top = std::max(top, *spec.threshold * (logScale() ? 1.0 : 1.08));
-    if (!(top > 0))
-        top = spec.unit == Unit::Percent ? 100 : 1;
-    QVector<double> ticksY;
-    QVector<double> positions;
-    QStringList labels;
-    if (logScale()) {
-        double bottom = yMinPositive > 0 ? yMinPositive : top;
-        if (spec.threshold && *spec.threshold > 0)
-            bottom = std::min(bottom, *spec.threshold);
-        ticksY = logTicks(bottom, top);
-        for (double v : ticksY) {
-            positions.push_back(std::log10(v));
-            labels << logTickLabel(v, spec.unit);
-        }
-    } else {
-        const double plotHeight =
-            chart->plotArea().height() > 50 ? chart->plotArea().height() : 240.0;
-        ticksY = niceTicks(top * 1.04, std::clamp(int(plotHeight / 45), 3, 7));
-        positions = ticksY;
-        for (double v : ticksY)
-            labels << tickLabel(v);
-    }
-    // Unchanged ticks are left alone: each axis change re-lays out the axes and area series.
-    if (labels != yAxis->categoriesLabels() || yAxis->max() != positions.back() ||
-        yAxis->min() != positions.front()) {
-        for (const QString& label : yAxis->categoriesLabels())
-            yAxis->remove(label);
-        yAxis->setStartValue(positions.front());
-        for (int i = 0; i < positions.size(); ++i)
-            yAxis->append(labels[i], positions[i]);
-        yAxis->setRange(positions.front(), positions.back());
-    }
-    const QString unit = unitSymbol(spec.unit);
-    // A log axis keeps the unit as its title: its 1-2-5 tick labels already show the scale.
-    const QString title = unit.isEmpty() ? QObject::tr("count") : unit;
-    if (yAxis->titleText() != title)
-        yAxis->setTitleText(title);
-
-    // Threshold line across the whole range.
-    if (spec.threshold) {
-        if (!threshold) {
-            threshold = new QLineSeries;
-            QPen pen(themeColor(ThemeColor::Threshold), 1.5);
-            pen.setStyle(Qt::DashLine);
-            threshold->setPen(pen);
-            threshold->setName(spec.thresholdLabel);
-            chart->addSeries(threshold);
-            threshold->attachAxis(xAxis);
-            threshold->attachAxis(yAxis);
-            for (QLegendMarker* marker : chart->legend()->markers(threshold))
-                marker->setVisible(false);
-            thresholdText = new QGraphicsSimpleTextItem(spec.thresholdLabel, chart);
-            QFont f = q->font();
-            f.setPointSizeF(f.pointSizeF() * 0.9);
-            thresholdText->setFont(f);
-            thresholdText->setZValue(21);
-            thresholdBack = new QGraphicsRectItem(chart);
-            thresholdBack->setPen(Qt::NoPen);
-            thresholdBack->setZValue(20);
-            styleThreshold(threshold, thresholdText, thresholdBack);
-        }
-        const double at = axisValue(*spec.threshold);
-        threshold->replace(
-            {QPointF(double(range.from) * 1000.0, at), QPointF(double(range.to) * 1000.0, at)});
-    }
-    syncMapping();
-    placeThresholdText();
-    placeBands();
-}
-
-void TimeSeriesChart::Private::syncMapping()
-{
-    if (!lines || !xAxis || !yAxis)
-        return;
-    lines->setMapping(chart->plotArea(), double(xAxis->min().toMSecsSinceEpoch()),
-                      double(xAxis->max().toMSecsSinceEpoch()), yAxis->min(), yAxis->max());
-}
-
-QPointF TimeSeriesChart::Private::toValue(QPointF pos) const
-{
-    const QRectF area = chart->plotArea();
-    const double xMin = double(xAxis->min().toMSecsSinceEpoch());
-    const double xMax = double(xAxis->max().toMSecsSinceEpoch());
-    const double x = xMin + (pos.x() - area.left()) / std::max(1.0, area.width()) * (xMax - xMin);
-    const double ya = yAxis->min() + (area.bottom() - pos.y()) / std::max(1.0, area.height()) *
-                                         (yAxis->max() - yAxis->min());
-    return {x, logScale() ? std::pow(10.0, ya) : ya};
-}
-
-void TimeSeriesChart::Private::placeThresholdText()
-{
-    if (!threshold || !thresholdText || !model || !model->spec().threshold)
-        return;
-    const QRectF area = chart->plotArea();
-    const QPointF at = toPos(QPointF(0, *model->spec().threshold));
-    const QRectF box = thresholdText->boundingRect();
-    thresholdText->setPos(area.right() - box.width() - 6, at.y() - box.height() - 2);
-    thresholdText->setVisible(area.isValid());
-    thresholdBack->setRect(thresholdText->pos().x() - 3, thresholdText->pos().y(), box.width() + 6,
-                           box.height());
-    thresholdBack->setVisible(area.isValid());
+    shapePending = layout.pendingPieces;
 }
 
 void TimeSeriesChart::Private::updateState()
@@ -535,6 +516,11 @@ TimeSeriesChart::TimeSeriesChart(ChartModel* model, QWidget* parent)
         d->view->setRenderHint(QPainter::Antialiasing, spec.kind == ChartSpec::Kind::StackedArea);
         connect(model, &ChartModel::changed, this, [this] { d->apply(); });
         connect(model, &ChartModel::loadingChanged, this, [this] { d->updateState(); });
+        // A new range (a zoom, a pan, the picker) moves the axes at once; its data follows.
+        connect(model, &ChartModel::timeRangeChanged, this, [this](TimeRange range) {
+            d->updateAxes(range);
+            emit rangeShown(range);
+        });
         d->updateAxes(model->timeRange());
         if (model->isLoaded())
             d->apply();

@@ -11,9 +11,12 @@ namespace isc {
 
 class ChartModel;
 
-/// Draws a ChartModel's snapshot: lines or stacked areas over local time, a value axis titled
-/// with the unit, an optional dashed threshold, a legend, hover tooltips, and the loading and
-/// empty states. Gaps (recorded gap markers, missing buckets) break the lines.
+/// Draws a ChartModel's snapshot: lines or stacked areas over local time (gridlines on whole
+/// local hours and midnights), a value axis titled with the unit, an optional dashed threshold,
+/// a legend, hover tooltips, and the loading and empty states. Gaps (recorded gap markers,
+/// missing buckets) break the lines. Wheel, drag, Shift+drag, arrows and double-click/Esc zoom
+/// and pan: through the window's ChartZoomRouter handler when it has one (every chart follows),
+/// else on this chart's model alone.
 /// QtCharts stays inside the .cpp (it is deprecated upstream; keep it replaceable).
 class TimeSeriesChart : public QWidget
 {
@@ -76,6 +79,10 @@ public:
     /// The message shown over the plot ("No data in this range yet"), empty with data.
     QString stateMessage() const;
 
+    /// Where the minutes still arriving start (ms UTC; drawn faint and dashed, under a grey
+    /// band), 0 when none are (ChartSpec::pendingSeconds).
+    double pendingFromMs() const;
+
     /// Shades the periods when an alert fired (s UTC; AlertReport::firingBands()).
     void setAlertBands(const QVector<TimeRange>& bands);
     /// Alert bands drawn inside the current time range.
@@ -87,6 +94,8 @@ public:
 signals:
     /// A snapshot was drawn (after the model's changed()).
     void rendered();
+    /// The axes moved to a new range (s UTC) before its data arrived: a zoom, a pan, the picker.
+    void rangeShown(isc::TimeRange range);
 
 protected:
     void resizeEvent(QResizeEvent* event) override;

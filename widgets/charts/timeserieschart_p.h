@@ -1,7 +1,8 @@
 #pragma once
 
 // TimeSeriesChart's insides, shared by its files (timeserieschart.cpp draws,
-// timeserieschartinfo.cpp answers what is drawn): not for use outside the charts library.
+// timeserieschartaxes.cpp lays out the axes and zooms, timeserieschartinfo.cpp answers what is
+// drawn): not for use outside the charts library.
 
 #include "timeserieschart.h"
 
@@ -11,6 +12,7 @@
 #include "denselinesitem.h"
 #include "itemmodels/chartmodel.h"
 #include "theme/theme.h"
+#include "timechartview.h"
 
 #include <QDateTime>
 #include <QGraphicsLayout>
@@ -27,7 +29,6 @@
 #include <QtCharts/QCategoryAxis>
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
-#include <QtCharts/QDateTimeAxis>
 #include <QtCharts/QLegend>
 #include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
@@ -49,37 +50,8 @@ struct DrawnSeries
     QVector<double> lower;   // stacked: the band's lower edge per value; empty for lines
     QVector<QAbstractSeries*> parts;
     qsizetype drawnPoints = 0;
-};
-
-// Draws the view and answers hovering with the nearest series' value.
-class TimeChartView : public QChartView
-{
-public:
-    TimeChartView(QChart* chart, QWidget* parent) : QChartView(chart, parent)
-    {
-        setMouseTracking(true);
-        setRenderHint(QPainter::Antialiasing, true);
-        setFrameShape(QFrame::NoFrame);
-    }
-
-    std::function<QString(QPointF chartPos)> tooltipAt;
-
-protected:
-    void mouseMoveEvent(QMouseEvent* event) override
-    {
-        QChartView::mouseMoveEvent(event);
-        const QPointF chartPos = chart()->mapFromScene(mapToScene(event->position().toPoint()));
-        const QString text = tooltipAt ? tooltipAt(chartPos) : QString();
-        if (text.isEmpty())
-            QToolTip::hideText();
-        else
-            QToolTip::showText(event->globalPosition().toPoint(), text, this);
-    }
-    void leaveEvent(QEvent* event) override
-    {
-        QToolTip::hideText();
-        QChartView::leaveEvent(event);
-    }
+    double pendingFromMs = 0; // points from here on may still fill in (drawn faint, dashed)
+    bool previous = false;    // the previous period: faint and dashed, a line over a stack
 };
 
 struct TimeSeriesChart::Private
@@ -88,7 +60,8 @@ struct TimeSeriesChart::Private
     QPointer<ChartModel> model;
     QChart* chart = nullptr;
     TimeChartView* view = nullptr;
-    QDateTimeAxis* xAxis = nullptr;
+    QCategoryAxis* xAxis = nullptr; // ms since the epoch; gridlines on whole local times
+    QString xFormat;                // the tick labels' main format, "HH:mm" or "MMM d"
     QCategoryAxis* yAxis = nullptr; // log charts: laid out in log10 space, labelled in values
     DenseLinesItem* lines = nullptr;
     QVector<QLineSeries*> legendSeries; // empty series: only their legend entries show
@@ -97,13 +70,16 @@ struct TimeSeriesChart::Private
     QGraphicsSimpleTextItem* thresholdText = nullptr;
     QGraphicsRectItem* thresholdBack = nullptr; // keeps the label readable over data
     std::unique_ptr<ChartBands> bands;          // when alerts fired
+    std::unique_ptr<ChartBands> pendingBand;    // the newest minutes, still arriving
     QLabel* overlay = nullptr;
     QVector<DrawnSeries> drawn;
     QHash<QString, QColor> hints;
     QHash<QString, QColor> assigned; // stable colours across refreshes
     QSet<int> takenColors;           // palette indexes this chart shows
     QVector<QPair<QString, int>> shape;
+    QVector<bool> shapePending; // which pieces of the stack were drawn as still arriving
     State state = State::Loading;
+    TimeRange home; // before a zoom of a chart whose window routes no zoom (it zooms alone)
     double yMax = 1;
     double yMinPositive = 0; // the smallest value above zero, for a log axis' lower end
 
@@ -140,6 +116,7 @@ struct TimeSeriesChart::Private
         QVector<DrawnSeries> series;
         QVector<QVector<QVector<QPointF>>> upper;
         QVector<QVector<QVector<QPointF>>> lower;
+        QVector<bool> pendingPieces = {}; // stacks: per piece, minutes still arriving
     };
 
     void setupChart();
@@ -148,16 +125,25 @@ struct TimeSeriesChart::Private
     Layout prepare(const ChartSnapshot& s); // also sets yMax
     void commit(Layout layout);
     void commitLines(Layout layout);
+    // Hands the lines item its runs: every series of a line chart, the previous period's over
+    // a stack. Keeps the legend's line entries in step.
+    void setLineRuns(QVector<DrawnSeries>& series, const Layout& layout, bool overlaysOnly);
+    void placePending();
+    QString titleHtml() const;
     void updateAxes(TimeRange range);
     void updateState();
     void placeThresholdText();
     void placeBands()
     {
         if (bands && xAxis)
-            bands->place(chart->plotArea(), double(xAxis->min().toMSecsSinceEpoch()),
-                         double(xAxis->max().toMSecsSinceEpoch()));
+            bands->place(chart->plotArea(), xAxis->min(), xAxis->max());
+        if (pendingBand && xAxis)
+            pendingBand->place(chart->plotArea(), xAxis->min(), xAxis->max());
     }
     QString tooltipAt(QPointF chartPos) const;
+    void updateTimeAxis(TimeRange range);
+    void zoomTo(TimeRange range);
+    bool resetZoom();
 };
 
 } // namespace isc

@@ -9,8 +9,7 @@ QString TimeSeriesChart::Private::tooltipAt(QPointF chartPos) const
     if (drawn.isEmpty() || !chart->plotArea().contains(chartPos) || !model)
         return {};
     const QPointF value = toValue(chartPos);
-    const double pxPerMs = chart->plotArea().width() /
-                           std::max(1.0, double(model->snapshot().range.duration()) * 1000.0);
+    const double pxPerMs = chart->plotArea().width() / std::max(1.0, xAxis->max() - xAxis->min());
     const bool isStacked = stacked();
 
     int best = -1;
@@ -123,17 +122,27 @@ qsizetype TimeSeriesChart::pointCount() const
     return n;
 }
 
+double TimeSeriesChart::pendingFromMs() const
+{
+    double from = 0;
+    for (const auto& dr : d->drawn) {
+        if (dr.pendingFromMs > 0 && (from == 0 || dr.pendingFromMs < from))
+            from = dr.pendingFromMs;
+    }
+    return from;
+}
+
 TimeSeriesChart::AxisRange TimeSeriesChart::axisRange() const
 {
     const bool log = d->logScale();
-    return {d->xAxis->min().toMSecsSinceEpoch(), d->xAxis->max().toMSecsSinceEpoch(),
+    return {qint64(std::llround(d->xAxis->min())), qint64(std::llround(d->xAxis->max())),
             log ? std::pow(10.0, d->yAxis->min()) : d->yAxis->min(),
             log ? std::pow(10.0, d->yAxis->max()) : d->yAxis->max()};
 }
 
 QString TimeSeriesChart::timeFormat() const
 {
-    return d->xAxis->format();
+    return d->xFormat;
 }
 
 QString TimeSeriesChart::valueAxisTitle() const

@@ -45,6 +45,10 @@ SeriesQuery metricQuery(const QString& metric, const QString& aggregation,
     return q;
 }
 
+// Azure Monitor fills a minute's counts in over about three minutes after it ends: the newest
+// minutes of the additive metrics are drawn as still arriving, not as a drop.
+constexpr qint64 kAzureFillSeconds = 180;
+
 ChartSpec tokensSpec()
 {
     ChartSpec spec;
@@ -52,6 +56,7 @@ ChartSpec tokensSpec()
     spec.note = OverviewPage::tr("input + output, every provider");
     spec.unit = Unit::TokensPerMin;
     spec.kind = ChartSpec::Kind::StackedArea;
+    spec.pendingSeconds = kAzureFillSeconds;
     // Azure's metric names, then the normalised ones every other source writes (same label).
     for (const char* metric :
          {"ProcessedPromptTokens", "GeneratedTokens", "InputTokensUncached", "InputTokensCached",
@@ -68,6 +73,7 @@ ChartSpec requestsSpec()
     spec.note = OverviewPage::tr("errors: peak minute per step; spillover: overflow");
     spec.unit = Unit::RequestsPerMin;
     spec.kind = ChartSpec::Kind::StackedArea;
+    spec.pendingSeconds = kAzureFillSeconds;
     SeriesQuery direct = metricQuery(QStringLiteral("AzureOpenAIRequests"), QStringLiteral("total"),
                                      QStringLiteral("StatusCode"));
     direct.groupTransform = GroupTransform::StatusClass;
