@@ -436,11 +436,31 @@ ReplaySummary ReplayEngine::replay(const TrafficWindow& w, const ReplayOptions& 
     // A capped server's load of the minute by where its overflow would go: [t * nk + next],
     // next = a target, or nd = nowhere (not served). Window totals of what did go, per pair.
     const int nk = nd + 1;
-    QVector<double> overReq(nd * nk), overPrompt(nd * nk), overOut(nd * nk);
+    QVector<double> overReq(nd * nk), overPrompt(nd * nk), overOut(nd * nk), overShare(nd * nk);
     QVector<double> overTotal(nd * nk, 0), minutesCapped(nd, 0);
     QVector<char> sentByOthers(nd, 0);
     const PromptBucket wholeMinute{1.0, 1.0};
     RequestContext ctx;
+
+    // Requests over capped server `t`'s peak this minute; fills overShare for its row. Those that
+    // can go elsewhere give way first: the requests with nowhere to go are the ones it serves.
+    auto capOverflow = [&](int t) {
+        const int row = t * nk;
+        double load = 0;
+        for (int next = 0; next < nk; ++next)
+            load += overPrompt[row + next] + overOut[row + next];
+        const double stuck = overPrompt[row + nd] + overOut[row + nd];
+        const double over = std::max(0.0, load - capacity[t].capacityPerMinute());
+        const double movable = load - stuck;
+        const double moveShare = movable > 0 ? std::min(1.0, over / movable) : 0.0;
+        const double dropShare = stuck > 0 ? std::clamp((over - movable) / stuck, 0.0, 1.0) : 0.0;
+        double requests = 0;
+        for (int next = 0; next < nk; ++next) {
+            overShare[row + next] = next == nd ? dropShare : moveShare;
+            requests += overReq[row + next] * overShare[row + next];
+        }
+        return requests;
+    };
 
     // Where a request over `t`'s cap goes: the target of the next rule after `rule` that matches
     // and is not `t` itself, else the fallback's; nd when the fallback sent it or is `t`.
@@ -527,7 +547,7 @@ ReplaySummary ReplayEngine::replay(const TrafficWindow& w, const ReplayOptions& 
             const DeploymentTraffic& d = w.deployments[t];
             const double req = rReq[t];
             const bool unchanged = fromOthers[t] == 0 && near(fromSelf[t], d.requests[m]);
-            double x = 0, spilled = 0, failed = 0, util = -1, overShare = 0;
+            double x = 0, spilled = 0, failed = 0, util = -1;
             const bool capping = !unchanged && capped[t]; // x are then capped, not 429s
             sentByOthers[t] = sentByOthers[t] || fromOthers[t] > 0;
             if (unchanged) {
@@ -542,11 +562,9 @@ ReplaySummary ReplayEngine::replay(const TrafficWindow& w, const ReplayOptions& 
                 util = std::min(cm.utilizationPct, 101.0);
                 failed = (req - x) * errorShare[t];
             } else if (capping) {
-                const CapacityModel::Minute cm = capacity[t].apply(req, rPrompt[t], rOut[t]);
-                x = cm.rejectedRequests;
-                overShare = cm.overShare;
+                x = capOverflow(t);
                 failed = (req - x) * errorShare[t];
-                minutesCapped[t] += CapacityModel::is429Minute(cm) ? 1 : 0;
+                minutesCapped[t] += x >= 0.5 ? 1 : 0;
             } else {
                 const double limit = d.capacity * 1000.0;
                 const double tpm = rPrompt[t] + rOut[t];
@@ -559,26 +577,38 @@ ReplaySummary ReplayEngine::replay(const TrafficWindow& w, const ReplayOptions& 
             seenUtil[t] = util;
             seenErrors[t] = req > 0 ? 100.0 * ((capping ? 0 : x) + failed) / req : 0;
 
-            const double pp = req > 0 ? rPrompt[t] / req : 0, po = req > 0 ? rOut[t] / req : 0;
+            double pp = req > 0 ? rPrompt[t] / req : 0, po = req > 0 ? rOut[t] / req : 0;
+            // Tokens of the x requests (429s or capped), and of those that spill over.
+            double xPrompt = x * pp, xOut = x * po, spilledPrompt = 0, spilledOut = 0;
+            const int c = static_cast<int>(d.routeClass);
             // Spillover lands where it goes: a PTU's on its spillover deployment, a capped local
             // server's on the next rule's target, each request with its own size.
-            double spilledPrompt = 0, spilledOut = 0;
             if (capping && x > 0) {
+                xPrompt = xOut = 0;
                 for (int next = 0; next < nk; ++next) {
                     const int k = t * nk + next;
-                    const double r = overReq[k] * overShare;
+                    const double r = overReq[k] * overShare[k];
                     if (r <= 0)
                         continue;
                     overTotal[k] += r;
+                    xPrompt += overPrompt[k] * overShare[k];
+                    xOut += overOut[k] * overShare[k];
                     if (next == nd)
                         continue; // not served
                     spilled += r;
-                    spilledPrompt += overPrompt[k] * overShare;
-                    spilledOut += overOut[k] * overShare;
+                    spilledPrompt += overPrompt[k] * overShare[k];
+                    spilledOut += overOut[k] * overShare[k];
                     sReq[next] += r;
-                    sPrompt[next] += overPrompt[k] * overShare;
-                    sOut[next] += overOut[k] * overShare;
+                    sPrompt[next] += overPrompt[k] * overShare[k];
+                    sOut[next] += overOut[k] * overShare[k];
+                    // Never sent to the server: charted where the next rule sends them.
+                    const int nc = static_cast<int>(w.deployments[next].routeClass);
+                    s.requestsPerMinute[nc][m] += static_cast<float>(r);
+                    s.requestsPerMinute[c][m] -= static_cast<float>(r);
                 }
+                // What the server keeps is not the minute's mean size: the movable gave way.
+                pp = req - x > 0 ? (rPrompt[t] - xPrompt) / (req - x) : 0;
+                po = req - x > 0 ? (rOut[t] - xOut) / (req - x) : 0;
             } else if (spilled > 0) {
                 const int st = spillTarget[t];
                 spilledPrompt = spilled * pp;
@@ -601,11 +631,10 @@ ReplaySummary ReplayEngine::replay(const TrafficWindow& w, const ReplayOptions& 
             a.outputTokens += served * po;
             s.routedPromptTokens += rPrompt[t];
             s.routedOutputTokens += rOut[t];
-            s.rejectedPromptTokens += x * pp - spilledPrompt;
-            s.rejectedOutputTokens += x * po - spilledOut;
+            s.rejectedPromptTokens += xPrompt - spilledPrompt;
+            s.rejectedOutputTokens += xOut - spilledOut;
             s.failedPromptTokens += failed * pp;
             s.failedOutputTokens += failed * po;
-            const int c = static_cast<int>(d.routeClass);
             s.requestsPerMinute[c][m] += static_cast<float>(req);
             s.tokensPerMinute[c][m] += static_cast<float>(served * (pp + po));
             s.spilloverPerMinute[m] += static_cast<float>(spilled);

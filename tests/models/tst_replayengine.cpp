@@ -337,6 +337,39 @@ private slots:
         QCOMPARE(s.toJson().value(QLatin1String("localCaps")).toArray().size(), 1);
     }
 
+    // The server's own traffic has nowhere else to go: the rerouted requests give way first.
+    void localServerKeepsItsOwnTraffic()
+    {
+        TrafficWindow w = capWindow(18000);
+        DeploymentTraffic& llama = w.deployments[w.indexOf(QStringLiteral("vllm/llama"))];
+        for (int m = 0; m < 3; ++m) {
+            llama.requests[m] = 10;
+            llama.promptTokens[m] = 10 * 300;
+            llama.outputTokens[m] = 10 * 300;
+        }
+        w.derive();
+        RuleCondition miniModel;
+        miniModel.models = QStringList{QStringLiteral("gpt-4o-mini")};
+        ReplayOptions opt;
+        opt.policy = policy(
+            "next", {rule(QStringLiteral("vllm/llama"), fromDeployment(QStringLiteral("mini"))),
+                     rule(QStringLiteral("other"), miniModel)});
+        const ReplaySummary s = ReplayEngine::replay(w, opt);
+        // 18,000 tokens a minute, 6,000 its own: 20 of the mini's 600-token requests fit.
+        const RouteFigures& local = target(s, QStringLiteral("llama")).figures;
+        QVERIFY2(close(local.capped, 80 + 0 + 30), qPrintable(QString::number(local.capped)));
+        QVERIFY(close(target(s, QStringLiteral("other")).figures.spilloverIn, 110));
+        QVERIFY(close(local.servedRequests, 30 + 170 - 110));
+        QVERIFY(close(local.promptTokens, 30 * 300 + 60 * 500));
+        QCOMPARE(s.localCaps.value(0).droppedRequests, 0.0);
+        QVERIFY(close(s.total.promptTokens + s.rejectedPromptTokens, 170 * 500 + 30 * 300));
+        // Charted where they were served: the local route got what fits.
+        const auto& local0 = s.requestsPerMinute[int(RouteClass::Local)];
+        QVERIFY(close(local0[0], 30, 1e-6));
+        QVERIFY(close(local0[1], 30, 1e-6));
+        QVERIFY(close(local0[2], 30, 1e-6));
+    }
+
     // The identity replays what a local server recorded, however busy it was.
     void localServerUnchangedIsNotCapped()
     {
