@@ -80,6 +80,11 @@ QByteArray textReport(const TrafficWindow& w, const ReplaySummary& a, const Repl
                    .arg(count(ra.requests), count(rr.requests), money(ra.cost), money(rr.cost),
                         count(ra.requests429), count(rr.requests429), ms(ra.ttftMs), ms(rr.ttftMs));
     }
+    if (!r.localCaps.isEmpty()) {
+        out += QStringLiteral("\nLocal servers (capped at their busiest recorded minute):\n");
+        for (const LocalCap& c : r.localCaps)
+            out += QStringLiteral("  %1.\n").arg(c.describe());
+    }
     if (!r.requestsPerRule.isEmpty()) {
         out += QStringLiteral("\nRequests per rule:\n");
         for (int i = 0; i < r.requestsPerRule.size(); ++i)

@@ -36,8 +36,12 @@ void ReplayComparisonModel::setResult(const ReplayResult& result)
         r.total.servedRequests, +1);
     add(QStringLiteral("429"), tr("429 answers"), Kind::Count, a.total.requests429,
         r.total.requests429, -1);
-    add(QStringLiteral("rejected"), tr("Rejected (429, not spilled over)"), Kind::Count,
-        a.total.requests429 - a.total.spilloverOut, r.total.requests429 - r.total.spilloverOut, -1);
+    if (a.total.capped > 0 || r.total.capped > 0)
+        add(QStringLiteral("capped"), tr("Over a local server's peak (spilled or not served)"),
+            Kind::Count, a.total.capped, r.total.capped, -1);
+    add(QStringLiteral("rejected"), tr("Not served (429 or over a peak, not spilled over)"),
+        Kind::Count, a.total.requests429 + a.total.capped - a.total.spilloverOut,
+        r.total.requests429 + r.total.capped - r.total.spilloverOut, -1);
     add(QStringLiteral("minutes429"), tr("Minutes with 429s (sum over deployments)"), Kind::Count,
         a.total.minutes429, r.total.minutes429, -1);
     add(QStringLiteral("spillover"), tr("Spillover rate"), Kind::Share, a.spilloverRate,
@@ -57,12 +61,17 @@ void ReplayComparisonModel::setResult(const ReplayResult& result)
         const auto rc = static_cast<RouteClass>(c);
         const QString key = QStringLiteral("route:") + routeClassName(rc);
         m_rows.append({key, routeClassTitle(rc), Kind::Count, 0, 0, 0, true});
-        add(key + QStringLiteral(":requests"), tr("Requests sent"), Kind::Count, ra.requests,
+        add(key + QStringLiteral(":requests"), tr("Requests routed here"), Kind::Count, ra.requests,
             rr.requests, 0);
+        add(key + QStringLiteral(":served"), tr("Requests served (incl. spillover in)"),
+            Kind::Count, ra.servedRequests, rr.servedRequests, 0);
         add(key + QStringLiteral(":cost"), tr("Cost"), Kind::Money, ra.cost.toUnits(),
             rr.cost.toUnits(), -1);
         add(key + QStringLiteral(":429"), tr("429 answers"), Kind::Count, ra.requests429,
             rr.requests429, -1);
+        if (ra.capped > 0 || rr.capped > 0)
+            add(key + QStringLiteral(":capped"), tr("Over its peak (spilled or not served)"),
+                Kind::Count, ra.capped, rr.capped, -1);
         add(key + QStringLiteral(":ttft"), tr("TTFT"), Kind::Milliseconds, ra.ttftMs, rr.ttftMs,
             -1);
     }

@@ -18,8 +18,9 @@ struct PtuSizing
 using PtuSizingLookup =
     std::function<PtuSizing(const QString& model, const QString& version, const QString& sku)>;
 
-/// A provisioned deployment's capacity from its reserved PTUs: the load of a minute becomes a
-/// utilization, and what is over 100 % becomes 429s (and spillover where configured).
+/// A provisioned deployment's capacity from its reserved PTUs (or a local server's from its peak
+/// throughput): the load of a minute becomes a utilization, and what is over 100 % becomes 429s
+/// (and spillover where configured; a local server's overflow goes to the policy's next rule).
 class CapacityModel
 {
 public:
@@ -34,6 +35,12 @@ public:
 
     CapacityModel() = default;
     CapacityModel(int ptus, PtuSizing sizing = {});
+    /// A local server's capacity: its measured peak of prompt + output tokens a minute (every
+    /// token weighs the same), as one unit of that size.
+    static CapacityModel fromPeakTokens(double tokensPerMinute)
+    {
+        return CapacityModel(1, PtuSizing{tokensPerMinute, 1.0});
+    }
 
     int ptus() const { return m_ptus; }
     const PtuSizing& sizing() const { return m_sizing; }

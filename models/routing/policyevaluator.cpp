@@ -1,5 +1,7 @@
 #include "routing/policyevaluator.h"
 
+#include <algorithm>
+
 namespace isc {
 
 namespace {
@@ -55,9 +57,9 @@ bool PolicyEvaluator::matches(const RuleCondition& c, const RequestContext& ctx)
     return true;
 }
 
-int PolicyEvaluator::matchRule(const RequestContext& ctx) const
+int PolicyEvaluator::matchRule(const RequestContext& ctx, int from) const
 {
-    for (int i = 0; i < m_policy.rules.size(); ++i) {
+    for (int i = std::max(0, from); i < m_policy.rules.size(); ++i) {
         if (matches(m_policy.rules[i].when, ctx))
             return i;
     }

@@ -39,8 +39,9 @@ public:
     /// The decision with its reason in words (the Playground's Auto target).
     RoutingDecision evaluate(const RequestContext& ctx) const;
 
-    /// Index of the first matching rule, -1 when none matches (the fast path of the replay).
-    int matchRule(const RequestContext& ctx) const;
+    /// Index of the first matching rule from rule `from` on, -1 when none matches (the fast
+    /// path of the replay; `from` > 0: where a capped target's overflow goes next).
+    int matchRule(const RequestContext& ctx, int from = 0) const;
 
     /// True when every condition of `c` holds for `ctx`.
     static bool matches(const RuleCondition& c, const RequestContext& ctx);

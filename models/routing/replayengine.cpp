@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QPromise>
 #include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
 #include <cmath>
 
 namespace isc {
@@ -58,6 +59,7 @@ void addRoute(RouteFigures& to, const RouteFigures& f)
     to.requests += f.requests;
     to.servedRequests += f.servedRequests;
     to.requests429 += f.requests429;
+    to.capped += f.capped;
     to.spilloverOut += f.spilloverOut;
     to.spilloverIn += f.spilloverIn;
     to.requests5xx += f.requests5xx;
@@ -205,6 +207,7 @@ QJsonObject figuresJson(const RouteFigures& f)
         {QStringLiteral("servedRequests"), f.servedRequests},
         {QStringLiteral("requests429"), f.requests429},
         {QStringLiteral("minutes429"), f.minutes429},
+        {QStringLiteral("cappedRequests"), f.capped},
         {QStringLiteral("spilloverOut"), f.spilloverOut},
         {QStringLiteral("spilloverIn"), f.spilloverIn},
         {QStringLiteral("requests5xx"), f.requests5xx},
@@ -217,7 +220,56 @@ QJsonObject figuresJson(const RouteFigures& f)
     };
 }
 
+QString count(double v)
+{
+    return QStringLiteral("%L1").arg(qRound64(v));
+}
+
 } // namespace
+
+QString LocalCap::describe() const
+{
+    if (tokensPerMinute <= 0)
+        return QStringLiteral("%1 is not capped: it recorded no tokens to measure its peak "
+                              "throughput by (%2 requests sent to it)")
+            .arg(name, count(requests));
+    QString text = QStringLiteral("%1 capped at %L2 tokens/min (its busiest recorded minute)")
+                       .arg(name)
+                       .arg(tokensPerMinute, 0, 'f', 0);
+    if (cappedRequests < 0.5)
+        return text + QStringLiteral(": never reached");
+    QStringList parts;
+    for (const Spill& to : spilledTo) {
+        if (to.requests >= 0.5)
+            parts << QStringLiteral("%1 requests spilled to %2").arg(count(to.requests), to.name);
+    }
+    if (droppedRequests >= 0.5)
+        parts << QStringLiteral("%1 requests not served (no later rule takes them)")
+                     .arg(count(droppedRequests));
+    return text + QStringLiteral(": ") + parts.join(QStringLiteral("; ")) +
+           QStringLiteral(" (over the cap in %1 minutes)").arg(count(minutesCapped));
+}
+
+QJsonObject LocalCap::toJson() const
+{
+    QJsonArray spills;
+    for (const Spill& to : spilledTo)
+        spills.append(QJsonObject{{QStringLiteral("target"), to.key},
+                                  {QStringLiteral("requests"), to.requests}});
+    QJsonObject o{
+        {QStringLiteral("target"), key},
+        {QStringLiteral("capTokensPerMinute"), tokensPerMinute},
+        {QStringLiteral("requests"), requests},
+        {QStringLiteral("cappedRequests"), cappedRequests},
+        {QStringLiteral("notServedRequests"), droppedRequests},
+        {QStringLiteral("minutesCapped"), minutesCapped},
+        {QStringLiteral("spilledTo"), spills},
+        {QStringLiteral("text"), describe()},
+    };
+    if (peakAt > 0)
+        o.insert(QStringLiteral("peakMinute"), formatIsoUtc(peakAt));
+    return o;
+}
 
 QJsonObject ReplaySummary::toJson() const
 {
@@ -261,6 +313,12 @@ QJsonObject ReplaySummary::toJson() const
         for (double r : requestsPerRule)
             rules.append(r);
         o.insert(QStringLiteral("requestsPerRule"), rules);
+    }
+    if (!localCaps.isEmpty()) {
+        QJsonArray caps;
+        for (const LocalCap& c : localCaps)
+            caps.append(c.toJson());
+        o.insert(QStringLiteral("localCaps"), caps);
     }
     if (cancelled)
         o.insert(QStringLiteral("cancelled"), true);
@@ -341,6 +399,7 @@ ReplaySummary ReplayEngine::replay(const TrafficWindow& w, const ReplayOptions& 
     }
 
     QVector<CapacityModel> capacity(nd);
+    QVector<char> capped(nd, 0); // local servers with a measured peak: capped there
     QVector<int> spillTarget(nd, -1);
     QVector<double> errorShare(nd, 0);
     QVector<QStringList> tags(nd);
@@ -350,6 +409,10 @@ ReplaySummary ReplayEngine::replay(const TrafficWindow& w, const ReplayOptions& 
             capacity[i] =
                 CapacityModel(d.capacity, options.sizing ? options.sizing(d.model, d.version, d.sku)
                                                          : PtuSizing{});
+        if (d.routeClass == RouteClass::Local && d.peakTokensPerMinute > 0) {
+            capacity[i] = CapacityModel::fromPeakTokens(d.peakTokensPerMinute);
+            capped[i] = 1;
+        }
         if (!d.spilloverTo.isEmpty())
             spillTarget[i] = w.indexOf(d.source + QLatin1Char('/') + d.spilloverTo);
         double answered = 0, failed = 0;
@@ -370,8 +433,51 @@ ReplaySummary ReplayEngine::replay(const TrafficWindow& w, const ReplayOptions& 
     QVector<Acc> accs(nd);
     QVector<double> rReq(nd), rPrompt(nd), rOut(nd), fromSelf(nd), fromOthers(nd);
     QVector<double> sReq(nd), sPrompt(nd), sOut(nd), servedNow(nd);
+    // A capped server's load of the minute by where its overflow would go: [t * nk + next],
+    // next = a target, or nd = nowhere (not served). Window totals of what did go, per pair.
+    const int nk = nd + 1;
+    QVector<double> overReq(nd * nk), overPrompt(nd * nk), overOut(nd * nk), overShare(nd * nk);
+    QVector<double> overTotal(nd * nk, 0), minutesCapped(nd, 0);
+    QVector<char> sentByOthers(nd, 0);
     const PromptBucket wholeMinute{1.0, 1.0};
     RequestContext ctx;
+
+    // Requests over capped server `t`'s peak this minute; fills overShare for its row. Those that
+    // can go elsewhere give way first: the requests with nowhere to go are the ones it serves.
+    auto capOverflow = [&](int t) {
+        const int row = t * nk;
+        double load = 0;
+        for (int next = 0; next < nk; ++next)
+            load += overPrompt[row + next] + overOut[row + next];
+        const double stuck = overPrompt[row + nd] + overOut[row + nd];
+        const double over = std::max(0.0, load - capacity[t].capacityPerMinute());
+        const double movable = load - stuck;
+        const double moveShare = movable > 0 ? std::min(1.0, over / movable) : 0.0;
+        const double dropShare = stuck > 0 ? std::clamp((over - movable) / stuck, 0.0, 1.0) : 0.0;
+        double requests = 0;
+        for (int next = 0; next < nk; ++next) {
+            overShare[row + next] = next == nd ? dropShare : moveShare;
+            requests += overReq[row + next] * overShare[row + next];
+        }
+        return requests;
+    };
+
+    // Where a request over `t`'s cap goes: the target of the next rule after `rule` that matches
+    // and is not `t` itself, else the fallback's; nd when the fallback sent it or is `t`.
+    auto overflowTarget = [&](int rule, int t, int origin) {
+        if (rule < 0)
+            return nd;
+        for (int r = rule + 1;; ++r) {
+            r = evaluator.matchRule(ctx, r);
+            int next = r >= 0 ? ruleTarget[r] : fallback;
+            if (next == kOrigin)
+                next = origin;
+            if (next != t)
+                return next;
+            if (r < 0)
+                return nd;
+        }
+    };
 
     for (int m = 0; m < n; ++m) {
         if (progress && m % 1440 == 0 && !progress(static_cast<int>(1000LL * m / n))) {
@@ -392,6 +498,9 @@ ReplaySummary ReplayEngine::replay(const TrafficWindow& w, const ReplayOptions& 
         std::fill(sReq.begin(), sReq.end(), 0.0);
         std::fill(sPrompt.begin(), sPrompt.end(), 0.0);
         std::fill(sOut.begin(), sOut.end(), 0.0);
+        std::fill(overReq.begin(), overReq.end(), 0.0);
+        std::fill(overPrompt.begin(), overPrompt.end(), 0.0);
+        std::fill(overOut.begin(), overOut.end(), 0.0);
 
         // Route each deployment's demand.
         for (int o = 0; o < nd; ++o) {
@@ -425,6 +534,12 @@ ReplaySummary ReplayEngine::replay(const TrafficWindow& w, const ReplayOptions& 
                 rPrompt[t] += req * prompt;
                 rOut[t] += req * c;
                 (t == o ? fromSelf : fromOthers)[t] += req;
+                if (capped[t]) {
+                    const int k = t * nk + overflowTarget(rule, t, o);
+                    overReq[k] += req;
+                    overPrompt[k] += req * prompt;
+                    overOut[k] += req * c;
+                }
             }
         }
         // What each target does with what it got.
@@ -433,6 +548,8 @@ ReplaySummary ReplayEngine::replay(const TrafficWindow& w, const ReplayOptions& 
             const double req = rReq[t];
             const bool unchanged = fromOthers[t] == 0 && near(fromSelf[t], d.requests[m]);
             double x = 0, spilled = 0, failed = 0, util = -1;
+            const bool capping = !unchanged && capped[t]; // x are then capped, not 429s
+            sentByOthers[t] = sentByOthers[t] || fromOthers[t] > 0;
             if (unchanged) {
                 x = d.requests429[m];
                 spilled = d.spilloverOut[m];
@@ -444,6 +561,10 @@ ReplaySummary ReplayEngine::replay(const TrafficWindow& w, const ReplayOptions& 
                 spilled = spillTarget[t] >= 0 ? x * d.spilloverShare : 0;
                 util = std::min(cm.utilizationPct, 101.0);
                 failed = (req - x) * errorShare[t];
+            } else if (capping) {
+                x = capOverflow(t);
+                failed = (req - x) * errorShare[t];
+                minutesCapped[t] += x >= 0.5 ? 1 : 0;
             } else {
                 const double limit = d.capacity * 1000.0;
                 const double tpm = rPrompt[t] + rOut[t];
@@ -454,37 +575,70 @@ ReplaySummary ReplayEngine::replay(const TrafficWindow& w, const ReplayOptions& 
             if (d.routeClass == RouteClass::Provisioned && util < 0)
                 util = capacity[t].utilizationPct(rPrompt[t], rOut[t]);
             seenUtil[t] = util;
-            seenErrors[t] = req > 0 ? 100.0 * (x + failed) / req : 0;
+            seenErrors[t] = req > 0 ? 100.0 * ((capping ? 0 : x) + failed) / req : 0;
+
+            double pp = req > 0 ? rPrompt[t] / req : 0, po = req > 0 ? rOut[t] / req : 0;
+            // Tokens of the x requests (429s or capped), and of those that spill over.
+            double xPrompt = x * pp, xOut = x * po, spilledPrompt = 0, spilledOut = 0;
+            const int c = static_cast<int>(d.routeClass);
+            // Spillover lands where it goes: a PTU's on its spillover deployment, a capped local
+            // server's on the next rule's target, each request with its own size.
+            if (capping && x > 0) {
+                xPrompt = xOut = 0;
+                for (int next = 0; next < nk; ++next) {
+                    const int k = t * nk + next;
+                    const double r = overReq[k] * overShare[k];
+                    if (r <= 0)
+                        continue;
+                    overTotal[k] += r;
+                    xPrompt += overPrompt[k] * overShare[k];
+                    xOut += overOut[k] * overShare[k];
+                    if (next == nd)
+                        continue; // not served
+                    spilled += r;
+                    spilledPrompt += overPrompt[k] * overShare[k];
+                    spilledOut += overOut[k] * overShare[k];
+                    sReq[next] += r;
+                    sPrompt[next] += overPrompt[k] * overShare[k];
+                    sOut[next] += overOut[k] * overShare[k];
+                    // Never sent to the server: charted where the next rule sends them.
+                    const int nc = static_cast<int>(w.deployments[next].routeClass);
+                    s.requestsPerMinute[nc][m] += static_cast<float>(r);
+                    s.requestsPerMinute[c][m] -= static_cast<float>(r);
+                }
+                // What the server keeps is not the minute's mean size: the movable gave way.
+                pp = req - x > 0 ? (rPrompt[t] - xPrompt) / (req - x) : 0;
+                po = req - x > 0 ? (rOut[t] - xOut) / (req - x) : 0;
+            } else if (spilled > 0) {
+                const int st = spillTarget[t];
+                spilledPrompt = spilled * pp;
+                spilledOut = spilled * po;
+                sReq[st] += spilled;
+                sPrompt[st] += spilledPrompt;
+                sOut[st] += spilledOut;
+            }
 
             Acc& a = accs[t];
             const double served = req - x - failed;
             servedNow[t] = served;
-            const double pp = req > 0 ? rPrompt[t] / req : 0, po = req > 0 ? rOut[t] / req : 0;
             a.f.requests += req;
-            a.f.requests429 += x;
+            (capping ? a.f.capped : a.f.requests429) += x;
             a.f.requests5xx += failed;
             a.f.spilloverOut += spilled;
             a.f.servedRequests += served;
-            a.f.minutes429 += x >= 0.5 ? 1 : 0;
+            a.f.minutes429 += !capping && x >= 0.5 ? 1 : 0;
             a.promptTokens += served * pp;
             a.outputTokens += served * po;
             s.routedPromptTokens += rPrompt[t];
             s.routedOutputTokens += rOut[t];
-            s.rejectedPromptTokens += (x - spilled) * pp;
-            s.rejectedOutputTokens += (x - spilled) * po;
+            s.rejectedPromptTokens += xPrompt - spilledPrompt;
+            s.rejectedOutputTokens += xOut - spilledOut;
             s.failedPromptTokens += failed * pp;
             s.failedOutputTokens += failed * po;
-            const int c = static_cast<int>(d.routeClass);
             s.requestsPerMinute[c][m] += static_cast<float>(req);
             s.tokensPerMinute[c][m] += static_cast<float>(served * (pp + po));
             s.spilloverPerMinute[m] += static_cast<float>(spilled);
-            s.rejectedPerMinute[m] += static_cast<float>(x);
-            if (spilled > 0) {
-                const int st = spillTarget[t];
-                sReq[st] += spilled;
-                sPrompt[st] += spilled * pp;
-                sOut[st] += spilled * po;
-            }
+            s.rejectedPerMinute[m] += static_cast<float>(capping ? x - spilled : x);
         }
         // Spillover is served where it lands; latencies from what each target recorded.
         for (int t = 0; t < nd; ++t) {
@@ -513,6 +667,30 @@ ReplaySummary ReplayEngine::replay(const TrafficWindow& w, const ReplayOptions& 
     if (progress)
         progress(1000);
     finish(w, accs, options.pricing, &s);
+    for (int t = 0; t < nd; ++t) {
+        const DeploymentTraffic& d = w.deployments[t];
+        if (d.routeClass != RouteClass::Local || !sentByOthers[t])
+            continue;
+        LocalCap cap;
+        cap.key = d.key();
+        cap.name = d.name;
+        cap.tokensPerMinute = capped[t] ? d.peakTokensPerMinute : 0;
+        cap.peakAt = capped[t] ? d.peakMinuteAt : 0;
+        cap.requests = accs[t].f.requests;
+        cap.cappedRequests = accs[t].f.capped;
+        cap.droppedRequests = overTotal[t * nk + nd];
+        cap.minutesCapped = minutesCapped[t];
+        for (int next = 0; next < nd; ++next) {
+            if (overTotal[t * nk + next] > 0)
+                cap.spilledTo.append({w.deployments[next].key(), w.deployments[next].name,
+                                      overTotal[t * nk + next]});
+        }
+        std::sort(cap.spilledTo.begin(), cap.spilledTo.end(),
+                  [](const LocalCap::Spill& a, const LocalCap::Spill& b) {
+                      return a.requests > b.requests;
+                  });
+        s.localCaps.append(cap);
+    }
     return s;
 }
 

@@ -23,8 +23,10 @@ struct RouteFigures
     double requests = 0;       ///< requests sent here (demand, not spillover in)
     double servedRequests = 0; ///< answered with 2xx, incl. spillover in
     double requests429 = 0;    ///< 429 answers (incl. those that then spilled over)
-    double spilloverOut = 0;   ///< 429s served by the spillover target instead
-    double spilloverIn = 0;    ///< requests served here as spillover
+    /// Local servers: requests over the measured peak, not sent to it (spilled over or not served)
+    double capped = 0;
+    double spilloverOut = 0; ///< 429s (and capped requests) served by another target instead
+    double spilloverIn = 0;  ///< requests served here as spillover
     double requests5xx = 0;
     double promptTokens = 0; ///< served
     double outputTokens = 0; ///< served
@@ -38,6 +40,34 @@ struct RouteFigures
     {
         return requests > 0 ? cost.toUnits() * 1000.0 / requests : 0;
     }
+};
+
+/// A local server in a replay: capped at its measured peak throughput, and where the requests
+/// over it went (the policy's next matching rule, else its fallback, else not served).
+struct LocalCap
+{
+    QString key;  ///< "source/name"
+    QString name; ///< deployment name
+    /// Where some of the capped requests were served instead.
+    struct Spill
+    {
+        QString key;  ///< "source/name"
+        QString name; ///< deployment name
+        double requests = 0;
+    };
+
+    double tokensPerMinute = 0; ///< the cap: its busiest recorded minute; 0 = unknown, not capped
+    qint64 peakAt = 0;          ///< start of that minute (s UTC), 0 = unknown
+    double requests = 0;        ///< requests the policy sent it (incl. capped)
+    double cappedRequests = 0;  ///< requests over the cap (spilled over or not served)
+    double droppedRequests = 0; ///< of those, no other rule could take: not served
+    double minutesCapped = 0;   ///< minutes with at least half a request over the cap
+    QVector<Spill> spilledTo;   ///< most first
+
+    /// In words: "vllm capped at 41,230 tokens/min (its busiest recorded minute): 154,210 requests
+    /// spilled to gpt-4o-mini (in 512 minutes)".
+    QString describe() const;
+    QJsonObject toJson() const;
 };
 
 /// One deployment's figures.
@@ -73,6 +103,9 @@ struct ReplaySummary
 
     /// Requests per rule (policy order) and, last, for the fallback; empty for the recorded.
     QVector<double> requestsPerRule;
+    /// Each local server the policy sends other deployments' traffic to, in TrafficWindow order;
+    /// empty for the recorded.
+    QVector<LocalCap> localCaps;
 
     /// Cost of the demand priced as ReplayPricing::baselineTarget says (by default each
     /// request on its own model at pay-per-token list prices).
@@ -83,7 +116,8 @@ struct ReplaySummary
     QString pricingNote;
 
     /// Per minute (index = minute of the window), for charts: requests sent to and tokens
-    /// served by each route class, spilled-over requests, 429s.
+    /// served by each route class, spilled-over requests, 429s (and requests over a local
+    /// server's cap that no other rule took).
     std::array<QVector<float>, kRouteClassCount> requestsPerMinute;
     std::array<QVector<float>, kRouteClassCount> tokensPerMinute;
     QVector<float> spilloverPerMinute;
@@ -114,7 +148,9 @@ struct ReplayOptions
 
 /// Runs recorded traffic through a routing policy minute by minute: routes each deployment's
 /// demand (by prompt-size bucket where known, else the minute's mean), applies each PTU
-/// deployment's CapacityModel (429s and spillover), the TPM limit of pay-per-token ones, and
+/// deployment's CapacityModel (429s and spillover), each local server's peak throughput (what
+/// is over it spills to the next matching rule, else the fallback, else is not served; spillover
+/// is served where it lands, as a PTU's is), the TPM limit of pay-per-token ones, and
 /// the observed 5xx share and latencies; prices what each target served. Where a target gets
 /// exactly its recorded load in a minute, the recorded outcome is used, so the identity policy
 /// reproduces the recorded figures. Pure; thread-safe.

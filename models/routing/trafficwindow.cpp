@@ -8,6 +8,7 @@
 #include <QHash>
 #include <numeric>
 #include <optional>
+#include <utility>
 
 namespace isc {
 
@@ -185,6 +186,15 @@ void TrafficWindow::derive()
         d.meanTtftMs = w1 > 0 ? s1 / w1 : 0;
         d.meanTtltMs = w2 > 0 ? s2 / w2 : 0;
         d.spilloverShare = r429 > 0 ? out / r429 : (d.spilloverTo.isEmpty() ? 0.0 : 1.0);
+        if (d.routeClass != RouteClass::Local)
+            continue;
+        for (int m = 0; m < n; ++m) {
+            const double tokens = d.promptTokens[m] + d.outputTokens[m];
+            if (tokens > d.peakTokensPerMinute) {
+                d.peakTokensPerMinute = tokens;
+                d.peakMinuteAt = range.from + 60LL * m;
+            }
+        }
     }
 }
 
@@ -236,6 +246,17 @@ bool TrafficWindow::load(StoreBackend& db, TimeRange range, const QVector<Connec
     }
 
     QString failure;
+    auto run = [&](const SeriesQuery& q) {
+        if (token.isCancelled()) { // the job's result is dropped: read no further
+            if (failure.isEmpty())
+                failure = QStringLiteral("The read was cancelled.");
+            return QVector<QueriedSeries>{};
+        }
+        const QueryResult r = db.query(q);
+        if (!r.error.isEmpty() && failure.isEmpty())
+            failure = r.error;
+        return r.series;
+    };
     auto query = [&](const QString& source, const QString& metric, const QString& aggregation,
                      const QString& groupBy, const QString& deployment = {},
                      GroupTransform transform = GroupTransform::None, bool batchOnly = false) {
@@ -255,15 +276,7 @@ bool TrafficWindow::load(StoreBackend& db, TimeRange range, const QVector<Connec
         q.range = w.range;
         q.step = 60;
         q.now = w.range.to;
-        if (token.isCancelled()) { // the job's result is dropped: read no further
-            if (failure.isEmpty())
-                failure = QStringLiteral("The read was cancelled.");
-            return QVector<QueriedSeries>{};
-        }
-        const QueryResult r = db.query(q);
-        if (!r.error.isEmpty() && failure.isEmpty())
-            failure = r.error;
-        return r.series;
+        return run(q);
     };
 
     for (const QString& source : sources) {
@@ -398,6 +411,47 @@ bool TrafficWindow::load(StoreBackend& db, TimeRange range, const QVector<Connec
                     const double batch = sum(s.points);
                     d.recordedMix[1].*m.mix += batch;
                     d.recordedMix[0].*m.mix -= batch;
+                }
+            }
+            // Each local server's busiest minute over the history, in tokens rather than
+            // requests: its throughput is the tokens it prefills and decodes, and the requests a
+            // policy sends it need not be the size of the ones it served.
+            QHash<QString, QHash<qint64, double>> historyTokens; // name -> minute -> tokens
+            bool anyLocal = false;
+            for (const DeploymentTraffic& d : std::as_const(w.deployments))
+                anyLocal = anyLocal || (d.source == source && d.routeClass == RouteClass::Local);
+            for (const auto& m : series) {
+                const bool tokens = m.field == &DeploymentTraffic::promptTokens ||
+                                    m.field == &DeploymentTraffic::outputTokens;
+                if (!anyLocal || !tokens)
+                    continue;
+                SeriesQuery q;
+                q.metric = QLatin1String(m.metric);
+                q.aggregation = QLatin1String(m.aggregation);
+                q.source = source;
+                q.groupBy = kDeploymentLabel;
+                q.combine = Combine::Sum;
+                q.reduce = Reduce::Sum;
+                q.range = {w.range.to - kLocalPeakHistoryDays * 86400LL, w.range.to};
+                q.step = 60;
+                q.now = w.range.to;
+                for (const QueriedSeries& s : run(q)) {
+                    QHash<qint64, double>& minutes = historyTokens[s.name];
+                    for (const QPointF& p : s.points)
+                        minutes[static_cast<qint64>(p.x()) / 1000] += p.y();
+                }
+            }
+            for (auto it = historyTokens.cbegin(); it != historyTokens.cend(); ++it) {
+                if (!index.contains(it.key()))
+                    continue; // no traffic in the window: not a target of the replay
+                DeploymentTraffic& d = deployment(it.key());
+                if (d.routeClass != RouteClass::Local)
+                    continue;
+                for (auto m = it->cbegin(); m != it->cend(); ++m) {
+                    if (m.value() > d.peakTokensPerMinute) {
+                        d.peakTokensPerMinute = m.value();
+                        d.peakMinuteAt = m.key();
+                    }
                 }
             }
         }

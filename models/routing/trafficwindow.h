@@ -62,6 +62,11 @@ struct DeploymentTraffic
     /// (Azure) = every input token uncached at the standard rate. Pricing applies these shares
     /// to whatever the deployment serves in a replay.
     std::array<TokenMix, 2> recordedMix{};
+    /// Local servers: the most prompt + output tokens processed in one minute over the recorded
+    /// history (load() reads the kLocalPeakHistoryDays before the window's end; derive() adds
+    /// the window's own minutes). The what-if replay caps the server there. 0 = unknown.
+    double peakTokensPerMinute = 0;
+    qint64 peakMinuteAt = 0; ///< start of that minute (s UTC), 0 = unknown
 
     // Derived by TrafficWindow::derive().
     QVector<double> spilloverOut;     ///< this deployment's 429s served by its spillover target
@@ -84,6 +89,10 @@ struct DeploymentTraffic
 /// replay. Plain data; load() reads it from the store.
 struct TrafficWindow
 {
+    /// How far back from the window's end a local server's peak throughput is looked for
+    /// (within the store's raw, per-minute retention).
+    static constexpr int kLocalPeakHistoryDays = 30;
+
     TimeRange range; ///< whole minutes
     QVector<DeploymentTraffic> deployments;
 
@@ -98,7 +107,8 @@ struct TrafficWindow
     /// Adds a deployment with zeroed vectors of minutes() values; returns a reference to it.
     DeploymentTraffic& addDeployment(const QString& source, const QString& name);
 
-    /// Computes the derived fields (spillover attribution, tokens per request, mean latencies).
+    /// Computes the derived fields (spillover attribution, tokens per request, mean latencies,
+    /// local servers' peak at least the window's busiest minute).
     /// Call after filling the recorded vectors.
     void derive();
 
@@ -106,7 +116,8 @@ struct TrafficWindow
     /// reads stop early once `token` is cancelled). Azure sources from their metrics
     /// (AzureOpenAIRequests by status and IsSpillover, tokens, TTFT/TTLT, PTU utilization); other
     /// connections from the normalised metrics (Requests, InputTokens*, OutputTokens,
-    /// TtftMs/E2eLatencyMs p50). `connections` gives kinds and route-class overrides; without
+    /// TtftMs/E2eLatencyMs p50), and each local server's peak throughput over the history before
+    /// the window's end. `connections` gives kinds and route-class overrides; without
     /// one, a source's class follows its SKUs. Returns false and sets `error` when the store
     /// cannot answer (or the job was cancelled).
     static bool load(StoreBackend& db, TimeRange range, const QVector<Connection>& connections,

@@ -4,6 +4,9 @@
 #include "routing/routingpolicy.h"
 #include "store/samplestore.h"
 
+#include "core/workspace.h"
+
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStandardPaths>
@@ -205,6 +208,90 @@ private slots:
         QVERIFY2(out.contains("Cost avoided vs baseline"), out.constData());
         QVERIFY(out.contains("provisioned"));
         QVERIFY(out.contains("Prices: "));
+    }
+
+    // A local server takes at most its busiest recorded minute: the report says where the rest
+    // went, in words and in the JSON.
+    void localServerCapInTheReport()
+    {
+        const QString db = m_dir.filePath(QStringLiteral("local.sqlite"));
+        const TimeRange hour{test::kReplayTuesday, test::kReplayTuesday + 3600};
+        {
+            const emu::TrafficModel tm(42);
+            SampleStore store;
+            QVERIFY(store.open(db).result().usable());
+            store.saveDeployments(kSource, test::fleetInventory(tm, kSource)).waitForFinished();
+            QVERIFY(store.write(test::batchFromModel(tm, kSource, hour.from, 60)).result().ok);
+            PollBatch b; // a vLLM server: 2 requests of 500 + 100 tokens a minute
+            b.source = QStringLiteral("vllm");
+            b.window = hour;
+            const QString labels = labels::canonical(
+                {{QStringLiteral("ModelDeploymentName"), QStringLiteral("llama")}});
+            for (const auto& [metric, value] :
+                 {std::pair{"Requests", 2.0}, std::pair{"InputTokens", 1000.0},
+                  std::pair{"OutputTokens", 200.0}}) {
+                SeriesSamples series{
+                    {b.source, QLatin1String(metric), QStringLiteral("total"), labels},
+                    QStringLiteral("Count"),
+                    {}};
+                for (int m = 0; m < 60; ++m)
+                    series.samples.append({hour.from + 60LL * m, value});
+                b.series.append(series);
+            }
+            QVERIFY(store.write(b).result().ok);
+        }
+        Workspace ws;
+        ws.name = QStringLiteral("local");
+        Connection vllm;
+        vllm.id = QStringLiteral("vllm");
+        vllm.kind = QStringLiteral("prometheus");
+        vllm.endpoint = QUrl(QStringLiteral("http://127.0.0.1:8000/metrics"));
+        ws.connections = {vllm};
+        const QString wsPath = m_dir.filePath(QStringLiteral("local-ws.json"));
+        QString error;
+        QVERIFY2(ws.save(wsPath, &error), qPrintable(error));
+        RoutingPolicy p;
+        p.name = QStringLiteral("mini to vLLM");
+        RoutingRule local;
+        local.when.tags = QStringList{QStringLiteral("gpt-4o-mini")};
+        local.target = QStringLiteral("vllm/llama");
+        p.rules = {local};
+        const QString policyPath = writePolicy(QStringLiteral("local.json"), p);
+        const QString from = formatIsoUtc(hour.from), to = formatIsoUtc(hour.to);
+
+        auto inv = parseCommandLine({"replay", "--db", db, "--policy", policyPath, "--workspace",
+                                     wsPath, "--from", from, "--to", to},
+                                    &error);
+        QVERIFY2(inv, qPrintable(error));
+        QByteArray out;
+        QStringList warnings;
+        QVERIFY2(replayReport(*inv, &out, &warnings, &error) == 0, qPrintable(error));
+        QVERIFY2(out.contains("Local servers (capped at their busiest recorded minute):\n"
+                              "  llama capped at 1,200 tokens/min (its busiest recorded minute): "),
+                 out.constData());
+        QVERIFY2(out.contains("requests spilled to gpt-4o-mini"), out.constData());
+
+        int code = 0;
+        const QJsonObject doc =
+            runJson({"replay", "--db", db, "--policy", policyPath, "--workspace", wsPath, "--from",
+                     from, "--to", to, "--format", "json"},
+                    &code, &error);
+        QVERIFY2(code == 0, qPrintable(error));
+        const QJsonArray caps = doc.value(QLatin1String("replayed"))
+                                    .toObject()
+                                    .value(QLatin1String("localCaps"))
+                                    .toArray();
+        QCOMPARE(caps.size(), 1);
+        const QJsonObject cap = caps.first().toObject();
+        QCOMPARE(cap.value(QLatin1String("target")).toString(), QStringLiteral("vllm/llama"));
+        QCOMPARE(cap.value(QLatin1String("capTokensPerMinute")).toDouble(), 1200.0);
+        QVERIFY(cap.value(QLatin1String("cappedRequests")).toDouble() > 0);
+        QCOMPARE(cap.value(QLatin1String("spilledTo"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QLatin1String("target")),
+                 QStringLiteral("demo-azure/gpt-4o-mini"));
     }
 
     void missingDatabase()

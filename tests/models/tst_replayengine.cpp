@@ -2,6 +2,7 @@
 #include "routing/replayengine.h"
 
 #include <QFutureWatcher>
+#include <QJsonArray>
 #include <QSignalSpy>
 #include <QtTest/QtTest>
 #include <cmath>
@@ -48,6 +49,35 @@ TrafficWindow demoWindow(int minutes, qint64 from = test::kReplayTuesday)
     llama.routeClass = RouteClass::Local;
     for (double& v : llama.ttftMs)
         v = 120;
+    w.derive();
+    return w;
+}
+
+/// Three minutes of gpt-4o-mini traffic (100, 20 and 50 requests of 500 + 100 tokens) beside a
+/// second cloud deployment and a local server that recorded nothing in the window but whose
+/// busiest minute over its history processed `peakTokens` tokens.
+TrafficWindow capWindow(double peakTokens)
+{
+    TrafficWindow w;
+    w.range = {test::kReplayTuesday, test::kReplayTuesday + 3 * 60};
+    const double demand[] = {100, 20, 50};
+    DeploymentTraffic& mini = w.addDeployment(kSource, QStringLiteral("mini"));
+    mini.model = QStringLiteral("gpt-4o-mini");
+    mini.sku = QStringLiteral("GlobalStandard");
+    mini.routeClass = RouteClass::PayPerToken;
+    for (int m = 0; m < 3; ++m) {
+        mini.requests[m] = demand[m];
+        mini.promptTokens[m] = demand[m] * 500;
+        mini.outputTokens[m] = demand[m] * 100;
+    }
+    DeploymentTraffic& other = w.addDeployment(kSource, QStringLiteral("other"));
+    other.model = QStringLiteral("gpt-4.1");
+    other.sku = QStringLiteral("GlobalStandard");
+    other.routeClass = RouteClass::PayPerToken;
+    DeploymentTraffic& llama = w.addDeployment(QStringLiteral("vllm"), QStringLiteral("llama"));
+    llama.connectionKind = QStringLiteral("prometheus");
+    llama.routeClass = RouteClass::Local;
+    llama.peakTokensPerMinute = peakTokens;
     w.derive();
     return w;
 }
@@ -206,6 +236,155 @@ private slots:
         QVERIFY(s.total.cost < actual.total.cost);
         QVERIFY(s.routes[int(RouteClass::Local)].ttftMs > 0);
         QCOMPARE(s.routes[int(RouteClass::Local)].ttftMs, 120.0);
+    }
+
+    // A local server serves at most its busiest recorded minute (in tokens); what is over it
+    // spills to the next rule that matches, or the fallback, or is not served.
+    void localServerCappedAtItsPeak_data()
+    {
+        QTest::addColumn<double>("peakTokens");
+        QTest::addColumn<RoutingPolicy>("policy");
+        QTest::addColumn<double>("capped");
+        QTest::addColumn<QString>("spilledTo");
+        QTest::addColumn<double>("spilled");
+        QTest::addColumn<double>("dropped");
+        QTest::addColumn<double>("servedLocally");
+        RuleCondition mini = fromDeployment(QStringLiteral("mini"));
+        RuleCondition miniModel;
+        miniModel.models = QStringList{QStringLiteral("gpt-4o-mini")};
+        RuleCondition g41;
+        g41.models = QStringList{QStringLiteral("gpt-4.1")};
+        const QString llama = QStringLiteral("vllm/llama");
+        const QString other = QStringLiteral("other");
+        // 30 requests of 600 tokens a minute: minutes of 100, 20 and 50 lose 70, 0 and 20.
+        QTest::newRow("over the peak: next rule")
+            << 18000.0 << policy("next", {rule(llama, mini), rule(other, miniModel)}) << 90.0
+            << other << 90.0 << 0.0 << 80.0;
+        QTest::newRow("next rule skipped when it does not match: fallback")
+            << 18000.0 << policy("fallback", {rule(llama, mini), rule(other, g41)}) << 90.0
+            << QStringLiteral("mini") << 90.0 << 0.0 << 80.0;
+        QTest::newRow("a later rule to the same server is no way out")
+            << 18000.0 << policy("same", {rule(llama, mini), rule(llama), rule(other)}) << 90.0
+            << other << 90.0 << 0.0 << 80.0;
+        RoutingPolicy onlyLocal = policy("only local", {rule(llama, mini)});
+        onlyLocal.fallbackTarget = llama;
+        QTest::newRow("nothing after it: not served")
+            << 18000.0 << onlyLocal << 90.0 << QString() << 0.0 << 90.0 << 80.0;
+        RoutingPolicy viaFallback = policy("via fallback", {});
+        viaFallback.fallbackTarget = llama;
+        QTest::newRow("sent by the fallback: not served")
+            << 18000.0 << viaFallback << 90.0 << QString() << 0.0 << 90.0 << 80.0;
+        QTest::newRow("under the peak: no spill")
+            << 60000.0 << policy("next", {rule(llama, mini), rule(other, miniModel)}) << 0.0
+            << QString() << 0.0 << 0.0 << 170.0;
+        QTest::newRow("no recorded peak: not capped")
+            << 0.0 << policy("next", {rule(llama, mini), rule(other, miniModel)}) << 0.0
+            << QString() << 0.0 << 0.0 << 170.0;
+    }
+    void localServerCappedAtItsPeak()
+    {
+        QFETCH(double, peakTokens);
+        QFETCH(RoutingPolicy, policy);
+        QFETCH(double, capped);
+        QFETCH(QString, spilledTo);
+        QFETCH(double, spilled);
+        QFETCH(double, dropped);
+        QFETCH(double, servedLocally);
+        const TrafficWindow w = capWindow(peakTokens);
+        ReplayOptions opt;
+        opt.policy = policy;
+        const ReplaySummary s = ReplayEngine::replay(w, opt);
+        const RouteFigures& local = target(s, QStringLiteral("llama")).figures;
+        QVERIFY(close(local.requests, 170));
+        QVERIFY2(close(local.capped, capped), qPrintable(QString::number(local.capped)));
+        QVERIFY(close(local.servedRequests, servedLocally));
+        QVERIFY(close(local.spilloverOut, spilled));
+        QCOMPARE(local.requests429, 0.0); // capped before it is sent: no 429 from the server
+        if (!spilledTo.isEmpty())
+            QVERIFY(close(target(s, spilledTo).figures.spilloverIn, spilled));
+        // Every request and token is served, spilled and served, or counted as not served.
+        QVERIFY(close(s.total.servedRequests + dropped, 170));
+        QVERIFY(close(s.total.promptTokens + s.rejectedPromptTokens, 170 * 500));
+        QVERIFY(close(s.total.outputTokens + s.rejectedOutputTokens, 170 * 100));
+        QVERIFY(close(s.total.capped, capped));
+
+        // Said in words, per local server that had traffic.
+        QCOMPARE(s.localCaps.size(), 1);
+        const LocalCap& cap = s.localCaps.first();
+        QCOMPARE(cap.key, QStringLiteral("vllm/llama"));
+        QVERIFY(close(cap.cappedRequests, capped));
+        QVERIFY(close(cap.droppedRequests, dropped));
+        QCOMPARE(cap.minutesCapped, capped > 0 ? 2.0 : 0.0);
+        const QString words = cap.describe();
+        if (peakTokens <= 0) {
+            QVERIFY2(words.contains(QLatin1String("not capped")), qPrintable(words));
+        } else {
+            QVERIFY2(words.startsWith(QStringLiteral("llama capped at %L1 tokens/min (its busiest "
+                                                     "recorded minute)")
+                                          .arg(peakTokens, 0, 'f', 0)),
+                     qPrintable(words));
+        }
+        if (spilled > 0) {
+            QCOMPARE(cap.spilledTo.size(), 1);
+            QCOMPARE(cap.spilledTo.first().key, spilledTo == QLatin1String("mini")
+                                                    ? QStringLiteral("demo-azure/mini")
+                                                    : QStringLiteral("demo-azure/other"));
+            QVERIFY2(words.contains(QStringLiteral("90 requests spilled to %1").arg(spilledTo)),
+                     qPrintable(words));
+        }
+        if (dropped > 0)
+            QVERIFY2(words.contains(QLatin1String("90 requests not served")), qPrintable(words));
+        QCOMPARE(s.toJson().value(QLatin1String("localCaps")).toArray().size(), 1);
+    }
+
+    // The server's own traffic has nowhere else to go: the rerouted requests give way first.
+    void localServerKeepsItsOwnTraffic()
+    {
+        TrafficWindow w = capWindow(18000);
+        DeploymentTraffic& llama = w.deployments[w.indexOf(QStringLiteral("vllm/llama"))];
+        for (int m = 0; m < 3; ++m) {
+            llama.requests[m] = 10;
+            llama.promptTokens[m] = 10 * 300;
+            llama.outputTokens[m] = 10 * 300;
+        }
+        w.derive();
+        RuleCondition miniModel;
+        miniModel.models = QStringList{QStringLiteral("gpt-4o-mini")};
+        ReplayOptions opt;
+        opt.policy = policy(
+            "next", {rule(QStringLiteral("vllm/llama"), fromDeployment(QStringLiteral("mini"))),
+                     rule(QStringLiteral("other"), miniModel)});
+        const ReplaySummary s = ReplayEngine::replay(w, opt);
+        // 18,000 tokens a minute, 6,000 its own: 20 of the mini's 600-token requests fit.
+        const RouteFigures& local = target(s, QStringLiteral("llama")).figures;
+        QVERIFY2(close(local.capped, 80 + 0 + 30), qPrintable(QString::number(local.capped)));
+        QVERIFY(close(target(s, QStringLiteral("other")).figures.spilloverIn, 110));
+        QVERIFY(close(local.servedRequests, 30 + 170 - 110));
+        QVERIFY(close(local.promptTokens, 30 * 300 + 60 * 500));
+        QCOMPARE(s.localCaps.value(0).droppedRequests, 0.0);
+        QVERIFY(close(s.total.promptTokens + s.rejectedPromptTokens, 170 * 500 + 30 * 300));
+        // Charted where they were served: the local route got what fits.
+        const auto& local0 = s.requestsPerMinute[int(RouteClass::Local)];
+        QVERIFY(close(local0[0], 30, 1e-6));
+        QVERIFY(close(local0[1], 30, 1e-6));
+        QVERIFY(close(local0[2], 30, 1e-6));
+    }
+
+    // The identity replays what a local server recorded, however busy it was.
+    void localServerUnchangedIsNotCapped()
+    {
+        TrafficWindow w = capWindow(1000);
+        DeploymentTraffic& llama = w.deployments[w.indexOf(QStringLiteral("vllm/llama"))];
+        for (int m = 0; m < 3; ++m) {
+            llama.requests[m] = 40;
+            llama.promptTokens[m] = 40 * 300;
+            llama.outputTokens[m] = 40 * 200;
+        }
+        w.derive();
+        QCOMPARE(llama.peakTokensPerMinute, 20000.0); // the window's own busiest minute
+        const ReplaySummary s = ReplayEngine::replay(w, ReplayOptions{});
+        QCOMPARE(target(s, QStringLiteral("llama")).figures.capped, 0.0);
+        QVERIFY(close(target(s, QStringLiteral("llama")).figures.servedRequests, 120));
     }
 
     void promptSizeDistribution()

@@ -186,6 +186,41 @@ private slots:
         QCOMPARE(d.recordedMix[0].cached, 0.0);
     }
 
+    // A local server's capacity in the replay: its busiest minute over the recorded history,
+    // read with the window (here a day before it), else the window's own busiest minute.
+    void localPeakFromTheHistory()
+    {
+        QTemporaryDir dir;
+        SampleStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("peak.sqlite"))).result().usable());
+        const QString vllm = QStringLiteral("vllm");
+        QVERIFY(store.write(localBatch(vllm, test::kReplayTuesday, 60)).result().ok);
+        const qint64 busy = test::kReplayTuesday - 86400 + 600;
+        PollBatch b = localBatch(vllm, busy, 1);
+        for (SeriesSamples& s : b.series)
+            s.samples.first().value *= 3; // 18,000 tokens in a minute, against 6,000
+        QVERIFY(store.write(b).result().ok);
+        const TimeRange range{test::kReplayTuesday, test::kReplayTuesday + 3600};
+        TrafficWindow w;
+        QString error;
+        QVERIFY2(TrafficWindow::load(store, range, {connection(vllm, QStringLiteral("prometheus"))},
+                                     &w, &error),
+                 qPrintable(error));
+        const int i = w.indexOf(QStringLiteral("vllm/llama-3-8b"));
+        QVERIFY(i >= 0);
+        QCOMPARE(w.deployments[i].peakTokensPerMinute, 18000.0);
+        QCOMPARE(w.deployments[i].peakMinuteAt, busy);
+
+        // History older than 30 days before the window's end is not read: the window's own.
+        const TimeRange later{range.from + 31 * 86400, range.to + 31 * 86400};
+        QVERIFY(store.write(localBatch(vllm, later.from, 60)).result().ok);
+        QVERIFY2(TrafficWindow::load(store, later, {connection(vllm, QStringLiteral("prometheus"))},
+                                     &w, &error),
+                 qPrintable(error));
+        QCOMPARE(w.deployments[w.indexOf(QStringLiteral("vllm/llama-3-8b"))].peakTokensPerMinute,
+                 6000.0);
+    }
+
     void connectionOverridesTheClass()
     {
         TrafficWindow w;

@@ -258,6 +258,64 @@ private slots:
                 .result()
                 .ok);
     }
+
+    // A local server gets at most its busiest recorded minute; the page says where the rest went.
+    void saysWhereALocalServersOverflowWent()
+    {
+        QTemporaryDir dir;
+        SampleStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("local.sqlite"))).result().usable());
+        const emu::TrafficModel tm(42);
+        store.saveDeployments(kSource, test::fleetInventory(tm, kSource)).waitForFinished();
+        const TimeRange hour{m_day.from, m_day.from + 3600};
+        QVERIFY(store.write(test::batchFromModel(tm, kSource, hour.from, 60)).result().ok);
+        // A vLLM server that served 2 requests of 500 + 100 tokens a minute.
+        const QString vllm = QStringLiteral("vllm");
+        PollBatch b;
+        b.source = vllm;
+        b.window = hour;
+        const QString labels =
+            labels::canonical({{QStringLiteral("ModelDeploymentName"), QStringLiteral("llama")}});
+        for (const auto& [metric, value] :
+             {std::pair{"Requests", 2.0}, std::pair{"InputTokens", 1000.0},
+              std::pair{"OutputTokens", 200.0}}) {
+            SeriesSamples series{{vllm, QLatin1String(metric), QStringLiteral("total"), labels},
+                                 QStringLiteral("Count"),
+                                 {}};
+            for (int m = 0; m < 60; ++m)
+                series.samples.append({hour.from + 60LL * m, value});
+            b.series.append(series);
+        }
+        QVERIFY(store.write(b).result().ok);
+
+        RoutingPolicy policy;
+        policy.name = QStringLiteral("mini to vLLM");
+        RoutingRule local;
+        local.when.tags = QStringList{QStringLiteral("gpt-4o-mini")};
+        local.target = QStringLiteral("vllm/llama");
+        policy.rules = {local};
+        Workspace ws = workspace(policy);
+        Connection c;
+        c.id = vllm;
+        c.kind = QStringLiteral("prometheus");
+        ws.connections.append(c);
+        ReplayPage p(&store, ws, dir.filePath(QStringLiteral("ws.json")), ReplayPricing::builtin());
+        p.setTimeRange(hour);
+        QSignalSpy loaded(&p, &ReplayPage::loaded);
+        QVERIFY(p.runReplay());
+        QVERIFY(loaded.wait(20000));
+        QVERIFY2(p.isLoaded(), qPrintable(p.statusText()));
+        const QString text = p.localCapText();
+        QVERIFY2(text.startsWith(QStringLiteral("llama capped at %L1 tokens/min (its busiest "
+                                                "recorded minute): ")
+                                     .arg(1200)),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QLatin1String("requests spilled to gpt-4o-mini")), qPrintable(text));
+        const LocalCap& cap = p.result().replayed.localCaps.value(0);
+        QVERIFY(cap.cappedRequests > 0);
+        QVERIFY(p.comparisonModel()->rowOf(QStringLiteral("capped")) >= 0);
+        QVERIFY(p.comparisonModel()->rowOf(QStringLiteral("route:local:capped")) >= 0);
+    }
 };
 
 QTEST_MAIN(tst_ReplayPage)

@@ -106,6 +106,7 @@ struct ReplayPage::Private
     QProgressBar* progress = nullptr;
     QLabel* status = nullptr;
     QLabel* note = nullptr;
+    QLabel* caps = nullptr; ///< what each local server's cap did, one line each
     RouteStackChart* recorded = nullptr;
     RouteStackChart* replayed = nullptr;
     ReplayComparisonModel* comparison = nullptr;
@@ -250,9 +251,16 @@ struct ReplayPage::Private
         if (!r.actual.baseline.isEmpty())
             text +=
                 ReplayPage::tr(" Cost avoided is against the baseline: %1").arg(r.actual.baseline);
-        text += ReplayPage::tr(" Projected 429s use each PTU deployment's reserved capacity; "
-                               "latencies are the observed ones of the deployment that serves.");
+        text += ReplayPage::tr(" Projected 429s use each PTU deployment's reserved capacity; a "
+                               "local server takes at most its busiest recorded minute's tokens, "
+                               "the rest goes to the policy's next rule; latencies are the "
+                               "observed ones of the deployment that serves.");
         note->setText(text);
+        QStringList capLines;
+        for (const LocalCap& c : r.replayed.localCaps)
+            capLines << c.describe() + QLatin1Char('.');
+        caps->setText(capLines.join(QLatin1Char('\n')));
+        caps->setVisible(!capLines.isEmpty());
         emit q->loaded();
     }
 };
@@ -330,6 +338,12 @@ ReplayPage::ReplayPage(SampleStore* store, Workspace workspace, QString workspac
     charts->addWidget(card(d->recorded, right), 1);
     charts->addWidget(card(d->replayed, right), 1);
     rightLayout->addLayout(charts, 2);
+    d->caps = new QLabel(right);
+    d->caps->setWordWrap(true);
+    d->caps->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    d->caps->setAccessibleName(tr("Local servers capped at their peak"));
+    d->caps->setVisible(false);
+    rightLayout->addWidget(d->caps);
     d->comparison = new ReplayComparisonModel(this);
     auto* table = new QTableView(right);
     table->setModel(d->comparison);
@@ -452,6 +466,11 @@ const ReplayResult& ReplayPage::result() const
 QString ReplayPage::statusText() const
 {
     return d->status->text();
+}
+
+QString ReplayPage::localCapText() const
+{
+    return d->caps->text();
 }
 
 bool ReplayPage::savePolicy(const QString& path, QString* error)

@@ -50,6 +50,9 @@ public:
     bool isLoaded() const;
     const ReplayResult& result() const;
     QString statusText() const;
+    /// What capping each local server at its peak did, one line each; empty when none was sent
+    /// other deployments' traffic.
+    QString localCapText() const;
 
     /// Saves the editor's policy as the user's in the open database (the revision read is
     /// expected: a policy changed elsewhere meanwhile is refused); policyDocument()->saved()
