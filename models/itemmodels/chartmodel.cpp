@@ -269,14 +269,19 @@ ChartSnapshot ChartModel::combine(const ChartSpec& spec, TimeRange range,
                 continue;
             const bool templated = cq.nameFormat.contains(QLatin1String("%1"));
             const QString name = templated ? cq.nameFormat.arg(s.name) : cq.nameFormat;
+            QVector<QPointF> points = s.points;
+            if (cq.scale != 1) {
+                for (QPointF& p : points)
+                    p.setY(p.y() * cq.scale);
+            }
             auto it = byName.constFind(name);
             if (it != byName.constEnd()) {
                 ChartSeries& existing = out.series[*it];
-                existing.points = sumSeries(existing.points, s.points);
+                existing.points = sumSeries(existing.points, points);
                 continue;
             }
             byName.insert(name, int(out.series.size()));
-            out.series.push_back({name, templated ? s.name : name, cq.dashed, s.points});
+            out.series.push_back({name, templated ? s.name : name, cq.dashed, points});
         }
     }
     if (out.step == 0)
