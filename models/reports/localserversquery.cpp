@@ -3,6 +3,7 @@
 #include "store/storebackend.h"
 #include "store/storejobs.h"
 
+#include <QSet>
 #include <algorithm>
 
 namespace isc {
@@ -150,12 +151,21 @@ LocalServersResult LocalServersQuery::run(StoreBackend& db, const LocalServersRe
         };
         s.preemptions = total(QStringLiteral("Preemptions"), range);
         s.outputTokens = total(QStringLiteral("OutputTokens"), range);
-        // The newest minute may still be filling: the 5 whole minutes before it.
+        // The newest minute may still be filling: the whole minutes before it that have a
+        // value (a first live scrape after a backfill covers only part of the window).
         const TimeRange rate{std::max(range.from, s.newestData - kRateWindow), s.newestData};
         if (rate.duration() >= 60) {
-            const double tokens = total(QStringLiteral("OutputTokens"), rate);
-            if (!std::isnan(tokens))
-                s.recentTokensPerSecond = tokens / double(rate.duration());
+            const QueryResult perMinute =
+                note(db.query(queryOf(c.id, QStringLiteral("OutputTokens"), QStringLiteral("total"),
+                                      rate, 60, Reduce::Sum, Combine::Sum)));
+            QSet<qint64> minutes;
+            for (const QueriedSeries& series : perMinute.series) {
+                for (const QPointF& p : series.points)
+                    minutes.insert(qint64(p.x()));
+            }
+            const double tokens = sumOf(perMinute);
+            if (!std::isnan(tokens) && !minutes.isEmpty())
+                s.recentTokensPerSecond = tokens / (60.0 * double(minutes.size()));
         }
         out.servers.append(s);
     }

@@ -51,7 +51,8 @@ struct LocalServerReading
     LatestValue kvCachePercent;         ///< mean over its models, 0..100
     double preemptions = std::nan("");  ///< over the range; NaN = none stored
     double outputTokens = std::nan(""); ///< over the range; NaN = none stored
-    /// Output tokens per second over the 5 whole minutes before newestData; NaN = none.
+    /// Output tokens per second over the whole minutes with data among the 5 before newestData;
+    /// NaN = none.
     double recentTokensPerSecond = std::nan("");
     QVector<LoadedModelReading> loaded; ///< Ollama: its newest poll's loaded models
     QVector<GapMarker> gaps;            ///< failed polls recorded in the range, oldest first

@@ -46,19 +46,16 @@ LocalFigure gaugeFigure(const LatestValue& v, const LocalServerReading& r, Unit 
 
 QString ollamaWhy()
 {
-    return LocalServersReport::tr("Ollama has no /metrics: it says only which models are loaded "
-                                  "and where (/api/ps).");
+    return LocalServersReport::tr("no /metrics; it says only which models are loaded and where "
+                                  "(/api/ps).");
 }
 
 void fillFigures(LocalServerStatus& s, const LocalServerReading& r)
 {
     if (s.kind == Kind::Ollama) {
         const QString why = ollamaWhy();
-        s.running = s.waiting = s.kvCache = s.preemptions = notExposed(Kind::Ollama, why);
-        s.tokensPerSecond =
-            notExposed(Kind::Ollama,
-                       why + QLatin1Char(' ') +
-                           LocalServersReport::tr("The Playground measures tokens/s per request."));
+        s.running = s.waiting = s.kvCache = s.preemptions = s.tokensPerSecond =
+            notExposed(Kind::Ollama, why);
         return;
     }
     s.running = gaugeFigure(r.running, r, Unit::Count);
@@ -66,20 +63,20 @@ void fillFigures(LocalServerStatus& s, const LocalServerReading& r)
     s.kvCache = gaugeFigure(r.kvCachePercent, r, Unit::Percent);
     if (!r.kvCachePercent.known() && s.kind == Kind::LlamaCpp)
         s.kvCache = notExposed(
-            Kind::LlamaCpp, LocalServersReport::tr("Current llama-server has no KV-cache metric "
-                                                   "(kv_cache_usage_ratio was removed upstream): "
+            Kind::LlamaCpp, LocalServersReport::tr("current llama-server has no KV-cache metric "
+                                                   "(kv_cache_usage_ratio was removed upstream); "
                                                    "running and deferred requests show its load."));
     else if (!r.kvCachePercent.known() && s.kind == Kind::Tgi)
-        s.kvCache = notExposed(Kind::Tgi, LocalServersReport::tr("TGI's /metrics has no KV-cache "
+        s.kvCache = notExposed(Kind::Tgi, LocalServersReport::tr("its /metrics has no KV-cache "
                                                                  "gauge."));
     if (!std::isnan(r.preemptions))
         s.preemptions = known(r.preemptions, formatCompact(r.preemptions));
     else if (s.kind == Kind::LlamaCpp || s.kind == Kind::Tgi)
-        s.preemptions = notExposed(s.kind, LocalServersReport::tr("Only vLLM counts preemptions "
+        s.preemptions = notExposed(s.kind, LocalServersReport::tr("only vLLM counts preemptions "
                                                                   "(vllm:num_preemptions_total)."));
     else if (r.newestData > 0)
         s.preemptions = missing(LocalServersReport::tr("not exposed by this server"),
-                                LocalServersReport::tr("Its scrape has no "
+                                LocalServersReport::tr("its scrape has no "
                                                        "vllm:num_preemptions_total."));
     else
         s.preemptions = gaugeFigure({}, r, Unit::Count);
@@ -107,6 +104,17 @@ TableCell figureCell(const LocalFigure& f)
     TableCell c = TableCell::plain(f.text, f.why);
     c.numeric = false;
     return c;
+}
+
+// "12 / 3": running and waiting side by side, one column less to scroll past.
+TableCell requestsCell(const LocalFigure& running, const LocalFigure& waiting)
+{
+    if (!running.known())
+        return figureCell(running);
+    return TableCell::number(QStringLiteral("%1 / %2").arg(running.text, waiting.known()
+                                                                             ? waiting.text
+                                                                             : QStringLiteral("–")),
+                             running.value, waiting.known() ? QString() : waiting.why);
 }
 
 QVector<KpiFigure> tilesOf(const QVector<LocalServerStatus>& servers,
@@ -219,10 +227,10 @@ QVector<KpiFigure> tilesOf(const QVector<LocalServerStatus>& servers,
     }
     if (loaded > 0) {
         vram.value = R::bytes(inVram);
-        vram.trend =
-            onCpu > 0
-                ? R::tr("%n model(s) loaded, %1 on the CPU", nullptr, loaded).arg(R::bytes(onCpu))
-                : R::tr("%n model(s) loaded, all in VRAM", nullptr, loaded);
+        const QString models =
+            loaded == 1 ? R::tr("1 model loaded") : R::tr("%1 models loaded").arg(loaded);
+        vram.trend = onCpu > 0 ? R::tr("%1, %2 on the CPU").arg(models, R::bytes(onCpu))
+                               : R::tr("%1, all in VRAM").arg(models);
         vram.sentiment = onCpu > 0 ? -1 : 0;
         vram.status = onCpu > 0 ? Status::Warning : Status::Normal;
     } else {
@@ -367,8 +375,8 @@ LocalServerStatus LocalServersReport::statusOf(const Connection& c, const LocalS
             if (g.metric.isEmpty() && g.window.to <= h->lastSuccess)
                 since = std::max(since, g.window.to);
         }
-        s.status = since > 0 ? tr("Up since %1").arg(when(since, nowUtc))
-                             : tr("Up, no failed poll in this range");
+        s.status =
+            since > 0 ? tr("Up since %1").arg(when(since, nowUtc)) : tr("Up, no failure in range");
     } else if (h) {
         s.status = h->state == SourceHealth::State::Idle ? tr("Not polled yet") : tr("Connecting…");
     } else if (r.newestData > 0) {
@@ -412,9 +420,8 @@ LocalServersReport LocalServersReport::build(const LocalServersReportInput& in)
     out.tiles = tilesOf(out.servers, readings);
     out.models = modelsTable(out.servers, readings);
 
-    out.table.headers = {tr("Server"),  tr("Kind"),      tr("Status"),      tr("Running"),
-                         tr("Waiting"), tr("KV cache"),  tr("Preemptions"), tr("Tokens/s"),
-                         tr("Models"),  tr("Last error")};
+    out.table.headers = {tr("Server"),   tr("Kind"),        tr("Status"),   tr("Running / waiting"),
+                         tr("KV cache"), tr("Preemptions"), tr("Tokens/s"), tr("Last error")};
     QStringList reasons;
     QSet<QString> said;
     for (const LocalServerStatus& s : out.servers) {
@@ -422,9 +429,8 @@ LocalServersReport LocalServersReport::build(const LocalServersReportInput& in)
         status.warning = !s.up;
         out.table.rows.append(
             {TableCell::plain(s.name, s.source), TableCell::plain(kindName(s.kind)), status,
-             figureCell(s.running), figureCell(s.waiting), figureCell(s.kvCache),
-             figureCell(s.preemptions), figureCell(s.tokensPerSecond),
-             TableCell::plain(s.models.isEmpty() ? QStringLiteral("–") : joinNames(s.models)),
+             requestsCell(s.running, s.waiting), figureCell(s.kvCache), figureCell(s.preemptions),
+             figureCell(s.tokensPerSecond),
              TableCell::plain(s.lastError.isEmpty() ? QStringLiteral("–") : s.lastError)});
         for (const LocalFigure* f : {&s.running, &s.kvCache, &s.preemptions, &s.tokensPerSecond}) {
             const QString line = f->known() || f->why.isEmpty()
@@ -441,7 +447,7 @@ LocalServersReport LocalServersReport::build(const LocalServersReportInput& in)
                       "endpoint (kind \"prometheus\") or an Ollama server on the Connections "
                       "page.");
     else
-        out.note = reasons.join(QLatin1Char(' '));
+        out.note = reasons.join(QLatin1Char('\n'));
     return out;
 }
 

@@ -151,7 +151,7 @@ void tst_LocalServersReport::figuresPerKind()
     QCOMPARE(s.kvCache.known(), kvExposed);
     QCOMPARE(s.kvCache.text,
              kvExposed ? formatQuantity(r.kvCachePercent.value, Unit::Percent) : notExposed);
-    QCOMPARE(rep.table.text(0, 5), s.kvCache.text);
+    QCOMPARE(rep.table.text(0, 4), s.kvCache.text);
     QCOMPARE(s.preemptions.known(), preemptionsExposed);
     if (preemptionsExposed)
         QCOMPARE(s.preemptions.text, formatCompact(r.preemptions));
@@ -166,9 +166,13 @@ void tst_LocalServersReport::figuresPerKind()
         QCOMPARE(s.tokensPerSecond.text, notExposed);
     if (kind == QLatin1String("ollama")) {
         QCOMPARE(s.running.text, notExposed);
+        QCOMPARE(rep.table.text(0, 3), notExposed);
     } else {
         QCOMPARE(s.running.value, r.running.value);
         QCOMPARE(s.waiting.value, r.waiting.value);
+        QCOMPARE(rep.table.text(0, 3),
+                 QStringLiteral("%1 / %2").arg(formatCompact(r.running.value),
+                                               formatCompact(r.waiting.value)));
     }
     // Every missing figure has its reason at length, and the note says it once per kind.
     for (const LocalFigure* f : {&s.running, &s.kvCache, &s.preemptions, &s.tokensPerSecond}) {
@@ -194,7 +198,7 @@ void tst_LocalServersReport::status_data()
 
     SourceHealth up = upHealth(QStringLiteral("s"));
     QTest::newRow("up, never failed") << up << QVector<GapMarker>{} << kNow - 60 << true
-                                      << QStringLiteral("Up, no failed poll in this range");
+                                      << QStringLiteral("Up, no failure in range");
     QTest::newRow("up again after failures")
         << up << QVector<GapMarker>{gap(kNow - 3600), gap(kNow - 1800), gap(kNow - 1740)}
         << kNow - 60 << true << QStringLiteral("Up since %1").arg(at(kNow - 1680));
@@ -250,7 +254,7 @@ void tst_LocalServersReport::status()
     QCOMPARE(s.lastError, health.lastError);
     QCOMPARE(rep.table.text(0, 2), status);
     QCOMPARE(rep.table.rows[0][2].warning, !up);
-    QCOMPARE(rep.table.text(0, 9),
+    QCOMPARE(rep.table.text(0, 7),
              health.lastError.isEmpty() ? QStringLiteral("–") : health.lastError);
     // The tile counts it.
     QCOMPARE(rep.tiles.first().value, QStringLiteral("%1 of 1").arg(up ? 1 : 0));
@@ -416,6 +420,20 @@ void tst_LocalServersReport::readsTheStore()
     QCOMPARE(v.preemptions, pre);
     QCOMPARE(v.outputTokens, out);
     QCOMPARE(v.recentTokensPerSecond, recent / 300.0);
+    // Only minutes with data count: a server first scraped two minutes ago has one whole one.
+    PollBatch fresh;
+    fresh.source = QStringLiteral("fresh");
+    fresh.window = {to - 120, to};
+    fresh.series << series(fresh.source, "OutputTokens", total, "m3", to - 120, to, tokens);
+    QVERIFY(store.write(fresh).result().ok);
+    LocalServersRequest late = req;
+    late.connections = {connection(fresh.source, "prometheus")};
+    const LocalServersResult lr = store
+                                      .read<LocalServersResult>([late](StoreBackend& db) {
+                                          return LocalServersQuery::run(db, late, JobToken());
+                                      })
+                                      .result();
+    QCOMPARE(lr.servers[0].recentTokensPerSecond, tokens(to - 120) / 60.0);
     QCOMPARE(v.gaps.size(), 1);
     QCOMPARE(v.inventory.size(), 2);
     const LocalServerReading& ol = r.servers[1];
