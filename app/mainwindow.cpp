@@ -14,6 +14,7 @@
 #include "pages/capacitypage.h"
 #include "pages/connectionspage.h"
 #include "pages/costpage.h"
+#include "pages/localserverspage.h"
 #include "pages/overviewpage.h"
 #include "pages/playgroundpage.h"
 #include "pages/replaypage.h"
@@ -99,6 +100,19 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
     installExportMenus(m_overview);
     // The other pages are built when first opened: each starts its own queries, and at start-up
     // the store's thread belongs to the page on screen.
+    addLazyPage(QStringLiteral("local"), tr("Local servers"), [this] {
+        auto* local = new LocalServersPage(m_session->store(), m_session->workspace());
+        followWorkspace(local); // first: the health below is kept for its connections only
+        auto followHealth = [local](Collector* collector) {
+            local->clearHealth();
+            for (const SourceHealth& h : collector->health())
+                local->setHealth(h);
+            connect(collector, &Collector::healthChanged, local, &LocalServersPage::setHealth);
+        };
+        followHealth(m_session->collector());
+        connect(m_session, &Session::collectorReplaced, local, followHealth);
+        return local;
+    });
     addLazyPage(QStringLiteral("capacity"), tr("Capacity"), [this] {
         auto* capacity = new CapacityPage(m_session->store(), m_session->workspace());
         followWorkspace(capacity);

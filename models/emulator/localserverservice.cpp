@@ -28,6 +28,7 @@ enum Salt : quint64 {
     SaltAbort,
     SaltCached,
     SaltCachedShare,
+    SaltPreempt,
 };
 
 const QString kVllmPrefix = QStringLiteral("/local/vllm/");
@@ -164,6 +165,9 @@ QVector<LocalRequest> LocalServerModel::requestsIn(qint64 m) const
         if (unit(k, SaltCached) < 0.5)
             r.cachedTokens =
                 static_cast<int>(r.promptTokens * (0.2 + 0.6 * unit(k, SaltCachedShare)));
+        // A nearly full KV cache evicts running requests to make room; they are recomputed.
+        if (l > 0.85 && unit(k, SaltPreempt) < (l - 0.85) * 0.5)
+            r.preemptions = 1;
         out.append(r);
     }
     std::stable_sort(out.begin(), out.end(), [](const LocalRequest& a, const LocalRequest& b) {
@@ -201,6 +205,7 @@ void LocalServerModel::advance(LocalTotals* tot, qint64 from, qint64 to) const
             tot->promptTokens += r.promptTokens;
             tot->cachedPromptTokens += r.cachedTokens;
             tot->generationTokens += r.completionTokens;
+            tot->preemptions += r.preemptions;
             tot->ttft.observe(r.ttftSeconds);
             tot->e2e.observe(r.e2eSeconds);
             tot->queue.observe(r.queueSeconds);
@@ -427,6 +432,8 @@ QByteArray LocalServerService::vllmExposition(qint64 t, const LocalTotals& tot) 
             {{abort, static_cast<double>(tot.requestsAbort)},
              {length, static_cast<double>(tot.requestsLength)},
              {stop, static_cast<double>(tot.requestsStop)}});
+    counter("vllm:num_preemptions", "Cumulative number of preemption from the engine.",
+            {{base, static_cast<double>(tot.preemptions)}});
     histogram("vllm:time_to_first_token_seconds", "Histogram of time to first token in seconds.",
               tot.ttft);
     histogram("vllm:inter_token_latency_seconds", "Histogram of inter-token latency in seconds.",

@@ -29,6 +29,7 @@ struct LocalRequest
     bool hitLength = false; ///< finished_reason "length" (else "stop")
     bool aborted = false;   ///< finished_reason "abort": the client went away (wins over length)
     int cachedTokens = 0;   ///< prompt tokens served from the prefix cache (<= promptTokens)
+    int preemptions = 0;    ///< times it was evicted from the batch for KV-cache room (vLLM)
     double queueSeconds = 0;
     double ttftSeconds = 0;
     double itlSeconds = 0; ///< mean time between output tokens
@@ -62,6 +63,7 @@ struct LocalTotals
     qint64 promptTokens = 0;       ///< whole prompts, cache hits included (as vLLM counts them)
     qint64 cachedPromptTokens = 0; ///< of promptTokens, served from the prefix cache
     qint64 generationTokens = 0;
+    qint64 preemptions = 0; ///< vllm:num_preemptions_total
     LocalHistogram ttft, e2e, itl, queue;
     double promptSeconds = 0;  ///< prompt processing time (TTFT minus queue time), s: llama.cpp
     double predictSeconds = 0; ///< generation time, s: llama.cpp
@@ -71,9 +73,9 @@ struct LocalTotals
         return processStart == o.processStart && requestsStop == o.requestsStop &&
                requestsLength == o.requestsLength && requestsAbort == o.requestsAbort &&
                promptTokens == o.promptTokens && cachedPromptTokens == o.cachedPromptTokens &&
-               generationTokens == o.generationTokens && ttft == o.ttft && e2e == o.e2e &&
-               itl == o.itl && queue == o.queue && promptSeconds == o.promptSeconds &&
-               predictSeconds == o.predictSeconds;
+               generationTokens == o.generationTokens && preemptions == o.preemptions &&
+               ttft == o.ttft && e2e == o.e2e && itl == o.itl && queue == o.queue &&
+               promptSeconds == o.promptSeconds && predictSeconds == o.predictSeconds;
     }
 };
 
@@ -163,7 +165,8 @@ private:
 
 /// The demo's local servers: `/local/vllm/metrics` (current vLLM families, with the prompt's
 /// cache split in prompt_tokens_cached_total and prompt_tokens_by_source_total, and aborted
-/// requests under request_success_total{finished_reason="abort"}), `/local/vllm/v1/models`,
+/// requests under request_success_total{finished_reason="abort"}, preemptions at peak load in
+/// num_preemptions_total), `/local/vllm/v1/models`,
 /// `/local/llamacpp/metrics` (current llama-server --metrics: no KV-cache gauge),
 /// `/local/llamacpp/v1/models`.
 /// Demo backfill: a request carrying `x-inferscope-at: <unix seconds>` is answered as the

@@ -357,6 +357,10 @@ ChartSnapshot ChartModel::combine(const ChartSpec& spec, TimeRange range,
             const bool templated = cq.nameFormat.contains(QLatin1String("%1"));
             ChartSeries series{templated ? cq.nameFormat.arg(s.name) : cq.nameFormat,
                                templated ? s.name : cq.nameFormat, cq.dashed, s.points};
+            if (cq.scale != 1) {
+                for (QPointF& p : series.points)
+                    p.setY(p.y() * cq.scale);
+            }
             if (previous) {
                 // Over a stack, one line of the previous period's total; on lines, each series
                 // in its own colour, moved forward onto this range.

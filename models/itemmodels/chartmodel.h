@@ -24,6 +24,8 @@ struct ChartQuery
     /// metric be read twice, e.g. 2xx as the average of each step and 429s as its busiest
     /// minute, so a short burst stays visible at 7 and 30 days.
     QStringList onlyNames = {};
+    /// Multiplies every value, e.g. 1/60 to show a per-minute total per second.
+    double scale = 1;
 };
 
 /// What a chart shows: its title, unit, kind, queries and optional threshold line.

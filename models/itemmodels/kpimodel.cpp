@@ -12,6 +12,7 @@
 #include <QTimer>
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 namespace isc {
@@ -28,6 +29,14 @@ const QString kGenerated = QStringLiteral("GeneratedTokens");
 const QString kUtilization = QStringLiteral("AzureOpenAIProvisionedManagedUtilizationV2");
 const QString kTtft = QStringLiteral("AzureOpenAINormalizedTTFTInMS");
 const QString kDeploymentKey = QStringLiteral("ModelDeploymentName");
+// What every other source (OpenAI, Anthropic, vLLM, llama.cpp, TGI) writes: served requests
+// without a status split, tokens by kind, and local servers' TTFT median.
+const QString kOtherRequests = QStringLiteral("Requests");
+const char* const kOtherTokens[] = {"InputTokensUncached", "InputTokensCached",  "InputTokens",
+                                    "CacheWrite5mTokens",  "CacheWrite1hTokens", "OutputTokens"};
+const QString kLocalTtft = QStringLiteral("TtftMs");
+constexpr int kAzureQueries = 5; // status, prompt, generated, utilization, TTFT
+constexpr int kQueries = kAzureQueries + 1 + int(std::size(kOtherTokens)) + 1;
 
 struct Window
 {
@@ -297,6 +306,8 @@ void KpiModel::refreshNow()
     SeriesQuery probe = d->base(kRequests, QStringLiteral("total"), range);
     probe.step = 0;
     probe.pixelWidth = 64;
+    SeriesQuery probeOthers = probe;
+    probeOthers.metric = kOtherRequests;
     const qint64 w = d->window();
     const auto base = [filter = d->filter](const QString& metric, const QString& aggregation,
                                            TimeRange r) {
@@ -323,15 +334,25 @@ void KpiModel::refreshNow()
         SeriesQuery ttft = base(kTtft, QStringLiteral("average"), span);
         ttft.combine = Combine::Mean;
         ttft.reduce = Reduce::Avg;
-        return {status, base(kPrompt, QStringLiteral("total"), span),
-                base(kGenerated, QStringLiteral("total"), span), util, ttft};
+        QVector<SeriesQuery> out = {status, base(kPrompt, QStringLiteral("total"), span),
+                                    base(kGenerated, QStringLiteral("total"), span), util, ttft};
+        out.append(base(kOtherRequests, QStringLiteral("total"), span));
+        for (const char* metric : kOtherTokens)
+            out.append(base(QLatin1String(metric), QStringLiteral("total"), span));
+        SeriesQuery localTtft = base(kLocalTtft, QStringLiteral("p50"), span);
+        localTtft.combine = Combine::Mean;
+        localTtft.reduce = Reduce::Avg;
+        out.append(localTtft);
+        return out;
     };
     // Both stages in one job on the store's thread; a newer refresh supersedes it.
     d->jobs.run(
         d->store, QStringLiteral("kpis"),
-        [probe, stage2](StoreBackend& db, const JobToken& token) {
+        [probe, probeOthers, stage2](StoreBackend& db, const JobToken& token) {
             QVector<QueryResult> results;
-            const QVector<SeriesQuery> next = stage2(db.query(probe));
+            QueryResult probed = db.query(probe);
+            probed.series += db.query(probeOthers).series;
+            const QVector<SeriesQuery> next = stage2(probed);
             for (const SeriesQuery& q : next) {
                 if (token.isCancelled())
                     break;
@@ -346,8 +367,18 @@ void KpiModel::finish(const QVector<QueryResult>& results)
 {
     d->resetRows();
     d->now = 0;
-    if (results.size() == 5) {
-        compute(results);
+    if (results.size() == kQueries) {
+        // The other sources' figures join Azure's: served requests count as 2xx, tokens add
+        // up, and a local server's TTFT median joins the per-minute means.
+        QVector<QueryResult> merged = results.mid(0, kAzureQueries);
+        for (QueriedSeries s : results[kAzureQueries].series) {
+            s.name = QStringLiteral("2xx");
+            merged[0].series.append(s);
+        }
+        for (int i = kAzureQueries + 1; i < kQueries - 1; ++i)
+            merged[1].series += results[i].series;
+        merged[4].series += results[kQueries - 1].series;
+        compute(merged);
     }
     d->loading = false;
     emit dataChanged(index(0), index(rowCount() - 1));
@@ -427,7 +458,7 @@ void KpiModel::compute(const QVector<QueryResult>& results)
             p.sum += pg.sum;
             p.minutes.unite(pg.minutes);
             r.value = c.perMinute();
-            r.detail = tr("prompt + generated, avg per minute, %1").arg(lastText);
+            r.detail = tr("prompt + generated, every provider, avg per minute, %1").arg(lastText);
             relTrend(r, r.value, p.perMinute(), 0);
             break;
         }

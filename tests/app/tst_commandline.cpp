@@ -18,6 +18,8 @@ private slots:
         QTest::newRow("screenshot")
             << QStringList{"--screenshot", "a.png", "--page", "overview", "--range", "30d"}
             << int(Command::Gui);
+        QTest::newRow("screenshot of the local servers")
+            << QStringList{"--screenshot", "a.png", "--page", "local"} << int(Command::Gui);
         QTest::newRow("screenshot in the dark theme")
             << QStringList{"--screenshot", "a.png", "--page", "cost", "--theme", "Dark"}
             << int(Command::Gui);

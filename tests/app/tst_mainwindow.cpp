@@ -12,6 +12,7 @@
 #include "emulator/emulator.h"
 #include "itemmodels/chartmodel.h"
 #include "pages/alertspage.h"
+#include "pages/localserverspage.h"
 #include "pages/overviewpage.h"
 #include "sources/collector.h"
 #include "testdbus.h"
@@ -202,12 +203,21 @@ private slots:
         cost->setPreset(Preset::Hour);
         QCOMPARE(overview->preset(), Preset::Hour);
 
+        // The Local servers page, after the Overview, shares the window's range too.
+        QCOMPARE(window.pageTitle(QStringLiteral("local")), QStringLiteral("Local servers"));
+        QVERIFY(window.showPage(QStringLiteral("local")));
+        QTRY_VERIFY(qobject_cast<LocalServersPage*>(window.pageWidget(QStringLiteral("local"))));
+        auto* local = window.pageWidget(QStringLiteral("local"))->findChild<TimeRangePicker*>();
+        QVERIFY(local);
+        QCOMPARE(local->preset(), Preset::Hour);
+
         // Ctrl+5 from a page without a picker (Connections): every page shows 30 days.
         QVERIFY(window.showPage(QStringLiteral("connections")));
         QTest::keyClick(&window, Qt::Key_5, Qt::ControlModifier);
         QCOMPARE(window.timeRange()->preset(), Preset::Month);
         QCOMPARE(overview->preset(), Preset::Month);
         QCOMPARE(cost->preset(), Preset::Month);
+        QCOMPARE(local->preset(), Preset::Month);
         // And on a page with one, the window's shortcut is the only one (no ambiguity).
         QVERIFY(window.showPage(QStringLiteral("cost")));
         QTest::keyClick(&window, Qt::Key_2, Qt::ControlModifier);

@@ -175,6 +175,20 @@ private slots:
         QCOMPARE(ChartModel::combine(spec, {0, now}, {r}, 0, now).series[0].pendingFromMs, 0.0);
     }
 
+    // A per-minute total shown per second: scaled before equal names are summed.
+    void scaleAppliesPerQuery()
+    {
+        ChartSpec spec = twoQuerySpec();
+        spec.queries[0].scale = 1.0 / 60;
+        QueryResult ra, rb;
+        ra.series = {qs("x", {{0, 600}, {60000, 120}})};
+        rb.series = {qs("x", {{0, 1}, {60000, 2}})};
+        const ChartSnapshot s = ChartModel::combine(spec, {0, 120}, {ra, rb});
+        QCOMPARE(s.series.size(), 1);
+        QCOMPARE(s.series[0].points,
+                 QVector<QPointF>({{0, 600.0 / 60 + 1}, {60000, 120.0 / 60 + 2}}));
+    }
+
     void buildQueries()
     {
         ChartSpec spec = twoQuerySpec();

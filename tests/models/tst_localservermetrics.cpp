@@ -64,6 +64,8 @@ private slots:
     void vllmPromptSplit_data();
     void vllmPromptSplit();
     void vllmAbortsAreErrors();
+    void preemptions_data();
+    void preemptions();
     void llamaCppKvCache_data();
     void llamaCppKvCache();
     void implausibleSamplesRefused();
@@ -122,6 +124,43 @@ void tst_LocalServerMetrics::vllmAbortsAreErrors()
     for (const auto& c : s.counters) {
         if (c.metric == QLatin1String("Requests"))
             QVERIFY2(!c.series.contains(QLatin1String("abort")), qPrintable(c.series));
+    }
+}
+
+void tst_LocalServerMetrics::preemptions_data()
+{
+    QTest::addColumn<QString>("fixture");
+    QTest::addColumn<double>("preemptions"); // NaN = not exposed
+    QTest::addColumn<double>("running");
+    QTest::addColumn<double>("kvPercent");
+    // Data parallel: one series per engine; counts and running requests add up, the KV cache
+    // is the engines' mean.
+    QTest::newRow("vLLM, two engines")
+        << "prometheus/vllm-preemptions.txt" << 7.0 + 5.0 << 31.0 + 29.0 << (96.0 + 88.0) / 2;
+    QTest::newRow("vLLM without the counter")
+        << "prometheus/vllm-current.txt" << qQNaN() << 5.0 << 25.0;
+    QTest::newRow("llama.cpp") << "prometheus/llamacpp-current.txt" << qQNaN() << 2.0 << qQNaN();
+}
+
+void tst_LocalServerMetrics::preemptions()
+{
+    QFETCH(QString, fixture);
+    QFETCH(double, preemptions);
+    QFETCH(double, running);
+    QFETCH(double, kvPercent);
+    const LocalScrape s = extract(test::readFixture(fixture));
+    auto same = [](double a, double b) {
+        return (std::isnan(a) && std::isnan(b)) || qFuzzyCompare(a, b);
+    };
+    QVERIFY2(same(counterSum(s, "Preemptions"), preemptions),
+             qPrintable(QString::number(counterSum(s, "Preemptions"))));
+    QVERIFY(same(gaugeValue(s, "RequestsRunning"), running));
+    QVERIFY2(same(gaugeValue(s, "KvCacheUsagePercent"), kvPercent),
+             qPrintable(QString::number(gaugeValue(s, "KvCacheUsagePercent"))));
+    // A counter per engine, each with its own _created (restarts are told apart per series).
+    for (const auto& c : s.counters) {
+        if (c.metric == QLatin1String("Preemptions"))
+            QCOMPARE(c.created, 1.7882177413e+09);
     }
 }
 

@@ -133,7 +133,7 @@ void tst_LocalServerService::countersAreCumulativeSums()
     QFETCH(qint64, t);
     LocalServerModel s(kSeed, LocalServerModel::vllmProfile());
     const LocalTotals tot = s.totalsAt(t);
-    qint64 requests = 0, aborted = 0, prompt = 0, cached = 0, completion = 0;
+    qint64 requests = 0, aborted = 0, prompt = 0, cached = 0, completion = 0, preempted = 0;
     for (qint64 m = tot.processStart; m < t; m += 60) {
         for (const auto& r : s.requestsIn(m)) {
             if (r.finishedAt < t) {
@@ -143,6 +143,7 @@ void tst_LocalServerService::countersAreCumulativeSums()
                 cached += r.cachedTokens;
                 QVERIFY(r.cachedTokens >= 0 && r.cachedTokens <= r.promptTokens);
                 completion += r.completionTokens;
+                preempted += r.preemptions;
             }
         }
     }
@@ -152,6 +153,7 @@ void tst_LocalServerService::countersAreCumulativeSums()
     QCOMPARE(tot.promptTokens, prompt);
     QCOMPARE(tot.cachedPromptTokens, cached);
     QCOMPARE(tot.generationTokens, completion);
+    QCOMPARE(tot.preemptions, preempted);
     QCOMPARE(tot.ttft.count, requests);
     qint64 inBuckets = 0;
     for (qint64 c : tot.ttft.counts)
@@ -226,6 +228,9 @@ void tst_LocalServerService::exposition()
         QCOMPARE(sampleValue(parsed, "vllm:e2e_request_latency_seconds_count"),
                  double(tot.e2e.count));
         QCOMPARE(sampleValue(parsed, "vllm:prompt_tokens_created"), double(tot.processStart));
+        // Peak hours evict requests for KV-cache room.
+        QVERIFY(tot.preemptions > 0);
+        QCOMPARE(sampleValue(parsed, "vllm:num_preemptions_total"), double(tot.preemptions));
         QCOMPARE(sampleValue(parsed, "vllm:num_requests_running"), double(model.runningAt(t)));
         QCOMPARE(sampleValue(parsed, "vllm:kv_cache_usage_perc"), model.kvCacheUsageAt(t));
         QVERIFY(parsed.family("vllm:inter_token_latency_seconds"));

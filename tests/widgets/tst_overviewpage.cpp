@@ -159,6 +159,35 @@ PollBatch fleetData(qint64 from, qint64 to)
     return b;
 }
 
+const QString kLocalModel = QStringLiteral("meta-llama/Llama-3.1-8B-Instruct");
+const QString kOllamaModel = QStringLiteral("llama3.2:3b");
+
+/// A vLLM and an Ollama over [from, to), stored as their sources store them: normalised
+/// metric names (Requests, InputTokensUncached, OutputTokens, TtftMs p50; Ollama only
+/// ModelLoaded and its memory) under the same ModelDeploymentName label as Azure's.
+PollBatch localData(const QString& source, qint64 from, qint64 to)
+{
+    PollBatch b;
+    b.source = source;
+    b.window = {from, to};
+    auto add = [&](const QString& metric, const QString& aggregation, const QString& model,
+                   double value) {
+        SeriesSamples s =
+            series(metric, aggregation, dep(model), from, to, [value](qint64) { return value; });
+        s.key.source = source;
+        b.series.push_back(s);
+    };
+    add(QStringLiteral("Requests"), QStringLiteral("total"), kLocalModel, 30);
+    add(QStringLiteral("InputTokensUncached"), QStringLiteral("total"), kLocalModel, 600);
+    add(QStringLiteral("InputTokensCached"), QStringLiteral("total"), kLocalModel, 400);
+    add(QStringLiteral("OutputTokens"), QStringLiteral("total"), kLocalModel, 250);
+    add(QStringLiteral("TtftMs"), QStringLiteral("p50"), kLocalModel, 80);
+    add(QStringLiteral("RequestsRunning"), QStringLiteral("average"), kLocalModel, 7);
+    add(QStringLiteral("ModelLoaded"), QStringLiteral("average"), kOllamaModel, 1);
+    add(QStringLiteral("ModelVramBytes"), QStringLiteral("average"), kOllamaModel, 3e9);
+    return b;
+}
+
 QStringList seriesCounts(const OverviewPage& page)
 {
     QStringList out;
@@ -272,6 +301,100 @@ private slots:
         QCOMPARE(page.charts()[3]->state(), TimeSeriesChart::State::Empty);
         QCOMPARE(page.kpiModel()->value(KpiModel::RequestsPerMin), 55.0);
         QVERIFY(std::isnan(page.kpiModel()->value(KpiModel::PtuUtilization)));
+    }
+
+    // Filtered to a local model, the Overview shows what its server stored (under the
+    // normalised names), and a chart with nothing for it says so instead of showing axes.
+    void localModelFilter()
+    {
+        QTemporaryDir dir;
+        SampleStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("local.sqlite"))).result().usable());
+        QVERIFY(store.write(knownData(m_t0)).result().ok);
+        store.saveDeployments(kSource, knownDeployments()).waitForFinished();
+        const QString local = QStringLiteral("local-vllm");
+        QVERIFY(store.write(localData(local, m_t0 - 3 * kHour, m_t0)).result().ok);
+        Deployment vllm, ollama;
+        vllm.source = ollama.source = local;
+        vllm.name = vllm.model = kLocalModel;
+        vllm.sku = QStringLiteral("vLLM");
+        ollama.name = kOllamaModel;
+        ollama.model = QStringLiteral("llama");
+        ollama.sku = QStringLiteral("Ollama");
+        store.saveDeployments(local, {vllm, ollama}).waitForFinished();
+
+        OverviewPage page(&store);
+        page.resize(1440, 900);
+        QSignalSpy loaded(&page, &OverviewPage::loaded);
+        page.setTimeRange({m_t0 - 6 * kHour, m_t0});
+        QVERIFY(loaded.wait(10000));
+        // Unfiltered, the PTU chart has the provisioned deployment's utilization.
+        QCOMPARE(page.charts()[3]->seriesCount(), 1);
+        QVERIFY(page.charts()[3]->axisRange().yMax >= 97);
+
+        auto settle = [&page] {
+            for (int i = 0; i < page.charts().size(); ++i) {
+                if (page.chartModels()[i]->isLoading() || page.kpiModel()->isLoading())
+                    return false;
+            }
+            return true;
+        };
+        QSignalSpy rendered(page.charts()[3], &TimeSeriesChart::rendered);
+        page.setDeployment(kLocalModel);
+        QTRY_VERIFY(rendered.count() > 0 && settle());
+        QTRY_COMPARE(page.chartModels()[0]->labelFilter().value("ModelDeploymentName"),
+                     kLocalModel);
+        QCOMPARE(page.charts()[0]->seriesNames(), QStringList{kLocalModel});
+        QCOMPARE(page.charts()[1]->seriesNames(), QStringList{QStringLiteral("Other providers")});
+        QCOMPARE(page.charts()[2]->seriesNames(), QStringList{kLocalModel + " · TTFT p50"});
+        // Tokens stack uncached, cached and output per minute (the chart's step may be coarser:
+        // averaged per minute, so the same).
+        const QVector<QPointF> tokens = page.charts()[0]->seriesPoints(kLocalModel);
+        QVERIFY(!tokens.isEmpty());
+        QCOMPARE(tokens.last().y(), 600.0 + 400.0 + 250.0);
+        QCOMPARE(page.charts()[2]->seriesPoints(kLocalModel + " · TTFT p50").last().y(), 80.0);
+        // The PTU chart has nothing for it: no axes scaled for the PTU deployment, a sentence.
+        QCOMPARE(page.charts()[3]->state(), TimeSeriesChart::State::Empty);
+        QVERIFY(page.charts()[3]->isHidden());
+        QVERIFY2(page.emptyChartText(3).contains("No data for " + kLocalModel + " in this range"),
+                 qPrintable(page.emptyChartText(3)));
+        QVERIFY(page.emptyChartText(3).contains(QLatin1String("provisioned")));
+        QVERIFY(page.emptyChartText(0).isEmpty());
+        QVERIFY(!page.charts()[0]->isHidden());
+        // The KPIs read the local server too.
+        const KpiModel* k = page.kpiModel();
+        QCOMPARE(k->value(KpiModel::RequestsPerMin), 30.0);
+        QCOMPARE(k->value(KpiModel::TokensPerMin), 600.0 + 400.0 + 250.0);
+        QCOMPARE(k->value(KpiModel::TtftAvg), 80.0);
+        QVERIFY(std::isnan(k->value(KpiModel::PtuUtilization)));
+        const QString shots = qEnvironmentVariable("INFERSCOPE_SCREENSHOT_DIR");
+        if (!shots.isEmpty())
+            QVERIFY(page.grab().save(QDir(shots).filePath(QStringLiteral("overview-vllm.png"))));
+
+        // An Ollama model has no traffic figures: every chart says so, none keeps its axes.
+        page.setDeployment(kOllamaModel);
+        QTRY_COMPARE(page.chartModels()[0]->labelFilter().value("ModelDeploymentName"),
+                     kOllamaModel);
+        QTRY_VERIFY(settle() && page.charts()[0]->state() == TimeSeriesChart::State::Empty);
+        for (int i = 0; i < page.charts().size(); ++i) {
+            QTRY_COMPARE(page.charts()[i]->state(), TimeSeriesChart::State::Empty);
+            QTRY_VERIFY(page.charts()[i]->isHidden());
+            QVERIFY(page.emptyChartText(i).contains("No data for " + kOllamaModel));
+            QVERIFY(page.emptyChartText(i).contains(QLatin1String("Local servers")));
+            QCOMPARE(page.charts()[i]->seriesCount(), 0);
+        }
+        // Not scaled for the vLLM model's 1,250 tokens/min any more.
+        QVERIFY2(page.charts()[0]->axisRange().yMax < 100,
+                 qPrintable(QString::number(page.charts()[0]->axisRange().yMax)));
+        QVERIFY(std::isnan(k->value(KpiModel::RequestsPerMin)));
+        if (!shots.isEmpty())
+            QVERIFY(page.grab().save(QDir(shots).filePath(QStringLiteral("overview-ollama.png"))));
+
+        // Back to all: the charts come back with their data.
+        page.setDeployment(QString());
+        QTRY_VERIFY(settle() && !page.charts()[3]->isHidden());
+        QTRY_COMPARE(page.charts()[3]->seriesCount(), 1);
+        QVERIFY(page.emptyChartText(3).isEmpty());
     }
 
     void saveAndRestoreState()

@@ -162,7 +162,8 @@ struct OverviewPage::Private
     QVector<KpiTile*> tiles;
     QVector<ChartModel*> models;
     QVector<TimeSeriesChart*> charts;
-    QWidget* body = nullptr; ///< the KPI tiles and the charts
+    QVector<QLabel*> emptyNotes; ///< per chart: shown instead of its axes when it has no data
+    QWidget* body = nullptr;     ///< the KPI tiles and the charts
     QTimer advanceTimer;
     QTimer inventoryTimer;
     bool loadedEmitted = false;
@@ -191,6 +192,31 @@ struct OverviewPage::Private
         kpis->refresh(); // first, as in applyRange()
         for (ChartModel* m : std::as_const(models))
             m->refresh();
+    }
+
+    // An empty chart gives its card to a sentence naming what was filtered: axes with
+    // nothing on them (or still scaled for the previous deployment) read as data.
+    void updateEmptyNote(int i)
+    {
+        TimeSeriesChart* chart = charts[i];
+        const bool empty = chart->state() == TimeSeriesChart::State::Empty;
+        QString what = deployments->selected();
+        if (what.isEmpty())
+            what = OverviewPage::tr("any deployment");
+        QString text = OverviewPage::tr("No data for %1 in this range").arg(what);
+        const QModelIndex row = deployments->index(deployments->selectedRow());
+        if (row.data(DeploymentFilterModel::SkuRole).toString() == QLatin1String("Ollama"))
+            text += OverviewPage::tr(": Ollama reports which models are loaded, not their "
+                                     "traffic (see Local servers)");
+        else if (i == 3 && !deployments->selected().isEmpty() &&
+                 !row.data(DeploymentFilterModel::ProvisionedRole).toBool())
+            text +=
+                OverviewPage::tr(": only provisioned (PTU) Azure deployments report utilization");
+        emptyNotes[i]->setText(
+            QStringLiteral("<b>%1</b><br>%2")
+                .arg(models[i]->spec().title.toHtmlEscaped(), text.toHtmlEscaped()));
+        emptyNotes[i]->setVisible(empty);
+        chart->setVisible(!empty);
     }
 
     void updateTiles()
@@ -293,6 +319,19 @@ OverviewPage::OverviewPage(SampleStore* store, QWidget* parent)
         cardLayout->setContentsMargins(4, 4, 4, 4);
         auto* chart = new TimeSeriesChart(model, card);
         cardLayout->addWidget(chart);
+        auto* emptyNote = new QLabel(card);
+        emptyNote->setObjectName(QStringLiteral("EmptyChartNote"));
+        emptyNote->setAlignment(Qt::AlignCenter);
+        emptyNote->setWordWrap(true);
+        emptyNote->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
+        emptyNote->hide();
+        watchTheme(emptyNote, [emptyNote] {
+            emptyNote->setStyleSheet(
+                QStringLiteral("color: %1;").arg(themeCss(ThemeColor::MutedText)));
+        });
+        cardLayout->addWidget(emptyNote);
+        d->emptyNotes.push_back(emptyNote);
+        connect(chart, &TimeSeriesChart::rendered, this, [this, n] { d->updateEmptyNote(n); });
         grid->addWidget(card, n / 2, n % 2);
         d->models.push_back(model);
         d->charts.push_back(chart);
@@ -451,6 +490,12 @@ QVector<TimeSeriesChart*> OverviewPage::charts() const
 QVector<ChartModel*> OverviewPage::chartModels() const
 {
     return d->models;
+}
+
+QString OverviewPage::emptyChartText(int chart) const
+{
+    const QLabel* note = d->emptyNotes.value(chart);
+    return note && !note->isHidden() ? note->text() : QString();
 }
 
 } // namespace isc

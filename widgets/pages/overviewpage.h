@@ -51,6 +51,9 @@ public:
     DeploymentFilterModel* deploymentModel() const;
     QVector<TimeSeriesChart*> charts() const;
     QVector<ChartModel*> chartModels() const;
+    /// What the card of chart `chart` says instead of empty axes ("No data for X in this
+    /// range", rich text), empty while it shows data.
+    QString emptyChartText(int chart) const;
 
 signals:
     /// Every chart and the KPIs have their first result.

@@ -45,6 +45,8 @@ const Candidate kCandidates[] = {
     {"KvCacheUsagePercent", Kind::Gauge, "vllm:kv_cache_usage_perc", 100},
     {"KvCacheUsagePercent", Kind::Gauge, "vllm:gpu_cache_usage_perc", 100},
     {"KvCacheUsagePercent", Kind::Gauge, "llamacpp:kv_cache_usage_ratio", 100}, // removed upstream
+    // Requests evicted from the batch to free KV-cache blocks (recomputed later): vLLM only.
+    {"Preemptions", Kind::Counter, "vllm:num_preemptions", 1},
     // Declared a counter by llama-server, but an average over the decode calls: a gauge.
     {"BusySlotsPerDecode", Kind::Gauge, "llamacpp:n_busy_slots_per_decode", 1},
     {"TtftMs", Kind::Histogram, "vllm:time_to_first_token_seconds", 1000},
