@@ -299,6 +299,17 @@ void ChartModel::refreshNow()
         });
 }
 
+void ChartModel::setSnapshot(ChartSnapshot snapshot)
+{
+    d->range = snapshot.range;
+    d->snapshot = std::move(snapshot);
+    const bool first = !d->loaded;
+    d->loaded = true;
+    emit changed();
+    if (first)
+        emit loaded();
+}
+
 bool ChartModel::isLoading() const
 {
     return d->loading;
