@@ -14,6 +14,7 @@
 #include "pages/capacitypage.h"
 #include "pages/connectionspage.h"
 #include "pages/costpage.h"
+#include "pages/latencypage.h"
 #include "pages/overviewpage.h"
 #include "pages/playgroundpage.h"
 #include "pages/replaypage.h"
@@ -99,6 +100,11 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
     installExportMenus(m_overview);
     // The other pages are built when first opened: each starts its own queries, and at start-up
     // the store's thread belongs to the page on screen.
+    addLazyPage(QStringLiteral("latency"), tr("Latency"), [this] {
+        auto* latency = new LatencyPage(m_session->store(), m_session->workspace());
+        followWorkspace(latency);
+        return latency;
+    });
     addLazyPage(QStringLiteral("capacity"), tr("Capacity"), [this] {
         auto* capacity = new CapacityPage(m_session->store(), m_session->workspace());
         followWorkspace(capacity);
