@@ -8,10 +8,11 @@
 namespace isc::app {
 namespace {
 
-const QStringList kPages = {
-    QStringLiteral("overview"),    QStringLiteral("capacity"),   QStringLiteral("cost"),
-    QStringLiteral("connections"), QStringLiteral("playground"), QStringLiteral("routing"),
-    QStringLiteral("replay"),      QStringLiteral("alerts"),     QStringLiteral("alerts-rules")};
+const QStringList kPages = {QStringLiteral("overview"),    QStringLiteral("latency"),
+                            QStringLiteral("capacity"),    QStringLiteral("cost"),
+                            QStringLiteral("connections"), QStringLiteral("playground"),
+                            QStringLiteral("routing"),     QStringLiteral("replay"),
+                            QStringLiteral("alerts"),      QStringLiteral("alerts-rules")};
 
 QCommandLineOption opt(const QString& name, const QString& help, const QString& value = {})
 {

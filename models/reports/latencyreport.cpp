@@ -19,6 +19,9 @@ constexpr LatencyMetric kMetrics[] = {LatencyMetric::Ttft, LatencyMetric::Tbt, L
                                       LatencyMetric::TokensPerSecond};
 /// A change this much slower than the previous period is flagged.
 constexpr double kWorseShare = 0.10;
+/// The previous period is compared only when it has data in this share of the steps the range
+/// has.
+constexpr double kMinCoverage = 0.5;
 
 QString sourceName(const LatencyReportInput& in, const QString& id)
 {
@@ -67,6 +70,20 @@ double periodQuantile(const LatencyReading* r, double q)
     if (r->hasDistribution())
         return LatencyReport::bucketQuantile(r->bounds, totalCounts(*r), q);
     return mean(q <= 0.5 ? r->p50 : q <= 0.95 ? r->p95 : r->p99);
+}
+
+/// The steps with data of a reading: with observations, or with a stored value.
+int stepsWithData(const LatencyReading* r)
+{
+    if (!r)
+        return 0;
+    if (r->hasDistribution()) {
+        int n = 0;
+        for (const auto& step : r->buckets)
+            n += !step.second.isEmpty() && step.second.last() > 0 ? 1 : 0;
+        return n;
+    }
+    return int(std::max(r->p95.size(), r->average.size()));
 }
 
 /// The figure a reading ranks and compares by: p95 with a distribution, else the average.
@@ -137,7 +154,6 @@ LatencyChart buildChart(const LatencyReportInput& in, const LatencyTarget& t, La
     c.snapshot.step = data.step;
     const QString unit = unitSymbol(c.spec.unit);
     const QString name = LatencyReport::metricName(m, true);
-    const QString per = stepText(data.step);
     const LatencyReading* r = data.find(t.source, t.deployment, m);
     // Local servers have no tokens/s histogram: it follows from the time between tokens.
     const LatencyReading* tbt = data.find(t.source, t.deployment, LatencyMetric::Tbt);
@@ -145,8 +161,8 @@ LatencyChart buildChart(const LatencyReportInput& in, const LatencyTarget& t, La
                          (tbt->hasDistribution() || tbt->hasPercentiles());
     c.spec.title = LatencyReport::tr("%1 (%2)").arg(name, unit);
     if (derived) {
-        c.spec.title = LatencyReport::tr("Tokens per second per request (%1)").arg(unit);
-        c.spec.note = LatencyReport::tr("1000 / time between tokens, per %1").arg(per);
+        c.spec.title = LatencyReport::tr("Tokens/s per request");
+        c.spec.note = LatencyReport::tr("1000 / TBT");
         const auto median =
             tbt->hasDistribution() ? stepQuantiles(*tbt, 0.5, true) : inverted(tbt->p50);
         const auto slow =
@@ -154,25 +170,26 @@ LatencyChart buildChart(const LatencyReportInput& in, const LatencyTarget& t, La
         c.snapshot.series = {line(LatencyReport::tr("median (from p50 TBT)"), median),
                              line(LatencyReport::tr("slowest 5 % (from p95 TBT)"), slow, true)};
     } else if (r && r->hasDistribution()) {
-        c.spec.note = LatencyReport::tr("p50 · p95 · p99 per %1, from histogram buckets").arg(per);
+        c.spec.note = LatencyReport::tr("p50 · p95 · p99");
         c.snapshot.series = {line(QStringLiteral("p50"), stepQuantiles(*r, 0.5)),
                              line(QStringLiteral("p95"), stepQuantiles(*r, 0.95)),
                              line(QStringLiteral("p99"), stepQuantiles(*r, 0.99), true)};
     } else if (r && r->hasPercentiles()) {
-        c.spec.note = LatencyReport::tr("p50 · p95 · p99, mean of the minutes per %1").arg(per);
+        c.spec.note = LatencyReport::tr("p50 · p95 · p99, minutes averaged");
         c.snapshot.series = {line(QStringLiteral("p50"), r->p50),
                              line(QStringLiteral("p95"), r->p95),
                              line(QStringLiteral("p99"), r->p99, true)};
     } else if (r && r->hasAverage()) {
-        c.spec.title =
-            LatencyReport::tr("%1 (%2): average and maximum only, as Azure gives")
-                .arg(m == LatencyMetric::TokensPerSecond ? name : LatencyReport::metricName(m),
-                     unit);
-        c.spec.note = LatencyReport::tr("per %1").arg(per);
+        // Azure has no distribution: the title itself says what the lines are.
+        c.spec.title = m == LatencyMetric::TokensPerSecond
+                           ? LatencyReport::tr("Tokens/s: Azure gives average and maximum only")
+                           : LatencyReport::tr("%1 (%2): Azure gives average and maximum only")
+                                 .arg(LatencyReport::metricName(m), unit);
         c.snapshot.series = {line(LatencyReport::tr("average"), r->average),
                              line(LatencyReport::tr("maximum"), r->maximum, true)};
     } else {
-        c.spec.title = LatencyReport::tr("%1 (%2): not reported by this source").arg(name, unit);
+        c.spec.title = LatencyReport::tr("%1 (%2): not reported by this source")
+                           .arg(LatencyReport::metricName(m), unit);
     }
     return c;
 }
@@ -186,8 +203,7 @@ HeatmapReport buildHeatmap(const LatencyReportInput& in, const LatencyTarget& t)
     h.range = data.range;
     h.step = data.step;
     h.title = LatencyReport::tr("%1 distribution").arg(LatencyReport::metricName(m, true));
-    h.note =
-        LatencyReport::tr("%1 · count per bucket and %2").arg(t.deployment, stepText(data.step));
+    h.note = t.deployment;
     h.valueAxisTitle = LatencyReport::tr("%1 (ms)").arg(LatencyReport::metricName(m));
     // vLLM observes the time between tokens once per token, the others once per request.
     h.countName =
@@ -414,15 +430,27 @@ LatencyReport LatencyReport::build(const LatencyReportInput& in)
             const LatencyReading* r =
                 m == LatencyMetric::Ttft ? ttft : data.find(t.source, t.deployment, m);
             const double now = headline(r);
-            const double before = headline(data.find(t.source, t.deployment, m, true));
+            const LatencyReading* prev = data.find(t.source, t.deployment, m, true);
+            // A previous period seen only in part (history younger than it) is no fair baseline.
+            const int stepsNow = stepsWithData(r), stepsBefore = stepsWithData(prev);
+            const bool comparable = stepsBefore >= kMinCoverage * stepsNow;
+            const double before = comparable ? headline(prev) : kNaN;
             row << TableCell::number(msText(now), std::isnan(now) ? -1 : now,
                                      r && r->hasAverage() && !pct
                                          ? tr("Largest minute: %1").arg(msText(maxOf(r->maximum)))
                                          : QString());
-            TableCell change = TableCell::number(
-                changeText(before, now), std::isfinite(before) && before > 0 ? now / before - 1 : 0,
-                std::isnan(before) ? tr("No data in the previous period")
-                                   : tr("Previous period: %1").arg(msText(before)));
+            QString tip = tr("Previous period: %1").arg(msText(before));
+            if (stepsBefore == 0)
+                tip = tr("No data in the previous period");
+            else if (!comparable)
+                tip = tr("The previous period has data in %1 of its steps against %2 now: too "
+                         "little to compare")
+                          .arg(stepsBefore)
+                          .arg(stepsNow);
+            const QString text = changeText(before, now);
+            TableCell change =
+                TableCell::number(text.isEmpty() ? QStringLiteral("\u2013") : text,
+                                  std::isfinite(before) && before > 0 ? now / before - 1 : 0, tip);
             change.warning = std::isfinite(before) && now > before * (1 + kWorseShare);
             row << change;
         }
@@ -450,6 +478,7 @@ LatencyReport LatencyReport::build(const LatencyReportInput& in)
             .arg(stepText(data.range.duration())
                      .replace(QLatin1String("1 day"), QLatin1String("day")))
             .arg(int(kWorseShare * 100));
+    out.stepNote = tr("one point and heatmap column per %1").arg(stepText(data.step));
     out.emptyMessage =
         out.targets.isEmpty()
             ? tr("No latency recorded in this range. Azure OpenAI deployments report TTFT, time "

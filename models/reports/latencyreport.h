@@ -47,6 +47,7 @@ struct LatencyReport
     int selected = -1;              ///< index into targets of the charts, -1 when none
     ReportTable ranking;            ///< one row per target, in targets' order
     QString rankingNote;
+    QString stepNote;             ///< what one point of the charts and one heatmap column spans
     QVector<LatencyChart> charts; ///< TTFT, TBT, TTLT, tokens/s of the selected target
     HeatmapReport heatmap;        ///< of input.heatmapMetric for the selected target
     ReportTable playground;       ///< playground runs per target: percentiles

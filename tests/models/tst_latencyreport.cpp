@@ -225,7 +225,7 @@ private slots:
         QCOMPARE(r.ranking.rows[llama][4].warning, llamaP95 > llamaBefore * 1.1);
         QCOMPARE(r.ranking.text(g4, 4), LatencyReport::changeText(meanOf({500, 500}), gpt4o));
         QCOMPARE(r.ranking.rows[g4][4].warning, gpt4o > 500 * 1.1);
-        QCOMPARE(r.ranking.text(gm, 4), QString()); // no previous period
+        QCOMPARE(r.ranking.text(gm, 4), QStringLiteral("\u2013")); // no previous period
         QVERIFY(r.ranking.rows[gm][4].toolTip.contains("No data"));
         // TTLT of gpt-4o, tokens/s from Azure and, for llama, from the median TBT.
         QCOMPARE(r.ranking.rows[g4][5].sortValue.toDouble(), meanOf({4000, 5000}));
@@ -233,6 +233,32 @@ private slots:
         const double tbtP50 = expectedQuantile({10, 20, 40, kInf}, {180, 500, 140, 1}, 0.5);
         QCOMPARE(r.ranking.rows[llama][8].sortValue.toDouble(), 1000.0 / tbtP50);
         QVERIFY(r.emptyMessage.isEmpty());
+    }
+
+    // A previous period with data in fewer than half the steps of the range (history younger
+    // than it) gives no change, and the tooltip says why.
+    void partialPreviousPeriodNotCompared_data()
+    {
+        QTest::addColumn<int>("stepsBefore");
+        QTest::addColumn<bool>("compared");
+        QTest::newRow("1 of 4") << 1 << false;
+        QTest::newRow("2 of 4") << 2 << true;
+        QTest::newRow("4 of 4") << 4 << true;
+    }
+    void partialPreviousPeriodNotCompared()
+    {
+        QFETCH(int, stepsBefore);
+        QFETCH(bool, compared);
+        LatencyReportInput in = fleet();
+        in.data.readings = {
+            azure("slow", LatencyMetric::Ttft, {900, 900, 900, 900}),
+            azure("slow", LatencyMetric::Ttft, QVector<double>(stepsBefore, 300.0), true)};
+        const LatencyReport r = LatencyReport::build(in);
+        QCOMPARE(r.ranking.rows.size(), 1);
+        QCOMPARE(r.ranking.text(0, 4),
+                 compared ? LatencyReport::changeText(300, 900) : QStringLiteral("\u2013"));
+        QCOMPARE(r.ranking.rows[0][4].warning, compared);
+        QCOMPARE(r.ranking.rows[0][4].toolTip.contains("too little to compare"), !compared);
     }
 
     // Each source's charts: percentiles per step from buckets, Azure's average and maximum
@@ -248,13 +274,13 @@ private slots:
         QTest::newRow("vLLM tokens/s")
             << "vllm/llama" << 3
             << QStringList{"median (from p50 TBT)", "slowest 5 % (from p95 TBT)"}
-            << "Tokens per second per request (tokens/s)";
+            << "Tokens/s per request";
         QTest::newRow("vLLM TTLT missing")
             << "vllm/llama" << 2 << QStringList{} << "not reported by this source";
         QTest::newRow("Azure TTFT") << "azure/gpt-4o" << 0 << QStringList{"average", "maximum"}
-                                    << "TTFT (ms): average and maximum only, as Azure gives";
+                                    << "TTFT (ms): Azure gives average and maximum only";
         QTest::newRow("Azure tokens/s") << "azure/gpt-4o" << 3 << QStringList{"average", "maximum"}
-                                        << "Tokens per second (tokens/s): average and maximum only";
+                                        << "Tokens/s: Azure gives average and maximum only";
     }
     void charts()
     {

@@ -69,8 +69,8 @@ HeatmapChart::Geometry HeatmapChart::geometry() const
     const int top = kMargin + g.titleHeight + 4;
     g.plot = QRect(left, top, std::max(10, width() - left - kLegendWidth - kMargin),
                    std::max(10, height() - top - kBottomAxis - kMargin));
-    g.legend = QRect(g.plot.right() + 14, g.plot.top() + fontMetrics().height() + 4, kLegendBar,
-                     std::max(10, g.plot.height() - fontMetrics().height() - 4));
+    g.legend = QRect(g.plot.right() + 14, g.plot.top() + fontMetrics().height() + 10, kLegendBar,
+                     std::max(10, g.plot.height() - fontMetrics().height() - 10));
     return g;
 }
 

@@ -33,7 +33,8 @@ namespace {
 
 constexpr LatencyMetric kHeatmapMetrics[] = {LatencyMetric::Ttft, LatencyMetric::Tbt,
                                              LatencyMetric::Ttlt};
-constexpr int kChartHeight = 240;
+constexpr int kTopHeight = 250;   // TTFT and the heatmap
+constexpr int kChartHeight = 220; // TBT, TTLT, tokens/s
 
 } // namespace
 
@@ -55,6 +56,7 @@ struct LatencyPage::Private
 
     TimeRangePicker* picker = nullptr;
     QLabel* rangeLabel = nullptr;
+    QLabel* stepLabel = nullptr;
     QComboBox* targetBox = nullptr;
     QComboBox* heatmapBox = nullptr;
     CostTableModel* ranking = nullptr;
@@ -104,6 +106,7 @@ struct LatencyPage::Private
     void show(const LatencyReport& r)
     {
         report = r;
+        stepLabel->setText(r.stepNote);
         ranking->setTable(r.ranking.headers, r.ranking.rows);
         rankingView->setVisible(!r.ranking.isEmpty());
         rankingView->fit();
@@ -148,7 +151,7 @@ struct LatencyPage::Private
             s.model = new ChartModel(nullptr, c.spec, q);
             s.model->setSnapshot(c.snapshot);
             s.chart = new TimeSeriesChart(s.model, s.card);
-            s.chart->setFixedHeight(kChartHeight);
+            s.chart->setFixedHeight(&s == &chartSlots[0] ? kTopHeight : kChartHeight);
             s.card->body()->addWidget(s.chart);
             installExportMenus(s.card);
             return;
@@ -171,6 +174,7 @@ LatencyPage::LatencyPage(SampleStore* store, Workspace workspace, QWidget* paren
     outer->setSpacing(8);
     auto* header = new PageHeader(tr("Latency"), this);
     d->rangeLabel = header->addSubtitle();
+    d->stepLabel = header->addSubtitle();
     d->targetBox = header->addCombo(tr("&Deployment:"), {}, tr("Deployment shown in the charts"));
     d->targetBox->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     QStringList heatmapItems;
@@ -208,24 +212,29 @@ LatencyPage::LatencyPage(SampleStore* store, Workspace workspace, QWidget* paren
     d->rankingNote = rankingCard->addNote();
     column->addWidget(rankingCard);
 
-    // TTFT, TBT, TTLT and tokens/s of the selected deployment, 2 x 2.
+    // The selected deployment: TTFT beside the heatmap (TTFT's by default), then TBT, TTLT and
+    // tokens/s in a row, so the window's first screen holds the table and all five.
     auto* grid = new QGridLayout;
     grid->setSpacing(10);
     for (int i = 0; i < 4; ++i) {
         Private::Slot s;
         s.card = card();
-        s.card->setMinimumHeight(kChartHeight + 14);
-        grid->addWidget(s.card, i / 2, i % 2);
+        s.card->setMinimumHeight((i == 0 ? kTopHeight : kChartHeight) + 14);
+        if (i == 0)
+            grid->addWidget(s.card, 0, 0, 1, 3);
+        else
+            grid->addWidget(s.card, 1, 2 * (i - 1), 1, 2);
         d->chartSlots << s;
     }
-    column->addLayout(grid);
-
     Card* heatmapCard = card();
     d->heatmap = new HeatmapChart(heatmapCard);
-    d->heatmap->setFixedHeight(300);
+    d->heatmap->setFixedHeight(kTopHeight);
     heatmapCard->body()->addWidget(d->heatmap);
     installExportMenu(d->heatmap, [h = d->heatmap] { return h->exportTable(); });
-    column->addWidget(heatmapCard);
+    grid->addWidget(heatmapCard, 0, 3, 1, 3);
+    for (int c = 0; c < 6; ++c)
+        grid->setColumnStretch(c, 1);
+    column->addLayout(grid);
 
     Card* playgroundCard = card();
     playgroundCard->addHeading(tr("Playground runs"), kHeadingPx);
@@ -244,6 +253,7 @@ LatencyPage::LatencyPage(SampleStore* store, Workspace workspace, QWidget* paren
         d->rangeLabel->setText(tr("%1 – %2 (local time)")
                                    .arg(locale.toString(QDateTime::fromSecsSinceEpoch(r.from), fmt),
                                         locale.toString(QDateTime::fromSecsSinceEpoch(r.to), fmt)));
+        d->stepLabel->clear(); // until the new range's report says it
         refresh();
     });
     connect(d->targetBox, &QComboBox::activated, this,
