@@ -301,8 +301,11 @@ void ChartModel::refreshNow()
 
 void ChartModel::setSnapshot(ChartSnapshot snapshot)
 {
+    const bool moved = !(snapshot.range == d->range);
     d->range = snapshot.range;
     d->snapshot = std::move(snapshot);
+    if (moved)
+        emit timeRangeChanged(d->range);
     const bool first = !d->loaded;
     d->loaded = true;
     emit changed();

@@ -53,6 +53,7 @@ private slots:
         ChartModel model(nullptr, twoQuerySpec());
         QSignalSpy changed(&model, &ChartModel::changed);
         QSignalSpy loaded(&model, &ChartModel::loaded);
+        QSignalSpy moved(&model, &ChartModel::timeRangeChanged);
         ChartSnapshot s;
         s.range = {600, 1200};
         s.step = 60;
@@ -64,6 +65,7 @@ private slots:
         QCOMPARE(model.timeRange(), (TimeRange{600, 1200}));
         model.setSnapshot(s);
         QCOMPARE(loaded.size(), 1); // once
+        QCOMPARE(moved.size(), 1);  // the range moved once
         model.setPixelWidth(800);
         model.refreshNow();
         QCOMPARE(model.snapshot().series.size(), 1);
