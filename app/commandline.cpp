@@ -8,11 +8,11 @@
 namespace isc::app {
 namespace {
 
-const QStringList kPages = {QStringLiteral("overview"),    QStringLiteral("local"),
-                            QStringLiteral("capacity"),    QStringLiteral("cost"),
-                            QStringLiteral("connections"), QStringLiteral("playground"),
-                            QStringLiteral("routing"),     QStringLiteral("replay"),
-                            QStringLiteral("alerts"),      QStringLiteral("alerts-rules")};
+const QStringList kPages = {
+    QStringLiteral("overview"),   QStringLiteral("latency"),     QStringLiteral("local"),
+    QStringLiteral("capacity"),   QStringLiteral("cost"),        QStringLiteral("connections"),
+    QStringLiteral("playground"), QStringLiteral("routing"),     QStringLiteral("replay"),
+    QStringLiteral("alerts"),     QStringLiteral("alerts-rules")};
 
 QCommandLineOption opt(const QString& name, const QString& help, const QString& value = {})
 {
@@ -459,9 +459,10 @@ QString helpText()
                "             [--theme system|light|dark]\n"
                "      Opens the window (on the demo workspace when none is configured). With\n"
                "      --screenshot, renders the page offscreen at 1440x900 once its data is\n"
-               "      loaded, writes the PNG and exits. Pages: overview, capacity, cost,\n"
-               "      connections, playground, routing, replay, alerts, alerts-rules. --theme\n"
-               "      forces light or dark (default: View > Theme, else the desktop's).\n"
+               "      loaded, writes the PNG and exits. Pages: overview, latency, capacity,\n"
+               "      cost, connections, playground, routing, replay, alerts, alerts-rules.\n"
+               "      --theme forces light or dark (default: View > Theme, else the\n"
+               "      desktop's).\n"
                "  inferscope collect --db DB (--demo | --workspace FILE) [--backfill 30d]\n"
                "             [--once | --duration SECONDS] [--listen [ADDRESS:]PORT]\n"
                "      Headless poller: backfills, then polls every connection until stopped\n"

@@ -14,6 +14,7 @@
 #include "pages/capacitypage.h"
 #include "pages/connectionspage.h"
 #include "pages/costpage.h"
+#include "pages/latencypage.h"
 #include "pages/localserverspage.h"
 #include "pages/overviewpage.h"
 #include "pages/playgroundpage.h"
@@ -100,6 +101,11 @@ MainWindow::MainWindow(Session* session, QWidget* parent)
     installExportMenus(m_overview);
     // The other pages are built when first opened: each starts its own queries, and at start-up
     // the store's thread belongs to the page on screen.
+    addLazyPage(QStringLiteral("latency"), tr("Latency"), [this] {
+        auto* latency = new LatencyPage(m_session->store(), m_session->workspace());
+        followWorkspace(latency);
+        return latency;
+    });
     addLazyPage(QStringLiteral("local"), tr("Local servers"), [this] {
         auto* local = new LocalServersPage(m_session->store(), m_session->workspace());
         followWorkspace(local); // first: the health below is kept for its connections only
@@ -314,7 +320,8 @@ void MainWindow::buildMenus()
     for (int i = 0; i < m_pageIds.size(); ++i) {
         QAction* a =
             view->addAction(m_nav->item(i)->text(), this, [this, i] { m_nav->setCurrentRow(i); });
-        a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+        if (i < 10) // Alt+1..Alt+9, then Alt+0 for the tenth page
+            a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(i < 9 ? Qt::Key_1 + i : Qt::Key_0)));
     }
     view->addSeparator();
     // The window's time range, for every page (the pickers' own shortcuts are off).

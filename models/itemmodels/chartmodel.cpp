@@ -299,6 +299,20 @@ void ChartModel::refreshNow()
         });
 }
 
+void ChartModel::setSnapshot(ChartSnapshot snapshot)
+{
+    const bool moved = !(snapshot.range == d->range);
+    d->range = snapshot.range;
+    d->snapshot = std::move(snapshot);
+    if (moved)
+        emit timeRangeChanged(d->range);
+    const bool first = !d->loaded;
+    d->loaded = true;
+    emit changed();
+    if (first)
+        emit loaded();
+}
+
 bool ChartModel::isLoading() const
 {
     return d->loading;

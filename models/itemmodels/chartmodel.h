@@ -117,6 +117,9 @@ public:
     void refresh();
     /// Issues the queries now; a result of an earlier refresh arriving later is dropped.
     void refreshNow();
+    /// Shows `snapshot` as if a read had delivered it: for a model without a store whose owner
+    /// computes the points (a report). Sets the time range to the snapshot's.
+    void setSnapshot(ChartSnapshot snapshot);
 
     /// True while queries are in flight.
     bool isLoading() const;

@@ -47,6 +47,31 @@ class tst_ChartModel : public QObject
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
+    // A model without a store shows what its owner computed; a refresh keeps it.
+    void setSnapshotWithoutStore()
+    {
+        ChartModel model(nullptr, twoQuerySpec());
+        QSignalSpy changed(&model, &ChartModel::changed);
+        QSignalSpy loaded(&model, &ChartModel::loaded);
+        QSignalSpy moved(&model, &ChartModel::timeRangeChanged);
+        ChartSnapshot s;
+        s.range = {600, 1200};
+        s.step = 60;
+        s.series = {{QStringLiteral("p95"), QStringLiteral("p95"), false, {{600000, 3}}}};
+        model.setSnapshot(s);
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(loaded.size(), 1);
+        QVERIFY(model.isLoaded());
+        QCOMPARE(model.timeRange(), (TimeRange{600, 1200}));
+        model.setSnapshot(s);
+        QCOMPARE(loaded.size(), 1); // once
+        QCOMPARE(moved.size(), 1);  // the range moved once
+        model.setPixelWidth(800);
+        model.refreshNow();
+        QCOMPARE(model.snapshot().series.size(), 1);
+        QCOMPARE(model.snapshot().series[0].points, QVector<QPointF>({{600000, 3}}));
+    }
+
     void combineSumsEqualNames()
     {
         QueryResult ra, rb;

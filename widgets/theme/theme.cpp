@@ -7,6 +7,10 @@
 #include <QTimer>
 #include <QWidget>
 
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+
 namespace isc {
 
 namespace {
@@ -145,7 +149,25 @@ QPalette darkPalette()
     return p;
 }
 
+// Sequential stops (ColorBrewer YlOrRd-like on light, inferno-like on dark), few to many.
+constexpr QRgb kRampLight[] = {0xFFF3B0, 0xFDC45E, 0xF7813E, 0xD94633, 0x8C1D5A};
+constexpr QRgb kRampDark[] = {0x3B2A5A, 0x7A2E6A, 0xC33D4F, 0xF07F3C, 0xFBE26A};
+
 } // namespace
+
+QColor themeRamp(double t, const QPalette& palette)
+{
+    const QRgb* stops = isDarkPalette(palette) ? kRampDark : kRampLight;
+    constexpr int n = int(std::size(kRampLight));
+    t = std::isnan(t) ? 0.0 : std::clamp(t, 0.0, 1.0);
+    const double pos = t * (n - 1);
+    const int i = std::min(int(pos), n - 2);
+    const double f = pos - i;
+    const QColor a(stops[i]), b(stops[i + 1]);
+    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * f),
+                            float(a.greenF() + (b.greenF() - a.greenF()) * f),
+                            float(a.blueF() + (b.blueF() - a.blueF()) * f));
+}
 
 bool isDarkPalette(const QPalette& palette)
 {

@@ -70,6 +70,11 @@ enum class ThemeColor {
     Threshold,            ///< a limit line (budget, capacity)
 };
 
+/// The sequential ramp of heatmaps at `t` in [0, 1] (clamped): few (0) to many (1). On a light
+/// palette it runs from pale yellow to deep purple, on a dark one from a dim purple to bright
+/// yellow, so "more" always stands out from the chart background.
+QColor themeRamp(double t, const QPalette& palette);
+
 /// True when `palette` draws light text on a dark window.
 bool isDarkPalette(const QPalette& palette);
 /// The colour of `role` on `palette`: the design's light colours, derived ones on a dark palette.

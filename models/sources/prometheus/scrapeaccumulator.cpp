@@ -51,7 +51,35 @@ void addBuckets(QVector<HistogramBucket>& into, const QVector<HistogramBucket>& 
     }
 }
 
+// `labels` (canonical) with `le` added.
+QString withLe(const QString& labels, const QString& le)
+{
+    QList<Label> pairs = labels::parse(labels);
+    pairs.append({QStringLiteral("le"), le});
+    return labels::canonical(pairs);
+}
+
 } // namespace
+
+const QStringList& ScrapeAccumulator::bucketMetrics()
+{
+    static const QStringList metrics{QStringLiteral("TtftMs"),
+                                     QStringLiteral("InterTokenLatencyMs"),
+                                     QStringLiteral("E2eLatencyMs")};
+    return metrics;
+}
+
+QString ScrapeAccumulator::bucketMetric(const QString& metric)
+{
+    return metric + QLatin1String("Bucket");
+}
+
+QString ScrapeAccumulator::leLabel(double upperBoundMs)
+{
+    if (std::isinf(upperBoundMs))
+        return QStringLiteral("+Inf");
+    return QString::number(upperBoundMs, 'g', 6);
+}
 
 void ScrapeAccumulator::clear()
 {
@@ -135,6 +163,24 @@ PollBatch ScrapeAccumulator::add(const LocalScrape& scrape, const QString& sourc
         }
         s.samples.append({cell.minute, value});
     };
+    // The cumulative count of each bucket, in bound order, when the minute observed anything.
+    auto pushBuckets = [&](const Cell& cell, const HistogramMinute& m) {
+        if (!bucketMetrics().contains(cell.metric) || m.buckets.size() > maxStoredBuckets)
+            return;
+        QVector<HistogramBucket> sorted = m.buckets;
+        std::sort(sorted.begin(), sorted.end(),
+                  [](const HistogramBucket& a, const HistogramBucket& b) {
+                      return a.upperBound < b.upperBound;
+                  });
+        if (sorted.isEmpty() || !(sorted.last().count > 0))
+            return;
+        const QString metric = bucketMetric(cell.metric);
+        for (const HistogramBucket& b : std::as_const(sorted)) {
+            const Cell bucket{metric, withLe(cell.labels, leLabel(b.upperBound * m.scale)),
+                              cell.minute};
+            push(bucket, QStringLiteral("total"), b.count);
+        }
+    };
     qint64 first = minuteNow, last = minuteNow;
     for (const Cell& cell : std::as_const(touched)) {
         first = std::min(first, cell.minute);
@@ -154,6 +200,7 @@ PollBatch ScrapeAccumulator::add(const LocalScrape& scrape, const QString& sourc
                 if (std::isfinite(v)) // no observations in the minute: no point
                     push(cell, QLatin1String(name), v * h.value().scale);
             }
+            pushBuckets(cell, h.value());
         }
     }
     for (auto& s : series)

@@ -5,6 +5,7 @@
 
 #include <QHash>
 #include <QString>
+#include <QStringList>
 #include <optional>
 
 namespace isc::prometheus {
@@ -13,11 +14,28 @@ namespace isc::prometheus {
 /// (resets handled per series) are spread over the minutes they span; histogram bucket
 /// increases are summed per minute and become p50/p95/p99 through histogramQuantile(); gauges
 /// are averaged over the scrapes of each minute. Keeps the previous scrape in memory only.
+///
+/// The latency histograms (bucketMetrics()) are also stored bucket by bucket, for heatmaps and
+/// percentiles over any step: metric "<metric>Bucket" (e.g. "TtftMsBucket"), aggregation
+/// "total", the series' labels plus `le` (the upper bound in ms, "+Inf" for the last), the
+/// value the minute's cumulative count (observations <= le). Totals are what rollups sum, so
+/// the counts stay exact at every resolution; a minute without observations stores nothing.
 class ScrapeAccumulator
 {
 public:
     /// Scrapes further apart than this start afresh (the increase cannot be placed in time).
     static constexpr qint64 maxGapMs = 10 * 60 * 1000;
+    /// A histogram with more buckets than this (+Inf included) keeps its percentiles only:
+    /// the bucket series of one model stay bounded.
+    static constexpr int maxStoredBuckets = 40;
+
+    /// The normalised histograms stored bucket by bucket: TtftMs, InterTokenLatencyMs and
+    /// E2eLatencyMs.
+    static const QStringList& bucketMetrics();
+    /// "TtftMs" -> "TtftMsBucket".
+    static QString bucketMetric(const QString& metric);
+    /// The `le` label of an upper bound in ms: "250", "2.5", "+Inf".
+    static QString leLabel(double upperBoundMs);
 
     /// Adds `scrape` and returns, for connection `source`, every minute it touched with all
     /// that minute has accumulated so far (the store upserts, so re-sent minutes replace).
