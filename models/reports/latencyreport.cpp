@@ -119,16 +119,27 @@ ChartSeries line(const QString& name, const QVector<Sample>& samples, bool dashe
     return s;
 }
 
-/// Per step, the q-quantile of its buckets (steps without observations left out).
+/// Per step, the q-quantile of its buckets; a step without bucket counts (stored before they
+/// were kept) takes the stored per-minute percentile instead; steps with neither are left out.
 QVector<Sample> stepQuantiles(const LatencyReading& r, double q, bool inverse = false)
 {
-    QVector<Sample> out;
+    QMap<qint64, double> byStep;
     for (const auto& step : r.buckets) {
-        double v = LatencyReport::bucketQuantile(r.bounds, step.second, q);
-        if (inverse)
-            v = v > 0 ? 1000.0 / v : kNaN;
+        const double v = LatencyReport::bucketQuantile(r.bounds, step.second, q);
         if (std::isfinite(v))
-            out.append({step.first, v});
+            byStep.insert(step.first, v);
+    }
+    const QVector<Sample>& stored = q <= 0.5 ? r.p50 : q <= 0.95 ? r.p95 : r.p99;
+    for (const Sample& s : stored) {
+        if (!byStep.contains(s.ts) && std::isfinite(s.value))
+            byStep.insert(s.ts, s.value);
+    }
+    QVector<Sample> out;
+    out.reserve(byStep.size());
+    for (auto it = byStep.cbegin(); it != byStep.cend(); ++it) {
+        const double v = inverse ? (it.value() > 0 ? 1000.0 / it.value() : kNaN) : it.value();
+        if (std::isfinite(v))
+            out.append({it.key(), v});
     }
     return out;
 }

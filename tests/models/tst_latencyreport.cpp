@@ -316,6 +316,34 @@ private slots:
         }
     }
 
+    // History stored before bucket counts were kept has only the per-minute percentiles: those
+    // steps are charted from them, the newer ones from their buckets (no hole after upgrading).
+    void stepsWithoutBucketsUseStoredPercentiles()
+    {
+        LatencyReportInput in = fleet();
+        in.selected = QStringLiteral("vllm/llama");
+        for (LatencyReading& r : in.data.readings) {
+            if (r.deployment != QLatin1String("llama") || r.previous ||
+                r.metric != LatencyMetric::Ttft)
+                continue;
+            // Two older steps before the bucketed ones, with stored percentiles only.
+            for (qint64 k = 2; k >= 1; --k) {
+                r.p50.prepend({kFrom - k * kStep, 90.0 + double(k)});
+                r.p95.prepend({kFrom - k * kStep, 300.0 + double(k)});
+                r.p99.prepend({kFrom - k * kStep, 700.0 + double(k)});
+            }
+            r.p95.append({kFrom, 1.0}); // a step with buckets: the buckets win
+        }
+        const LatencyReport r = LatencyReport::build(in);
+        const QVector<QPointF>& p95 = r.charts[0].snapshot.series[1].points;
+        QCOMPARE(p95.size(), 4);
+        QCOMPARE(p95[0], QPointF((kFrom - 2 * kStep) * 1000.0, 302.0));
+        QCOMPARE(p95[1], QPointF((kFrom - kStep) * 1000.0, 301.0));
+        QCOMPARE(p95[2],
+                 QPointF(kFrom * 1000.0, expectedQuantile(kBounds, {5, 20, 10, 4, 1}, 0.95)));
+        QCOMPARE(r.charts[0].snapshot.series[0].points[0].y(), 92.0);
+    }
+
     void heatmap_data()
     {
         QTest::addColumn<QString>("key");
