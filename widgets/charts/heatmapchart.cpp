@@ -2,6 +2,7 @@
 
 #include "core/units.h"
 #include "theme/theme.h"
+#include "timeaxis.h"
 
 #include <QDateTime>
 #include <QHelpEvent>
@@ -22,11 +23,6 @@ constexpr int kAxisTitle = 16;  // the rotated y title
 constexpr int kBottomAxis = 34; // time labels and the axis title
 constexpr int kLegendWidth = 78;
 constexpr int kLegendBar = 12;
-
-// Tick steps (s) for the time axis, from fine to coarse.
-constexpr qint64 kTickSteps[] = {300,       600,       900,        1800,      3600,
-                                 3 * 3600,  6 * 3600,  12 * 3600,  86400,     2 * 86400,
-                                 5 * 86400, 7 * 86400, 14 * 86400, 30 * 86400};
 
 QString countText(double v)
 {
@@ -92,26 +88,15 @@ QString HeatmapChart::boundText(double ms) const
 QVector<std::pair<qint64, QString>> HeatmapChart::timeTicks() const
 {
     QVector<std::pair<qint64, QString>> out;
-    const qint64 duration = m_data.range.duration();
-    if (duration <= 0)
+    if (m_data.range.duration() <= 0)
         return out;
     const int plotWidth =
         std::max(1, width() - kMargin * 2 - kAxisTitle - kLeftAxis - kLegendWidth);
-    const int maxTicks = std::max(2, plotWidth / 90);
-    qint64 step = kTickSteps[std::size(kTickSteps) - 1];
-    for (qint64 s : kTickSteps) {
-        if (duration / s <= maxTicks) {
-            step = s;
-            break;
-        }
-    }
-    const QString format = duration <= 86400 ? QStringLiteral("HH:mm") : QStringLiteral("MMM d");
-    // Ticks on whole steps of local time (days at local midnight).
-    const QDateTime first = QDateTime::fromSecsSinceEpoch(m_data.range.from);
-    const qint64 offset = first.offsetFromUtc();
-    qint64 t = ((m_data.range.from + offset + step - 1) / step) * step - offset;
-    for (; t <= m_data.range.to; t += step)
-        out.append({t, QLocale().toString(QDateTime::fromSecsSinceEpoch(t), format)});
+    // The time charts' ticks: whole local hours, days on local midnight.
+    const TimeTicks ticks = isc::timeTicks(m_data.range.from * 1000, m_data.range.to * 1000,
+                                           std::max(2, plotWidth / 90));
+    for (int i = 0; i < ticks.positionsMs.size(); ++i)
+        out.append({qint64(ticks.positionsMs[i] / 1000), ticks.labels[i]});
     return out;
 }
 
