@@ -8,6 +8,7 @@
 #include "kit/card.h"
 #include "kit/fittableview.h"
 #include "kit/pageheader.h"
+#include "kit/pagerange.h"
 #include "reports/capacityreport.h"
 #include "store/samplestore.h"
 #include "store/storejobs.h"
@@ -18,10 +19,8 @@
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QLocale>
 #include <QPointer>
 #include <QScrollArea>
-#include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -61,7 +60,6 @@ struct CapacityPage::Private
     QLabel* lifecycleNote = nullptr;
     QLabel* fineTuneNote = nullptr;
     RefreshThrottle* throttle = nullptr;
-    QTimer advanceTimer;
 
     CapacityResult result;
     QVector<PtuAdvice> advice;
@@ -279,28 +277,14 @@ CapacityPage::CapacityPage(SampleStore* store, Workspace workspace, QWidget* par
 
     d->throttle = new RefreshThrottle([this] { d->runNow(); }, 2000, this);
     connect(d->picker, &TimeRangePicker::rangeChanged, this, [this](TimeRange r) {
-        const QLocale locale;
-        const QString fmt = QStringLiteral("ddd d MMM, HH:mm");
-        d->rangeLabel->setText(tr("%1 – %2 (local time)")
-                                   .arg(locale.toString(QDateTime::fromSecsSinceEpoch(r.from), fmt),
-                                        locale.toString(QDateTime::fromSecsSinceEpoch(r.to), fmt)));
+        d->rangeLabel->setText(rangeLabelText(r));
         refresh();
     });
     connect(d->targetBox, &QComboBox::activated, this,
             [this](int i) { setTargetUtilization(0.6 + 0.1 * i); });
     connect(d->percentileBox, &QComboBox::activated, this,
             [this](int i) { setPercentile(i == 0 ? 95 : 99); });
-    if (store) {
-        connect(store, &SampleStore::dataChanged, this, [this](const QString&, TimeRange window) {
-            const TimeRange r = d->picker->range();
-            if (window.isValid() && (window.to <= r.from || window.from >= r.to))
-                return;
-            refresh();
-        });
-    }
-    d->advanceTimer.setInterval(60'000);
-    connect(&d->advanceTimer, &QTimer::timeout, d->picker, &TimeRangePicker::advance);
-    d->advanceTimer.start();
+    followRange(this, d->picker, store, RangeReach::Range, [this] { refresh(); });
 
     setWorkspace(workspace);
     emit d->picker->rangeChanged(d->picker->range());

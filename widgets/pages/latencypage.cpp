@@ -9,19 +9,17 @@
 #include "kit/exportmenu.h"
 #include "kit/fittableview.h"
 #include "kit/pageheader.h"
+#include "kit/pagerange.h"
 #include "store/samplestore.h"
 #include "store/storejobs.h"
 #include "theme/theme.h"
 #include "timerangepicker.h"
 
 #include <QComboBox>
-#include <QDateTime>
 #include <QGridLayout>
 #include <QLabel>
-#include <QLocale>
 #include <QPointer>
 #include <QScrollArea>
-#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -68,7 +66,6 @@ struct LatencyPage::Private
     QVector<Slot> chartSlots;
     HeatmapChart* heatmap = nullptr;
     RefreshThrottle* throttle = nullptr;
-    QTimer advanceTimer;
 
     LatencyData data;
     LatencyReport report;
@@ -248,11 +245,7 @@ LatencyPage::LatencyPage(SampleStore* store, Workspace workspace, QWidget* paren
 
     d->throttle = new RefreshThrottle([this] { d->runNow(); }, 2000, this);
     connect(d->picker, &TimeRangePicker::rangeChanged, this, [this](TimeRange r) {
-        const QLocale locale;
-        const QString fmt = QStringLiteral("ddd d MMM, HH:mm");
-        d->rangeLabel->setText(tr("%1 – %2 (local time)")
-                                   .arg(locale.toString(QDateTime::fromSecsSinceEpoch(r.from), fmt),
-                                        locale.toString(QDateTime::fromSecsSinceEpoch(r.to), fmt)));
+        d->rangeLabel->setText(rangeLabelText(r));
         d->stepLabel->clear(); // until the new range's report says it
         refresh();
     });
@@ -264,17 +257,7 @@ LatencyPage::LatencyPage(SampleStore* store, Workspace workspace, QWidget* paren
         if (index.row() < d->report.targets.size())
             selectTarget(d->report.targets[index.row()].key);
     });
-    if (store) {
-        connect(store, &SampleStore::dataChanged, this, [this](const QString&, TimeRange window) {
-            const TimeRange r = d->picker->range();
-            if (window.isValid() && (window.to <= r.from - r.duration() || window.from >= r.to))
-                return;
-            refresh();
-        });
-    }
-    d->advanceTimer.setInterval(60'000);
-    connect(&d->advanceTimer, &QTimer::timeout, d->picker, &TimeRangePicker::advance);
-    d->advanceTimer.start();
+    followRange(this, d->picker, store, RangeReach::RangeAndPrevious, [this] { refresh(); });
 
     setWorkspace(workspace);
     emit d->picker->rangeChanged(d->picker->range());

@@ -9,6 +9,7 @@
 #include "kit/fittableview.h"
 #include "kit/kpitile.h"
 #include "kit/pageheader.h"
+#include "kit/pagerange.h"
 #include "reports/localserversreport.h"
 #include "store/samplestore.h"
 #include "store/storejobs.h"
@@ -19,10 +20,8 @@
 #include <QHBoxLayout>
 #include <QHash>
 #include <QLabel>
-#include <QLocale>
 #include <QPointer>
 #include <QScrollArea>
-#include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -113,15 +112,6 @@ QStringList localSources(const Workspace& ws)
     return out;
 }
 
-QString rangeText(TimeRange r)
-{
-    const QLocale locale;
-    const QString fmt = QStringLiteral("ddd d MMM, HH:mm");
-    return LocalServersPage::tr("%1 – %2 (local time)")
-        .arg(locale.toString(QDateTime::fromSecsSinceEpoch(r.from), fmt),
-             locale.toString(QDateTime::fromSecsSinceEpoch(r.to), fmt));
-}
-
 } // namespace
 
 struct LocalServersPage::Private
@@ -149,7 +139,6 @@ struct LocalServersPage::Private
     QStringList chartSources; ///< the local connections the charts read
     bool chartsBuilt = false;
     RefreshThrottle* throttle = nullptr;
-    QTimer advanceTimer;
 
     LocalServersResult result;
     LocalServersReport report;
@@ -326,22 +315,12 @@ LocalServersPage::LocalServersPage(SampleStore* store, Workspace workspace, QWid
 
     d->throttle = new RefreshThrottle([this] { d->runNow(); }, 2000, this);
     connect(d->picker, &TimeRangePicker::rangeChanged, this, [this](TimeRange r) {
-        d->rangeLabel->setText(rangeText(r));
+        d->rangeLabel->setText(rangeLabelText(r));
         for (ChartModel* m : std::as_const(d->chartModels))
             m->setTimeRange(r);
         refresh();
     });
-    if (store) {
-        connect(store, &SampleStore::dataChanged, this, [this](const QString&, TimeRange window) {
-            const TimeRange r = d->picker->range();
-            if (window.isValid() && (window.to <= r.from || window.from >= r.to))
-                return;
-            refresh();
-        });
-    }
-    d->advanceTimer.setInterval(60'000);
-    connect(&d->advanceTimer, &QTimer::timeout, d->picker, &TimeRangePicker::advance);
-    d->advanceTimer.start();
+    followRange(this, d->picker, store, RangeReach::Range, [this] { refresh(); });
 
     setWorkspace(workspace);
     emit d->picker->rangeChanged(d->picker->range());
