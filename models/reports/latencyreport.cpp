@@ -154,7 +154,8 @@ QVector<Sample> inverted(const QVector<Sample>& ms)
     return out;
 }
 
-LatencyChart buildChart(const LatencyReportInput& in, const LatencyTarget& t, LatencyMetric m)
+LatencyChart buildChart(const LatencyReportInput& in, const LatencyTarget& t, LatencyMetric m,
+                        bool previous = false)
 {
     const LatencyData& data = in.data;
     LatencyChart c;
@@ -165,21 +166,22 @@ LatencyChart buildChart(const LatencyReportInput& in, const LatencyTarget& t, La
     c.snapshot.step = data.step;
     const QString unit = unitSymbol(c.spec.unit);
     const QString name = LatencyReport::metricName(m, true);
-    const LatencyReading* r = data.find(t.source, t.deployment, m);
+    const LatencyReading* r = data.find(t.source, t.deployment, m, previous);
     // Local servers have no tokens/s histogram: it follows from the time between tokens.
-    const LatencyReading* tbt = data.find(t.source, t.deployment, LatencyMetric::Tbt);
+    const LatencyReading* tbt = data.find(t.source, t.deployment, LatencyMetric::Tbt, previous);
     const bool derived = m == LatencyMetric::TokensPerSecond && (!r || !r->hasAverage()) && tbt &&
                          (tbt->hasDistribution() || tbt->hasPercentiles());
     c.spec.title = LatencyReport::tr("%1 (%2)").arg(name, unit);
     if (derived) {
         c.spec.title = LatencyReport::tr("Tokens/s per request");
-        c.spec.note = LatencyReport::tr("1000 / TBT");
+        c.spec.note = LatencyReport::tr("1000 / TBT p50, p95");
         const auto median =
             tbt->hasDistribution() ? stepQuantiles(*tbt, 0.5, true) : inverted(tbt->p50);
         const auto slow =
             tbt->hasDistribution() ? stepQuantiles(*tbt, 0.95, true) : inverted(tbt->p95);
-        c.snapshot.series = {line(LatencyReport::tr("median (from p50 TBT)"), median),
-                             line(LatencyReport::tr("slowest 5 % (from p95 TBT)"), slow, true)};
+        // Short names: the legend of a third-width card has room for three.
+        c.snapshot.series = {line(LatencyReport::tr("median"), median),
+                             line(LatencyReport::tr("slowest 5 %"), slow, true)};
     } else if (r && r->hasDistribution()) {
         c.spec.note = LatencyReport::tr("p50 · p95 · p99");
         c.snapshot.series = {line(QStringLiteral("p50"), stepQuantiles(*r, 0.5)),
@@ -203,6 +205,27 @@ LatencyChart buildChart(const LatencyReportInput& in, const LatencyTarget& t, La
                            .arg(LatencyReport::metricName(m), unit);
     }
     return c;
+}
+
+/// With the window's "compare with previous period" on: the period before the range, moved
+/// forward onto it, each line in its own colour, faint and dashed (as the other charts do).
+void addPrevious(const LatencyReportInput& in, const LatencyTarget& t, LatencyChart* c)
+{
+    const qint64 shift = in.data.range.from - in.data.previousRange.from;
+    if (!in.comparePrevious || shift <= 0)
+        return;
+    const LatencyChart before = buildChart(in, t, c->metric, true);
+    for (ChartSeries s : before.snapshot.series) {
+        s.colorKey = s.name;
+        s.name = QStringLiteral("%1 · %2").arg(s.name, previousPeriodName(shift));
+        s.previous = true;
+        s.dashed = true;
+        for (QPointF& p : s.points)
+            p.setX(p.x() + double(shift) * 1000.0);
+        c->snapshot.series.append(s);
+    }
+    if (!before.snapshot.series.isEmpty())
+        c->snapshot.previousShift = shift;
 }
 
 HeatmapReport buildHeatmap(const LatencyReportInput& in, const LatencyTarget& t)
@@ -509,8 +532,10 @@ LatencyReport LatencyReport::build(const LatencyReportInput& in)
         out.selected = 0;
     if (out.selected >= 0) {
         const LatencyTarget& t = out.targets[out.selected];
-        for (LatencyMetric m : kMetrics)
+        for (LatencyMetric m : kMetrics) {
             out.charts << buildChart(in, t, m);
+            addPrevious(in, t, &out.charts.last());
+        }
         out.heatmap = buildHeatmap(in, t);
     } else {
         out.heatmap.range = data.range;

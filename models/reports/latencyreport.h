@@ -18,6 +18,8 @@ struct LatencyReportInput
     QVector<Connection> connections; ///< names and kinds of the sources
     QString selected;                ///< LatencyTarget::key of the charts; empty = the default
     LatencyMetric heatmapMetric = LatencyMetric::Ttft;
+    /// Overlay the period before the range on the charts (View ▸ Compare with Previous Period).
+    bool comparePrevious = false;
 };
 
 /// One deployment (or local model) with latency data in the range.

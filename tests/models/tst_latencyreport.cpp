@@ -272,9 +272,7 @@ private slots:
         QTest::newRow("vLLM TTFT")
             << "vllm/llama" << 0 << QStringList{"p50", "p95", "p99"} << "Time to first token (ms)";
         QTest::newRow("vLLM tokens/s")
-            << "vllm/llama" << 3
-            << QStringList{"median (from p50 TBT)", "slowest 5 % (from p95 TBT)"}
-            << "Tokens/s per request";
+            << "vllm/llama" << 3 << QStringList{"median", "slowest 5 %"} << "Tokens/s per request";
         QTest::newRow("vLLM TTLT missing")
             << "vllm/llama" << 2 << QStringList{} << "not reported by this source";
         QTest::newRow("Azure TTFT") << "azure/gpt-4o" << 0 << QStringList{"average", "maximum"}
@@ -342,6 +340,32 @@ private slots:
         QCOMPARE(p95[2],
                  QPointF(kFrom * 1000.0, expectedQuantile(kBounds, {5, 20, 10, 4, 1}, 0.95)));
         QCOMPARE(r.charts[0].snapshot.series[0].points[0].y(), 92.0);
+    }
+
+    // Compare with the previous period: the period before, moved forward, faint and dashed.
+    void comparePreviousOverlaysThePeriodBefore()
+    {
+        LatencyReportInput in = fleet();
+        in.selected = QStringLiteral("azure/gpt-4o");
+        in.comparePrevious = true;
+        const LatencyReport r = LatencyReport::build(in);
+        const ChartSnapshot& ttft = r.charts[0].snapshot;
+        QCOMPARE(ttft.previousShift, 86400);
+        QStringList names;
+        for (const ChartSeries& s : ttft.series)
+            names << s.name;
+        QCOMPARE(names, QStringList({"average", "maximum", "average · previous day",
+                                     "maximum · previous day"}));
+        const ChartSeries& before = ttft.series[2];
+        QVERIFY(before.previous && before.dashed);
+        QCOMPARE(before.colorKey, QStringLiteral("average"));
+        // The previous day's first average (500 ms at kFrom - 1 day), drawn at kFrom.
+        QCOMPARE(before.points.front(), QPointF(kFrom * 1000.0, 500.0));
+        // TTLT had no previous period: nothing added, no note.
+        QCOMPARE(r.charts[2].snapshot.series.size(), 2);
+        QCOMPARE(r.charts[2].snapshot.previousShift, 0);
+        in.comparePrevious = false;
+        QCOMPARE(LatencyReport::build(in).charts[0].snapshot.series.size(), 2);
     }
 
     void heatmap_data()

@@ -105,16 +105,10 @@ void TimeSeriesChart::Private::restyle()
 QString TimeSeriesChart::Private::titleHtml() const
 {
     const ChartSpec& spec = model->spec();
-    QStringList notes;
-    if (!spec.note.isEmpty())
-        notes << spec.note;
-    if (const qint64 shift = model->snapshot().previousShift; shift > 0)
-        notes << TimeSeriesChart::tr("faint dashes: %1").arg(previousPeriodName(shift));
     QString title = spec.title.toHtmlEscaped();
-    if (!notes.isEmpty())
+    if (!spec.note.isEmpty())
         title += QStringLiteral(" <span style='font-weight:normal; color:%1'>· %2</span>")
-                     .arg(themeCss(ThemeColor::MutedText),
-                          notes.join(QStringLiteral(" · ")).toHtmlEscaped());
+                     .arg(themeCss(ThemeColor::MutedText), spec.note.toHtmlEscaped());
     return title;
 }
 
@@ -327,6 +321,13 @@ void TimeSeriesChart::Private::setLineRuns(QVector<DrawnSeries>& next, const Lay
             push(i, pendingStyle, segment.mid(std::max(0, k - 1)));
         }
     }
+    // The previous period shares its series' colours: one legend entry says what the faint
+    // dashes are (over a stack, its total line has an entry of its own already).
+    if (!overlaysOnly && model && model->snapshot().previousShift > 0) {
+        QColor faint = themeColor(ThemeColor::ChartText, view->palette());
+        faint.setAlphaF(0.45);
+        keys.push_back({previousPeriodName(model->snapshot().previousShift), faint});
+    }
     // The legend: one empty series per colour key (TTFT and TTLT of a deployment share one).
     if (keys != legendKeys) {
         for (QLineSeries* series : std::as_const(legendSeries)) {
@@ -337,7 +338,7 @@ void TimeSeriesChart::Private::setLineRuns(QVector<DrawnSeries>& next, const Lay
         for (const auto& [key, color] : std::as_const(keys)) {
             auto* series = new QLineSeries;
             QPen pen(color, 1.8);
-            if (overlaysOnly)
+            if (overlaysOnly || color.alphaF() < 1)
                 pen.setStyle(Qt::DashLine);
             series->setPen(pen);
             series->setName(key);

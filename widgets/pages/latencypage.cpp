@@ -79,6 +79,7 @@ struct LatencyPage::Private
         in.connections = workspace.connections;
         in.selected = selected;
         in.heatmapMetric = heatmapMetric;
+        in.comparePrevious = ChartComparison::instance()->isOn();
         return in;
     }
 
@@ -258,6 +259,11 @@ LatencyPage::LatencyPage(SampleStore* store, Workspace workspace, QWidget* paren
             selectTarget(d->report.targets[index.row()].key);
     });
     followRange(this, d->picker, store, RangeReach::RangeAndPrevious, [this] { refresh(); });
+    // The window's "compare with previous period": the period before is read already.
+    connect(ChartComparison::instance(), &ChartComparison::changed, this, [this] {
+        if (d->loaded)
+            d->rebuild();
+    });
 
     setWorkspace(workspace);
     emit d->picker->rangeChanged(d->picker->range());
