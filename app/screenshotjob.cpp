@@ -11,6 +11,7 @@
 
 #include "core/timerange.h"
 
+#include <QCoreApplication>
 #include <QImage>
 #include <QPixmap>
 #include <QTimer>
@@ -93,12 +94,20 @@ void ScreenshotJob::settleOne()
         QTimer::singleShot(0, this, &ScreenshotJob::capture);
 }
 
+namespace {
+constexpr int kLayoutPasses = 8; // deeper than any page's nesting of layouts
+} // namespace
+
 void ScreenshotJob::capture()
 {
     if (m_done)
         return;
     // The PNG says what it shows: the page, and the status bar's words (which also name who
     // collects, in a viewer window), in its text chunks.
+    // Layouts settle through posted requests, each of which may post its parent's: let every
+    // one run, or the picture shows a card squeezed as no window on screen would.
+    for (int i = 0; i < kLayoutPasses; ++i)
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
     QImage image = m_window->grab().toImage();
     const QString status = m_window->statusSummary();
     image.setText(QStringLiteral("Title"),
