@@ -6,15 +6,19 @@
 #include "store/storebackend.h"
 #include "store/storejobs.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMap>
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 namespace isc {
 namespace {
 
 const QString kDeployment = QStringLiteral("ModelDeploymentName");
+constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr LatencyMetric kLocalMetrics[] = {LatencyMetric::Ttft, LatencyMetric::Tbt,
                                            LatencyMetric::Ttlt};
 constexpr LatencyMetric kAllMetrics[] = {LatencyMetric::Ttft, LatencyMetric::Tbt,
@@ -187,6 +191,52 @@ qint64 LatencyData::stepFor(const TimeRange& range)
     return niceStep(std::max<qint64>(60, range.duration()), 180);
 }
 
+QVector<LatencyReading> LatencyData::runReadings(const QVector<StoredRun>& runs, TimeRange range,
+                                                 TimeRange previousRange, qint64 step)
+{
+    // Bounds for one request's latency, from a fast first token to a minute-long answer.
+    static const QVector<double> kBounds{100,  250,   500,   1000,  2500,
+                                         5000, 10000, 30000, 60000, kInf};
+    // (target, previous, metric) -> step -> per-bucket counts (not yet cumulative)
+    QMap<std::tuple<QString, bool, int>, QMap<qint64, QVector<double>>> counts;
+    for (const StoredRun& run : runs) {
+        if (!run.error.isEmpty())
+            continue;
+        const qint64 at = run.createdAtMs / 1000;
+        const bool previous = previousRange.contains(at);
+        if (!previous && !range.contains(at))
+            continue;
+        const QJsonObject o = QJsonDocument::fromJson(run.metricsJson.toUtf8()).object();
+        const std::pair<LatencyMetric, const char*> fields[] = {{LatencyMetric::Ttft, "ttft_ms"},
+                                                                {LatencyMetric::Ttlt, "total_ms"}};
+        for (const auto& [metric, field] : fields) {
+            const double ms = o.value(QLatin1String(field)).toDouble(-1);
+            if (ms < 0)
+                continue;
+            QVector<double>& c = counts[{run.target, previous, int(metric)}][floorTo(at, step)];
+            c.resize(kBounds.size());
+            c[int(std::lower_bound(kBounds.cbegin(), kBounds.cend(), ms) - kBounds.cbegin())] += 1;
+        }
+    }
+    QVector<LatencyReading> out;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
+        LatencyReading r;
+        r.source = playgroundSource();
+        r.deployment = std::get<0>(it.key());
+        r.previous = std::get<1>(it.key());
+        r.metric = LatencyMetric(std::get<2>(it.key()));
+        r.bounds = kBounds;
+        for (auto s = it.value().cbegin(); s != it.value().cend(); ++s) {
+            QVector<double> cumulative = s.value();
+            for (int i = 1; i < cumulative.size(); ++i)
+                cumulative[i] += cumulative[i - 1];
+            r.buckets.append({s.key(), cumulative});
+        }
+        out.append(r);
+    }
+    return out;
+}
+
 LatencyData LatencyData::read(StoreBackend& db, const TimeRange& range, qint64 now,
                               const JobToken& token)
 {
@@ -204,6 +254,7 @@ LatencyData LatencyData::read(StoreBackend& db, const TimeRange& range, qint64 n
         if (at >= out.previousRange.from && at < range.to)
             out.runs.append(run);
     }
+    out.readings += runReadings(out.runs, range, out.previousRange, out.step);
     return out;
 }
 

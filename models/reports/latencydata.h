@@ -44,7 +44,7 @@ struct LatencyData
     TimeRange previousRange; ///< as long as range, just before it
     qint64 step = 60;        ///< s per point and per heatmap column
     QVector<LatencyReading> readings;
-    QVector<StoredRun> runs; ///< playground runs started in either period
+    QVector<StoredRun> runs; ///< playground runs started in either period (also as readings)
     QString error;           ///< in words when a read failed
 
     /// The reading, or null.
@@ -53,6 +53,13 @@ struct LatencyData
 
     /// The step (a niceStep) for a range: at most ~180 points or heatmap columns.
     static qint64 stepFor(const TimeRange& range);
+    /// Playground runs as readings of the connection "playground", one per target: each
+    /// successful run counted per step in fixed TTFT and TTLT buckets (ms), like a histogram.
+    static QVector<LatencyReading> runReadings(const QVector<StoredRun>& runs, TimeRange range,
+                                               TimeRange previousRange, qint64 step);
+    /// The connection id of playground runs' readings.
+    static QString playgroundSource() { return QStringLiteral("playground"); }
+
     /// Reads `range` and the period before it at stepFor(range). Checks `token` between
     /// queries; `now` (s UTC) plans the resolutions (0: the wall clock).
     static LatencyData read(StoreBackend& db, const TimeRange& range, qint64 now,

@@ -29,7 +29,7 @@ QString sourceName(const LatencyReportInput& in, const QString& id)
         if (c.id == id)
             return c.displayName.isEmpty() ? c.id : c.displayName;
     }
-    return id;
+    return id == LatencyData::playgroundSource() ? LatencyReport::tr("Playground runs") : id;
 }
 
 double mean(const QVector<Sample>& samples)

@@ -469,6 +469,59 @@ private slots:
         QVERIFY(r.playgroundNote.contains("percentiles are over the runs"));
     }
 
+    // Playground runs become readings: per step, each run counted in the bucket of its TTFT
+    // (and TTLT), so a playground target ranks, charts its percentiles and fills a heatmap.
+    void playgroundRunsAsReadings()
+    {
+        auto run = [](qint64 at, double ttftMs, const QString& error = {}) {
+            StoredRun r;
+            r.createdAtMs = at * 1000;
+            r.target = QStringLiteral("claude (Anthropic)");
+            r.error = error;
+            r.metricsJson = QString::fromUtf8(
+                QJsonDocument(QJsonObject{{"ttft_ms", ttftMs}, {"total_ms", ttftMs * 10}})
+                    .toJson());
+            return r;
+        };
+        const TimeRange range{kFrom, kFrom + 86400};
+        const TimeRange previous{kFrom - 86400, kFrom};
+        const QVector<StoredRun> runs{run(kFrom + 10, 80),   run(kFrom + 20, 300),
+                                      run(kFrom + 30, 300),  run(kFrom + kStep + 5, 2000),
+                                      run(kFrom - 100, 120), run(kFrom + 40, 5, "failed")};
+        const QVector<LatencyReading> readings =
+            LatencyData::runReadings(runs, range, previous, kStep);
+        const LatencyReading* ttft = nullptr;
+        const LatencyReading* before = nullptr;
+        for (const LatencyReading& r : readings) {
+            QCOMPARE(r.source, QStringLiteral("playground"));
+            QCOMPARE(r.deployment, QStringLiteral("claude (Anthropic)"));
+            if (r.metric == LatencyMetric::Ttft)
+                (r.previous ? before : ttft) = &r;
+        }
+        QVERIFY(ttft && before);
+        QCOMPARE(ttft->buckets.size(), 2); // two steps with runs
+        QCOMPARE(ttft->buckets[0].first, kFrom);
+        const QVector<double>& first = ttft->buckets[0].second;
+        QCOMPARE(first.size(), ttft->bounds.size());
+        QCOMPARE(first.last(), 3.0); // three successful runs in the first step (cumulative)
+        // 80 ms is under the first bound of 100 ms; the two of 300 ms are under 500 ms.
+        QCOMPARE(first[0], 1.0);
+        QCOMPARE(first[ttft->bounds.indexOf(500)], 3.0);
+        QCOMPARE(ttft->buckets[1].second.last(), 1.0);
+        QCOMPARE(before->buckets.size(), 1);
+
+        // In the report: a target of its own with charts from buckets.
+        LatencyReportInput in = fleet();
+        in.data.readings += readings;
+        in.selected = QStringLiteral("playground/claude (Anthropic)");
+        const LatencyReport r = LatencyReport::build(in);
+        QVERIFY(r.selected >= 0);
+        QCOMPARE(r.targets[r.selected].key, in.selected);
+        QVERIFY(r.targets[r.selected].label.contains(QStringLiteral("Playground")));
+        QCOMPARE(r.charts[0].snapshot.series.size(), 3); // p50, p95, p99
+        QVERIFY(r.heatmap.emptyMessage.isEmpty());
+    }
+
     // The read the page runs in a StoreJobs job: buckets written by the accumulator and Azure
     // averages come back per deployment, the previous period apart.
     void readFromStore()
