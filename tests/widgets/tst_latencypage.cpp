@@ -142,6 +142,13 @@ private slots:
         QCOMPARE(heat->contextMenuPolicy(), Qt::CustomContextMenu);
         QVERIFY(!page.rankingText().isEmpty());
         QVERIFY(!page.playgroundModel()->rowCount());
+
+        // A zoom (a new range on the picker) moves every chart's axes at once, before the
+        // report for it is read.
+        const TimeRange zoomed{kFrom + 600, kFrom + 1800};
+        page.setTimeRange(zoomed);
+        for (TimeSeriesChart* chart : page.charts())
+            QCOMPARE(chart->axisRange().xFromMs, zoomed.from * 1000);
     }
 
     // Clicking gpt-4o charts Azure's average and maximum, and says so in the title; its heatmap

@@ -248,6 +248,11 @@ LatencyPage::LatencyPage(SampleStore* store, Workspace workspace, QWidget* paren
     connect(d->picker, &TimeRangePicker::rangeChanged, this, [this](TimeRange r) {
         d->rangeLabel->setText(rangeLabelText(r));
         d->stepLabel->clear(); // until the new range's report says it
+        // A zoom or pan moves the axes at once; the report for the range follows.
+        for (auto& slot : d->chartSlots) {
+            if (slot.model)
+                slot.model->setTimeRange(r);
+        }
         refresh();
     });
     connect(d->targetBox, &QComboBox::activated, this,
