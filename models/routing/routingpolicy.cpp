@@ -303,7 +303,8 @@ std::optional<int> parseMinuteOfDay(const QString& text)
     bool okH = false, okM = false;
     const int h = parts[0].toInt(&okH);
     const int m = parts[1].toInt(&okM);
-    if (!okH || !okM || h < 0 || m < 0 || m > 59 || h * 60 + m > 1440)
+    // Hours above a day are refused before multiplying: a fuzzed "794885210:00" overflowed.
+    if (!okH || !okM || h < 0 || h > 24 || m < 0 || m > 59 || h * 60 + m > 1440)
         return std::nullopt;
     return h * 60 + m;
 }

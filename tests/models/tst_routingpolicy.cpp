@@ -1,6 +1,7 @@
 #include "routing/policyvalidator.h"
 #include "routing/routingpolicy.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -123,6 +124,16 @@ private slots:
         QVERIFY2(error.contains(mentions), qPrintable(error));
     }
 
+    // The fuzzer's input (tests/data/routing/fuzz-huge-hour.json): refused in words.
+    void fuzzedPolicyIsRefused()
+    {
+        QFile f(QFINDTESTDATA("../data/routing/fuzz-huge-hour.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QString error;
+        QVERIFY(!RoutingPolicy::fromJson(f.readAll(), &error).has_value());
+        QVERIFY2(error.contains(QStringLiteral("timeOfDay")), qPrintable(error));
+    }
+
     void minuteOfDay_data()
     {
         QTest::addColumn<QString>("text");
@@ -134,6 +145,9 @@ private slots:
         QTest::newRow("minutes 60") << "10:60" << -1;
         QTest::newRow("no colon") << "1000" << -1;
         QTest::newRow("one digit minutes") << "10:5" << -1;
+        // Found by fuzz_routingpolicy: hours * 60 overflowed an int (undefined behaviour).
+        QTest::newRow("huge hour") << "794885210:00" << -1;
+        QTest::newRow("hour past a day") << "25:00" << -1;
     }
     void minuteOfDay()
     {
