@@ -6,6 +6,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 namespace isc {
@@ -65,6 +66,22 @@ TimeRangePicker* PageHeader::addRangePicker()
     auto* picker = new TimeRangePicker(this);
     m_row->addWidget(picker);
     return picker;
+}
+
+QVBoxLayout* addScrollingColumn(QWidget* page, QVBoxLayout* outer)
+{
+    auto* scroll = new QScrollArea(page);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto* content = new QWidget(scroll);
+    content->setAutoFillBackground(false);
+    scroll->setWidget(content);
+    scroll->viewport()->setAutoFillBackground(false);
+    outer->addWidget(scroll, 1);
+    auto* column = new QVBoxLayout(content);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(10);
+    return column;
 }
 
 } // namespace isc

@@ -38,4 +38,8 @@ private:
     QLabel* m_title = nullptr;
 };
 
+/// A page's body under its header: a frameless scroll area added to `outer` (stretching) that
+/// holds one column of cards, 10 px apart, on the page's background. Returns the column.
+QVBoxLayout* addScrollingColumn(QWidget* page, QVBoxLayout* outer);
+
 } // namespace isc

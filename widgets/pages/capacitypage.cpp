@@ -20,7 +20,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPointer>
-#include <QScrollArea>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -188,19 +187,10 @@ CapacityPage::CapacityPage(SampleStore* store, Workspace workspace, QWidget* par
     d->picker = header->addRangePicker();
     outer->addWidget(header);
 
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    auto* content = new QWidget(scroll);
-    content->setAutoFillBackground(false);
-    scroll->setWidget(content);
-    scroll->viewport()->setAutoFillBackground(false);
-    outer->addWidget(scroll, 1);
     // One column of full-width cards: the wide tables keep all their columns in view at
     // 1440 px, and the page scrolls rather than squeezing a table or overlapping its notes.
-    auto* column = new QVBoxLayout(content);
-    column->setContentsMargins(0, 0, 0, 0);
-    column->setSpacing(10);
+    QVBoxLayout* column = addScrollingColumn(this, outer);
+    QWidget* content = column->parentWidget(); // the cards' parent
 
     d->load = new CostTableModel(this);
     d->adviceTable = new CostTableModel(this);

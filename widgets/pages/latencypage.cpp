@@ -19,7 +19,6 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QPointer>
-#include <QScrollArea>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -183,17 +182,8 @@ LatencyPage::LatencyPage(SampleStore* store, Workspace workspace, QWidget* paren
     d->picker = header->addRangePicker();
     outer->addWidget(header);
 
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    auto* content = new QWidget(scroll);
-    content->setAutoFillBackground(false);
-    scroll->setWidget(content);
-    scroll->viewport()->setAutoFillBackground(false);
-    outer->addWidget(scroll, 1);
-    auto* column = new QVBoxLayout(content);
-    column->setContentsMargins(0, 0, 0, 0);
-    column->setSpacing(10);
+    QVBoxLayout* column = addScrollingColumn(this, outer);
+    QWidget* content = column->parentWidget(); // the cards' parent
 
     d->ranking = new CostTableModel(this);
     d->playground = new CostTableModel(this);

@@ -21,7 +21,6 @@
 #include <QHash>
 #include <QLabel>
 #include <QPointer>
-#include <QScrollArea>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -264,17 +263,8 @@ LocalServersPage::LocalServersPage(SampleStore* store, Workspace workspace, QWid
     d->picker = header->addRangePicker();
     outer->addWidget(header);
 
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    auto* content = new QWidget(scroll);
-    content->setAutoFillBackground(false);
-    scroll->setWidget(content);
-    scroll->viewport()->setAutoFillBackground(false);
-    outer->addWidget(scroll, 1);
-    auto* column = new QVBoxLayout(content);
-    column->setContentsMargins(0, 0, 0, 0);
-    column->setSpacing(10);
+    QVBoxLayout* column = addScrollingColumn(this, outer);
+    QWidget* content = column->parentWidget(); // the cards' parent
 
     auto* tileRow = new QHBoxLayout;
     tileRow->setSpacing(10);
