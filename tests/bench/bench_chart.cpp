@@ -3,6 +3,7 @@
 //   naive: every raw point into a plain QtCharts chart with replace(), first paint (grab)
 // The naive baseline uses QtCharts directly on purpose: it is what TimeSeriesChart replaces.
 // Both run with the GUI's heap set up as the app sets it (app/heaptuning.h).
+#include "chartbenchdata.h"
 #include "charts/timeserieschart.h"
 #include "core/labels.h"
 #include "heaptuning.h"
@@ -48,15 +49,6 @@ double timeMs(const std::function<void()>& f)
     t.start();
     f();
     return double(t.nsecsElapsed()) / 1e6;
-}
-
-double valueAt(int series, qint64 ts)
-{
-    // A daily cycle, a per-series level and deterministic jitter.
-    const double day = std::sin(double(ts % 86400) / 86400.0 * 2 * M_PI);
-    const double jitter =
-        double((ts / 60 * 2654435761u + quint64(series) * 40503u) % 1000) / 1000.0;
-    return 1000.0 * (series + 1) + 800.0 * day + 300.0 * jitter;
 }
 
 SeriesQuery benchQuery(TimeRange range)
@@ -154,24 +146,8 @@ int main(int argc, char** argv)
     const qint64 to = floorTo(nowUtc(), 3600);
     const TimeRange range{to - kDays * 86400, to};
 
-    // The dataset, built once: one write per day keeps each transaction moderate.
-    const double buildMs = timeMs([&] {
-        for (qint64 day = range.from; day < range.to; day += 86400) {
-            PollBatch b;
-            b.source = QStringLiteral("bench");
-            b.window = {day, day + 86400};
-            for (int s = 0; s < kSeries; ++s) {
-                SeriesSamples ss;
-                ss.key = {
-                    b.source, QStringLiteral("BenchTokens"), QStringLiteral("total"),
-                    labels::canonical({{QStringLiteral("Dep"), QStringLiteral("dep-%1").arg(s)}})};
-                for (qint64 ts = day; ts < day + 86400; ts += 60)
-                    ss.samples.push_back({ts, valueAt(s, ts)});
-                b.series.push_back(std::move(ss));
-            }
-            store.write(b).waitForFinished();
-        }
-    });
+    // The dataset, built once.
+    const double buildMs = timeMs([&] { bench::writeChartDataset(store, range, kSeries); });
 
     // The naive chart gets every raw point (read once, outside the timing: its best case).
     SeriesQuery rawQuery = benchQuery(range);

@@ -5,6 +5,7 @@
 //   naive: every raw point in a plain QtCharts chart; the same ranges by QDateTimeAxis::setRange
 //          -> repaint. The naive chart uses QtCharts directly on purpose: it is what
 //          TimeSeriesChart replaces.
+#include "chartbenchdata.h"
 #include "charts/chartzoom.h"
 #include "charts/timeserieschart.h"
 #include "core/labels.h"
@@ -49,14 +50,6 @@ double percentile(QVector<double> v, double p)
 {
     std::sort(v.begin(), v.end());
     return v.isEmpty() ? 0 : v[std::min(v.size() - 1, qsizetype(p * double(v.size())))];
-}
-
-double valueAt(int series, qint64 ts)
-{
-    const double day = std::sin(double(ts % 86400) / 86400.0 * 2 * M_PI);
-    const double jitter =
-        double((ts / 60 * 2654435761u + quint64(series) * 40503u) % 1000) / 1000.0;
-    return 1000.0 * (series + 1) + 800.0 * day + 300.0 * jitter;
 }
 
 // What one gesture sends: a wheel notch at x, or a drag step of dx pixels.
@@ -202,21 +195,7 @@ int main(int argc, char** argv)
     // Ends an hour ago: every gesture's range lies in the past, none is clamped at "now".
     const qint64 to = floorTo(nowUtc(), 3600) - 3600;
     const TimeRange range{to - kDays * 86400, to};
-    for (qint64 day = range.from; day < range.to; day += 86400) {
-        PollBatch b;
-        b.source = QStringLiteral("bench");
-        b.window = {day, day + 86400};
-        for (int s = 0; s < kSeries; ++s) {
-            SeriesSamples ss;
-            ss.key = {
-                b.source, QStringLiteral("BenchTokens"), QStringLiteral("total"),
-                labels::canonical({{QStringLiteral("Dep"), QStringLiteral("dep-%1").arg(s)}})};
-            for (qint64 ts = day; ts < day + 86400; ts += 60)
-                ss.samples.push_back({ts, valueAt(s, ts)});
-            b.series.push_back(std::move(ss));
-        }
-        store.write(b).waitForFinished();
-    }
+    bench::writeChartDataset(store, range, kSeries);
     SeriesQuery rawQuery;
     rawQuery.metric = QStringLiteral("BenchTokens");
     rawQuery.groupBy = QStringLiteral("Dep");
