@@ -1,5 +1,5 @@
 # inferscope_library(<name> GLOBS <patterns…> [PUBLIC <libs…>] [PRIVATE <libs…>])
-# A static library from the files matching GLOBS (relative to the current folder, re-globbed at
+# A static library (shared with INFERSCOPE_SHARED_LIBS) from the files matching GLOBS (relative to the current folder, re-globbed at
 # build time so new files need no CMake edit), aliased Inferscope::<name>. A folder with no
 # sources yet becomes an INTERFACE library so the rest of the tree still configures.
 function(inferscope_library name)
@@ -16,7 +16,13 @@ function(inferscope_library name)
         set(ARG_INCLUDE ${CMAKE_CURRENT_SOURCE_DIR})
     endif()
     if(sources)
-        add_library(inferscope_${name} STATIC ${files})
+        if(INFERSCOPE_SHARED_LIBS)
+            add_library(inferscope_${name} SHARED ${files})
+            # Private libraries of the package, found through the binary's RUNPATH.
+            install(TARGETS inferscope_${name} LIBRARY DESTINATION ${INFERSCOPE_PRIVATE_LIBDIR})
+        else()
+            add_library(inferscope_${name} STATIC ${files})
+        endif()
         target_include_directories(inferscope_${name} PUBLIC ${ARG_INCLUDE})
         target_link_libraries(inferscope_${name} PUBLIC inferscope_flags ${ARG_PUBLIC} PRIVATE ${ARG_PRIVATE})
         if(INFERSCOPE_UNITY)

@@ -1,7 +1,8 @@
 # The Debian package end to end (cmake -P, from tests/app/CMakeLists.txt): cpack the build tree
 # into a scratch folder, unpack the .deb into a scratch root with dpkg-deb, run the installed
 # binary from there and validate the installed desktop entry, metainfo and user unit.
-# In: CPACK, CPACK_CONFIG, WORK_DIR, VERSION, APP_ID.
+# In: CPACK, CPACK_CONFIG, WORK_DIR, VERSION, APP_ID, and PRIVATE_LIBDIR (relative to /usr) in a
+# build with shared libraries (INFERSCOPE_SHARED_LIBS, the sanitizer builds).
 cmake_minimum_required(VERSION 3.25)
 
 function(fail)
@@ -70,15 +71,31 @@ run(version COMMAND ${root}/usr/bin/inferscope --version)
 if(NOT version STREQUAL "inferscope ${VERSION}\n")
     fail("`inferscope --version` printed '${version}', expected 'inferscope ${VERSION}'")
 endif()
-# Stripped, and no RPATH/RUNPATH: it finds its libraries where Debian puts them.
-run(sections COMMAND readelf --section-headers --wide ${root}/usr/bin/inferscope)
-if(sections MATCHES "\\.symtab|\\.debug_info")
-    fail("usr/bin/inferscope is not stripped")
+# Stripped; a static build carries no RPATH/RUNPATH (it finds its libraries where Debian puts
+# them), a shared one only the way to its private libraries, which are stripped too.
+set(binaries ${root}/usr/bin/inferscope)
+if(PRIVATE_LIBDIR)
+    file(GLOB libs ${root}/usr/${PRIVATE_LIBDIR}/libinferscope_*.so)
+    if(NOT libs)
+        fail("a shared build's package installs no library in /usr/${PRIVATE_LIBDIR}")
+    endif()
+    list(APPEND binaries ${libs})
 endif()
-run(dynamic COMMAND readelf --dynamic ${root}/usr/bin/inferscope)
-if(dynamic MATCHES "RPATH|RUNPATH")
-    fail("usr/bin/inferscope carries an RPATH/RUNPATH:\n${dynamic}")
-endif()
+foreach(binary ${binaries})
+    run(sections COMMAND readelf --section-headers --wide ${binary})
+    if(sections MATCHES "\\.symtab|\\.debug_info")
+        fail("${binary} is not stripped")
+    endif()
+    run(dynamic COMMAND readelf --dynamic ${binary})
+    if(PRIVATE_LIBDIR)
+        if(NOT dynamic MATCHES "RUNPATH\\)[^\n]*\\[\\$ORIGIN:\\$ORIGIN/\\.\\./${PRIVATE_LIBDIR}\\]")
+            fail("${binary} does not find the private libraries by RUNPATH $ORIGIN/../${PRIVATE_LIBDIR}:\n"
+                 "${dynamic}")
+        endif()
+    elseif(dynamic MATCHES "RPATH|RUNPATH")
+        fail("${binary} carries an RPATH/RUNPATH:\n${dynamic}")
+    endif()
+endforeach()
 
 # The installed metadata validates without a single remark.
 run(appstream COMMAND appstreamcli validate --pedantic --no-net
