@@ -16,11 +16,6 @@ const char* const kCreateDocuments =
     "NULL, body TEXT NOT NULL, revision INTEGER NOT NULL, updated_at INTEGER NOT NULL, "
     "PRIMARY KEY(scope, kind, key)) WITHOUT ROWID";
 
-QString notOpen()
-{
-    return QStringLiteral("The history database is not open.");
-}
-
 QString errorOf(sqlite3* db)
 {
     return QString::fromUtf8(sqlite3_errmsg(db));

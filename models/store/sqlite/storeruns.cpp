@@ -1,5 +1,7 @@
 #include "store/sqlite/storeruns.h"
 
+#include "store/sqlite/storesqlite.h"
+
 #include <cstdint>
 #include <sqlite3.h>
 
@@ -52,11 +54,6 @@ private:
     sqlite3_stmt* m_stmt = nullptr;
 };
 
-QString notOpen()
-{
-    return QStringLiteral("The history database is not open.");
-}
-
 } // namespace
 
 QStringList StoreRuns::schemaStatements()
@@ -68,7 +65,7 @@ RunSaveReport StoreRuns::save(sqlite3* db, const StoredRun& run)
 {
     RunSaveReport r;
     if (!db) {
-        r.error = notOpen();
+        r.error = storeimpl::notOpen();
         return r;
     }
     Query q(db, "INSERT INTO runs(created_at, target, connection, dialect, url, model, "
@@ -108,7 +105,7 @@ QVector<StoredRun> StoreRuns::list(sqlite3* db, const RunFilter& filter, QString
 {
     QVector<StoredRun> out;
     if (!db) {
-        *error = notOpen();
+        *error = storeimpl::notOpen();
         return out;
     }
     Query q(db, "SELECT id, created_at, target, connection, dialect, url, model, parameters, "
@@ -155,7 +152,7 @@ QVector<StoredRun> StoreRuns::list(sqlite3* db, const RunFilter& filter, QString
 bool StoreRuns::setStarred(sqlite3* db, qint64 id, bool starred, QString* error)
 {
     if (!db) {
-        *error = notOpen();
+        *error = storeimpl::notOpen();
         return false;
     }
     Query q(db, "UPDATE runs SET starred = ?2 WHERE id = ?1");
@@ -175,7 +172,7 @@ bool StoreRuns::setStarred(sqlite3* db, qint64 id, bool starred, QString* error)
 bool StoreRuns::remove(sqlite3* db, qint64 id, QString* error)
 {
     if (!db) {
-        *error = notOpen();
+        *error = storeimpl::notOpen();
         return false;
     }
     Query q(db, "DELETE FROM runs WHERE id = ?1");

@@ -12,6 +12,12 @@ inline QString qs(const char* utf8)
     return QString::fromUtf8(utf8);
 }
 
+/// The refusal of any statement while the database is closed.
+inline QString notOpen()
+{
+    return QStringLiteral("The history database is not open.");
+}
+
 inline bool isCorruptionCode(int rc)
 {
     const int primary = rc & 0xff;
