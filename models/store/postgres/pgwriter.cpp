@@ -34,31 +34,47 @@ constexpr Partitioned kPartitioned[] = {{"samples", PostgresStore::kRawPartition
                                         {"rollup_5m", PostgresStore::kRollupPartition},
                                         {"rollup_15m", PostgresStore::kRollupPartition}};
 
-// The rollup buckets the poll touched (in `touched`): a bucket whose minutes all came in this
-// poll is written as computed here; any other is recomputed from what is stored, the 5-minute
-// buckets from their raw minutes, the 15-minute ones from their 5-minute buckets and the hours
-// from their quarters (as the SQLite backend does). Exact: the same numbers as a recomputation
-// from the raw minutes, sums up to the order of the additions; an index probe per touched
-// (series, bucket). %1 and %2 bound the poll's hours so that the planner leaves out every other
-// partition. Statements in order: each reads what the one before wrote.
+// The rollup buckets the poll touched (in `touched`) but did not copy in new (pollRows()), per
+// table, finest first. Replaced or recomputed (merge = 0): a bucket whose minutes all came in
+// this poll is written as computed here; any other is recomputed from what is stored, the
+// 5-minute buckets from their raw minutes, the 15-minute ones from their 5-minute buckets and
+// the hours from their quarters (as the SQLite backend does). Merged (merge = 1): the poll's
+// part is combined with the stored row, whose minutes all precede it. Exact: the same numbers
+// as a recomputation from the raw minutes, sums up to the order of the additions; an index
+// probe per touched (series, bucket). %1 and %2 bound the poll's hours so that the planner
+// leaves out every other partition. Statements in order: each reads what the one before wrote.
 #define ISC_ROLLUP(table, width, finer, aggregates)                                                \
     "INSERT INTO " table "(series_id, ts, min, max, sum, count) SELECT series_id, ts, min, max, "  \
-    "sum, count FROM touched WHERE width = " width " AND count IS NOT NULL UNION ALL SELECT "      \
-    "k.series_id, k.ts, a.min, a.max, a.sum, a.count FROM touched k CROSS JOIN LATERAL "           \
-    "(SELECT " aggregates " FROM " finer                                                           \
+    "sum, count FROM touched WHERE width = " width " AND merge = 0 AND count IS NOT NULL UNION "   \
+    "ALL SELECT k.series_id, k.ts, a.min, a.max, a.sum, a.count FROM touched k CROSS JOIN "        \
+    "LATERAL (SELECT " aggregates " FROM " finer                                                   \
     " WHERE series_id = k.series_id AND ts >= k.ts AND ts < k.ts + " width                         \
-    " AND ts >= %1 AND ts < %2) a WHERE k.width = " width " AND k.count IS NULL ON "               \
-    "CONFLICT(series_id, ts) DO UPDATE SET min = excluded.min, max = excluded.max, sum = "         \
+    " AND ts >= %1 AND ts < %2) a WHERE k.width = " width " AND k.merge = 0 AND k.count IS NULL "  \
+    "ON CONFLICT(series_id, ts) DO UPDATE SET min = excluded.min, max = excluded.max, sum = "      \
     "excluded.sum, count = excluded.count;"
-const char* const kRollupStatements =
-    ISC_ROLLUP("rollup_5m", "300", "samples",
-               "min(value) AS min, max(value) AS max, sum(value) AS sum, count(*) AS count")
-        ISC_ROLLUP("rollup_15m", "900", "rollup_5m",
-                   "min(min) AS min, max(max) AS max, sum(sum) AS sum, sum(count)::bigint AS "
-                   "count") ISC_ROLLUP("rollup_1h", "3600", "rollup_15m",
-                                       "min(min) AS min, max(max) AS max, sum(sum) AS sum, "
-                                       "sum(count)::bigint AS count");
+#define ISC_MERGE(table, width)                                                                    \
+    "INSERT INTO " table " AS r(series_id, ts, min, max, sum, count) SELECT series_id, ts, min, "  \
+    "max, sum, count FROM touched WHERE width = " width " AND merge = 1 ON CONFLICT(series_id, "   \
+    "ts) DO UPDATE SET min = least(r.min, excluded.min), max = greatest(r.max, excluded.max), "    \
+    "sum = r.sum + excluded.sum, count = r.count + excluded.count;"
+struct RollupStatements
+{
+    const char* replace;
+    const char* merge;
+};
+// In kRollupTables' order; only those of the tables the poll touched run.
+const RollupStatements kRollupStatements[pgimpl::kRollupTableCount] = {
+    {ISC_ROLLUP("rollup_5m", "300", "samples",
+                "min(value) AS min, max(value) AS max, sum(value) AS sum, count(*) AS count"),
+     ISC_MERGE("rollup_5m", "300")},
+    {ISC_ROLLUP("rollup_15m", "900", "rollup_5m",
+                "min(min) AS min, max(max) AS max, sum(sum) AS sum, sum(count)::bigint AS count"),
+     ISC_MERGE("rollup_15m", "900")},
+    {ISC_ROLLUP("rollup_1h", "3600", "rollup_15m",
+                "min(min) AS min, max(max) AS max, sum(sum) AS sum, sum(count)::bigint AS count"),
+     ISC_MERGE("rollup_1h", "3600")}};
 #undef ISC_ROLLUP
+#undef ISC_MERGE
 
 } // namespace
 
@@ -179,8 +195,9 @@ bool PostgresStore::Private::ensureIncoming(QString* error)
         incomingReady = conn.run("CREATE TEMP TABLE IF NOT EXISTS incoming(series_id bigint NOT "
                                  "NULL, ts bigint NOT NULL, value double precision NOT NULL) "
                                  "ON COMMIT DELETE ROWS; CREATE TEMP TABLE IF NOT EXISTS "
-                                 "touched(width bigint NOT NULL, series_id bigint NOT NULL, ts "
-                                 "bigint NOT NULL, min double precision, max double precision, "
+                                 "touched(width bigint NOT NULL, merge bigint NOT NULL, "
+                                 "series_id bigint NOT NULL, ts bigint NOT NULL, min double "
+                                 "precision, max double precision, "
                                  "sum double precision, count bigint) ON COMMIT DELETE ROWS",
                                  error);
     return incomingReady;
@@ -205,29 +222,45 @@ bool PostgresStore::Private::writeInTransaction(const PollBatch& batch, bool dir
     if (direct && !loadLastStored(minutes.keys().toVector(), error))
         return false;
     const pgimpl::PollRows rows = pgimpl::pollRows(minutes, direct ? &lastStored : nullptr);
-    // Minutes after the newest stored one go straight into `samples` (COPY, as fast as a bare
-    // table); the others through the session's temporary table and one upsert, which lets a
-    // re-read window replace its minutes.
-    QByteArray state;
-    if (!rows.fresh.isEmpty() &&
-        !conn.copyIn("COPY samples(series_id, ts, value) FROM STDIN", rows.fresh, error, &state)) {
+    // Minutes after the newest stored one go straight into `samples` (COPY, binary: as fast as
+    // a bare table); the others through the session's temporary table and one upsert, which
+    // lets a re-read window replace its minutes.
+    const auto copied = [&](const char* sql, const pg::BinaryRows& data) {
+        QByteArray state;
+        if (data.isEmpty() || conn.copyIn(sql, data.stream(), error, &state))
+            return true;
         *duplicate = state == "23505";
         return false;
-    }
+    };
+    if (!copied("COPY samples(series_id, ts, value) FROM STDIN (FORMAT binary)", rows.fresh))
+        return false;
     if (!rows.replaced.isEmpty() &&
-        (!conn.copyIn("COPY incoming FROM STDIN", rows.replaced, error) ||
+        (!conn.copyIn("COPY incoming FROM STDIN (FORMAT binary)", rows.replaced.stream(), error) ||
          !conn.run("INSERT INTO samples(series_id, ts, value) SELECT series_id, ts, value FROM "
                    "incoming ON CONFLICT(series_id, ts) DO UPDATE SET value = excluded.value",
                    error)))
         return false;
     const qsizetype count = rows.count;
     if (settings.maintainRollups && count > 0) {
-        const QByteArray statements = QString::fromLatin1(kRollupStatements)
-                                          .arg(floorTo(rows.first, 3600))
-                                          .arg(floorTo(rows.last, 3600) + 3600)
-                                          .toLatin1();
-        if (!conn.copyIn("COPY touched FROM STDIN", rows.buckets, error) ||
-            !conn.run(statements.constData(), error))
+        // New buckets first (a duplicate there: rollups kept past their minutes' retention, and
+        // the poll goes again through the upsert), then the touched ones, finest first.
+        QString statements;
+        for (int t = 0; t < pgimpl::kRollupTableCount; ++t) {
+            const QByteArray copy = QByteArray("COPY ") + pgimpl::kRollupTables[t].table +
+                                    "(series_id, ts, min, max, sum, count) FROM STDIN (FORMAT "
+                                    "binary)";
+            if (!copied(copy.constData(), rows.newBuckets[t]))
+                return false;
+            if (rows.replacedBuckets[t])
+                statements += QString::fromLatin1(kRollupStatements[t].replace)
+                                  .arg(floorTo(rows.first, 3600))
+                                  .arg(floorTo(rows.last, 3600) + 3600);
+            if (rows.mergedBuckets[t])
+                statements += QLatin1String(kRollupStatements[t].merge);
+        }
+        if (!statements.isEmpty() && (!conn.copyIn("COPY touched FROM STDIN (FORMAT binary)",
+                                                   rows.touched.stream(), error) ||
+                                      !conn.run(statements.toLatin1().constData(), error)))
             return false;
     }
     if (direct) {

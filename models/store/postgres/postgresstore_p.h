@@ -2,6 +2,7 @@
 
 // The private part of PostgresStore, shared by its files (not a public API).
 
+#include "store/postgres/pgbinaryrows.h"
 #include "store/postgres/pgconnection.h"
 #include "store/postgres/postgresstore.h"
 
@@ -68,8 +69,9 @@ struct PostgresStore::Private
     /// Creates this session's temporary table the polls' rows are copied into.
     bool ensureIncoming(QString* error);
     /// The poll's statements inside its transaction. With `direct`, minutes after lastStored
-    /// are copied straight into `samples`; a duplicate there (another writer stored them) sets
-    /// `duplicate` and fails, and the caller sends the poll again without `direct`.
+    /// are copied straight into `samples`, and whole rollup buckets after it into the rollup
+    /// tables; a duplicate there (another writer stored them, or rollups outlived their minutes)
+    /// sets `duplicate` and fails, and the caller sends the poll again without `direct`.
     bool writeInTransaction(const PollBatch& batch, bool direct, qsizetype* written,
                             bool* duplicate, QString* error);
     bool insertGapRow(const GapMarker& gap, QString* error);
@@ -90,21 +92,39 @@ QString partitionName(const char* table, qint64 ts, qint64 span);
 /// lastStored's value for a series without samples.
 constexpr qint64 kNothingStored = std::numeric_limits<qint64>::min();
 
-/// A poll's minutes per series id (the last sample of a minute wins), as COPY text.
+/// The rollup tables a poll's buckets go to, finest first, with their widths in seconds.
+struct RollupTable
+{
+    const char* table;
+    qint64 width;
+};
+inline constexpr RollupTable kRollupTables[] = {
+    {"rollup_5m", 300}, {"rollup_15m", 900}, {"rollup_1h", 3600}};
+inline constexpr int kRollupTableCount = 3;
+
+/// A poll's minutes per series id (the last sample of a minute wins), as COPY binary rows.
 struct PollRows
 {
-    QByteArray fresh;    ///< "series_id\tts\tvalue" rows after the series' lastStored
-    QByteArray replaced; ///< the same for minutes that may be stored already
-    /// The rollup buckets the minutes touch: "width\tseries_id\tts\tmin\tmax\tsum\tcount";
-    /// a bucket holding all its minutes in this poll carries its aggregate, any other \N
-    /// (recomputed from the stored minutes, or from the finer rollup).
-    QByteArray buckets;
+    pg::BinaryRows fresh;    ///< (series_id, ts, value) of minutes after the series' lastStored
+    pg::BinaryRows replaced; ///< the same for minutes that may be stored already
+    /// Per rollup table (kRollupTables' order), the buckets that hold all their minutes in
+    /// this poll and none stored before (they start after lastStored): (series_id, ts, min,
+    /// max, sum, count), copied straight into the table.
+    pg::BinaryRows newBuckets[kRollupTableCount];
+    /// Every other bucket the minutes touch: (width, merge, series_id, ts, min, max, sum,
+    /// count). A bucket holding all its minutes in this poll carries its aggregate (replacing
+    /// the row); one whose stored minutes all precede the poll's carries the poll's part
+    /// (merge = 1: combined with the row); any other NULLs (recomputed from the stored
+    /// minutes, or from the finer rollup). See appendBuckets() in pgpollrows.cpp.
+    pg::BinaryRows touched;
+    bool replacedBuckets[kRollupTableCount] = {}; ///< `touched` has merge = 0 rows of the table
+    bool mergedBuckets[kRollupTableCount] = {};   ///< `touched` has merge = 1 rows of the table
     qsizetype count = 0;
     qint64 first = 0, last = 0; ///< the first and last minute, s UTC
 };
 
 /// The rows of `minutes` (series id -> minute -> value); `lastStored` splits fresh from replaced
-/// (nullptr sends every minute as replaced).
+/// (nullptr sends every minute as replaced and every bucket through `touched`).
 PollRows pollRows(const QMap<qint64, QMap<qint64, double>>& minutes,
                   const QHash<qint64, qint64>* lastStored);
 
