@@ -2,7 +2,9 @@
 // loopback socket; every figure against a baseline measured in the same run:
 //   ingest:      SampleStore::write() of poll-sized batches (one transaction per poll, rollups on
 //                as the collector writes; and off) against `psql \copy` of the same rows into a
-//                bare table with the same columns and primary key (target >= 0.8x)
+//                bare table with the same columns and primary key (target >= 0.8x); and, like
+//                for like with rollups on, against psql copying the same minutes and the same
+//                rollup rows the writer writes (binary COPY, the hours merged by one upsert)
 //   read:        the 30-day, 10-series chart queries of the pages (lines: M4 at 1000 px; the
 //                Overview's stacked tokens: a fixed step) from PostgreSQL against the same
 //                queries on SQLite (target <= 50 ms)
@@ -10,6 +12,7 @@
 //                loop while one collector writes polls back to back (target p95 <= 100 ms)
 #include "core/labels.h"
 #include "itemmodels/chartmodel.h"
+#include "store/postgres/pgbinaryrows.h"
 #include "store/samplestore.h"
 #include "testpostgres.h"
 
@@ -27,6 +30,7 @@
 #include <cstdio>
 #include <memory>
 #include <thread>
+#include <tuple>
 
 using namespace isc;
 
@@ -118,6 +122,46 @@ QByteArray copyText(const QVector<PollBatch>& batches)
     return out;
 }
 
+/// What the writer writes for one poll of ingestBatches() (whole 15-minute polls on the quarter,
+/// series ids 1..n), as COPY binary streams: the minutes; the 5- and 15-minute buckets it copies
+/// in whole; and the poll's part of each hour (the rows it merges into rollup_1h).
+struct PollCopy
+{
+    QByteArray minutes, fives, quarters, hours;
+};
+
+PollCopy pollCopy(const PollBatch& b)
+{
+    pg::BinaryRows minutes, fives, quarters, hours;
+    const auto bucket = [](pg::BinaryRows* out, qint64 id, qint64 ts, const QVector<double>& v) {
+        out->beginRow(6);
+        out->addInt64(id);
+        out->addInt64(ts);
+        out->addDouble(*std::min_element(v.begin(), v.end()));
+        out->addDouble(*std::max_element(v.begin(), v.end()));
+        double sum = 0;
+        for (const double x : v)
+            sum += x;
+        out->addDouble(sum);
+        out->addInt64(v.size());
+    };
+    for (int s = 0; s < b.series.size(); ++s) {
+        QVector<double> values;
+        for (const Sample& smp : b.series[s].samples) {
+            minutes.beginRow(3);
+            minutes.addInt64(s + 1);
+            minutes.addInt64(smp.ts);
+            minutes.addDouble(smp.value);
+            values.append(smp.value);
+        }
+        for (int f = 0; f + 5 <= values.size(); f += 5)
+            bucket(&fives, s + 1, b.window.from + f * 60, values.mid(f, 5));
+        bucket(&quarters, s + 1, b.window.from, values);
+        bucket(&hours, s + 1, floorTo(b.window.from, 3600), values);
+    }
+    return {minutes.stream(), fives.stream(), quarters.stream(), hours.stream()};
+}
+
 struct Bench
 {
     test::TestPostgres pg;
@@ -127,15 +171,23 @@ struct Bench
 
 /// `psql` running `command` (a `\copy` of the rows into the table `bare`, or `\i` of a script
 /// of them) on a fresh database with that bare table: wall ms, or -1.
-double runCopy(Bench& b, const QString& command)
+double runCopy(Bench& b, const QString& command, bool rollupTables = false)
 {
     QString error;
     const QString uri = b.pg.createDatabase(&error);
     const QString db = uri.section(QLatin1Char('/'), 3).section(QLatin1Char('?'), 0, 0);
-    b.pg.sql(db,
-             QStringLiteral("CREATE TABLE bare(series_id bigint NOT NULL, ts bigint NOT NULL, "
-                            "value double precision NOT NULL, PRIMARY KEY(series_id, ts))"),
-             &error);
+    QString tables = QStringLiteral("CREATE TABLE bare(series_id bigint NOT NULL, ts bigint NOT "
+                                    "NULL, value double precision NOT NULL, PRIMARY "
+                                    "KEY(series_id, ts));");
+    if (rollupTables) {
+        for (const char* t : {"bare_5m", "bare_15m", "bare_1h"})
+            tables += QStringLiteral("CREATE TABLE %1(series_id bigint NOT NULL, ts bigint NOT "
+                                     "NULL, min double precision NOT NULL, max double precision "
+                                     "NOT NULL, sum double precision NOT NULL, count bigint NOT "
+                                     "NULL, PRIMARY KEY(series_id, ts));")
+                          .arg(QLatin1String(t));
+    }
+    b.pg.sql(db, tables, &error);
     if (!error.isEmpty()) {
         std::fprintf(stderr, "copy: %s\n", qPrintable(error));
         return -1;
@@ -219,15 +271,48 @@ void benchIngest(Bench& b)
         if (!f.open(QIODevice::WriteOnly) || f.write(text) < 0)
             std::fprintf(stderr, "copy: cannot write %s\n", qPrintable(script));
     }
-    QVector<double> copy, copyPolls, ours, oursNoRollups;
+    // Like for like with rollups: psql copying, per poll and transaction, what the writer writes.
+    const QString rollupScript = b.dir.filePath(QStringLiteral("polls-rollups.sql"));
+    {
+        QByteArray text = "CREATE TEMP TABLE part_1h(series_id bigint NOT NULL, ts bigint NOT "
+                          "NULL, min double precision, max double precision, sum double "
+                          "precision, count bigint) ON COMMIT DELETE ROWS;\n";
+        for (int p = 0; p < batches.size(); ++p) {
+            const PollCopy written = pollCopy(batches[p]);
+            text += "BEGIN;\n";
+            for (const auto& [name, table, data] :
+                 {std::tuple{"minutes", "bare", &written.minutes},
+                  std::tuple{"fives", "bare_5m", &written.fives},
+                  std::tuple{"quarters", "bare_15m", &written.quarters},
+                  std::tuple{"hours", "part_1h", &written.hours}}) {
+                const QString path = b.dir.filePath(
+                    QStringLiteral("poll-%1-%2.bin").arg(p).arg(QLatin1String(name)));
+                QFile f(path);
+                if (!f.open(QIODevice::WriteOnly) || f.write(*data) < 0)
+                    std::fprintf(stderr, "copy: cannot write %s\n", qPrintable(path));
+                text += QByteArray("\\copy ") + table + " FROM '" + path.toUtf8() +
+                        "' WITH (FORMAT binary)\n";
+            }
+            text += "INSERT INTO bare_1h AS r SELECT * FROM part_1h ON CONFLICT(series_id, ts) DO "
+                    "UPDATE SET min = least(r.min, excluded.min), max = greatest(r.max, "
+                    "excluded.max), sum = r.sum + excluded.sum, count = r.count + "
+                    "excluded.count;\nCOMMIT;\n";
+        }
+        QFile f(rollupScript);
+        if (!f.open(QIODevice::WriteOnly) || f.write(text) < 0)
+            std::fprintf(stderr, "copy: cannot write %s\n", qPrintable(rollupScript));
+    }
+    QVector<double> copy, copyPolls, copyRollups, ours, oursNoRollups;
     for (int run = 0; run < kRuns; ++run) {
         copy.append(runCopy(b, QStringLiteral("\\copy bare FROM '%1'").arg(file)));
         copyPolls.append(runCopy(b, QStringLiteral("\\i %1").arg(script)));
+        copyRollups.append(runCopy(b, QStringLiteral("\\i %1").arg(rollupScript), true));
         ours.append(runStore(b, batches, true, rows));
         oursNoRollups.append(runStore(b, batches, false, rows));
-        std::printf("  run %d (wall ms): psql \\copy %.0f, per poll %.0f; SampleStore::write "
-                    "%.0f, rollups off %.0f\n",
-                    run + 1, copy.last(), copyPolls.last(), ours.last(), oursNoRollups.last());
+        std::printf("  run %d (wall ms): psql \\copy %.0f, per poll %.0f, per poll with the "
+                    "rollup rows %.0f; SampleStore::write %.0f, rollups off %.0f\n",
+                    run + 1, copy.last(), copyPolls.last(), copyRollups.last(), ours.last(),
+                    oursNoRollups.last());
         std::fflush(stdout);
     }
     const auto rate = [&](double ms) { return double(rows) / (ms / 1000.0); };
@@ -246,6 +331,11 @@ void benchIngest(Bench& b)
     std::printf("  ratio ours/copy, rollups off: %.3f\n", c / n);
     std::printf("  ratio ours/copy per poll, rollups on:  %.3f  (target >= 0.8)\n", cp / o);
     std::printf("  ratio ours/copy per poll, rollups off: %.3f\n", cp / n);
+    const double cr = median(copyRollups);
+    std::printf("  median psql \\copy per poll of the minutes and the rollup rows the writer "
+                "writes (binary, hours merged): %8.1f ms\n",
+                cr);
+    std::printf("  ratio ours/that, rollups on (like for like):  %.3f\n", cr / o);
 }
 
 /// The chart dataset: kDays of minutes for kChartSeries series ending at `to`, one poll a day.
