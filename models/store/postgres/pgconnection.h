@@ -71,8 +71,8 @@ public:
     /// Runs `sql` (a command); false with `error` set to the server's words on failure.
     bool run(const char* sql, QString* error);
     bool run(const char* sql, const QVector<QByteArray>& params, QString* error);
-    /// Runs `sql` (a COPY ... FROM STDIN) sending `data` (COPY's text format) as its rows;
-    /// false with `error` set to the server's words (and `sqlState`, when given, to its
+    /// Runs `sql` (a COPY ... FROM STDIN) sending `data` (in the format the COPY names) as its
+    /// rows; false with `error` set to the server's words (and `sqlState`, when given, to its
     /// SQLSTATE) on failure.
     bool copyIn(const char* sql, const QByteArray& data, QString* error,
                 QByteArray* sqlState = nullptr);
