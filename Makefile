@@ -1,6 +1,10 @@
 # Thin wrapper around CMake presets. `make run` and `make test` install what is missing first.
 # In CI (CI set) the preset is `ci`: the AddressSanitizer + UBSan build with warnings as errors.
 PRESET ?= $(if $(CI),ci,dev)
+# CI starts from a fresh machine every time: a compiler cache there only costs disk and hashing.
+ifneq ($(CI),)
+export CCACHE_DISABLE := 1
+endif
 BUILD  := build/$(PRESET)
 BIN    := $(BUILD)/app/inferscope
 ARGS   ?=
