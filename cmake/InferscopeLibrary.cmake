@@ -1,7 +1,8 @@
 # inferscope_library(<name> GLOBS <patterns…> [PUBLIC <libs…>] [PRIVATE <libs…>])
-# A static library (shared with INFERSCOPE_SHARED_LIBS) from the files matching GLOBS (relative to the current folder, re-globbed at
-# build time so new files need no CMake edit), aliased Inferscope::<name>. A folder with no
-# sources yet becomes an INTERFACE library so the rest of the tree still configures.
+# A static library (shared with INFERSCOPE_SHARED_LIBS) from the files matching GLOBS (relative
+# to the current folder, re-globbed at build time so new files need no CMake edit), aliased
+# Inferscope::<name>. A folder with no sources yet becomes an INTERFACE library so the rest of
+# the tree still configures.
 function(inferscope_library name)
     cmake_parse_arguments(ARG "" "" "GLOBS;PUBLIC;PRIVATE;INCLUDE" ${ARGN})
     set(patterns)
