@@ -1,6 +1,8 @@
 #include "timerange.h"
 
 #include <QDateTime>
+#include <QLocale>
+#include <QObject>
 #include <QRegularExpression>
 
 namespace isc {
@@ -63,6 +65,20 @@ std::optional<qint64> parseIsoUtc(const QString& text)
 QString formatIsoUtc(qint64 ts)
 {
     return QDateTime::fromSecsSinceEpoch(ts, Qt::UTC).toString(Qt::ISODate);
+}
+
+QString formatLocalSpan(TimeRange range)
+{
+    const QLocale locale;
+    const QString fmt = QStringLiteral("ddd d MMM, HH:mm");
+    return QStringLiteral("%1 – %2").arg(
+        locale.toString(QDateTime::fromSecsSinceEpoch(range.from), fmt),
+        locale.toString(QDateTime::fromSecsSinceEpoch(range.to), fmt));
+}
+
+QString rangeLabelText(TimeRange range)
+{
+    return QObject::tr("%1 (local time)").arg(formatLocalSpan(range));
 }
 
 qint64 nowUtc()

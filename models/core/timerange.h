@@ -40,6 +40,12 @@ std::optional<qint64> parseIsoUtc(const QString& text);
 /// Formats seconds UTC as "2026-09-01T00:00:00Z".
 QString formatIsoUtc(qint64 ts);
 
+/// A range in local time as the pages show it: "Sat 5 Dec, 23:00 – Sun 6 Dec, 23:00".
+QString formatLocalSpan(TimeRange range);
+
+/// The range a page shows, in words: "Sat 5 Dec, 23:00 – Sun 6 Dec, 23:00 (local time)".
+QString rangeLabelText(TimeRange range);
+
 /// Current wall-clock time, seconds UTC.
 qint64 nowUtc();
 

@@ -469,11 +469,8 @@ QString CostPageReport::billingText(PtuBilling billing)
 
 QString CostPageReport::rangeText(TimeRange range)
 {
-    const QLocale locale;
-    const QString fmt = QStringLiteral("ddd d MMM, HH:mm");
-    return tr("%1 – %2 (local time, %3); billing days are UTC")
-        .arg(locale.toString(QDateTime::fromSecsSinceEpoch(range.from), fmt),
-             locale.toString(QDateTime::fromSecsSinceEpoch(range.to), fmt), utcOffsetText());
+    return tr("%1 (local time, %2); billing days are UTC")
+        .arg(formatLocalSpan(range), utcOffsetText());
 }
 
 } // namespace isc

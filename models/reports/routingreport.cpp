@@ -4,9 +4,6 @@
 
 #include <cmath>
 
-#include <QDateTime>
-#include <QLocale>
-
 namespace isc {
 namespace {
 
@@ -85,15 +82,6 @@ QString RoutingReport::chartTitle(bool tokens)
 QString RoutingReport::chartUnit(bool tokens)
 {
     return tokens ? tr("tokens/min") : tr("requests/min");
-}
-
-QString RoutingReport::rangeText(TimeRange r)
-{
-    const QLocale locale;
-    const QString fmt = QStringLiteral("ddd d MMM, HH:mm");
-    return tr("%1 – %2 (local time)")
-        .arg(locale.toString(QDateTime::fromSecsSinceEpoch(r.from), fmt),
-             locale.toString(QDateTime::fromSecsSinceEpoch(r.to), fmt));
 }
 
 } // namespace isc

@@ -22,8 +22,6 @@ struct RoutingReport
     /// The chart's title and unit for requests or tokens.
     static QString chartTitle(bool tokens);
     static QString chartUnit(bool tokens);
-    /// The line under the title naming the range shown (local time).
-    static QString rangeText(TimeRange range);
 
     Q_DECLARE_TR_FUNCTIONS(RoutingReport)
 };

@@ -10,6 +10,7 @@
 //                queries on SQLite (target <= 50 ms)
 //   concurrency: ten viewers (a SampleStore each, on its own thread) querying the line chart in a
 //                loop while one collector writes polls back to back (target p95 <= 100 ms)
+#include "chartbenchdata.h"
 #include "core/labels.h"
 #include "itemmodels/chartmodel.h"
 #include "store/postgres/pgbinaryrows.h"
@@ -338,24 +339,11 @@ void benchIngest(Bench& b)
     std::printf("  ratio ours/that, rollups on (like for like):  %.3f\n", cr / o);
 }
 
-/// The chart dataset: kDays of minutes for kChartSeries series ending at `to`, one poll a day.
+/// The chart dataset (bench_chart's): kDays of minutes for kChartSeries series ending at `to`,
+/// one poll a day.
 void writeChartData(SampleStore* store, qint64 to)
 {
-    for (qint64 day = to - kDays * 86400; day < to; day += 86400) {
-        PollBatch b;
-        b.source = QStringLiteral("bench");
-        b.window = {day, day + 86400};
-        for (int s = 0; s < kChartSeries; ++s) {
-            SeriesSamples ss;
-            ss.key = {
-                b.source, QStringLiteral("BenchTokens"), QStringLiteral("total"),
-                labels::canonical({{QStringLiteral("Dep"), QStringLiteral("dep-%1").arg(s)}})};
-            for (qint64 ts = day; ts < day + 86400; ts += 60)
-                ss.samples.push_back({ts, 1000.0 * (s + 1) + 800.0 * std::sin(double(ts) / 1e4)});
-            b.series.push_back(std::move(ss));
-        }
-        store->write(b).waitForFinished();
-    }
+    bench::writeChartDataset(*store, {to - kDays * 86400, to}, kChartSeries);
 }
 
 /// The line chart's query (ChartModel, Kind::Lines): M4 at the chart's width.

@@ -69,6 +69,17 @@ private slots:
             QCOMPARE(isc::formatIsoUtc(ts), QStringLiteral("2026-09-01T00:00:00Z"));
     }
 
+    // The pages' range line, in local time whatever the zone.
+    void rangeInWords()
+    {
+        const QDateTime from(QDate(2026, 12, 5), QTime(23, 0));
+        const QDateTime to(QDate(2026, 12, 6), QTime(23, 0));
+        const TimeRange r{from.toSecsSinceEpoch(), to.toSecsSinceEpoch()};
+        QCOMPARE(formatLocalSpan(r), QStringLiteral("Sat 5 Dec, 23:00 – Sun 6 Dec, 23:00"));
+        QCOMPARE(rangeLabelText(r),
+                 QStringLiteral("Sat 5 Dec, 23:00 – Sun 6 Dec, 23:00 (local time)"));
+    }
+
     void floorTo()
     {
         QCOMPARE(isc::floorTo(125, 60), qint64(120));

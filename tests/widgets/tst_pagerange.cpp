@@ -31,14 +31,6 @@ class tst_PageRange : public QObject
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
-    void labelText()
-    {
-        const QDateTime from(QDate(2026, 12, 5), QTime(23, 0));
-        const QDateTime to(QDate(2026, 12, 6), QTime(23, 0));
-        QCOMPARE(rangeLabelText({from.toSecsSinceEpoch(), to.toSecsSinceEpoch()}),
-                 QStringLiteral("Sat 5 Dec, 23:00 – Sun 6 Dec, 23:00 (local time)"));
-    }
-
     // A poll written inside what the page reads refreshes it; one outside does not.
     void storeWritesRefresh_data()
     {

@@ -3,8 +3,6 @@
 #include "store/samplestore.h"
 #include "timerangepicker.h"
 
-#include <QDateTime>
-#include <QLocale>
 #include <QTimer>
 
 namespace isc {
@@ -14,15 +12,6 @@ namespace {
 constexpr int kAdvanceMs = 60'000; // presets end on whole minutes at the finest
 
 } // namespace
-
-QString rangeLabelText(TimeRange range)
-{
-    const QLocale locale;
-    const QString fmt = QStringLiteral("ddd d MMM, HH:mm");
-    return QObject::tr("%1 – %2 (local time)")
-        .arg(locale.toString(QDateTime::fromSecsSinceEpoch(range.from), fmt),
-             locale.toString(QDateTime::fromSecsSinceEpoch(range.to), fmt));
-}
 
 void followRange(QObject* page, TimeRangePicker* picker, SampleStore* store, RangeReach reach,
                  std::function<void()> refresh)

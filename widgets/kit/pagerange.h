@@ -12,8 +12,7 @@ namespace isc {
 class SampleStore;
 class TimeRangePicker;
 
-/// The range a page shows, in words: "Sat 5 Dec, 23:00 – Sun 6 Dec, 23:00 (local time)".
-QString rangeLabelText(TimeRange range);
+// rangeLabelText(), the range in words, is core/timerange.h's.
 
 /// How far back a page's figures read: its range, or also the period of equal length before
 /// it (pages that compare with the previous period).

@@ -6,18 +6,17 @@
 #include "itemmodels/deploymentfiltermodel.h"
 #include "itemmodels/kpimodel.h"
 #include "kit/kpitile.h"
+#include "kit/pagerange.h"
 #include "store/samplestore.h"
 #include "theme/theme.h"
 #include "timerangepicker.h"
 
 #include <QComboBox>
 #include <QDataStream>
-#include <QDateTime>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QIODevice>
 #include <QLabel>
-#include <QLocale>
 #include <QPointer>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -139,15 +138,6 @@ ChartSpec utilizationSpec()
     return spec;
 }
 
-QString rangeText(TimeRange r)
-{
-    const QLocale locale;
-    const QString fmt = QStringLiteral("ddd d MMM, HH:mm");
-    return OverviewPage::tr("%1 – %2 (local time)")
-        .arg(locale.toString(QDateTime::fromSecsSinceEpoch(r.from), fmt),
-             locale.toString(QDateTime::fromSecsSinceEpoch(r.to), fmt));
-}
-
 } // namespace
 
 struct OverviewPage::Private
@@ -170,7 +160,7 @@ struct OverviewPage::Private
 
     void applyRange(TimeRange range)
     {
-        rangeLabel->setText(rangeText(range));
+        rangeLabel->setText(rangeLabelText(range));
         // The KPIs first: their second stage waits for a probe, which must not queue behind
         // the charts' reads and then behind their painting on this thread.
         kpis->setTimeRange(range);

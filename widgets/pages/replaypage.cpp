@@ -3,6 +3,7 @@
 #include "core/units.h"
 #include "itemmodels/replaycomparisonmodel.h"
 #include "itemmodels/routingrulesmodel.h"
+#include "kit/pagerange.h"
 #include "policyeditor.h"
 #include "replaypolicypanel.h"
 #include "routestackchart.h"
@@ -19,7 +20,6 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLocale>
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
@@ -80,11 +80,7 @@ public:
 
 QString rangeText(TimeRange r)
 {
-    const QLocale locale;
-    const QString fmt = QStringLiteral("ddd d MMM, HH:mm");
-    return ReplayPage::tr("Replays %1 – %2 (local time), minute by minute")
-        .arg(locale.toString(QDateTime::fromSecsSinceEpoch(r.from), fmt),
-             locale.toString(QDateTime::fromSecsSinceEpoch(r.to), fmt));
+    return ReplayPage::tr("Replays %1, minute by minute").arg(rangeLabelText(r));
 }
 
 } // namespace

@@ -293,7 +293,7 @@ RoutingPage::RoutingPage(SampleStore* store, QVector<Connection> connections, Re
     d->storeThrottle =
         new RefreshThrottle([this] { d->throttle->request(); }, kStoreRefreshMs, this);
     connect(d->picker, &TimeRangePicker::rangeChanged, this, [this](TimeRange r) {
-        d->rangeLabel->setText(RoutingReport::rangeText(r));
+        d->rangeLabel->setText(rangeLabelText(r));
         refresh();
     });
     connect(d->tokensButton, &QToolButton::toggled, this, [this] { d->showChart(); });
@@ -319,7 +319,7 @@ RoutingPage::RoutingPage(SampleStore* store, QVector<Connection> connections, Re
             d->storeThrottle->request();
         });
     }
-    d->rangeLabel->setText(RoutingReport::rangeText(d->picker->range()));
+    d->rangeLabel->setText(rangeLabelText(d->picker->range()));
     refresh();
 }
 
